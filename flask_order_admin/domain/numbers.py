@@ -1,0 +1,64 @@
+"""Order numbers: ``ORD-0000000023`` is the prefix and the zero-padded id."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+class NotAnOrderNumber(ValueError):
+    """The text is not an order number; the message is for managers."""
+
+
+@dataclass(frozen=True)
+class TrailingDigits:
+    """What a manager typed, read as the last ``width`` digits of an order number.
+
+    ``value`` is the number those digits make (``0023`` -> 23) and ``width`` how
+    many were typed (4), so the orders that match are those whose id ends with
+    them: ``id % 10**width == value``.
+    """
+
+    value: int
+    width: int
+
+    @property
+    def modulus(self) -> int:
+        return 10**self.width
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    prefix: str = "ORD-"
+    width: int = 10
+
+    def format(self, order_id: int) -> str:
+        return f"{self.prefix}{order_id:0{self.width}d}"
+
+    def parse(self, text: str) -> TrailingDigits:
+        """Read a full number or its last digits: ``23``, ``0023``, ``ORD-0000000023``, `` ord-23 ``."""
+        cleaned = (text or "").strip()
+        if not cleaned:
+            raise NotAnOrderNumber("Enter the last digits of an order number, for example 23.")
+        if self.prefix and cleaned.lower().startswith(self.prefix.lower()):
+            cleaned = cleaned[len(self.prefix):].strip()
+        if not re.fullmatch(r"[0-9]+", cleaned):
+            raise NotAnOrderNumber(
+                f"“{_shorten(text)}” is not an order number: enter its last digits "
+                f"(for example 23 for {self.format(23)})."
+            )
+        if len(cleaned) > self.width:
+            raise NotAnOrderNumber(
+                f"An order number has at most {self.width} digits; “{_shorten(text)}” has {len(cleaned)}."
+            )
+        value = int(cleaned)
+        if value == 0:
+            raise NotAnOrderNumber(
+                f"Enter the last digits of the number other than zeros (for example 23 for {self.format(23)})."
+            )
+        return TrailingDigits(value=value, width=len(cleaned))
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,51 @@
+"""Typed errors of refused actions. ``str(error)`` is written for order managers."""
+
+from __future__ import annotations
+
+
+class OrderActionError(Exception):
+    """Base of every refused action; the database is left as it was."""
+
+    def __init__(self, message: str, *, order_number: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.order_number = order_number
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class OrderNotFound(OrderActionError):
+    pass
+
+
+class ActionNotAllowed(OrderActionError):
+    """The order's status (or the read-only rule) does not allow the action."""
+
+
+class MergeNotAllowed(ActionNotAllowed):
+    pass
+
+
+class AlreadyMerged(MergeNotAllowed):
+    pass
+
+
+class StaleOrder(OrderActionError):
+    """The order changed after the manager's page showed it."""
+
+
+class PriceResolutionFailed(OrderActionError):
+    """The host's price resolver failed or no longer sells some items."""
+
+    def __init__(self, message: str, *, order_number: str | None = None, items: list[str] | None = None) -> None:
+        super().__init__(message, order_number=order_number)
+        self.items = items or []
+
+
+class OrderSearchError(OrderActionError):
+    """The search text is not an order number."""
+
+
+class ActionFailed(OrderActionError):
+    """The database gave up on the action (busy, connection lost); nothing was changed."""

@@ -1,0 +1,94 @@
+"""One database transaction per order action, with the order rows locked.
+
+PostgreSQL and MariaDB lock the rows with ``SELECT … FOR UPDATE``, always in id
+order so that two crossed merges queue instead of deadlocking. SQLite has no
+row locks: the action takes the database write lock up front (``BEGIN
+IMMEDIATE``) with a busy timeout, so concurrent actions wait their turn instead
+of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from ..errors import ActionFailed, OrderActionError, OrderNotFound
+from ..models import Order
+from ..settings import Settings
+
+MAX_ID = 2**63 - 1
+
+
+def checked_id(order_id: object) -> int:
+    """An order id from code or a URL; OrderNotFound for anything that cannot be one."""
+    if isinstance(order_id, bool):
+        raise OrderNotFound(f"There is no order {order_id!r}.")
+    if isinstance(order_id, str) and order_id.strip().isdigit():
+        order_id = int(order_id.strip())
+    if not isinstance(order_id, int) or not 1 <= order_id <= MAX_ID:
+        shown = str(order_id)
+        raise OrderNotFound(f"There is no order {shown[:40]!r}.")
+    return order_id
+
+
+@contextmanager
+def action_transaction(session: Session, settings: Settings) -> Iterator[None]:
+    """Run the body in a fresh transaction; commit on success, roll back on any error."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("the session has unsaved changes: commit or roll them back before an order action")
+    # Start from a clean transaction: any read the caller made must not pin an old snapshot.
+    session.rollback()
+    try:
+        _take_write_lock_on_sqlite(session, settings)
+        yield
+        session.commit()
+    except OrderActionError:
+        session.rollback()
+        raise
+    except (OperationalError, DBAPIError) as exc:
+        session.rollback()
+        if getattr(exc, "connection_invalidated", False) or _is_busy(exc):
+            raise ActionFailed(
+                "The database is busy or the connection was lost; nothing was changed. Please try again."
+            ) from exc
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    message = str(exc.orig).lower()
+    return any(word in message for word in ("database is locked", "deadlock", "lock wait timeout", "could not serialize"))
+
+
+def _take_write_lock_on_sqlite(session: Session, settings: Settings) -> None:
+    connection = session.connection(bind_arguments={"mapper": Order})
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(settings.sqlite_busy_timeout * 1000)}")
+    dbapi_connection = connection.connection.dbapi_connection
+    # A host that manages SQLite transactions itself may have begun one already; then it holds the lock rules.
+    if not getattr(dbapi_connection, "in_transaction", False):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_orders(session: Session, order_ids: Iterable[int]) -> dict[int, Order]:
+    """Lock and load the orders, in id order; OrderNotFound names a missing one."""
+    ids = sorted({checked_id(i) for i in order_ids})
+    rows = session.scalars(
+        select(Order)
+        .where(Order.id.in_(ids))
+        .order_by(Order.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    found = {order.id: order for order in rows}
+    for order_id in ids:
+        if order_id not in found:
+            raise OrderNotFound(f"There is no order {order_id}; it may have been deleted.")
+    return found

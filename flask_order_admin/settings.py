@@ -1,0 +1,217 @@
+"""Every ``ORDER_ADMIN_*`` configuration key, declared once with its default and its check.
+
+``load_settings`` reads them from ``app.config`` at ``init_app``; a wrong value
+fails at start-up with an error naming the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .domain import DEFAULT_MERGE_MATRIX, NumberFormat, OrderStatus, normalize_matrix
+from .domain.merge import MergeMatrix
+
+
+class OrderAdminConfigError(ValueError):
+    """A configuration value is wrong; the message names the key."""
+
+
+ACCESS_ACTIONS = ("view", "export", "cancel", "restore", "close", "merge", "comment")
+
+DEFAULT_PROVIDERS = {"taobao": "Taobao", "stock": "Goods in stock"}
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _positive_int(upper: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= upper:
+            raise ValueError(f"must be a whole number from 1 to {upper}")
+        return value
+
+    return check
+
+
+def _positive_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError("must be a number of seconds above 0")
+    return float(value)
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be True or False")
+    return value
+
+
+def _optional_callable(value: Any) -> Callable[..., Any] | None:
+    if value is not None and not callable(value):
+        raise ValueError("must be a callable or None")
+    return value
+
+
+def _providers(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not value:
+        raise ValueError('must be a non-empty mapping of code to label, e.g. {"taobao": "Taobao"}')
+    for code, label in value.items():
+        if not isinstance(code, str) or not code or len(code) > 32 or not isinstance(label, str):
+            raise ValueError(f"bad entry {code!r}: codes are strings of 1 to 32 characters, labels strings")
+    return dict(value)
+
+
+def _status(value: Any) -> OrderStatus:
+    return OrderStatus.parse(value)
+
+
+def _prefix(value: Any) -> str:
+    value = _text(value)
+    if len(value) > 16 or any(ch.isdigit() or ch.isspace() for ch in value):
+        raise ValueError("must be at most 16 characters, without digits or spaces")
+    return value
+
+
+def _formats(value: Any) -> tuple[str, ...]:
+    formats = tuple(value) if isinstance(value, (list, tuple)) else None
+    if not formats or any(f not in ("xls", "xlsx") for f in formats):
+        raise ValueError('must be a non-empty tuple of "xls" and/or "xlsx"')
+    return formats
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    name: str
+    default: Any
+    check: Callable[[Any], Any]
+    doc: str
+
+
+CONFIG_KEYS: tuple[ConfigKey, ...] = (
+    ConfigKey("ORDER_ADMIN_NUMBER_PREFIX", "ORD-", _prefix, "Text before the zero-padded id in an order number."),
+    ConfigKey("ORDER_ADMIN_NUMBER_WIDTH", 10, _positive_int(18), "Digits of the zero-padded id in an order number."),
+    ConfigKey("ORDER_ADMIN_PROVIDERS", DEFAULT_PROVIDERS, _providers, "Goods providers: code → label."),
+    ConfigKey(
+        "ORDER_ADMIN_MERGE_MATRIX", DEFAULT_MERGE_MATRIX, normalize_matrix,
+        "Added-order status → statuses of the basic orders it may be merged into.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_MERGE_SAME_CUSTOMER", True, _boolean,
+        "Merge only orders of the same customer (equal customer_ref, or equal email where a ref is empty).",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_MERGE_RESULT_STATUS", OrderStatus.AWAITING_PAYMENT, _status,
+        "Status the basic order gets after a merge.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_PRICE_RESOLVER", None, _optional_callable,
+        "callable(item, at) -> Price | None used by Restore; None: restore is refused with a message.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT", 10, _positive_number,
+        "Seconds Restore waits for the price resolver before giving up.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_ACCESS", None, _optional_callable,
+        "callable(action, order) -> bool deciding who may view and run each action; "
+        "None: any authenticated Flask-Login user.",
+    ),
+    ConfigKey("ORDER_ADMIN_URL", "orders", _text, "URL of the orders views under the Flask-Admin URL."),
+    ConfigKey("ORDER_ADMIN_ENDPOINT_PREFIX", "order_admin", _text, "Prefix of every endpoint the plugin registers."),
+    ConfigKey("ORDER_ADMIN_MENU_NAME", "Orders", _text, "Menu entry (or category) of the orders views."),
+    ConfigKey("ORDER_ADMIN_MENU_CATEGORY", None, _optional_text, "Flask-Admin menu category; None: a top-level entry."),
+    ConfigKey("ORDER_ADMIN_SEARCH_LIMIT", 50, _positive_int(500), "Most orders a search by number returns."),
+    ConfigKey("ORDER_ADMIN_MERGE_CANDIDATES_LIMIT", 100, _positive_int(1000), "Most orders the merge view offers."),
+    ConfigKey("ORDER_ADMIN_EXPORT_MAX_ROWS", 200_000, _positive_int(10_000_000), "Most item rows one export may hold."),
+    ConfigKey("ORDER_ADMIN_EXPORT_FORMATS", ("xls",), _formats, 'Export formats offered: "xls", and "xlsx" (needs XlsxWriter).'),
+    ConfigKey(
+        "ORDER_ADMIN_SQLITE_BUSY_TIMEOUT", 30, _positive_number,
+        "On SQLite, seconds an action waits for another one's write lock before giving up.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    number_format: NumberFormat = NumberFormat()
+    providers: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PROVIDERS))
+    merge_matrix: MergeMatrix = field(default_factory=lambda: dict(DEFAULT_MERGE_MATRIX))
+    merge_same_customer: bool = True
+    merge_result_status: OrderStatus = OrderStatus.AWAITING_PAYMENT
+    price_resolver: Callable[..., Any] | None = None
+    price_resolver_timeout: float = 10.0
+    access: Callable[..., bool] | None = None
+    url: str = "orders"
+    endpoint_prefix: str = "order_admin"
+    menu_name: str = "Orders"
+    menu_category: str | None = None
+    search_limit: int = 50
+    merge_candidates_limit: int = 100
+    export_max_rows: int = 200_000
+    export_formats: tuple[str, ...] = ("xls",)
+    sqlite_busy_timeout: float = 30.0
+
+    def provider_label(self, code: str) -> str:
+        return self.providers.get(code, code)
+
+
+def load_settings(config: Mapping[str, Any]) -> Settings:
+    values: dict[str, Any] = {}
+    for key in CONFIG_KEYS:
+        raw = config.get(key.name, key.default)
+        try:
+            values[key.name] = key.check(raw)
+        except (ValueError, TypeError) as exc:
+            raise OrderAdminConfigError(f"{key.name}: {exc} (got {raw!r})") from None
+    unknown = sorted(k for k in config if k.startswith("ORDER_ADMIN_") and k not in {c.name for c in CONFIG_KEYS})
+    # Test-only variables live in the environment, never in app.config; anything else is a typo.
+    unknown = [k for k in unknown if not k.startswith("ORDER_ADMIN_TEST_")]
+    if unknown:
+        raise OrderAdminConfigError(f"{unknown[0]}: unknown setting (known: see README, Configuration)")
+    result_status = values["ORDER_ADMIN_MERGE_RESULT_STATUS"]
+    if result_status not in values["ORDER_ADMIN_MERGE_MATRIX"]:
+        raise OrderAdminConfigError(
+            f"ORDER_ADMIN_MERGE_RESULT_STATUS: {result_status.value!r} is not a row of ORDER_ADMIN_MERGE_MATRIX, "
+            "so a merged order could never be merged again"
+        )
+    return Settings(
+        number_format=NumberFormat(values["ORDER_ADMIN_NUMBER_PREFIX"], values["ORDER_ADMIN_NUMBER_WIDTH"]),
+        providers=values["ORDER_ADMIN_PROVIDERS"],
+        merge_matrix=values["ORDER_ADMIN_MERGE_MATRIX"],
+        merge_same_customer=values["ORDER_ADMIN_MERGE_SAME_CUSTOMER"],
+        merge_result_status=result_status,
+        price_resolver=values["ORDER_ADMIN_PRICE_RESOLVER"],
+        price_resolver_timeout=values["ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT"],
+        access=values["ORDER_ADMIN_ACCESS"],
+        url=values["ORDER_ADMIN_URL"],
+        endpoint_prefix=values["ORDER_ADMIN_ENDPOINT_PREFIX"],
+        menu_name=values["ORDER_ADMIN_MENU_NAME"],
+        menu_category=values["ORDER_ADMIN_MENU_CATEGORY"],
+        search_limit=values["ORDER_ADMIN_SEARCH_LIMIT"],
+        merge_candidates_limit=values["ORDER_ADMIN_MERGE_CANDIDATES_LIMIT"],
+        export_max_rows=values["ORDER_ADMIN_EXPORT_MAX_ROWS"],
+        export_formats=values["ORDER_ADMIN_EXPORT_FORMATS"],
+        sqlite_busy_timeout=values["ORDER_ADMIN_SQLITE_BUSY_TIMEOUT"],
+    )
+
+
+DEFAULT_SETTINGS = load_settings({})
+
+
+def current_settings() -> Settings:
+    """The settings of the current Flask app, or the defaults outside an app."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        state = current_app.extensions.get("order_admin")
+        if state is not None:
+            return state.settings
+    return DEFAULT_SETTINGS
