@@ -84,6 +84,7 @@ def merge(
     with action_transaction(session, settings):
         orders = lock_orders(session, [added_id, basic_id])
         added, basic = orders[added_id], orders[basic_id]
+        check_version(session, added, expected_version)
         if added.status == OrderStatus.MERGED:
             into = session.get(Order, added.merged_into_id) if added.merged_into_id else None
             raise AlreadyMerged(
@@ -93,7 +94,6 @@ def merge(
         reason = merge_refusal(added, basic, settings)
         if reason is not None:
             raise MergeNotAllowed(reason, order_number=added.number)
-        check_version(session, added, expected_version)
 
         moved = item_sums(session, added.id)
         # One set-based UPDATE moves every line, however many there are.

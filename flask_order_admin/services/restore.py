@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from .status_actions import ensure_allowed
 from .transaction import action_transaction, lock_orders
 
 _LISTED_ITEMS = 10
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,8 +45,8 @@ def restore(
     settings = settings or current_settings()
     with action_transaction(session, settings):
         order = lock_orders(session, [order_id])[order_id]
-        ensure_allowed(order, Action.RESTORE)
         check_version(session, order, expected_version)
+        ensure_allowed(order, Action.RESTORE)
         if settings.price_resolver is None:
             raise PriceResolutionFailed(
                 f"{order.number} cannot be restored: no price resolver is configured "
@@ -72,6 +74,7 @@ def _resolve_all(resolver: Callable[..., object], items: Sequence[OrderItem], at
         try:
             price = resolver(item, at)
         except Exception as exc:  # the host's code: any failure is reported, never raised to the manager
+            logger.warning("price resolver failed for order item %s", item.id, exc_info=True)
             result.failed.append((item, f"{type(exc).__name__}: {exc}"[:200]))
             continue
         if price is None:
@@ -126,7 +129,7 @@ def _refuse_unresolved(order: Order, resolution: _Resolution) -> None:
         listed += names
         problems.append("no longer sold: " + _join_some(names))
     if resolution.failed:
-        names = [_describe(i) for i, _ in resolution.failed]
+        names = [f"{_describe(i)}: {why}" for i, why in resolution.failed]
         listed += names
         problems.append("price lookup failed for: " + _join_some(names))
     if problems:

@@ -31,8 +31,8 @@ def _transition(
     settings = settings or current_settings()
     with action_transaction(session, settings):
         order = lock_orders(session, [order_id])[order_id]
-        ensure_allowed(order, action)
         check_version(session, order, expected_version)
+        ensure_allowed(order, action)
         from_status = order.status
         to_status = TRANSITIONS[action].to_status
         change_status(order, to_status)

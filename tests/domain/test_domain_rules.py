@@ -1,0 +1,54 @@
+"""The action tables against SPEC §5, written out here independently of the code."""
+
+import pytest
+
+from flask_order_admin.domain import Action, OrderStatus, is_allowed, refusal_reason
+
+ALL = set(OrderStatus)
+CANCEL_FROM = {"awaiting_payment", "awaiting_additional_payment", "processing", "additional_order"}
+CLOSE_FROM = {
+    "processing", "additional_order", "processing_at_warehouse", "awaiting_packing_confirmation",
+    "ready_for_packing", "ready_to_ship", "shipped",
+}
+RESTORE_FROM = {"canceled"}
+
+
+def test_statuses_are_the_twelve_codes_of_the_spec():
+    assert [s.value for s in OrderStatus] == [
+        "awaiting_payment", "awaiting_additional_payment", "processing", "additional_order",
+        "processing_at_warehouse", "awaiting_packing_confirmation", "ready_for_packing", "ready_to_ship",
+        "shipped", "completed", "canceled", "merged",
+    ]
+    assert OrderStatus.AWAITING_PACKING_CONFIRMATION.label == "Awaiting confirmation of packing"
+    assert OrderStatus("canceled") == "canceled"
+
+
+@pytest.mark.parametrize("status", list(OrderStatus))
+@pytest.mark.parametrize(
+    ("action", "allowed_from"),
+    [(Action.CANCEL, CANCEL_FROM), (Action.CLOSE, CLOSE_FROM), (Action.RESTORE, RESTORE_FROM),
+     (Action.EXPORT, {s.value for s in ALL})],
+)
+def test_action_table(status, action, allowed_from):
+    assert is_allowed(action, status) == (status.value in allowed_from)
+    reason = refusal_reason(action, status)
+    if status.value in allowed_from:
+        assert reason is None
+    else:
+        assert status.label in reason
+
+
+def test_restore_refusal_reads_like_the_spec():
+    assert refusal_reason(Action.RESTORE, OrderStatus.SHIPPED).startswith(
+        "Only orders in status Canceled can be restored"
+    )
+
+
+def test_completed_order_allows_only_export():
+    allowed = [a for a in Action if is_allowed(a, OrderStatus.COMPLETED) and a is not Action.MERGE]
+    assert allowed == [Action.EXPORT]
+
+
+def test_unknown_status_is_refused_with_its_name():
+    with pytest.raises(ValueError, match="'lost'"):
+        OrderStatus.parse("lost")

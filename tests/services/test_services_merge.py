@@ -1,0 +1,153 @@
+"""Merge: the whole matrix both ways, the customer and provider rules, and conservation of items and money."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from flask_order_admin import services
+from flask_order_admin.domain import OrderStatus
+from flask_order_admin.errors import AlreadyMerged, MergeNotAllowed, OrderActionError
+from flask_order_admin.models import Order, OrderItem
+
+MATRIX_STATUSES = ["awaiting_payment", "awaiting_additional_payment", "additional_order",
+                   "processing_at_warehouse", "ready_for_packing", "ready_to_ship"]
+# SPEC §5, rows = added order, columns = basic order, in MATRIX_STATUSES order.
+SPEC_ROWS = {
+    "awaiting_payment": "xxxxxx",
+    "awaiting_additional_payment": "xxxxxx",
+    "additional_order": "xxxx--",
+    "processing_at_warehouse": "--xxxx",
+    "ready_for_packing": "---xxx",
+    "ready_to_ship": "---xxx",
+}
+
+
+def totals(session):
+    """Item count, quantity and money over all orders: a merge must conserve them."""
+    session.expire_all()
+    row = session.execute(select(
+        func.count(OrderItem.id), func.sum(OrderItem.quantity),
+        func.sum(func.coalesce(OrderItem.discount_price, OrderItem.price) * OrderItem.quantity),
+        func.sum(OrderItem.china_delivery * OrderItem.quantity),
+    )).one()
+    session.rollback()
+    return int(row[0]), int(row[1]), Decimal(row[2]).quantize(Decimal("0.01")), Decimal(row[3]).quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize("added_status", MATRIX_STATUSES)
+def test_matrix_both_ways(session, make_order, snapshot, events_of, added_status):
+    for basic_status in MATRIX_STATUSES:
+        expected = SPEC_ROWS[added_status][MATRIX_STATUSES.index(basic_status)] == "x"
+        added = make_order(added_status, items=3)
+        basic = make_order(basic_status, items=2)
+        added_id, basic_id = added.id, basic.id
+        before = totals(session)
+        if expected:
+            result = services.merge(session, added_id, basic_id, actor="ann")
+            assert result.id == basic_id
+            session.expire_all()
+            added, basic = session.get(Order, added_id), session.get(Order, basic_id)
+            assert added.status == OrderStatus.MERGED and added.merged_into_id == basic_id
+            assert basic.status == OrderStatus.AWAITING_PAYMENT
+            assert len(basic.items) == 5 and added.items == []
+            assert {i.origin_order_id for i in basic.items} == {added_id, None}
+            assert totals(session) == before
+            assert events_of(added_id)[-1].details["into_id"] == basic_id
+            assert events_of(basic_id)[-1].details["from_id"] == added_id
+        else:
+            snap_added, snap_basic = snapshot(added_id), snapshot(basic_id)
+            with pytest.raises(MergeNotAllowed) as caught:
+                services.merge(session, added_id, basic_id, actor="ann")
+            assert OrderStatus(added_status).label in str(caught.value)
+            assert (snapshot(added_id), snapshot(basic_id)) == (snap_added, snap_basic)
+
+
+@pytest.mark.parametrize("status", ["processing", "awaiting_packing_confirmation", "shipped", "completed",
+                                    "canceled"])
+def test_statuses_outside_the_matrix_are_refused_both_ways(session, make_order, snapshot, status):
+    outside = make_order(status)
+    inside = make_order("awaiting_payment")
+    for added, basic in ((outside, inside), (inside, outside)):
+        before = (snapshot(added.id), snapshot(basic.id))
+        with pytest.raises(MergeNotAllowed):
+            services.merge(session, added.id, basic.id, actor="ann")
+        assert (snapshot(added.id), snapshot(basic.id)) == before
+
+
+@pytest.mark.parametrize(
+    ("added_fields", "basic_fields", "allowed", "message"),
+    [
+        ({"provider": "stock"}, {"provider": "taobao"}, False, "different goods providers"),
+        ({"customer_ref": "c1"}, {"customer_ref": "c2"}, False, "different customers"),
+        ({"customer_ref": None, "buyer_email": "A@x.cn"}, {"customer_ref": "c2", "buyer_email": "a@X.cn"}, True, ""),
+        ({"customer_ref": None, "buyer_email": "a@x.cn"}, {"customer_ref": None, "buyer_email": "b@x.cn"}, False,
+         "different customers"),
+        ({"customer_ref": "c1", "buyer_email": "a@x.cn"}, {"customer_ref": "c1", "buyer_email": "b@x.cn"}, True, ""),
+    ],
+)
+def test_provider_and_customer_rules(session, make_order, snapshot, added_fields, basic_fields, allowed, message):
+    added, basic = make_order(**added_fields), make_order(**basic_fields)
+    candidates = [o.id for o in services.merge_candidates(session, added.id)]
+    assert (basic.id in candidates) is allowed
+    if allowed:
+        services.merge(session, added.id, basic.id, actor="ann")
+    else:
+        before = snapshot(added.id), snapshot(basic.id)
+        with pytest.raises(MergeNotAllowed, match=message):
+            services.merge(session, added.id, basic.id, actor="ann")
+        assert (snapshot(added.id), snapshot(basic.id)) == before
+
+
+def test_customer_rule_can_be_switched_off(app, session, make_order):
+    state = app.extensions["order_admin"]
+    state.settings = type(state.settings)(**{**state.settings.__dict__, "merge_same_customer": False})
+    added, basic = make_order(customer_ref="c1"), make_order(customer_ref="c2")
+    assert services.merge(session, added.id, basic.id, actor="ann").id == basic.id
+
+
+def test_merge_with_itself_is_refused(session, make_order, snapshot):
+    order = make_order()
+    before = snapshot(order.id)
+    with pytest.raises(MergeNotAllowed, match="itself"):
+        services.merge(session, order.id, order.id, actor="ann")
+    assert snapshot(order.id) == before
+
+
+def test_already_merged_names_the_order_it_went_into(session, make_order, snapshot):
+    added, basic, third = make_order(), make_order(), make_order()
+    services.merge(session, added.id, basic.id, actor="ann")
+    before = snapshot(added.id), snapshot(third.id)
+    with pytest.raises(AlreadyMerged, match=f"already merged into {basic.number}"):
+        services.merge(session, added.id, third.id, actor="ann")
+    with pytest.raises(MergeNotAllowed, match=f"merged into {basic.number}"):
+        services.merge(session, third.id, added.id, actor="ann")
+    assert (snapshot(added.id), snapshot(third.id)) == before
+
+
+def test_merged_lines_keep_their_first_origin(session, make_order):
+    a, b, c = make_order(items=1), make_order(items=1), make_order(items=1)
+    services.merge(session, a.id, b.id, actor="ann")
+    services.merge(session, b.id, c.id, actor="ann")
+    session.expire_all()
+    origins = sorted((i.origin_order_id or 0) for i in session.get(Order, c.id).items)
+    assert origins == sorted([0, a.id, b.id])
+
+
+def test_candidates_list_only_allowed_orders_and_explain_an_empty_list(session, make_order):
+    added = make_order("additional_order")
+    ok = [make_order(s) for s in ("awaiting_payment", "processing_at_warehouse")]
+    make_order("ready_to_ship")  # additional order cannot go into ready to ship
+    make_order("awaiting_payment", provider="stock")
+    make_order("awaiting_payment", customer_ref="someone-else")
+    result = services.find_merge_candidates(session, added.id)
+    assert sorted(o.id for o in result.orders) == sorted(o.id for o in ok)
+    lonely = make_order("ready_to_ship", customer_ref="lonely", buyer_email="lonely@x.cn")
+    empty = services.find_merge_candidates(session, lonely.id)
+    assert empty.orders == [] and "Processing at warehouse" in empty.reason
+    assert services.merge_candidates(session, make_order("completed").id) == []
+
+
+def test_refused_merge_raises_the_base_error_type(session, make_order):
+    with pytest.raises(OrderActionError):
+        services.merge(session, make_order().id, make_order(provider="stock").id, actor="x")

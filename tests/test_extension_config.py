@@ -1,0 +1,101 @@
+"""The extension pattern and the start-up checks of every ORDER_ADMIN_* key."""
+
+import pytest
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import inspect
+
+from flask_order_admin import OrderAdmin, OrderAdminConfigError
+from flask_order_admin.models import Order
+from flask_order_admin.settings import CONFIG_KEYS
+
+
+def make(config=None, **kwargs):
+    app = Flask("host")
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    app.config.update(config or {})
+    db = SQLAlchemy(app)
+    return app, db, OrderAdmin(app, db=db, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("ORDER_ADMIN_NUMBER_PREFIX", 5),
+        ("ORDER_ADMIN_NUMBER_PREFIX", "OR D"),
+        ("ORDER_ADMIN_NUMBER_WIDTH", 0),
+        ("ORDER_ADMIN_NUMBER_WIDTH", "10"),
+        ("ORDER_ADMIN_PROVIDERS", {}),
+        ("ORDER_ADMIN_PROVIDERS", ["taobao"]),
+        ("ORDER_ADMIN_MERGE_MATRIX", {"awaiting_payment": ["paid"]}),
+        ("ORDER_ADMIN_MERGE_MATRIX", "all"),
+        ("ORDER_ADMIN_MERGE_SAME_CUSTOMER", "yes"),
+        ("ORDER_ADMIN_MERGE_RESULT_STATUS", "paid"),
+        ("ORDER_ADMIN_MERGE_RESULT_STATUS", "processing"),  # not a row of the matrix
+        ("ORDER_ADMIN_PRICE_RESOLVER", "catalog.price"),
+        ("ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT", 0),
+        ("ORDER_ADMIN_ACCESS", True),
+        ("ORDER_ADMIN_SEARCH_LIMIT", 0),
+        ("ORDER_ADMIN_EXPORT_MAX_ROWS", -5),
+        ("ORDER_ADMIN_EXPORT_FORMATS", ("csv",)),
+        ("ORDER_ADMIN_SQLITE_BUSY_TIMEOUT", -1),
+        ("ORDER_ADMIN_NUMBER_PREFIXX", "ORD-"),  # a typo is caught too
+    ],
+)
+def test_wrong_value_fails_at_start_up_naming_the_key(key, value):
+    with pytest.raises(OrderAdminConfigError) as caught:
+        make({key: value})
+    assert str(caught.value).startswith(key + ":")
+
+
+def test_every_key_has_a_default_that_passes_its_check_and_a_doc():
+    names = [k.name for k in CONFIG_KEYS]
+    assert len(names) == len(set(names))
+    for key in CONFIG_KEYS:
+        assert key.name.startswith("ORDER_ADMIN_") and key.doc
+        key.check(key.default)
+
+
+def test_state_lives_in_app_extensions_and_settings_apply(app):
+    host, db, _ = make({"ORDER_ADMIN_NUMBER_PREFIX": "TB-", "ORDER_ADMIN_NUMBER_WIDTH": 6})
+    state = host.extensions["order_admin"]
+    assert state.settings.number_format.format(23) == "TB-000023"
+    with host.app_context():
+        assert Order(id=23).number == "TB-000023"
+
+
+def test_init_app_later_and_on_two_apps():
+    extension = OrderAdmin()
+    apps = []
+    for prefix in ("A-", "B-"):
+        host = Flask(f"host{prefix}")
+        host.config.update(SQLALCHEMY_DATABASE_URI="sqlite://", ORDER_ADMIN_NUMBER_PREFIX=prefix)
+        db = SQLAlchemy(host)
+        extension.init_app(host, db=db)
+        apps.append(host)
+    for host, prefix in zip(apps, ("A-", "B-")):
+        with host.app_context():
+            assert Order(id=1).number == f"{prefix}0000000001"
+
+
+def test_initialising_twice_on_one_app_is_refused():
+    host, db, extension = make()
+    with pytest.raises(RuntimeError, match="already initialised"):
+        extension.init_app(host)
+
+
+def test_hosts_db_create_all_creates_the_plugin_tables():
+    host, db, _ = make()
+    with host.app_context():
+        db.create_all()
+        tables = set(inspect(db.engine).get_table_names())
+    assert {"order_admin_orders", "order_admin_order_items", "order_admin_order_events"} <= tables
+
+
+def test_metadata_create_all_on_the_hosts_engine_works_too():
+    host = Flask("host")
+    host.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    db = SQLAlchemy(host)  # the plugin not even initialised
+    with host.app_context():
+        Order.metadata.create_all(db.engine)
+        assert "order_admin_orders" in inspect(db.engine).get_table_names()
