@@ -169,3 +169,14 @@ def snapshot(session: Any, order_id: int) -> dict[str, Any]:
     session.rollback()
     return {"order": row, "items": items, "events": events}
 
+
+
+@pytest.fixture
+def wipe(db: SQLAlchemy, app: Flask) -> Callable[[], None]:
+    """Empty the order tables again, for tests that loop (Hypothesis examples)."""
+
+    def run() -> None:
+        db.session.remove()
+        wipe_orders(db)
+
+    return run

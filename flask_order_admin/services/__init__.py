@@ -5,10 +5,10 @@ them, changes them, writes an ``OrderEvent`` and commits; on any error the
 database is left as it was and an ``OrderActionError`` says why.
 """
 
-from .merge import MergeCandidates, find_merge_candidates, item_sums, merge, merge_candidates, merge_refusal
+from .merging import MergeCandidates, find_merge_candidates, item_sums, merge, merge_candidates, merge_refusal
 from .orders import get_order
-from .restore import restore
-from .search import search
+from .restoring import restore
+from .order_search import search
 from .status_actions import add_comment, cancel, close
 
 __all__ = [
