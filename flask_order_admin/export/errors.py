@@ -1,0 +1,18 @@
+"""Refused exports; ``str(error)`` is written for order managers."""
+
+from __future__ import annotations
+
+from ..errors import OrderActionError
+
+
+class ExportTooLarge(OrderActionError):
+    """More rows than ``ORDER_ADMIN_EXPORT_MAX_ROWS``; refused before any file is written."""
+
+    def __init__(self, rows: int, limit: int) -> None:
+        super().__init__(f"{rows:,} rows is more than the export limit of {limit:,}; narrow the filter.")
+        self.rows = rows
+        self.limit = limit
+
+
+class ExportFormatNotOffered(OrderActionError):
+    """The format is not in ``ORDER_ADMIN_EXPORT_FORMATS``."""

@@ -1,0 +1,107 @@
+"""The Excel 97–2003 (.xls) backend, on xlwt."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from struct import pack
+from typing import BinaryIO
+
+import xlwt
+from xlwt.UnicodeUtils import upack1
+
+from .cells import MONEY_FORMAT, QUANTITY_FORMAT, CellValue, Link
+from .links import formula_string
+from .sheets import RowStyle
+
+# BIFF8 formula tokens: a string constant, and a call of a function with a variable argument count.
+PTG_STR = b"\x17"
+PTG_FUNC_VAR_VALUE = 0x42
+HYPERLINK_FUNCTION = 359
+# xlwt keeps every written row in memory until the file is saved; flushed rows go to a temporary file.
+FLUSH_EVERY_ROWS = 1000
+
+
+class HyperlinkFormula(xlwt.Formula):
+    """``HYPERLINK(url; label)`` compiled straight to BIFF tokens.
+
+    xlwt's formula parser is not used: the URL and label go in as length-prefixed
+    string tokens, so no text in them can change the formula (and parsing would
+    cost ~170 µs a cell). ``text()`` is the same formula as xlwt would parse it.
+    """
+
+    __slots__ = ("link", "_tokens")
+
+    def __init__(self, link: Link) -> None:  # no super().__init__(): there is nothing to parse
+        self.link = link
+        self._tokens = (
+            PTG_STR + upack1(link.url) + PTG_STR + upack1(link.label)
+            + pack("<BBH", PTG_FUNC_VAR_VALUE, 2, HYPERLINK_FUNCTION)
+        )
+
+    def get_references(self) -> tuple[list[object], list[object]]:
+        return [], []  # no references to sheets or add-in functions
+
+    def patch_references(self, patches: list[tuple[int, int]]) -> None:
+        assert not patches
+
+    def text(self) -> str:
+        return f"HYPERLINK({formula_string(self.link.url)};{formula_string(self.link.label)})"
+
+    def rpn(self) -> bytes:
+        return pack("<H", len(self._tokens)) + self._tokens
+
+
+def _styles(weight: str) -> dict[str, xlwt.XFStyle]:
+    return {
+        "text": xlwt.easyxf(f"font: bold {weight}; align: vert top"),
+        "link": xlwt.easyxf(f"font: bold {weight}, colour blue, underline single; align: vert top"),
+        "money": xlwt.easyxf(f"font: bold {weight}; align: vert top", num_format_str=MONEY_FORMAT),
+        "quantity": xlwt.easyxf(f"font: bold {weight}; align: vert top", num_format_str=QUANTITY_FORMAT),
+    }
+
+
+class XlsBackend:
+    rows_per_sheet = 65_536
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._book = xlwt.Workbook(encoding="utf-8")
+        self._sheet: xlwt.Worksheet | None = None
+        bold = _styles("on")
+        self._styles = {RowStyle.BODY: _styles("off"), RowStyle.HEADER: bold, RowStyle.TOTALS: bold}
+
+    def start_sheet(self, name: str) -> None:
+        self._sheet = self._book.add_sheet(name)
+        # Freeze the header row.
+        self._sheet.set_panes_frozen(True)
+        self._sheet.set_horz_split_pos(1)
+        self._sheet.set_horz_split_first_visible(1)
+
+    def write_row(self, rowx: int, cells: Sequence[CellValue], style: RowStyle) -> None:
+        assert self._sheet is not None
+        row = self._sheet.row(rowx)
+        styles = self._styles[style]
+        for colx, value in enumerate(cells):
+            if value is None:
+                continue
+            # The typed setters skip Row.write's type dispatch: this runs for every cell.
+            if type(value) is str:
+                row.set_cell_text(colx, value, styles["text"])  # a text cell: never evaluated
+            elif type(value) is Link:
+                row.set_cell_formula(colx, HyperlinkFormula(value), styles["link"])
+            elif type(value) is Decimal:
+                row.set_cell_number(colx, value, styles["money"])
+            else:
+                row.set_cell_number(colx, value, styles["quantity"])
+        if rowx % FLUSH_EVERY_ROWS == FLUSH_EVERY_ROWS - 1:
+            self._sheet.flush_row_data()
+
+    def end_sheet(self, widths: Sequence[int]) -> None:
+        assert self._sheet is not None
+        for colx, width in enumerate(widths):
+            self._sheet.col(colx).width = (width + 2) * 256  # in 1/256 of a '0'
+        self._sheet.flush_row_data()
+
+    def close(self) -> None:
+        self._book.save(self._stream)
