@@ -1,0 +1,35 @@
+# Developer entry points. Everything runs in ./.venv, created on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+STAMP := $(VENV)/.installed
+DEMO_ADMIN_PASSWORD ?= admin
+export DEMO_ADMIN_PASSWORD
+
+.PHONY: demo test bench bench-full wheel-check
+
+# Reinstall only when the package metadata changes: the install is editable, code edits need nothing.
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+demo: $(STAMP)
+	$(FLASK) --app example_app seed-demo --if-empty
+	@echo
+	@echo "  Open http://127.0.0.1:5000/admin/ and log in as user 'admin', password '$(DEMO_ADMIN_PASSWORD)'"
+	@echo
+	$(FLASK) --app example_app run --host 127.0.0.1 --port 5000
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+bench-full: $(STAMP)
+	$(PY) bench/run.py --full
+
+wheel-check: $(STAMP)
+	$(PY) .ci/wheel_check.py

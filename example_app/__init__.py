@@ -1,0 +1,58 @@
+"""A small Taobao-reselling shop that mounts flask-order-admin: ``flask --app example_app run``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_wtf import CSRFProtect
+from werkzeug.wrappers import Response
+
+from flask_order_admin import OrderAdmin
+
+from .auth import ShopAdminIndex, ensure_admin_user, init_login
+from .catalog import catalog_price
+from .commands import register_commands
+from .models import db
+
+DEFAULT_ADMIN_PASSWORD = "admin"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the shop; ``config`` is applied before any extension, so it may override the database URL."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=os.environ.get(
+            "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'example_shop.sqlite'}"
+        ),
+        # A fresh key per process unless one is given: the demo needs no sessions across restarts.
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        DEMO_ADMIN_PASSWORD=os.environ.get("DEMO_ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD),
+        ORDER_ADMIN_PRICE_RESOLVER=catalog_price,
+    )
+    app.config.update(config or {})
+
+    db.init_app(app)
+    CSRFProtect(app)
+    init_login(app)
+    # A new Admin per app: module-level Admin or views would be bound to the first app only.
+    admin = Admin(
+        app, name="Demo shop", url="/admin", theme=Bootstrap4Theme(), index_view=ShopAdminIndex(url="/admin")
+    )
+    OrderAdmin(app, admin=admin, db=db)
+    register_commands(app)
+
+    @app.get("/")
+    def home() -> Response:
+        return redirect(url_for("admin.index"))
+
+    with app.app_context():
+        db.create_all()  # the shop's tables and, added by OrderAdmin, the plugin's
+        ensure_admin_user(app.config["DEMO_ADMIN_PASSWORD"])
+    return app

@@ -1,0 +1,72 @@
+"""Fixtures for the example shop: a fresh app on a temporary database.
+
+SQLite always; and, for each URL in ``ORDER_ADMIN_TEST_DATABASE_URLS``, a sibling
+database named ``<name>_shop`` (created by .ci/run), so these tests, which drop and
+create every table, never touch the database the plugin's own tests share.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy.engine import make_url
+
+from example_app import create_app
+from example_app.auth import ensure_admin_user
+from example_app.models import db
+
+PASSWORD = "correct horse"
+
+
+def _shop_url(url: str) -> str:
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_shop").render_as_string(hide_password=False)
+
+
+SHOP_DATABASES = ["sqlite"] + [_shop_url(u) for u in os.environ.get("ORDER_ADMIN_TEST_DATABASE_URLS", "").split()]
+
+
+def shop_config(database_url: str) -> dict[str, Any]:
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": "test",
+        "TESTING": True,
+        "DEMO_ADMIN_PASSWORD": PASSWORD,
+    }
+
+
+@pytest.fixture
+def make_shop(tmp_path: Any) -> Iterator[Callable[..., Flask]]:
+    """Build a shop app on an empty SQLite file (or ``url``), tables dropped and created anew."""
+    apps: list[Flask] = []
+
+    def make(url: str | None = None) -> Flask:
+        url = url or f"sqlite:///{tmp_path / f'shop{len(apps)}.sqlite'}"
+        app = create_app(shop_config(url))
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            ensure_admin_user(PASSWORD)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(params=SHOP_DATABASES, ids=[u.split(":", 1)[0].split("+", 1)[0] for u in SHOP_DATABASES])
+def shop_database(request: pytest.FixtureRequest) -> str | None:
+    return None if request.param == "sqlite" else request.param
+
+
+def seed(app: Flask, *args: str) -> Any:
+    result = app.test_cli_runner().invoke(args=["seed-demo", *args])
+    assert result.exit_code == 0, result.output
+    return result
