@@ -1,0 +1,68 @@
+"""Who may open the panel and run each action.
+
+``ORDER_ADMIN_ACCESS`` is the host's ``callable(action, order) -> bool | None``:
+``action`` is one of ``settings.ACCESS_ACTIONS`` ("view", "export", "cancel", …),
+``order`` the order concerned or None for the panel as a whole and bulk exports.
+Where the setting is None, or the callable answers None, the default rule
+decides: a Flask-Login user who is logged in; with no Flask-Login on the app,
+nobody (the panel is never open to anonymous users unless the host says so).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from .settings import Settings
+
+
+def _flask_login_user() -> Any:
+    """Flask-Login's current user, or None where the app does not use Flask-Login."""
+    try:
+        from flask_login import current_user
+    except ImportError:
+        return None
+    if getattr(current_app, "login_manager", None) is None:
+        return None
+    return current_user
+
+
+def default_rule() -> bool:
+    user = _flask_login_user()
+    return bool(user is not None and user.is_authenticated)
+
+
+def is_allowed(settings: Settings, action: str, order: Any = None) -> bool:
+    if settings.access is not None:
+        verdict = settings.access(action, order)
+        if verdict is not None:
+            return bool(verdict)
+    return default_rule()
+
+
+def is_anonymous() -> bool:
+    user = _flask_login_user()
+    return user is None or not user.is_authenticated
+
+
+def actor_name() -> str:
+    """The name written into the order history for the current user."""
+    user = _flask_login_user()
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    for attribute in ("username", "name", "email"):
+        value = getattr(user, attribute, None)
+        if value:
+            return str(value)
+    return str(user.get_id())
+
+
+def login_redirect_or_403() -> Response:
+    """Anonymous users go to the host's login page (with next=); everyone else gets 403."""
+    login_manager = getattr(current_app, "login_manager", None)
+    login_view = getattr(login_manager, "login_view", None)
+    if is_anonymous() and login_view:
+        return redirect(url_for(login_view, next=request.full_path.rstrip("?")))
+    abort(403)

@@ -1,0 +1,195 @@
+"""The order actions behind the order page's menu: confirm screens (GET) and the changes (POST).
+
+Each change is a POST with a CSRF token and the order's version as the manager's
+page showed it; the view calls the service, flashes its answer and redirects
+back to the order page (POST-redirect-GET). A GET on a POST URL gets 405.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request
+from flask_admin import expose
+from flask_admin.babel import gettext
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from .. import access
+from ..domain import Action
+from ..errors import OrderActionError
+from ..models import Order
+from ..services import add_comment, cancel, close, find_merge_candidates, get_order, merge, merge_refusal, restore
+from .forms import CancelForm, CommentForm, ConfirmActionForm, MergeForm
+from .listing import page_totals
+from .menu import action_refusal
+from .redirects import local_path
+
+CONFIRMED_ACTIONS = "any(cancel,restore,close,merge)"
+
+FORMS: dict[Action, type[ConfirmActionForm]] = {
+    Action.CANCEL: CancelForm, Action.RESTORE: ConfirmActionForm, Action.CLOSE: ConfirmActionForm,
+    Action.MERGE: MergeForm,
+}
+
+# Message ids, translated per request with gettext(…, number=…).
+QUESTIONS = {
+    Action.CANCEL: "Are you sure you want to cancel order %(number)s?",
+    Action.RESTORE: (
+        "Are you sure you want to restore order %(number)s? Its item prices will be recalculated as of today."
+    ),
+    Action.CLOSE: "Are you sure you want to close order %(number)s? A completed order can only be exported.",
+    Action.MERGE: (
+        "Are you sure you want to merge order %(number)s into order %(into)s? All its items move to %(into)s, "
+        "which becomes %(status)s; %(number)s stays as a record with status Merged."
+    ),
+}
+
+DONE = {
+    Action.CANCEL: "Order %(number)s was canceled.",
+    Action.RESTORE: "Order %(number)s was restored; its prices were recalculated as of today.",
+    Action.CLOSE: "Order %(number)s was closed.",
+    Action.MERGE: "Order %(number)s was merged into this order.",
+}
+
+
+def form_problem(form: FlaskForm) -> str:
+    if "csrf_token" in form.errors:
+        return gettext(
+            "The form has expired or is missing its security token, so nothing was changed. "
+            "Reload the page and try again."
+        )
+    return gettext("Nothing was changed: %(errors)s", errors="; ".join(
+        f"{form[name].label.text}: {', '.join(errors)}" for name, errors in form.errors.items()
+    ))
+
+
+class OrderActionsMixin:
+    """Mixed into the orders view, whose ``order_url``, ``list_url``, ``require`` and ``download`` it uses."""
+
+    def load_order(self, order_id: Any) -> Order | Response:
+        """The order, or a redirect to the list with the reason it cannot be shown."""
+        try:
+            return get_order(self.state.session, order_id)
+        except OrderActionError as error:
+            flash(str(error), "error")
+            return redirect(self.list_url())
+
+    @expose(f"/<int:order_id>/confirm/<{CONFIRMED_ACTIONS}:action_name>/")
+    def confirm_view(self, order_id: int, action_name: str) -> Response | str:
+        """The "Are you sure…?" screen: changes nothing; its Yes posts to ``run_action_view``."""
+        action, return_url = Action(action_name), self.list_url()
+        order = self.load_order(order_id)
+        if isinstance(order, Response):
+            return order
+        order_url = self.order_url(order.id, return_url)
+        refusal = action_refusal(self.settings, action, order)
+        into = None
+        if refusal is None and action == Action.MERGE:
+            into, refusal = self._merge_target(order)
+        if refusal is not None:
+            flash(refusal, "error")
+            return redirect(order_url)
+        version = request.args.get("version", type=int) or order.version
+        form = FORMS[action](version=version, url=return_url, into=into.id if into else None)
+        question = gettext(
+            QUESTIONS[action], number=order.number, into=into.number if into else "",
+            status=self.settings.merge_result_status.label,
+        )
+        return self.render(
+            "order_admin/confirm.html", order=order, action=action, form=form, question=question,
+            post_url=self.get_url(".run_action_view", order_id=order.id, action_name=action.value),
+            order_url=order_url, return_url=return_url,
+        )
+
+    def _merge_target(self, order: Order) -> tuple[Order | None, str | None]:
+        into_id = request.args.get("into", type=int)
+        if not into_id:
+            return None, gettext("Pick the order to merge %(number)s into.", number=order.number)
+        try:
+            into = get_order(self.state.session, into_id)
+        except OrderActionError as error:
+            return None, str(error)
+        return into, merge_refusal(order, into, self.settings)
+
+    @expose(f"/<int:order_id>/<{CONFIRMED_ACTIONS}:action_name>/", methods=("POST",))
+    def run_action_view(self, order_id: int, action_name: str) -> Response:
+        action = Action(action_name)
+        order = self.load_order(order_id)
+        if isinstance(order, Response):
+            return order
+        self.require(action.value, order)
+        form = FORMS[action]()
+        return_url = local_path(form.url.data)
+        if not form.validate_on_submit():
+            flash(form_problem(form), "error")
+            return redirect(self.order_url(order.id, return_url))
+        number = order.number
+        try:
+            shown = self._perform(action, order.id, form)
+        except OrderActionError as error:
+            flash(str(error), "error")
+            return redirect(self.order_url(order_id, return_url))
+        flash(gettext(DONE[action], number=number), "success")
+        return redirect(self.order_url(shown.id, return_url))
+
+    def _perform(self, action: Action, order_id: int, form: Any) -> Order:
+        """Run the service; returns the order to show next (the basic one after a merge)."""
+        session, settings, actor = self.state.session, self.settings, access.actor_name()
+        common = {"actor": actor, "expected_version": form.version.data, "settings": settings}
+        if action == Action.CANCEL:
+            return cancel(session, order_id, reason=form.reason.data, **common)
+        if action == Action.RESTORE:
+            return restore(session, order_id, **common)
+        if action == Action.CLOSE:
+            return close(session, order_id, **common)
+        return merge(session, order_id, form.into.data, **common)
+
+    @expose("/<int:order_id>/merge-candidates/")
+    def merge_candidates_view(self, order_id: int) -> Response | str:
+        """The orders this one can be merged into; the manager picks one and goes on to confirm."""
+        return_url = self.list_url()
+        order = self.load_order(order_id)
+        if isinstance(order, Response):
+            return order
+        denied = action_refusal(self.settings, Action.MERGE, order)
+        if denied is not None:
+            flash(denied, "error")
+            return redirect(self.order_url(order.id, return_url))
+        found = find_merge_candidates(self.state.session, order.id, settings=self.settings)
+        return self.render(
+            "order_admin/merge.html", order=order, candidates=found.orders, reason=found.reason,
+            totals=page_totals(self.state.session, [candidate.id for candidate in found.orders]),
+            version=request.args.get("version", type=int) or order.version,
+            confirm_url=self.get_url(".confirm_view", order_id=order.id, action_name=Action.MERGE.value),
+            order_url=self.order_url(order.id, return_url), return_url=return_url,
+        )
+
+    @expose("/<int:order_id>/comment/", methods=("POST",))
+    def comment_view(self, order_id: int) -> Response:
+        order = self.load_order(order_id)
+        if isinstance(order, Response):
+            return order
+        self.require(Action.COMMENT.value, order)
+        form = CommentForm()
+        order_url = self.order_url(order.id, local_path(form.url.data), tab="comments")
+        if not form.validate_on_submit():
+            flash(form_problem(form), "error")
+            return redirect(order_url)
+        try:
+            add_comment(self.state.session, order.id, actor=access.actor_name(), text=form.text.data,
+                        settings=self.settings)
+        except OrderActionError as error:
+            flash(str(error), "error")
+            return redirect(order_url)
+        flash(gettext("Your note was added to the order history."), "success")
+        return redirect(order_url)
+
+    @expose("/<int:order_id>/export/")
+    def export_order_view(self, order_id: int) -> Response:
+        """Download the order's .xls: a GET that changes nothing."""
+        order = self.load_order(order_id)
+        if isinstance(order, Response):
+            return order
+        self.require(Action.EXPORT.value, order)
+        return self.download([order.id], self.order_url(order.id, self.list_url()))

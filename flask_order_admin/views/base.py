@@ -1,0 +1,101 @@
+"""What every orders view shares: the access rule, read-only models, the list tabs' toolbar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import abort, flash, redirect, request
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext
+from flask_admin.contrib.sqla import ModelView
+from werkzeug.wrappers import Response
+
+from .. import access
+from ..errors import OrderActionError
+from ..export import export_response
+from ..extension import OrderAdminState
+from ..settings import Settings
+from .listing import order_page_url
+from .presentation import Presenter
+from .redirects import return_url_arg
+
+
+class OrderAdminView(ModelView):
+    """A read-only Flask-Admin model view behind the plugin's access rule."""
+
+    # Orders change only through the order actions (services): no edit, create or delete forms.
+    can_create = False
+    can_edit = False
+    can_delete = False
+    can_set_page_size = True
+    page_size = 50
+    page_size_options = (20, 50, 100, 200)
+    named_filter_urls = True  # readable, stable filter arguments: ?flt0_status_equals=processing
+    list_template = "order_admin/list.html"
+
+    def __init__(self, model: Any, state: OrderAdminState, **kwargs: Any) -> None:
+        self.state = state
+        super().__init__(model, state.db, **kwargs)
+
+    @property
+    def settings(self) -> Settings:
+        return self.state.settings  # read per request: tests and hosts may swap settings
+
+    def is_accessible(self) -> bool:
+        return access.is_allowed(self.settings, "view")
+
+    def inaccessible_callback(self, name: Any, **kwargs: Any) -> Response:
+        return access.login_redirect_or_403()
+
+    def render(self, template: str, **kwargs: Any) -> str:
+        kwargs.setdefault("oa", Presenter(self.settings))
+        kwargs.setdefault("orders_endpoint", f"{self.settings.endpoint_prefix}_orders")
+        kwargs.setdefault("items_endpoint", f"{self.settings.endpoint_prefix}_items")
+        return super().render(template, **kwargs)
+
+    def order_url(self, order_id: int, return_url: str | None = None, **extra: Any) -> str:
+        return order_page_url(self.settings, order_id, return_url, **extra)
+
+    def list_url(self) -> str:
+        """Where Back goes: the list the manager came from (filters and page kept), or the orders list."""
+        return return_url_arg() or self.get_url(f"{self.settings.endpoint_prefix}_orders.index_view")
+
+    # Export: the selected rows (a Flask-Admin bulk action) or every row the current filters match.
+
+    def order_ids_of(self, row_ids: Iterable[str]) -> list[int]:
+        raise NotImplementedError
+
+    def matching_order_ids(self) -> list[int]:
+        raise NotImplementedError
+
+    def require(self, action: str, order: Any = None) -> None:
+        """403 unless the access rule lets the current user run ``action`` (on ``order``)."""
+        if not access.is_allowed(self.settings, action, order):
+            abort(403)
+
+    def download(self, order_ids: list[int], fallback_url: str) -> Response:
+        """The export file of ``order_ids``; a refused export comes back as a message on ``fallback_url``."""
+        try:
+            return export_response(self.state.session, order_ids, actor=access.actor_name())
+        except OrderActionError as error:
+            flash(str(error), "error")
+            return redirect(fallback_url)
+
+    @action("export_selected", lazy_gettext("Export selected"))
+    def action_export_selected(self, row_ids: list[str]) -> Response:
+        self.require("export")
+        return self.download(self.order_ids_of(row_ids), self.list_url())
+
+    @expose("/export-matching/")
+    def export_matching_view(self) -> Response:
+        self.require("export")
+        back = self.get_url(".index_view", **request.args)
+        return self.download(self.matching_order_ids(), back)
+
+    def matching_query(self) -> Any:
+        """The list's query with the request's search and filters, unsorted and unpaged."""
+        view_args = self._get_list_extra_args()
+        _, query = self.get_list(0, None, False, view_args.search, view_args.filters, execute=False, page_size=0)
+        return query.order_by(None)

@@ -1,0 +1,31 @@
+"""The forms behind the order page's buttons: Flask-WTF, so every POST carries a CSRF token."""
+
+from __future__ import annotations
+
+from flask_admin.babel import lazy_gettext
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms.widgets import HiddenInput
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+class ConfirmActionForm(FlaskForm):
+    """Yes on a confirm screen. ``version`` is the order's version as the manager's page showed it."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
+    url = HiddenField()
+
+
+class CancelForm(ConfirmActionForm):
+    reason = TextAreaField(
+        lazy_gettext("Reason (optional, kept in the order history)"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class MergeForm(ConfirmActionForm):
+    into = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
+
+
+class CommentForm(FlaskForm):
+    text = TextAreaField(lazy_gettext("Note"), validators=[DataRequired(), Length(max=5000)])
+    url = HiddenField()

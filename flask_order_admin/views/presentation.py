@@ -1,0 +1,74 @@
+"""How order data reads on screen: numbers, money, dates, status badges, safe links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from ..domain import OrderStatus, money
+from ..settings import Settings
+from .redirects import local_path
+
+# Bootstrap 4 badge colour per status: waiting for the buyer (yellow), in progress (blue),
+# done (green), out of play (gray/dark).
+STATUS_BADGES = {
+    OrderStatus.AWAITING_PAYMENT: "warning",
+    OrderStatus.AWAITING_ADDITIONAL_PAYMENT: "warning",
+    OrderStatus.PROCESSING: "primary",
+    OrderStatus.ADDITIONAL_ORDER: "info",
+    OrderStatus.PROCESSING_AT_WAREHOUSE: "info",
+    OrderStatus.AWAITING_PACKING_CONFIRMATION: "info",
+    OrderStatus.READY_FOR_PACKING: "info",
+    OrderStatus.READY_TO_SHIP: "primary",
+    OrderStatus.SHIPPED: "primary",
+    OrderStatus.COMPLETED: "success",
+    OrderStatus.CANCELED: "secondary",
+    OrderStatus.MERGED: "dark",
+}
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) link or a path on this site; marketplace data may hold anything,
+    e.g. ``javascript:``, and only these are rendered as links or images."""
+    if not url:
+        return None
+    url = url.strip()
+    if urlsplit(url).scheme.lower() in ("http", "https") or local_path(url):
+        return url
+    return None
+
+
+class Presenter:
+    """Passed to every template as ``oa``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def number(self, order_id: int | None) -> str:
+        return "" if order_id is None else self.settings.number_format.format(order_id)
+
+    def money(self, value: Decimal | int | None) -> str:
+        return f"{money(value):,.2f}"
+
+    def when(self, value: datetime | None) -> str:
+        return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+    def status_label(self, code: str | None) -> str:
+        if not code:
+            return ""
+        try:
+            return OrderStatus.parse(code).label
+        except ValueError:
+            return code
+
+    def status_badge(self, code: str | None) -> str:
+        try:
+            return STATUS_BADGES[OrderStatus.parse(code)]
+        except ValueError:
+            return "light"
+
+    def provider_label(self, code: str) -> str:
+        return self.settings.provider_label(code)
+
+    http_url = staticmethod(http_url)

@@ -1,0 +1,106 @@
+"""Browser flows of the order actions: dropdown, confirm screen, Yes, the status shown and stored."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def open_order(page, base_url, order_id):
+    page.goto(f"{base_url}/admin/orders/details/?id={order_id}")
+
+
+def choose(page, action):
+    page.click("#order-actions")
+    page.click(f".dropdown-menu a.dropdown-item[data-action={action}]")
+
+
+def status_shown(page):
+    return page.inner_text("section.order-admin-summary .badge")
+
+
+def test_cancel_restore_and_close_through_the_menu(page, base_url, new_order, order_status):
+    order_id = new_order("processing")
+    open_order(page, base_url, order_id)
+    choose(page, "cancel")
+    assert page.inner_text("#confirm-question") == f"Are you sure you want to cancel order ORD-{order_id:010d}?"
+    page.fill("textarea[name=reason]", "Buyer found it cheaper")
+    page.click("#confirm-yes")
+    assert "was canceled" in page.inner_text(".alert-success")
+    assert status_shown(page) == "Canceled" and order_status(order_id) == "canceled"
+    page.click("#tab-history")
+    assert "Reason: Buyer found it cheaper" in page.inner_text("#pane-history")
+
+    choose(page, "restore")
+    page.click("#confirm-yes")
+    assert "was restored" in page.inner_text(".alert-success")
+    assert status_shown(page) == "Awaiting payment" and order_status(order_id) == "awaiting_payment"
+    page.click("#tab-history")
+    assert re.search(r"price [\d.]+ → [\d.]+", page.inner_text("#pane-history"))  # catalog prices applied
+
+    shipped = new_order("shipped")
+    open_order(page, base_url, shipped)
+    choose(page, "close")
+    page.click("#confirm-no")  # No: back on the order page, nothing changed
+    assert order_status(shipped) == "shipped"
+    choose(page, "close")
+    page.click("#confirm-yes")
+    assert status_shown(page) == "Completed" and order_status(shipped) == "completed"
+
+
+def test_disabled_actions_stay_visible_with_their_reason(page, base_url, new_order):
+    order_id = new_order("completed")
+    open_order(page, base_url, order_id)
+    page.click("#order-actions")
+    restore = page.locator(".dropdown-menu [data-action=restore]")
+    assert restore.is_visible()
+    assert restore.get_attribute("title") == (
+        "Only orders in status Canceled can be restored; this order is Completed."
+    )
+    assert page.locator(".dropdown-menu a.dropdown-item:not(.disabled)").all_inner_texts() == ["Export"]
+    restore.click(force=True)  # a click on a disabled entry goes nowhere
+    assert "/details/" in page.url
+
+
+def test_a_tokenless_replay_of_the_confirm_form_is_refused(page, base_url, new_order, order_status):
+    order_id = new_order("processing")
+    open_order(page, base_url, order_id)
+    choose(page, "cancel")
+    page.eval_on_selector("#confirm-form input[name=csrf_token]", "input => input.remove()")
+    page.click("#confirm-yes")
+    assert "CSRF" in page.content()
+    assert order_status(order_id) == "processing"
+
+
+def test_a_stale_page_is_refused(page, base_url, new_order, order_status, db_session):
+    from flask_order_admin.services import close
+
+    order_id = new_order("processing")
+    open_order(page, base_url, order_id)
+    choose(page, "cancel")
+    close(db_session, order_id, actor="another-manager")  # someone else acts meanwhile
+    page.click("#confirm-yes")
+    assert "This order was changed by another-manager" in page.inner_text(".alert-danger")
+    assert order_status(order_id) == "completed"
+
+
+def test_the_whole_merge_flow(page, base_url, new_order, order_status):
+    added = new_order("awaiting_payment", customer_ref="merge-buyer", lines=2)
+    basic = new_order("ready_for_packing", customer_ref="merge-buyer", lines=1)
+    open_order(page, base_url, added)
+    choose(page, "merge")
+    assert page.locator("input[name=into]").count() == 1
+    page.check(f"input[name=into][value='{basic}']")
+    page.click("#merge-submit")
+    assert f"into order ORD-{basic:010d}?" in page.inner_text("#confirm-question")
+    page.click("#confirm-yes")
+    assert page.inner_text("#order-title") == f"Order ORD-{basic:010d}"
+    assert "was merged into this order" in page.inner_text(".alert-success")
+    assert page.inner_text("#tab-items") == "Items (3)"
+    assert order_status(added) == "merged" and order_status(basic) == "awaiting_payment"
+    page.click("#tab-history")
+    page.click(f"#pane-history a:text-is('ORD-{added:010d}')")
+    assert f"ORD-{basic:010d}" in page.inner_text("#merged-banner")

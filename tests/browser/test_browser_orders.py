@@ -1,0 +1,104 @@
+"""Browser flows around the order page: log in, both list tabs, search, Back, export, escaping, screenshots."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import xlrd
+
+pytestmark = pytest.mark.browser
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def number(order_id: int) -> str:
+    return f"ORD-{order_id:010d}"
+
+
+def test_login_then_open_an_order_from_each_list_tab(browser, base_url, new_order):
+    order_id = new_order("processing")
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base_url}/admin/orders/")
+    assert "/login?next=" in page.url  # anonymous: sent to the shop's login
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", "browser-test-password")
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin/orders/$"))
+    page.click(f"table.model-list a:text-is('{number(order_id)}')")
+    assert page.inner_text("#order-title") == f"Order {number(order_id)}"
+    page.click("#back-to-list")
+    page.click("a.nav-link:text-is('By items')")
+    page.wait_for_url(re.compile(r".*/admin/orders/items/.*"))
+    page.locator(f"table.model-list a:text-is('{number(order_id)}')").first.click()
+    assert page.inner_text("#order-title") == f"Order {number(order_id)}"
+    context.close()
+
+
+def test_back_to_orders_list_keeps_the_filter(page, base_url, new_order):
+    order_id = new_order("ready_to_ship")
+    page.goto(f"{base_url}/admin/orders/?flt0_status_equals=ready_to_ship")
+    page.click(f"table.model-list a:text-is('{number(order_id)}')")
+    page.click("#back-to-list")
+    assert "/admin/orders/?" in page.url and "flt0_status_equals=ready_to_ship" in page.url
+    statuses = page.locator("table.model-list td.col-status").all_inner_texts()
+    assert statuses and set(statuses) == {"Ready to ship"}
+
+
+def test_search_by_last_digits_and_a_message_for_bad_input(page, base_url, new_order):
+    first, target = new_order("processing"), new_order("processing")
+    page.goto(f"{base_url}/admin/orders/details/?id={first}")
+    page.fill("form.order-admin-search input[name=q]", str(target))
+    page.click("form.order-admin-search button[type=submit]")
+    page.wait_for_url(re.compile(r".*/details/\?id=.*"))
+    if page.locator("#order-title").count():
+        assert page.inner_text("#order-title") == f"Order {number(target)}"
+    else:  # other orders end with the same digits: the exact match is listed first
+        assert page.locator("#search-results a").first.inner_text() == number(target)
+    page.fill("form.order-admin-search input[name=q]", "twenty-three")
+    page.click("form.order-admin-search button[type=submit]")
+    assert "is not an order number" in page.inner_text(".alert-danger")
+    assert page.inner_text("#order-title") == f"Order {number(target)}"  # the same page
+
+
+def test_export_downloads_the_orders_xls(page, base_url, new_order):
+    order_id = new_order("completed", lines=3)
+    page.goto(f"{base_url}/admin/orders/details/?id={order_id}")
+    page.click("#order-actions")
+    with page.expect_download() as download_info:
+        page.click(".dropdown-menu a[data-action=export]")
+    download = download_info.value
+    assert download.suggested_filename == f"{number(order_id)}.xls"
+    sheet = xlrd.open_workbook(download.path()).sheet_by_index(0)
+    assert sheet.cell_value(1, 0) == "Zhou Min 周敏"
+    assert {sheet.cell_value(r, 2) for r in range(1, 4)} == {number(order_id)}
+
+
+def test_item_titles_are_shown_as_text_never_as_markup(page, base_url, new_order):
+    order_id = new_order("processing", titles=["<b>bold</b> dress <img src=x onerror=alert(1)>"])
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{base_url}/admin/orders/details/?id={order_id}")
+    title = page.locator(".order-admin-item-title").first
+    assert title.inner_text() == "<b>bold</b> dress <img src=x onerror=alert(1)>"
+    assert title.locator("b").count() == 0 and title.locator("img").count() == 0
+    page.goto(f"{base_url}/admin/orders/items/?flt0_status_equals=processing")
+    assert page.locator("table.model-list td.col-title b").count() == 0
+    assert dialogs == []
+
+
+def test_screenshots_of_the_order_page(page, base_url, new_order, db_session):
+    from flask_order_admin.services import add_comment
+
+    order_id = new_order("processing", lines=4)
+    add_comment(db_session, order_id, actor="admin", text="Buyer asked to ship the black dress first.")
+    page.goto(f"{base_url}/admin/orders/details/?id={order_id}")
+    page.wait_for_load_state("networkidle")
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "order-page.png"), full_page=True)
+    page.click("#order-actions")
+    page.wait_for_selector(".order-admin-actions .dropdown-menu.show")
+    page.screenshot(path=str(DOCS / "order-actions.png"))
+    assert (DOCS / "order-page.png").stat().st_size > 10_000

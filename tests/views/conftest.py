@@ -1,0 +1,134 @@
+"""A host app for the view tests: Flask-SQLAlchemy, Flask-Login, CSRFProtect, Flask-Admin and the plugin,
+on SQLite and on every database in ``ORDER_ADMIN_TEST_DATABASE_URLS``."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_login import LoginManager, UserMixin
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import event
+
+from flask_order_admin import OrderAdmin
+
+
+class Manager(UserMixin):
+    def __init__(self, username: str) -> None:
+        self.id = username
+        self.username = username
+
+
+def build_admin_host(database_url: str) -> tuple[Flask, SQLAlchemy]:
+    """The host app, its order tables created empty."""
+    app = Flask("order_admin_view_host")
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SECRET_KEY="view-tests",
+        TESTING=True,
+    )
+    db = SQLAlchemy()
+    db.init_app(app)
+    CSRFProtect(app)
+    login_manager = LoginManager(app)
+    login_manager.login_view = "login"
+    login_manager.user_loader(Manager)
+
+    @app.get("/login")
+    def login() -> str:
+        return "the host's login page"
+
+    admin = Admin(app, name="Shop", theme=Bootstrap4Theme())
+    OrderAdmin(app, admin=admin, db=db)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app, db
+
+
+@pytest.fixture(scope="session")
+def _shared_app(database_url: str) -> Iterator[tuple[Flask, SQLAlchemy]]:
+    """Replaces the root conftest's host (same name) with this one; its ``app``, ``db``,
+    ``session`` and ``make_order`` fixtures then work on it, emptied for each test."""
+    app, db = build_admin_host(database_url)
+    yield app, db
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def configure(app: Flask) -> Callable[..., None]:
+    """Change this app's plugin settings for one test, e.g. ``configure(access=rule)``."""
+
+    def change(**fields: Any) -> None:
+        state = app.extensions["order_admin"]
+        state.settings = dataclasses.replace(state.settings, **fields)
+
+    return change
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A client logged in as "manager"."""
+    test_client = app.test_client()
+    with test_client.session_transaction() as flask_session:
+        flask_session["_user_id"] = "manager"
+        flask_session["_fresh"] = True
+    return test_client
+
+
+def hidden_fields(page: str, form_id: str) -> dict[str, str]:
+    """The hidden inputs of the form with ``id=form_id``, as a browser would post them."""
+    form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page, re.S)
+    assert form, f"no form {form_id!r} on the page"
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form.group(0)):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and 'type="hidden"' in tag:
+            fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return fields
+
+
+@pytest.fixture
+def form_fields() -> Callable[[str, str], dict[str, str]]:
+    return hidden_fields
+
+
+@pytest.fixture
+def count_statements(db: SQLAlchemy) -> Callable[[Callable[[], Any]], int]:
+    """How many SQL statements ``run()`` sends to the database, starting from nothing loaded.
+
+    The test client's requests share the test's session (same app context), so its
+    identity map is expired first, as a fresh request's session would be.
+    """
+
+    def count(run: Callable[[], Any]) -> int:
+        statements: list[str] = []
+        db.session.expire_all()
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            run()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return len(statements)
+
+    return count

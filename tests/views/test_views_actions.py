@@ -1,0 +1,168 @@
+"""Confirm screens and the POSTs behind them: CSRF, versions, refusals, access, flash messages."""
+
+from __future__ import annotations
+
+import re
+
+from flask_order_admin.domain import OrderStatus
+from flask_order_admin.models import Order, OrderEvent
+from flask_order_admin.pricing import Price
+
+
+def confirm(client, order, action, **args):
+    response = client.get(f"/admin/orders/{order.id}/confirm/{action}/", query_string=args)
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def say_yes(client, page, order, action, form_fields, **extra):
+    fields = form_fields(page, "confirm-form")
+    fields.update(extra)
+    return client.post(f"/admin/orders/{order.id}/{action}/", data=fields, follow_redirects=True)
+
+
+def reload(session, order):
+    session.expire_all()
+    return session.get(Order, order.id)
+
+
+def events(session, order):
+    session.expire_all()
+    return session.query(OrderEvent).filter_by(order_id=order.id).order_by(OrderEvent.id).all()
+
+
+def test_cancel_asks_confirms_and_keeps_the_reason(client, make_order, session, form_fields):
+    order = make_order("processing")
+    list_url = "/admin/orders/?flt0_status_equals=processing"
+    page = confirm(client, order, "cancel", version=order.version, url=list_url)
+    assert f"Are you sure you want to cancel order {order.number}?" in page
+    assert 'id="confirm-yes"' in page and 'id="confirm-no"' in page
+    response = say_yes(client, page, order, "cancel", form_fields, reason="buyer changed her mind")
+    assert response.request.path == "/admin/orders/details/"
+    assert response.request.args["url"] == list_url  # back to the order page, the list address kept
+    assert f"Order {order.number} was canceled." in response.text
+    assert reload(session, order).status == OrderStatus.CANCELED
+    last = events(session, order)[-1]
+    assert (last.action, last.actor, last.details["reason"]) == ("cancel", "manager", "buyer changed her mind")
+
+
+def test_confirm_screen_and_get_on_the_post_url_change_nothing(client, make_order, session):
+    order = make_order("processing")
+    confirm(client, order, "close")
+    assert client.get(f"/admin/orders/{order.id}/close/").status_code == 405
+    assert client.get(f"/admin/orders/{order.id}/comment/").status_code == 405
+    assert reload(session, order).status == OrderStatus.PROCESSING
+    assert events(session, order) == []
+
+
+def test_post_without_the_csrf_token_is_refused(client, make_order, session, form_fields):
+    order = make_order("processing")
+    fields = form_fields(confirm(client, order, "cancel"), "confirm-form")
+    del fields["csrf_token"]
+    response = client.post(f"/admin/orders/{order.id}/cancel/", data=fields)
+    assert response.status_code == 400
+    assert reload(session, order).status == OrderStatus.PROCESSING
+
+
+def test_a_stale_page_is_refused_with_who_changed_it(client, make_order, session, form_fields):
+    from flask_order_admin.services import add_comment, cancel
+
+    order = make_order("processing")
+    page = confirm(client, order, "close", version=order.version)
+    cancel(session, order.id, actor="alice")
+    add_comment(session, order.id, actor="alice", text="no")  # a note changes no version: still stale via cancel
+    response = say_yes(client, page, order, "close", form_fields)
+    assert "This order was changed by alice at" in response.text
+    assert "review it and try again" in response.text
+    assert reload(session, order).status == OrderStatus.CANCELED
+
+
+def test_refused_by_status_flashes_the_reason_and_changes_nothing(client, make_order, session, form_fields):
+    order = make_order("processing")
+    page = confirm(client, order, "cancel")
+    order_row = reload(session, order)
+    order_row.status = OrderStatus.COMPLETED
+    session.commit()
+    response = say_yes(client, page, order, "cancel", form_fields, version=str(reload(session, order).version))
+    assert "can be canceled; this order is Completed." in response.text
+    assert reload(session, order).status == OrderStatus.COMPLETED
+    # Asking for the confirm screen of a refused action goes back to the order page with the reason.
+    response = client.get(f"/admin/orders/{order.id}/confirm/cancel/", follow_redirects=True)
+    assert response.request.path == "/admin/orders/details/" and "this order is Completed" in response.text
+
+
+def test_restore_reprices_and_reports_resolver_failures(client, make_order, session, form_fields, configure):
+    order = make_order("canceled", items=1)
+    response = say_yes(client, confirm(client, order, "restore"), order, "restore", form_fields)
+    assert "no price resolver is configured" in response.text
+    assert reload(session, order).status == OrderStatus.CANCELED
+    configure(price_resolver=lambda item, at: Price(price="120.00", china_delivery=item.china_delivery))
+    page = confirm(client, order, "restore")
+    assert "Its item prices will be recalculated" in page
+    response = say_yes(client, page, order, "restore", form_fields)
+    assert f"Order {order.number} was restored" in response.text
+    assert reload(session, order).status == OrderStatus.AWAITING_PAYMENT
+    assert "price 100.50 → 120.00" in response.text  # the history tab on the page shown
+
+
+def test_close_then_only_export_is_left(client, make_order, session, form_fields):
+    order = make_order("shipped")
+    response = say_yes(client, confirm(client, order, "close"), order, "close", form_fields)
+    assert f"Order {order.number} was closed." in response.text
+    assert reload(session, order).status == OrderStatus.COMPLETED
+    assert re.findall(r'<a class="dropdown-item" href="[^"]*" data-action="(\w+)"', response.text) == ["export"]
+
+
+def test_return_address_in_the_posted_form_must_be_local(client, make_order, form_fields):
+    order = make_order("processing")
+    response = client.post(f"/admin/orders/{order.id}/close/", data={
+        **form_fields(confirm(client, order, "close"), "confirm-form"), "url": "//evil.example/",
+    })
+    assert response.status_code == 302
+    assert response.location.startswith("/admin/orders/details/?id=")
+    assert "evil" not in response.location
+
+
+def test_comments_are_events_with_author_and_time(client, make_order, session, form_fields):
+    order = make_order("processing")
+    page = client.get(f"/admin/orders/details/?id={order.id}").text
+    fields = form_fields(page, "comment-form")
+    response = client.post(f"/admin/orders/{order.id}/comment/", data={**fields, "text": "Call <b>her</b> first"},
+                           follow_redirects=True)
+    assert "Your note was added" in response.text
+    assert response.request.args["tab"] == "comments"
+    assert "Call &lt;b&gt;her&lt;/b&gt; first" in response.text
+    note = events(session, order)[-1]
+    assert (note.action, note.actor, note.details["text"]) == ("comment", "manager", "Call <b>her</b> first")
+    empty = client.post(f"/admin/orders/{order.id}/comment/", data={**fields, "text": " "}, follow_redirects=True)
+    assert "Nothing was changed" in empty.text
+    assert len(events(session, order)) == 1
+
+
+def test_anonymous_users_go_to_the_hosts_login(anonymous, make_order, session):
+    order = make_order("processing")
+    response = anonymous.get(f"/admin/orders/details/?id={order.id}")
+    assert response.status_code == 302
+    assert response.location.startswith("/login?next=")
+    assert f"details/?id%3D{order.id}" in response.location or f"details/%3Fid%3D{order.id}" in response.location
+    assert anonymous.post(f"/admin/orders/{order.id}/cancel/", data={}).status_code in (302, 400)
+    assert reload(session, order).status == OrderStatus.PROCESSING
+
+
+def test_a_user_without_the_right_sees_it_disabled_and_gets_403(client, make_order, session, form_fields, configure):
+    order = make_order("processing")
+    page = confirm(client, order, "cancel")
+    configure(access=lambda action, order: action not in ("cancel", "comment"))
+    order_page = client.get(f"/admin/orders/details/?id={order.id}").text
+    assert 'title="You are not allowed to cancel this order." tabindex="0" data-action="cancel"' in order_page
+    assert "You are not allowed to add notes to this order." in order_page
+    response = client.post(f"/admin/orders/{order.id}/cancel/", data=form_fields(page, "confirm-form"))
+    assert response.status_code == 403
+    assert reload(session, order).status == OrderStatus.PROCESSING
+
+
+def test_access_rule_can_close_the_panel(client, configure):
+    configure(access=lambda action, order: False)
+    assert client.get("/admin/orders/").status_code == 403
+    configure(access=lambda action, order: None)  # None: the default rule (a logged-in user)
+    assert client.get("/admin/orders/").status_code == 200

@@ -1,0 +1,58 @@
+"""Merge: the candidates page, its confirm screen, the POST, and the reason when nothing fits."""
+
+from __future__ import annotations
+
+import re
+
+from flask_order_admin.domain import OrderStatus
+from flask_order_admin.models import Order, OrderItem
+
+
+def test_candidates_are_only_the_orders_it_can_be_merged_into(client, make_order):
+    added = make_order("awaiting_payment", items=2)
+    basic = make_order("ready_to_ship", items=1, buyer_name="Li Wei")
+    make_order("awaiting_payment", provider="stock")  # another provider
+    make_order("awaiting_payment", customer_ref="cust-2", buyer_email="other@example.com")  # another customer
+    make_order("completed")  # a status no order is merged into
+    page = client.get(f"/admin/orders/{added.id}/merge-candidates/").text
+    assert re.findall(r'name="into" value="(\d+)"', page) == [str(basic.id)]
+    row = re.search(rf'value="{basic.id}".*?</tr>', page, re.S).group(0)
+    for text in (basic.number, "Ready to ship", "1 (1)", "107.80", "Li Wei"):
+        assert text in row
+
+
+def test_no_candidates_shows_the_reason_instead_of_a_table(client, make_order):
+    lonely = make_order("awaiting_payment", customer_ref="cust-9", buyer_email="nine@example.com")
+    page = client.get(f"/admin/orders/{lonely.id}/merge-candidates/").text
+    assert 'id="merge-none"' in page and "No other order of the same customer" in page
+    assert 'name="into"' not in page
+    order_page = client.get(f"/admin/orders/details/?id={lonely.id}").text
+    assert re.search(r'title="No other order of the same customer[^"]*" tabindex="0" data-action="merge"', order_page)
+
+
+def test_merge_flow_moves_the_items_and_links_both_orders(client, make_order, session, form_fields):
+    added = make_order("awaiting_payment", items=2)
+    basic = make_order("processing_at_warehouse", items=1)
+    candidates = client.get(f"/admin/orders/{added.id}/merge-candidates/", query_string={"version": added.version}).text
+    confirm_query = {**form_fields(candidates, "merge-form"), "into": basic.id}
+    page = client.get(f"/admin/orders/{added.id}/confirm/merge/", query_string=confirm_query).text
+    assert f"Are you sure you want to merge order {added.number} into order {basic.number}?" in page
+    response = client.post(f"/admin/orders/{added.id}/merge/", data=form_fields(page, "confirm-form"),
+                           follow_redirects=True)
+    assert response.request.args["id"] == str(basic.id)
+    assert f"Order {added.number} was merged into this order." in response.text
+    session.expire_all()
+    assert session.get(Order, added.id).status == OrderStatus.MERGED
+    assert session.get(Order, added.id).merged_into_id == basic.id
+    assert session.get(Order, basic.id).status == OrderStatus.AWAITING_PAYMENT
+    assert session.query(OrderItem).filter_by(order_id=basic.id).count() == 3
+
+
+def test_merge_confirm_without_a_pick_or_with_a_refused_pick_goes_back(client, make_order):
+    added = make_order("awaiting_payment")
+    other_provider = make_order("awaiting_payment", provider="stock")
+    response = client.get(f"/admin/orders/{added.id}/confirm/merge/", follow_redirects=True)
+    assert f"Pick the order to merge {added.number} into." in response.text
+    response = client.get(f"/admin/orders/{added.id}/confirm/merge/", query_string={"into": other_provider.id},
+                          follow_redirects=True)
+    assert "have different goods providers" in response.text

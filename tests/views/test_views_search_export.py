@@ -1,0 +1,90 @@
+"""Search by number from the order page, and the .xls downloads (one order, selected, all matching)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import xlrd
+
+from flask_order_admin.models import Order
+
+
+def read_xls(response) -> list[list[object]]:
+    assert response.status_code == 200, response.text[:500]
+    book = xlrd.open_workbook(file_contents=response.data)
+    sheet = book.sheet_by_index(0)
+    return [sheet.row_values(r) for r in range(sheet.nrows)]
+
+
+def test_digits_open_the_only_matching_order(client, make_order):
+    order = make_order()
+    response = client.get("/admin/orders/search/", query_string={"q": str(order.id), "url": "/admin/orders/?page=1"})
+    assert response.status_code == 302
+    assert response.location == f"/admin/orders/details/?id={order.id}&url=/admin/orders/?page%3D1"
+
+
+def test_several_matches_are_listed_exact_first(client, make_order):
+    for order_id in (1023, 123, 23, 24):
+        make_order(id=order_id, items=0)
+    page = client.get("/admin/orders/search/", query_string={"q": "23"}).text
+    listed = re.findall(r">(ORD-\d+)</a>", page.split('id="search-results"')[1])
+    assert listed == ["ORD-0000000023", "ORD-0000001023", "ORD-0000000123"]
+
+
+def test_bad_input_comes_back_as_a_message_on_the_same_page(client, make_order):
+    order = make_order()
+    back = f"/admin/orders/details/?id={order.id}"
+    response = client.get("/admin/orders/search/", query_string={"q": "abc<x>", "back": back}, follow_redirects=True)
+    assert response.request.full_path.rstrip("?") == back
+    assert "is not an order number" in response.text and "abc&lt;x&gt;" in response.text
+    response = client.get("/admin/orders/search/", query_string={"q": "0", "back": "//evil.example/"})
+    assert response.location == "/admin/orders/"
+
+
+def test_no_match_says_so(client, make_order):
+    make_order()
+    page = client.get("/admin/orders/search/", query_string={"q": "98765"}).text
+    assert 'id="search-none"' in page
+
+
+def test_export_from_the_order_page_downloads_its_xls(client, make_order, session):
+    order = make_order("completed", items=2, buyer_name="Li Wei 李伟")
+    response = client.get(f"/admin/orders/{order.id}/export/")
+    assert f"{order.number}.xls" in response.headers["Content-Disposition"]
+    rows = read_xls(response)
+    assert rows[1][0] == "Li Wei 李伟" and rows[1][2] == order.number
+    session.expire_all()
+    assert session.get(Order, order.id).version == order.version  # a GET that changes nothing
+
+
+def test_export_obeys_the_access_rule(client, make_order, configure):
+    order = make_order()
+    configure(access=lambda action, order: action != "export")
+    assert client.get(f"/admin/orders/{order.id}/export/").status_code == 403
+    assert client.get("/admin/orders/export-matching/").status_code == 403
+    page = client.get(f"/admin/orders/details/?id={order.id}").text
+    assert 'title="You are not allowed to export this order." tabindex="0" data-action="export"' in page
+
+
+def test_export_selected_is_a_bulk_action_on_both_tabs(client, make_order, form_fields):
+    first, second, _ = make_order(items=1), make_order(items=2), make_order(items=1)
+    page = client.get("/admin/orders/").text
+    assert "Export selected" in page
+    fields = {**form_fields(page, "action_form"), "action": "export_selected", "rowid": [first.id, second.id]}
+    rows = read_xls(client.post("/admin/orders/action/", data=fields))
+    assert sorted({row[2] for row in rows[1:] if str(row[2]).startswith("ORD-")}) == [first.number, second.number]
+    items_page = client.get("/admin/orders/items/").text
+    item_rowid = io.StringIO(items_page).getvalue().split('name="rowid" class="action-checkbox" value="')[1].split('"')[0]
+    fields = {**form_fields(items_page, "action_form"), "action": "export_selected", "rowid": [item_rowid]}
+    assert read_xls(client.post("/admin/orders/items/action/", data=fields))
+
+
+def test_export_all_matching_follows_the_current_filters(client, make_order):
+    shipped, _ = make_order("shipped", items=1), make_order("processing", items=1)
+    page = client.get("/admin/orders/?flt0_status_equals=shipped").text
+    assert 'href="/admin/orders/export-matching/?flt0_status_equals=shipped"' in page
+    rows = read_xls(client.get("/admin/orders/export-matching/?flt0_status_equals=shipped"))
+    assert {row[2] for row in rows[1:] if str(row[2]).startswith("ORD-")} == {shipped.number}
+    rows = read_xls(client.get("/admin/orders/items/export-matching/?flt0_status_equals=shipped"))
+    assert {row[2] for row in rows[1:] if str(row[2]).startswith("ORD-")} == {shipped.number}
