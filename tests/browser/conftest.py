@@ -6,7 +6,6 @@ browser context. Skipped where /usr/bin/chromium is missing.
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -17,9 +16,6 @@ import pytest
 from sqlalchemy import select
 
 CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:  # example_app/ is a top-level folder, not an installed package
-    sys.path.insert(0, str(REPO))
 PASSWORD = "browser-test-password"
 VIEWPORT = {"width": 1366, "height": 900}
 

@@ -1,8 +1,8 @@
 """Fixtures for the example shop: a fresh app on a temporary database.
 
 SQLite always; and, for each URL in ``ORDER_ADMIN_TEST_DATABASE_URLS``, a sibling
-database named ``<name>_shop`` (created by .ci/run), so these tests, which drop and
-create every table, never touch the database the plugin's own tests share.
+database named ``<name>_shop`` (created here when missing), so these tests, which drop
+and create every table, never touch the database the plugin's own tests share.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from example_app import create_app
@@ -61,9 +62,30 @@ def make_shop(tmp_path: Any) -> Iterator[Callable[..., Flask]]:
             db.engine.dispose()
 
 
+def _ensure_database(url: str) -> None:
+    """Create the sibling database on its server if it is not there yet."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() == "postgresql":
+        engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    else:
+        engine = create_engine(parsed.set(database="mysql"))
+        with engine.connect() as connection:
+            connection.execute(text(
+                f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    engine.dispose()
+
+
 @pytest.fixture(params=SHOP_DATABASES, ids=[u.split(":", 1)[0].split("+", 1)[0] for u in SHOP_DATABASES])
 def shop_database(request: pytest.FixtureRequest) -> str | None:
-    return None if request.param == "sqlite" else request.param
+    if request.param == "sqlite":
+        return None
+    _ensure_database(request.param)
+    return request.param
 
 
 def seed(app: Flask, *args: str) -> Any:
