@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_ADMIN_PASSWORD ?= admin
 export DEMO_ADMIN_PASSWORD
 
-.PHONY: demo test bench bench-full wheel-check
+.PHONY: demo test bench bench-full wheel-check stress
 
 # Reinstall only when the package metadata changes: the install is editable, code edits need nothing.
 $(STAMP): setup.cfg pyproject.toml
@@ -33,3 +33,8 @@ bench-full: $(STAMP)
 
 wheel-check: $(STAMP)
 	$(PY) .ci/wheel_check.py
+
+# Load test: gunicorn (4 workers) on a throw-away PostgreSQL database; STRESS_ARGS="--clients 8 --seconds 8" for the short form.
+STRESS_ARGS ?= --clients 20 --seconds 20
+stress: $(STAMP)
+	$(PY) tests/stress/stress_load.py $(STRESS_ARGS)
