@@ -44,13 +44,18 @@ def item_sums(session: Session, order_id: int) -> ItemSums:
                     Decimal(row[3]).quantize(Decimal("0.01")))
 
 
+def already_merged_message(order: Order) -> str:
+    into = order.merged_into.number if order.merged_into is not None else "another order"
+    return f"{order.number} is already merged into {into}."
+
+
 def merge_refusal(added: Order, basic: Order, settings: Settings) -> str | None:
     """Why ``added`` may not be merged into ``basic``; None when it may."""
     added_status, basic_status = OrderStatus.parse(added.status), OrderStatus.parse(basic.status)
     if added.id == basic.id:
         return f"{added.number} cannot be merged with itself."
     if added_status == OrderStatus.MERGED:
-        return None  # reported as AlreadyMerged by the caller, with the link
+        return already_merged_message(added)
     if basic_status == OrderStatus.MERGED:
         into = basic.merged_into.number if basic.merged_into is not None else "another order"
         return f"{basic.number} was itself merged into {into}; merge into that order instead."
@@ -86,11 +91,7 @@ def merge(
         added, basic = orders[added_id], orders[basic_id]
         check_version(session, added, expected_version)
         if added.status == OrderStatus.MERGED:
-            into = session.get(Order, added.merged_into_id) if added.merged_into_id else None
-            raise AlreadyMerged(
-                f"{added.number} is already merged into {into.number if into else 'another order'}.",
-                order_number=added.number,
-            )
+            raise AlreadyMerged(already_merged_message(added), order_number=added.number)
         reason = merge_refusal(added, basic, settings)
         if reason is not None:
             raise MergeNotAllowed(reason, order_number=added.number)

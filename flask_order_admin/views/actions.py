@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from .. import access
-from ..domain import Action, OrderStatus
+from ..domain import Action
 from ..errors import OrderActionError
 from ..models import Order
 from ..services import add_comment, cancel, close, find_merge_candidates, get_order, merge, merge_refusal, restore
@@ -103,8 +103,6 @@ class OrderActionsMixin:
         )
 
     def _merge_target(self, order: Order) -> tuple[Order | None, str | None]:
-        if order.status == OrderStatus.MERGED:  # merge_refusal leaves this case to the service's AlreadyMerged
-            return None, gettext("%(number)s is already merged.", number=order.number)
         into_id = request.args.get("into", type=int)
         if not into_id:
             return None, gettext("Pick the order to merge %(number)s into.", number=order.number)
