@@ -10,8 +10,9 @@ from .orders import get_order
 from .restoring import restore
 from .order_search import search
 from .status_actions import add_comment, cancel, close
+from .totals_query import OrderSums, item_sums_by_order
 
 __all__ = [
-    "MergeCandidates", "add_comment", "cancel", "close", "find_merge_candidates", "get_order", "item_sums",
-    "merge", "merge_candidates", "merge_refusal", "restore", "search",
+    "MergeCandidates", "OrderSums", "add_comment", "cancel", "close", "find_merge_candidates", "get_order",
+    "item_sums", "item_sums_by_order", "merge", "merge_candidates", "merge_refusal", "restore", "search",
 ]

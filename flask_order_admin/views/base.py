@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, has_request_context, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla import ModelView
+from sqlalchemy import func, literal_column, select
+from sqlalchemy.orm import Query
 from werkzeug.wrappers import Response
 
 from .. import access
@@ -20,6 +22,34 @@ from ..settings import Settings
 from .listing import order_page_url
 from .presentation import Presenter
 from .redirects import return_url_arg
+
+# The lists count matching rows only up to COUNT_CAP, or PAGES_AHEAD pages past the page shown when that
+# is more: a count over a million rows costs more than the page itself (PostgreSQL reads the whole table),
+# and "10,000+" is all a manager needs.
+COUNT_CAP = 10_000
+PAGES_AHEAD = 10  # deep in a long list the pager still offers this many pages further on
+
+
+class AtLeast(int):
+    """A capped count: the pager does arithmetic with it; Flask-Admin's "List (…)" shows "10,000+"."""
+
+    def __str__(self) -> str:
+        return f"{self - 1:,}+"
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+class CappedCountQuery(Query):
+    """Flask-Admin's count query (filters and joins applied as usual) that stops counting at ``cap`` + 1 rows:
+    ``SELECT count(*) FROM (SELECT 1 FROM … WHERE … LIMIT cap + 1)``."""
+
+    cap = COUNT_CAP
+
+    def scalar(self) -> int:
+        rows = self.limit(self.cap + 1).subquery()
+        count = self.session.execute(select(func.count()).select_from(rows)).scalar_one()
+        return AtLeast(count) if count > self.cap else count
 
 
 class OrderAdminView(ModelView):
@@ -42,6 +72,13 @@ class OrderAdminView(ModelView):
     @property
     def settings(self) -> Settings:
         return self.state.settings  # read per request: tests and hosts may swap settings
+
+    def get_count_query(self) -> Any:
+        query = CappedCountQuery([literal_column("1")], self.state.session).select_from(self.model)
+        if has_request_context():
+            args = self._get_list_extra_args()
+            query.cap = max(COUNT_CAP, (args.page + PAGES_AHEAD) * (args.page_size or self.page_size))
+        return query
 
     def is_accessible(self) -> bool:
         return access.is_allowed(self.settings, "view")

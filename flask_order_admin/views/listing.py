@@ -1,12 +1,13 @@
 """What the two list tabs share: filters, cell formatters and per-page totals.
 
-Totals of the rows on a page come from one query over the page's order ids, so
-a list page makes the same number of statements whatever its rows hold.
+Totals of the rows on a page come from one aggregate over the page's order ids
+(``page_totals``, i.e. ``services.item_sums_by_order``: GROUP BY order_id), so a
+list page makes the same number of statements, and reads no item row, whatever
+its orders hold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -14,12 +15,10 @@ from flask import url_for
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla import filters as sqla_filters
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ..domain import OrderStatus, OrderTotals, line_totals, order_totals
+from ..domain import OrderStatus
 from ..domain.merge import normalize_email
-from ..models import OrderItem
+from ..services.totals_query import item_sums_by_order as page_totals  # noqa: F401  (the list and merge views)
 from ..settings import Settings
 from .presentation import Presenter
 
@@ -59,21 +58,6 @@ def order_filters(settings: Settings, path: str = "") -> list[sqla_filters.BaseS
         BuyerEmailFilter(f"{path}buyer_email_key", lazy_gettext("Buyer email")),
         CustomerFilter(f"{path}customer_ref", lazy_gettext("Customer")),
     ]
-
-
-def page_totals(session: Session, order_ids: Iterable[int]) -> dict[int, OrderTotals]:
-    """Totals of each order in ``order_ids``, from one query over their items."""
-    ids = sorted(set(order_ids))
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(OrderItem.order_id, OrderItem.quantity, OrderItem.price, OrderItem.discount_price,
-               OrderItem.china_delivery).where(OrderItem.order_id.in_(ids))
-    ).all()
-    lines: dict[int, list[Any]] = {order_id: [] for order_id in ids}
-    for order_id, quantity, price, discount_price, china_delivery in rows:
-        lines[order_id].append(line_totals(quantity or 0, price, discount_price, china_delivery))
-    return {order_id: order_totals(order_lines) for order_id, order_lines in lines.items()}
 
 
 def order_page_url(settings: Settings, order_id: int, return_url: str | None = None, **extra: Any) -> str:

@@ -1,0 +1,135 @@
+"""The panel's pages, timed through Flask's test client, side by side with stock Flask-Admin.
+
+One host app per database (the plugin plus two stock ``ModelView``s on the same tables), each
+figure a ratio of two medians measured in the same run (samples alternating):
+
+* the orders list page on the big database ÷ the same page on 1,000 orders;
+* the orders list page ÷ a stock ``ModelView(Order)`` list of the same page size;
+* the order page of a 1,000-item order ÷ a stock ``ModelView(OrderItem)`` listing the same
+  1,000 items (page_size 1000, filtered to that order);
+* SQL statements of the order page with 1,000 items ÷ with 10 items (goal: equal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bench_services import BIG_FULL, BIG_QUICK, MAX_ITEMS, SMALL, Case, compare, database, make_order, result
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_admin import Admin
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import IntEqualFilter
+from flask_admin.theme import Bootstrap4Theme
+from flask_login import LoginManager, UserMixin
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import Engine, event
+
+from flask_order_admin import OrderAdmin
+from flask_order_admin.models import Order, OrderItem
+
+PAGE_SIZE = 50  # the orders list's default page size
+BIG_ORDER_ITEMS = 1_000
+SMALL_ORDER_ITEMS = 10
+
+
+class Manager(UserMixin):
+    def __init__(self, username: str) -> None:
+        self.id = username
+
+
+class StockOrders(ModelView):
+    page_size = PAGE_SIZE
+
+
+class StockOrderItems(ModelView):
+    """Stock Flask-Admin, with only what the comparison needs: 1,000 rows a page, a filter by order."""
+
+    page_size = 1000
+    named_filter_urls = True
+    column_filters = [IntEqualFilter(OrderItem.order_id, "Order")]
+
+
+@contextmanager
+def host(engine: Engine) -> Iterator[tuple[FlaskClient, StockOrderItems]]:
+    """A host app on ``engine``'s database (tables already there): the plugin and the stock views."""
+    app = Flask("order_admin_bench_host")
+    app.config.update(SQLALCHEMY_DATABASE_URI=engine.url.render_as_string(hide_password=False),
+                      SECRET_KEY="bench", WTF_CSRF_ENABLED=False)
+    db = SQLAlchemy()
+    db.init_app(app)
+    LoginManager(app).user_loader(Manager)
+    admin = Admin(app, name="Shop", theme=Bootstrap4Theme())
+    OrderAdmin(app, admin=admin, db=db)
+    stock_items = StockOrderItems(OrderItem, db.session, endpoint="stock_items", url="/admin/stock-items")
+    admin.add_view(StockOrders(Order, db.session, endpoint="stock_orders", url="/admin/stock-orders"))
+    admin.add_view(stock_items)
+    client = app.test_client()
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = "bench"
+        flask_session["_fresh"] = True
+    # No app context held here: each request has its own, and its own session, as in production.
+    try:
+        yield client, stock_items
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def page(client: FlaskClient, url: str) -> Case:
+    def get() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    return Case(get)
+
+
+def stock_items_url(view: StockOrderItems, order_id: int) -> str:
+    return f"/admin/stock-items/?flt0_{view.get_filter_arg(0, view._filters[0])}={order_id}"
+
+
+def statements(engine: Engine, run: Callable[[], Any]) -> int:
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    samples = 9 if quick else 21
+    big = BIG_QUICK if quick else BIG_FULL
+    with database(SMALL, "_small") as (small_engine, _), database(big) as (engine, seconds):
+        big_order = make_order(engine, BIG_ORDER_ITEMS, "processing", "bench-page")
+        small_order = make_order(engine, SMALL_ORDER_ITEMS, "processing", "bench-page")
+        dialect = engine.dialect.name
+        with host(small_engine) as (small_client, _), host(engine) as (client, stock_items):
+            orders = compare(page(client, "/admin/orders/"), page(small_client, "/admin/orders/"), samples=samples)
+            stock = compare(page(client, "/admin/orders/"), page(client, "/admin/stock-orders/"),
+                            samples=samples)
+            order_page = f"/admin/orders/details/?id={big_order}"
+            items = compare(page(client, order_page), page(client, stock_items_url(stock_items, big_order)),
+                            samples=samples)
+            with client.application.app_context():
+                db_engine = stock_items.session.get_bind()
+            many = statements(db_engine, lambda: client.get(order_page))
+            few = statements(db_engine, lambda: client.get(f"/admin/orders/details/?id={small_order}"))
+    where = f"{dialect}; {big:,} orders with 1–{MAX_ITEMS} items seeded in {seconds:.1f} s"
+    return [
+        result(f"orders list page: {big:,} ÷ {SMALL:,} orders", *orders, 2.0, where),
+        result(f"orders list page ÷ stock ModelView(Order) list, {PAGE_SIZE} a page ({big:,} orders)",
+               *stock, 1.2, where),
+        result(f"order page, {BIG_ORDER_ITEMS:,} items ÷ stock ModelView(OrderItem) listing them (page_size 1000)",
+               *items, 1.0, dialect),
+        {"name": f"order page SQL statements: {BIG_ORDER_ITEMS:,} ÷ {SMALL_ORDER_ITEMS} items",
+         "value": many, "baseline": few, "ratio": many / few, "goal": 1.0, "unit": "statements", "exact": True,
+         "ok": many == few, "detail": f"{many} vs {few}"},
+    ]
