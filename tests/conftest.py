@@ -156,21 +156,6 @@ def make_order(session: Any) -> Callable[..., Order]:
     return make
 
 
-def snapshot(session: Any, order_id: int) -> dict[str, Any]:
-    """Everything a refused action must leave as it was: the row, its items and its events."""
-    session.expire_all()
-    order = session.get(Order, order_id)
-    row = {c.key: getattr(order, c.key) for c in Order.__mapper__.column_attrs}
-    items = [
-        {c.key: getattr(i, c.key) for c in OrderItem.__mapper__.column_attrs}
-        for i in session.query(OrderItem).filter_by(order_id=order_id).order_by(OrderItem.id)
-    ]
-    events = session.query(OrderEvent).filter_by(order_id=order_id).count()
-    session.rollback()
-    return {"order": row, "items": items, "events": events}
-
-
-
 @pytest.fixture
 def wipe(db: SQLAlchemy, app: Flask) -> Callable[[], None]:
     """Empty the order tables again, for tests that loop (Hypothesis examples)."""
