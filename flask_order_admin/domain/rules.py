@@ -47,8 +47,6 @@ TRANSITIONS: Mapping[Action, Transition] = {
     Action.CANCEL: Transition(allowed_from=_CANCELABLE, to_status=S.CANCELED),
     Action.RESTORE: Transition(allowed_from=frozenset({S.CANCELED}), to_status=S.AWAITING_PAYMENT),
     Action.CLOSE: Transition(allowed_from=_CLOSABLE, to_status=S.COMPLETED),
-    # Merge's statuses come from the merge matrix; this row only says who may be opened for it.
-    Action.MERGE: Transition(allowed_from=None, to_status=S.MERGED),
     # A completed or merged order is read-only: only export is left.
     Action.COMMENT: Transition(
         allowed_from=frozenset(set(S) - {S.COMPLETED, S.MERGED}), to_status=None
@@ -60,7 +58,6 @@ ACTION_VERBS: Mapping[Action, str] = {
     Action.CANCEL: "canceled",
     Action.RESTORE: "restored",
     Action.CLOSE: "closed",
-    Action.MERGE: "merged",
     Action.COMMENT: "commented",
 }
 
@@ -73,7 +70,10 @@ def _status_list(statuses: frozenset[S]) -> str:
 
 
 def refusal_reason(action: Action, status: S) -> str | None:
-    """Why ``action`` is not allowed from ``status``; None when it is allowed."""
+    """Why ``action`` is not allowed from ``status``; None when it is allowed.
+
+    Merge has no row here: the merge matrix decides it, pair by pair (``domain.merge``).
+    """
     transition = TRANSITIONS[action]
     if transition.allowed_from is None or status in transition.allowed_from:
         return None
