@@ -165,7 +165,8 @@ def seed_orders(engine: Engine, count: int) -> None:
 
 
 def _seed_on_postgresql(engine: Engine, count: int) -> None:
-    """The same rows as the executemany path (``_order_row`` of n - 1 for id n, ``items_of(n)`` items)."""
+    """The same rows as the executemany path (``_order_row`` of n - 1 for id n, ``items_of(n)`` items,
+    each with the origin the model's default gives it)."""
     orders = f"""
         INSERT INTO order_admin_orders (provider, status, customer_ref, buyer_name, buyer_email, buyer_email_key,
             buyer_phone, buyer_address, created_at, updated_at, status_changed_at, currency, version)
@@ -177,9 +178,9 @@ def _seed_on_postgresql(engine: Engine, count: int) -> None:
                             TIMESTAMP '{BASE_TIME.isoformat(sep=' ')}' + (n - 1) * INTERVAL '1 minute' AS t) AS v
         ORDER BY n"""
     items = f"""
-        INSERT INTO order_admin_order_items (order_id, provider_item_id, title, url, quantity, price,
-            discount_price, china_delivery)
-        SELECT n, 'tb-' || k, 'Item ' || k || ' 连衣裙', 'https://item.taobao.com/item.htm?id=' || k, 1 + mod(k, 3),
+        INSERT INTO order_admin_order_items (order_id, origin_order_id, provider_item_id, title, url, quantity,
+            price, discount_price, china_delivery)
+        SELECT n, n, 'tb-' || k, 'Item ' || k || ' 连衣裙', 'https://item.taobao.com/item.htm?id=' || k, 1 + mod(k, 3),
             100.00, NULL, 7.30
         FROM generate_series(1, {int(count)}) AS n,
             LATERAL generate_series(0, mod(n::bigint * 7919, {MAX_ITEMS})) AS k

@@ -241,7 +241,7 @@ def seed_demo(session: Session, *, orders: int = 400, seed: int = 2024, photo_ba
     session.execute(table.update().where(table.c.id == bindparam("oid")).values(merged_into_id=bindparam("into")),
                     merged)
     items = [
-        {**line, "order_id": (o.merged_into or o).id, "origin_order_id": o.id if o.merged_into else None}
+        {**line, "order_id": (o.merged_into or o).id, "origin_order_id": o.id}
         for o in planned for line in o.lines
     ]
     session.execute(insert(OrderItem), items)

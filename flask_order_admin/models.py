@@ -120,13 +120,22 @@ class Order(OrderAdminBase):
         return f"<Order {self.number or 'new'} {self.status}>"
 
 
+def _placed_in_order(context: Any) -> int | None:
+    """Default of ``origin_order_id``: the order the new line is inserted into."""
+    return context.get_current_parameters().get("order_id")
+
+
 class OrderItem(OrderAdminBase):
     __tablename__ = "order_admin_order_items"
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
     order_id: Mapped[int] = mapped_column(IdType, ForeignKey("order_admin_orders.id"), index=True)
-    # The order the line was first placed in; set by a merge when empty and kept through later ones.
-    origin_order_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("order_admin_orders.id"))
+    # The order the line was first placed in, kept through merges. Set on insert, so that a merge
+    # changes only order_id (an unchanged key costs PostgreSQL no foreign-key check); a line a host
+    # inserted without it gets it from its first merge.
+    origin_order_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("order_admin_orders.id"), default=_placed_in_order
+    )
     provider_item_id: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(LongText, default="")
     url: Mapped[str | None] = mapped_column(LongText)

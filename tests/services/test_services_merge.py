@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from flask_order_admin import services
 from flask_order_admin.domain import DEFAULT_MERGE_MATRIX, OrderStatus, matrix_allows
@@ -43,7 +43,7 @@ def test_matrix_both_ways(session, make_order, snapshot, events_of, added_status
             assert added.status == OrderStatus.MERGED and added.merged_into_id == basic_id
             assert basic.status == OrderStatus.AWAITING_PAYMENT
             assert len(basic.items) == 5 and added.items == []
-            assert {i.origin_order_id for i in basic.items} == {added_id, None}
+            assert sorted(i.origin_order_id for i in basic.items) == sorted([basic_id] * 2 + [added_id] * 3)
             assert totals(session) == before
             assert events_of(added_id)[-1].details["into_id"] == basic_id
             assert events_of(basic_id)[-1].details["from_id"] == added_id
@@ -122,8 +122,29 @@ def test_merged_lines_keep_their_first_origin(session, make_order):
     services.merge(session, a.id, b.id, actor="ann")
     services.merge(session, b.id, c.id, actor="ann")
     session.expire_all()
-    origins = sorted((i.origin_order_id or 0) for i in session.get(Order, c.id).items)
-    assert origins == sorted([0, a.id, b.id])
+    origins = sorted(i.origin_order_id for i in session.get(Order, c.id).items)
+    assert origins == sorted([a.id, b.id, c.id])
+
+
+def test_a_new_line_records_the_order_it_was_placed_in(session, make_order):
+    order = make_order(items=2)
+    session.add(OrderItem(order_id=order.id, title="added later", price=Decimal("1.00")))  # ORM, by key
+    session.commit()
+    session.execute(insert(OrderItem), [{"order_id": order.id, "title": "bulk", "price": Decimal("1.00")}])  # Core
+    session.commit()
+    session.expire_all()
+    assert [i.origin_order_id for i in session.get(Order, order.id).items] == [order.id] * 4
+
+
+def test_a_line_inserted_without_origin_gets_it_from_its_first_merge(session, make_order):
+    added, basic = make_order(items=1), make_order(items=1)
+    # As a host's own SQL may insert it: no origin at all.
+    session.execute(insert(OrderItem).values(order_id=added.id, title="raw", price=Decimal("2.00"), origin_order_id=None))
+    session.commit()
+    services.merge(session, added.id, basic.id, actor="ann")
+    session.expire_all()
+    origins = sorted(i.origin_order_id for i in session.get(Order, basic.id).items)
+    assert origins == sorted([basic.id, added.id, added.id])
 
 
 def test_candidates_list_only_allowed_orders_and_explain_an_empty_list(session, make_order):
