@@ -44,6 +44,16 @@ def fit_text(text: str, limit: int = CELL_TEXT_LIMIT) -> str:
     return kept + CUT_MARKER
 
 
+def wide_width_bound(text: str) -> int:
+    """An upper bound of ``display_width(text)``, at C speed.
+
+    A wide character (U+1100 and up) takes at least 3 bytes in UTF-8, two more than its one
+    character, and adds one '0' width; so half the extra bytes is at least the wide ones' count.
+    """
+    extra = len(text.encode("utf-8", "surrogatepass")) - len(text)
+    return len(text) + extra // 2
+
+
 def display_width(value: str | Link | Decimal | int) -> int:
     """About how many '0' widths the value needs on screen, capped at ``WIDEST_COLUMN``."""
     if isinstance(value, Link):

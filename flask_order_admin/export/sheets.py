@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Protocol
 
-from .cells import CELL_TEXT_LIMIT, WIDEST_COLUMN, CellValue, Link, display_width, fit_text
+from .cells import CELL_TEXT_LIMIT, WIDEST_COLUMN, CellValue, Link, display_width, fit_text, wide_width_bound
 from .columns import HEADERS
 from .rows import NOTHING_TO_EXPORT_NOTE, ColumnTotals, Row, note_row
 
@@ -93,6 +93,8 @@ class SheetLayout:
                     continue
                 if text.isascii():  # exactly one '0' per character
                     widths[colx] = min(max(widths[colx], len(text)), WIDEST_COLUMN)
+                    continue
+                if wide_width_bound(text) <= widths[colx]:
                     continue
             elif value <= largest[colx]:
                 continue

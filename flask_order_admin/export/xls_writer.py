@@ -1,4 +1,9 @@
-"""The Excel 97–2003 (.xls) backend, on xlwt."""
+"""The Excel 97–2003 (.xls) backend, on xlwt.
+
+Cells are put in rows below xlwt's per-cell setters, with two of xlwt 1.3's row internals
+(``setup.cfg`` keeps xlwt below 1.4, its last release being 1.3.0);
+``tests/export/test_export_xls_writer.py`` checks the files are the setters' files, byte for byte.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from struct import pack
 from typing import BinaryIO
 
 import xlwt
+from xlwt.Cell import FormulaCell, NumberCell, StrCell
 from xlwt.UnicodeUtils import upack1
 
 from .cells import MONEY_FORMAT, QUANTITY_FORMAT, CellValue, Link
@@ -61,6 +67,24 @@ def _styles(weight: str) -> dict[str, xlwt.XFStyle]:
     }
 
 
+class XfIndexes(dict[str, int]):
+    """The book's XF record index of each style of a row style, registered on first use.
+
+    xlwt's per-cell setters look a style up again for every cell (a third of an export's
+    time); a row style's few styles are looked up once here instead, in first-use order,
+    so the file is the same byte for byte.
+    """
+
+    def __init__(self, book: xlwt.Workbook, styles: dict[str, xlwt.XFStyle]) -> None:
+        super().__init__()
+        self._book = book
+        self._styles = styles
+
+    def __missing__(self, kind: str) -> int:
+        index = self[kind] = self._book.add_style(self._styles[kind])
+        return index
+
+
 class XlsBackend:
     rows_per_sheet = 65_536
 
@@ -70,6 +94,7 @@ class XlsBackend:
         self._sheet: xlwt.Worksheet | None = None
         bold = _styles("on")
         self._styles = {RowStyle.BODY: _styles("off"), RowStyle.HEADER: bold, RowStyle.TOTALS: bold}
+        self._xf = {style: XfIndexes(self._book, styles) for style, styles in self._styles.items()}
 
     def start_sheet(self, name: str) -> None:
         self._sheet = self._book.add_sheet(name)
@@ -79,21 +104,32 @@ class XlsBackend:
         self._sheet.set_horz_split_first_visible(1)
 
     def write_row(self, rowx: int, cells: Sequence[CellValue], style: RowStyle) -> None:
+        """The cells as xlwt's ``Row.set_cell_*`` would write them, with the per-cell work done once a row."""
         assert self._sheet is not None
         row = self._sheet.row(rowx)
-        styles = self._styles[style]
+        xf, add_str, insert = self._xf[style], self._book.add_str, row.insert_cell
+        first = last = None
         for colx, value in enumerate(cells):
             if value is None:
                 continue
-            # The typed setters skip Row.write's type dispatch: this runs for every cell.
-            if type(value) is str:
-                row.set_cell_text(colx, value, styles["text"])  # a text cell: never evaluated
-            elif type(value) is Link:
-                row.set_cell_formula(colx, HyperlinkFormula(value), styles["link"])
-            elif type(value) is Decimal:
-                row.set_cell_number(colx, value, styles["money"])
+            kind = type(value)
+            if kind is str:
+                insert(colx, StrCell(rowx, colx, xf["text"], add_str(value)))  # a text cell: never evaluated
+            elif kind is Link:
+                # set_cell_formula would also resolve sheet references: a HyperlinkFormula has none.
+                insert(colx, FormulaCell(rowx, colx, xf["link"], HyperlinkFormula(value)))
+            elif kind is Decimal:
+                insert(colx, NumberCell(rowx, colx, xf["money"], value))
             else:
-                row.set_cell_number(colx, value, styles["quantity"])
+                insert(colx, NumberCell(rowx, colx, xf["quantity"], value))
+            if first is None:
+                first = colx
+            last = colx
+        if first is not None:
+            # What each set_cell_* call does besides inserting: widen the row's (and sheet's) column
+            # range, and make the row tall enough for the font (every style here has the same size).
+            row._Row__adjust_bound_col_idx(first, last)
+            row._Row__adjust_height(self._styles[style]["text"])
         if rowx % FLUSH_EVERY_ROWS == FLUSH_EVERY_ROWS - 1:
             self._sheet.flush_row_data()
 

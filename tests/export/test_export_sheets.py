@@ -8,8 +8,12 @@ from decimal import Decimal
 
 import pytest
 import xlrd
+from hypothesis import given
+from hypothesis import strategies as st
 
-from flask_order_admin.export.cells import CELL_TEXT_LIMIT, CUT_MARKER, CellValue, fit_text, utf16_length
+from flask_order_admin.export.cells import (
+    CELL_TEXT_LIMIT, CUT_MARKER, CellValue, display_width, fit_text, utf16_length, wide_width_bound,
+)
 from flask_order_admin.export.columns import HEADERS, Col
 from flask_order_admin.export.rows import NOTHING_TO_EXPORT_NOTE, TOTALS_LABEL, Row
 from flask_order_admin.export.sheets import RowStyle, write_sheets
@@ -89,6 +93,25 @@ def test_widths_fit_the_content_and_stop_at_a_cap() -> None:
     assert widths[Col.COLOR_CN] == 40
     assert widths[Col.CUSTOMER_ADDRESS] == 60
     assert widths[Col.TOTAL_PRICE] == len(HEADERS[Col.TOTAL_PRICE])  # the header is wider than "1,234,567.89"
+
+
+@given(st.lists(st.text(max_size=80), min_size=1, max_size=6))
+def test_a_column_is_as_wide_as_its_widest_cell(texts: list[str]) -> None:
+    # The cheap bound that skips most measuring must never skip a cell that would widen the column.
+    backend = RecordingBackend(rows_per_sheet=100)
+    rows = []
+    for text in texts:
+        cells: list[CellValue] = [None] * len(HEADERS)
+        cells[Col.SIZE_CN] = text or None
+        rows.append(tuple(cells))
+    write_sheets(backend, rows)
+    [widths] = backend.widths
+    assert widths[Col.SIZE_CN] == max(display_width(t) for t in [HEADERS[Col.SIZE_CN], *texts] if t)
+
+
+@given(st.text())
+def test_the_cheap_width_bound_is_never_below_the_width(text: str) -> None:
+    assert wide_width_bound(text) >= display_width(text)
 
 
 def test_over_long_text_is_cut_with_a_visible_marker() -> None:
