@@ -34,7 +34,8 @@ bench-full: $(STAMP)
 wheel-check: $(STAMP)
 	$(PY) .ci/wheel_check.py
 
-# Load test: gunicorn (4 workers) on a throw-away PostgreSQL database; STRESS_ARGS="--clients 8 --seconds 8" for the short form.
+# Load test: gunicorn (4 workers) on a throw-away PostgreSQL database; STRESS_ARGS="--clients 8 --seconds 8" for the
+# short form, and "--server-url mysql+pymysql://root@127.0.0.1:3306/mysql?charset=utf8mb4" for MariaDB.
 STRESS_ARGS ?= --clients 20 --seconds 20
 stress: $(STAMP)
 	$(PY) tests/stress/stress_load.py $(STRESS_ARGS)

@@ -1,7 +1,8 @@
-"""Load test: the example shop under gunicorn (4 workers) on PostgreSQL, many managers at once.
+"""Load test: the example shop under gunicorn (4 workers) on PostgreSQL or MariaDB, many managers at once.
 
     .venv/bin/python tests/stress/stress_load.py --clients 20 --seconds 20   # the full form (make stress)
     .venv/bin/python tests/stress/stress_load.py --clients 8 --seconds 8     # the short form (CI)
+    .venv/bin/python tests/stress/stress_load.py --server-url mysql+pymysql://root@127.0.0.1:3306/mysql  # MariaDB
 
 It creates a throw-away database ``order_admin_stress``, seeds the demo shop into it,
 serves it with gunicorn on 127.0.0.1, and lets each client log in through /login and fire
@@ -55,6 +56,7 @@ DEFAULT_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DATABASE = "order_admin_stress"
 PASSWORD = "stress-" + secrets.token_hex(4)
 CUSTOMERS = 5
+BACKENDS = {"postgresql": "PostgreSQL", "mysql": "MariaDB/MySQL"}
 ACTIONS = {"cancel": 4, "restore": 3, "close": 3, "merge": 4, "export": 2, "comment": 1}
 
 
@@ -66,10 +68,13 @@ def stress_url(server_url: str) -> str:
 
 def recreate_database(server_url: str, drop_only: bool = False) -> None:
     engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    postgresql = engine.dialect.name == "postgresql"
     with engine.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+        # PostgreSQL refuses to drop a database with sessions left over from a killed run unless forced.
+        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE}" + (" WITH (FORCE)" if postgresql else "")))
         if not drop_only:
-            connection.execute(text(f"CREATE DATABASE {DATABASE}"))
+            charset = "" if postgresql else " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            connection.execute(text(f"CREATE DATABASE {DATABASE}{charset}"))
     engine.dispose()
 
 
@@ -381,7 +386,7 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=60, help="orders seeded and shared by every client")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--server-url", default=os.environ.get("STRESS_SERVER_URL", DEFAULT_SERVER_URL),
-                        help="a PostgreSQL URL of the server (its database is used only to create and drop %s)"
+                        help="a PostgreSQL or MariaDB URL of the server (its database is used only to create and drop %s)"
                              % DATABASE)
     parser.add_argument("--keep", action="store_true", help=f"keep {DATABASE} afterwards, to look at it")
     args = parser.parse_args()
@@ -424,13 +429,14 @@ def main() -> int:
         if not args.keep:
             recreate_database(args.server_url, drop_only=True)
 
-    report(args, tally, elapsed, start, problems, stuck)
+    report(args, tally, elapsed, start, problems, stuck, BACKENDS.get(make_url(database_url).get_backend_name(), "?"))
     return 1 if problems or tally.errors or stuck or tally.requests == 0 else 0
 
 
-def report(args: Any, tally: Tally, elapsed: float, start: Snapshot, problems: list[str], stuck: int) -> None:
+def report(args: Any, tally: Tally, elapsed: float, start: Snapshot, problems: list[str], stuck: int,
+           backend: str) -> None:
     print(f"load: {args.clients} clients × {args.seconds:g} s against gunicorn ({args.workers} workers), "
-          f"PostgreSQL, {len(start.statuses)} orders, {start.items[0]} items")
+          f"{backend}, {len(start.statuses)} orders, {start.items[0]} items")
     print(f"requests served: {tally.requests} in {elapsed:.1f} s ({tally.requests / elapsed:.0f}/s); "
           f"HTTP statuses: {dict(sorted(tally.statuses.items()))}")
     print(f"actions done: {sum(tally.successes.values())} {dict(sorted(tally.successes.items()))}")
