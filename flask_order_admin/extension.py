@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from .models import OrderAdminBase
+from .order_models import OrderModels
 from .settings import Settings, load_settings
 
 EXTENSION_KEY = "order_admin"
@@ -41,25 +41,34 @@ class OrderAdminState:
 class OrderAdmin:
     """Order management for a Flask-Admin panel.
 
-    ``admin`` is the host's ``flask_admin.Admin``; ``db`` its ``flask_sqlalchemy.SQLAlchemy``.
-    Both may be given here or to ``init_app``; calling ``init_app`` on several apps works,
-    each with its own settings and views.
+    ``admin`` is the host's ``flask_admin.Admin``; ``db`` its ``flask_sqlalchemy.SQLAlchemy``;
+    ``models`` the order tables to work on (``OrderModels``): left out, the plugin's own. All
+    may be given here or to ``init_app``; calling ``init_app`` on several apps works, each with
+    its own settings and views.
     """
 
-    def __init__(self, app: Flask | None = None, *, admin: Any = None, db: Any = None) -> None:
+    def __init__(
+        self, app: Flask | None = None, *, admin: Any = None, db: Any = None, models: OrderModels | None = None
+    ) -> None:
         self.admin = admin
         self.db = db
+        self.models = models
         if app is not None:
             self.init_app(app)
 
-    def init_app(self, app: Flask, *, admin: Any = None, db: Any = None) -> OrderAdminState:
+    def init_app(
+        self, app: Flask, *, admin: Any = None, db: Any = None, models: OrderModels | None = None
+    ) -> OrderAdminState:
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError("OrderAdmin is already initialised on this app")
         admin = admin if admin is not None else self.admin
         db = db if db is not None else self.db
-        settings = load_settings(app.config)  # fails here, at start-up, naming a wrong key
-        if db is not None:
-            add_tables_to(db.metadata)
+        models = models if models is not None else self.models
+        # Both fail here, at start-up, naming a wrong key or field.
+        binding = (models or OrderModels()).resolve()
+        settings = load_settings(app.config, order_models=binding)
+        if db is not None and binding.is_builtin:
+            add_tables_to(db.metadata, binding.tables)
         state = OrderAdminState(settings=settings, admin=admin, db=db)
         app.extensions[EXTENSION_KEY] = state
         app.register_blueprint(
@@ -69,11 +78,18 @@ class OrderAdmin:
             from .views import register_views
 
             state.views = register_views(admin, state)
+        from .cli import order_admin_commands
+
+        app.cli.add_command(order_admin_commands)
         return state
 
 
-def add_tables_to(metadata: Any) -> None:
-    """Put copies of the plugin's tables in the host's metadata, so ``db.create_all()`` creates them."""
-    for table in OrderAdminBase.metadata.sorted_tables:
+def add_tables_to(metadata: Any, tables: Any) -> None:
+    """Put copies of the plugin's own tables in the host's metadata, so ``db.create_all()`` creates them.
+
+    (On a shop's own order tables, the plugin's new tables are made in the metadata of the shop's order
+    table, beside it, when the models are resolved.)
+    """
+    for table in tables:
         if table.name not in metadata.tables:
             table.to_metadata(metadata)

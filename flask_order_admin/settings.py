@@ -158,12 +158,23 @@ class Settings:
     export_max_rows: int = 200_000
     export_formats: tuple[str, ...] = ("xls",)
     sqlite_busy_timeout: float = 30.0
+    # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables.
+    order_models: Any = None
 
     def provider_label(self, code: str) -> str:
         return self.providers.get(code, code)
 
+    @property
+    def models(self) -> Any:
+        """The tables the panel works on (``binding.ModelBinding``): the shop's, or the plugin's own."""
+        if self.order_models is None:
+            from .binding import builtin_binding
 
-def load_settings(config: Mapping[str, Any]) -> Settings:
+            return builtin_binding()
+        return self.order_models
+
+
+def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settings:
     values: dict[str, Any] = {}
     for key in CONFIG_KEYS:
         raw = config.get(key.name, key.default)
@@ -200,6 +211,7 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         export_max_rows=values["ORDER_ADMIN_EXPORT_MAX_ROWS"],
         export_formats=values["ORDER_ADMIN_EXPORT_FORMATS"],
         sqlite_busy_timeout=values["ORDER_ADMIN_SQLITE_BUSY_TIMEOUT"],
+        order_models=order_models,
     )
 
 

@@ -58,6 +58,7 @@ ACTION_VERBS: Mapping[Action, str] = {
     Action.CANCEL: "canceled",
     Action.RESTORE: "restored",
     Action.CLOSE: "closed",
+    Action.MERGE: "merged",
     Action.COMMENT: "commented",
 }
 
@@ -85,3 +86,32 @@ def refusal_reason(action: Action, status: S) -> str | None:
 
 def is_allowed(action: Action, status: S) -> bool:
     return refusal_reason(action, status) is None
+
+
+def target_statuses(action: Action, merge_result: S) -> tuple[S, ...]:
+    """The statuses ``action`` sets: a shop must have a value for each, or the action is off."""
+    if action == Action.MERGE:
+        return (S.MERGED, merge_result)
+    to_status = TRANSITIONS[action].to_status
+    return () if to_status is None else (to_status,)
+
+
+def switched_off_reason(action: Action, mapped: frozenset[S], merge_result: S) -> str | None:
+    """Why ``action`` cannot run at all on a shop whose statuses are ``mapped``; None when it can."""
+    for status in target_statuses(action, merge_result):
+        if status not in mapped:
+            return (
+                f"This shop has no status for {status.label.lower()} orders, so orders cannot be "
+                f"{ACTION_VERBS[action]} here."
+            )
+    return None
+
+
+def unknown_status_reason(action: Action, raw_status: object) -> str | None:
+    """An order whose stored status the panel does not know can only be exported."""
+    if action == Action.EXPORT:
+        return None
+    return (
+        f"This order has status {raw_status!s}, which this panel does not know, so it cannot be "
+        f"{ACTION_VERBS[action]} here."
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import IO
 
@@ -25,16 +25,25 @@ CHUNK_BYTES = 64 * 1024
 LOGGED_RUNS = 100
 
 
-def export_filename(order_ids: Sequence[int], fmt: str, now: datetime | None = None) -> str:
-    """``ORD-0000000023.xls`` for one order, ``orders-20260128-1530.xls`` (UTC) for several."""
+def export_filename(
+    order_ids: Sequence[int], fmt: str, now: datetime | None = None, numbers: Mapping[int, str] | None = None
+) -> str:
+    """``ORD-0000000023.xls`` for one order (its number), ``orders-20260128-1530.xls`` (UTC) for several."""
     if len(order_ids) == 1:
-        return f"{current_settings().number_format.format(order_ids[0])}.{fmt}"
+        return f"{_numbering(numbers)(order_ids[0])}.{fmt}"
     return f"orders-{(now or datetime.now(UTC)):%Y%m%d-%H%M}.{fmt}"
 
 
-def number_runs(order_ids: Sequence[int]) -> str:
-    """Sorted ids as order numbers, consecutive ones as a run: ``ORD-…01–ORD-…03, ORD-…07``."""
-    number = current_settings().number_format.format
+def _numbering(numbers: Mapping[int, str] | None) -> Callable[[int], str]:
+    formatted = current_settings().number_format.format
+    if numbers is None:
+        return formatted
+    return lambda order_id: numbers.get(order_id) or formatted(order_id)
+
+
+def number_runs(order_ids: Sequence[int], numbers: Mapping[int, str] | None = None) -> str:
+    """Sorted ids as order numbers, consecutive ids as a run: ``ORD-…01–ORD-…03, ORD-…07``."""
+    number = _numbering(numbers)
     runs: list[list[int]] = []
     for order_id in order_ids:
         if runs and order_id == runs[-1][1] + 1:
@@ -69,13 +78,15 @@ def export_response(session: Session, order_ids: Iterable[int], *, actor: str, f
         raise
     logger.info(
         "%s exported %d order(s) as .%s, %d rows: %s",
-        actor, len(summary.order_ids), fmt, summary.rows, number_runs(summary.order_ids),
+        actor, len(summary.order_ids), fmt, summary.rows, number_runs(summary.order_ids, summary.numbers),
         extra={"actor": actor, "order_ids": summary.order_ids, "export_format": fmt, "export_rows": summary.rows},
     )
     response = Response(_file_chunks(file), mimetype=CONTENT_TYPES[fmt], direct_passthrough=True)
     response.call_on_close(file.close)
     response.content_length = size
-    response.headers.set("Content-Disposition", "attachment", filename=export_filename(summary.order_ids, fmt))
+    response.headers.set(
+        "Content-Disposition", "attachment", filename=export_filename(summary.order_ids, fmt, numbers=summary.numbers)
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

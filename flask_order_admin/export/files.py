@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from sqlalchemy.orm import Session
@@ -24,8 +24,9 @@ CONTENT_TYPES = {
 
 @dataclass(frozen=True)
 class ExportSummary:
-    order_ids: list[int]  # distinct, in order-number order
+    order_ids: list[int]  # distinct, in id order
     rows: int  # item rows (and no-items notes), without header and totals
+    numbers: dict[int, str] = field(default_factory=dict)  # order id → order number
 
 
 BACKENDS: dict[str, Callable[[BinaryIO], SheetBackend]] = {"xls": XlsBackend, "xlsx": XlsxBackend}
@@ -39,11 +40,12 @@ def write_export(session: Session, order_ids: Iterable[object], stream: BinaryIO
     """
     if fmt not in BACKENDS:
         raise ValueError(f"unknown export format {fmt!r}")
+    settings = current_settings()
     ids = export_ids(order_ids)
-    max_rows = current_settings().export_max_rows
-    count_rows(session, ids, max_rows)
-    rows = write_sheets(BACKENDS[fmt](stream), export_rows(session, ids, max_rows))
-    return ExportSummary(order_ids=ids, rows=rows)
+    count_rows(session, settings, ids, settings.export_max_rows)
+    numbers: dict[int, str] = {}
+    rows = write_sheets(BACKENDS[fmt](stream), export_rows(session, settings, ids, settings.export_max_rows, numbers))
+    return ExportSummary(order_ids=ids, rows=rows, numbers=numbers)
 
 
 def check_format_offered(fmt: str) -> None:

@@ -6,13 +6,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import OrderNotFound
-from ..models import Order, OrderItem
+from ..binding import FieldJoins, ModelBinding
+from ..records import order_records
 from ..services.transaction import checked_id
+from ..settings import Settings
 from .errors import ExportTooLarge
 from .rows import ITEM_FIELDS, Row, item_row, no_items_row, order_head
 
@@ -21,7 +24,6 @@ ORDERS_PER_CHUNK = 500
 # Item rows fetched from the cursor at a time (server-side cursors on PostgreSQL and MariaDB).
 ITEMS_PER_FETCH = 2000
 
-ITEM_COLUMNS = tuple(getattr(OrderItem, name) for name in ITEM_FIELDS)
 
 
 def export_ids(order_ids: Iterable[object]) -> list[int]:
@@ -34,22 +36,23 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start:start + ORDERS_PER_CHUNK]
 
 
-def count_rows(session: Session, ids: Sequence[int], max_rows: int) -> int:
+def count_rows(session: Session, settings: Settings, ids: Sequence[int], max_rows: int) -> int:
     """How many rows the export has (an order without items takes one), by COUNT queries only.
 
     Raises OrderNotFound for a missing order and ExportTooLarge past ``max_rows``,
     so a refused export costs no more than these counts.
     """
+    binding = settings.models
     rows = 0
     for chunk in _chunks(ids):
         chunk_rows, orders = session.execute(
-            select(func.count(), func.count(distinct(Order.id)))
-            .select_from(Order)
-            .outerjoin(OrderItem, OrderItem.order_id == Order.id)
-            .where(Order.id.in_(chunk))
+            select(func.count(), func.count(distinct(binding.order_pk)))
+            .select_from(binding.order)
+            .outerjoin(binding.line, binding.line_order_id == binding.order_pk)
+            .where(binding.order_pk.in_(chunk))
         ).one()
         if orders != len(chunk):
-            found = set(session.scalars(select(Order.id).where(Order.id.in_(chunk))))
+            found = set(session.scalars(select(binding.order_pk).where(binding.order_pk.in_(chunk))))
             missing = next(order_id for order_id in chunk if order_id not in found)
             raise OrderNotFound(f"There is no order {missing}; it may have been deleted.")
         rows += chunk_rows
@@ -58,15 +61,33 @@ def count_rows(session: Session, ids: Sequence[int], max_rows: int) -> int:
     return rows
 
 
-def export_rows(session: Session, ids: Sequence[int], max_rows: int) -> Iterator[Row]:
-    """The rows in order-number order, then item order; ExportTooLarge if they grew past ``max_rows``."""
+def item_columns_select(binding: ModelBinding) -> Any:
+    """The ``ITEM_FIELDS`` of lines as plain columns (a field through a relationship by an outer join)."""
+    joins = FieldJoins(binding.line)
+    columns = [joins.column(binding.line_field(name)) for name in ITEM_FIELDS]
+    return joins.apply(select(*columns).select_from(binding.line))
+
+
+def export_rows(
+    session: Session, settings: Settings, ids: Sequence[int], max_rows: int, numbers: dict[int, str]
+) -> Iterator[Row]:
+    """The rows in id order, then item order; ExportTooLarge if they grew past ``max_rows``.
+
+    ``numbers`` gets each exported order's number (the file name and the audit log use them).
+    """
+    binding = settings.models
     written = 0
     for chunk in _chunks(ids):
-        orders = session.scalars(select(Order).where(Order.id.in_(chunk)).order_by(Order.id)).all()
+        loaded = session.scalars(
+            select(binding.order).where(binding.order_pk.in_(chunk)).order_by(binding.order_pk)
+            .options(*binding.order_load_options())
+        ).all()
+        orders = order_records(session, binding, loaded, settings.number_format)
+        numbers.update((order.id, order.number) for order in orders)
         items = session.execute(
-            select(*ITEM_COLUMNS)
-            .where(OrderItem.order_id.in_(chunk))
-            .order_by(OrderItem.order_id, OrderItem.id)
+            item_columns_select(binding)
+            .where(binding.line_order_id.in_(chunk))
+            .order_by(binding.line_order_id, binding.line_pk)
             .execution_options(yield_per=ITEMS_PER_FETCH)
         )
         with closing(items):  # frees the server-side cursor if the writer stops half-way
@@ -77,7 +98,7 @@ def export_rows(session: Session, ids: Sequence[int], max_rows: int) -> Iterator
                 yield row
 
 
-def _rows_of(orders: Sequence[Order], items: Iterable[Sequence[object]]) -> Iterator[Row]:
+def _rows_of(orders: Sequence[Any], items: Iterable[Sequence[object]]) -> Iterator[Row]:
     """Join orders and their items, both in order-id order; an order without items gets a note row."""
     groups = groupby(items, key=itemgetter(0))  # order_id comes first
     group = next(groups, None)

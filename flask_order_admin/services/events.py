@@ -1,28 +1,32 @@
-"""The history of an order: one event per action."""
+"""The history of an order (one event per action), and the changes an action writes to an order."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import OrderStatus
 from ..errors import StaleOrder
-from ..models import Order, OrderEvent, utcnow
+from ..models import utcnow
+from ..records import OrderRecord
+from ..settings import Settings
 
 
 def record_event(
     session: Session,
-    order: Order,
+    settings: Settings,
+    order: OrderRecord,
     action: str,
     *,
     actor: str,
     from_status: OrderStatus | None = None,
     to_status: OrderStatus | None = None,
     details: dict[str, Any] | None = None,
-) -> OrderEvent:
-    event = OrderEvent(
+) -> None:
+    """Write one event; statuses are kept as the plugin's codes, whatever the shop stores."""
+    session.execute(insert(settings.models.events).values(
         order_id=order.id,
         at=utcnow(),
         actor=(actor or "")[:200],
@@ -30,22 +34,37 @@ def record_event(
         from_status=None if from_status is None else str(from_status),
         to_status=None if to_status is None else str(to_status),
         details=details or {},
-    )
-    session.add(event)
-    return event
+    ))
 
 
-def change_status(order: Order, to_status: OrderStatus) -> None:
-    order.status = to_status
-    order.status_changed_at = utcnow()
+def change_order(
+    session: Session, settings: Settings, order: OrderRecord, *, to_status: OrderStatus | None = None,
+    **state: Any,
+) -> None:
+    """Set the order's status (the shop's value for it) and the plugin's state, version + 1."""
+    binding = settings.models
+    if to_status is not None:
+        binding.set_status(order.obj, to_status)
+        state["status_changed_at"] = utcnow()
+    binding.state.save(session, order.obj, order.state, version=order.version + 1, **state)
 
 
-def check_version(session: Session, order: Order, expected_version: int | None) -> None:
+def events_of(session: Session, settings: Settings, order_id: int) -> list[Any]:
+    """The order's events, oldest first (rows with ``at``, ``actor``, ``action``, statuses, ``details``)."""
+    events = settings.models.events
+    return list(session.execute(
+        select(events).where(events.c.order_id == order_id).order_by(events.c.at, events.c.id)
+    ))
+
+
+def check_version(session: Session, settings: Settings, order: OrderRecord, expected_version: int | None) -> None:
     """Refuse when the order changed after the manager's page showed it (version ``expected_version``)."""
     if expected_version is None or order.version == expected_version:
         return
-    last = session.scalars(
-        select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.at.desc(), OrderEvent.id.desc())
+    events = settings.models.events
+    last = session.execute(
+        select(events.c.actor, events.c.at).where(events.c.order_id == order.id)
+        .order_by(events.c.at.desc(), events.c.id.desc()).limit(1)
     ).first()
     who = (last.actor or "another manager") if last else "another manager"
     when = last.at.strftime("%Y-%m-%d %H:%M:%S UTC") if last else "just now"

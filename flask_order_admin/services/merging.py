@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..binding import FieldJoins
 from ..domain import Action, Buyer, OrderStatus, basic_statuses_for, matrix_allows, same_customer
 from ..domain.merge import NEVER_MERGED
-from ..errors import AlreadyMerged, MergeNotAllowed, OrderNotFound
-from ..models import Order, OrderItem
+from ..domain.rules import switched_off_reason, unknown_status_reason
+from ..errors import AlreadyMerged, MergeNotAllowed
+from ..records import OrderRecord, order_records
 from ..settings import Settings, current_settings
-from .events import change_status, check_version, record_event
+from .events import change_order, check_version, record_event
+from .orders import get_order_record
 from .transaction import action_transaction, checked_id, lock_orders
 
 
@@ -29,45 +33,63 @@ class ItemSums:
                 "china_delivery": f"{self.china_delivery:.2f}"}
 
 
-def item_sums(session: Session, order_id: int) -> ItemSums:
+def item_sums(session: Session, order_id: int, *, settings: Settings | None = None) -> ItemSums:
     """Counts and money of an order's items, in one aggregate query."""
-    unit = func.coalesce(OrderItem.discount_price, OrderItem.price)
-    row = session.execute(
+    binding = (settings or current_settings()).models
+    joins = FieldJoins(binding.line)
+    quantity, price, discount, delivery = (
+        joins.column(binding.line_field(name)) for name in ("quantity", "price", "discount_price", "china_delivery")
+    )
+    unit = func.coalesce(discount, price)
+    row = session.execute(joins.apply(
         select(
-            func.count(OrderItem.id),
-            func.coalesce(func.sum(OrderItem.quantity), 0),
-            func.coalesce(func.sum(unit * OrderItem.quantity), 0),
-            func.coalesce(func.sum(OrderItem.china_delivery * OrderItem.quantity), 0),
-        ).where(OrderItem.order_id == order_id)
-    ).one()
+            func.count(binding.line_pk),
+            func.coalesce(func.sum(quantity), 0),
+            func.coalesce(func.sum(unit * quantity), 0),
+            func.coalesce(func.sum(delivery * quantity), 0),
+        ).select_from(binding.line)
+    ).where(binding.line_order_id == order_id)).one()
     return ItemSums(int(row[0]), int(row[1]), Decimal(row[2]).quantize(Decimal("0.01")),
                     Decimal(row[3]).quantize(Decimal("0.01")))
 
 
-def already_merged_message(order: Order) -> str:
-    into = order.merged_into.number if order.merged_into is not None else "another order"
-    return f"{order.number} is already merged into {into}."
+def _number_of(session: Session, settings: Settings, order_id: int | None) -> str:
+    if order_id is None:
+        return "another order"
+    return settings.models.numbers_of(session, [order_id], settings.number_format).get(order_id, "another order")
 
 
-def merge_refusal(added: Order, basic: Order, settings: Settings) -> str | None:
-    """Why ``added`` may not be merged into ``basic``; None when it may."""
-    added_status, basic_status = OrderStatus.parse(added.status), OrderStatus.parse(basic.status)
+def already_merged_message(session: Session, settings: Settings, order: OrderRecord) -> str:
+    return f"{order.number} is already merged into {_number_of(session, settings, order.merged_into_id)}."
+
+
+def merge_refusal(session: Session, added: OrderRecord, basic: OrderRecord, settings: Settings) -> str | None:
+    """Why ``added`` may not be merged into ``basic``; None when it may (records loaded with their state
+    where either may be merged already)."""
+    off = switched_off_reason(Action.MERGE, settings.models.statuses.mapped, settings.merge_result_status)
+    if off is not None:
+        return off
     if added.id == basic.id:
         return f"{added.number} cannot be merged with itself."
+    for order in (added, basic):
+        if order.status is None:
+            return f"{order.number}: {unknown_status_reason(Action.MERGE, order.raw_status)}"
+    added_status, basic_status = added.status, basic.status
     if added_status == OrderStatus.MERGED:
-        return already_merged_message(added)
+        return already_merged_message(session, settings, added)
     if basic_status == OrderStatus.MERGED:
-        into = basic.merged_into.number if basic.merged_into is not None else "another order"
+        into = _number_of(session, settings, basic.merged_into_id)
         return f"{basic.number} was itself merged into {into}; merge into that order instead."
     if added.provider != basic.provider:
-        return (f"{added.number} ({added.provider_label}) and {basic.number} ({basic.provider_label}) "
+        added_label, basic_label = settings.provider_label(added.provider), settings.provider_label(basic.provider)
+        return (f"{added.number} ({added_label}) and {basic.number} ({basic_label}) "
                 "have different goods providers; only orders of the same provider can be merged.")
     if settings.merge_same_customer and not same_customer(
         Buyer(added.customer_ref, added.buyer_email), Buyer(basic.customer_ref, basic.buyer_email)
     ):
         return f"{added.number} and {basic.number} belong to different customers."
     if not matrix_allows(settings.merge_matrix, added_status, basic_status):
-        allowed = basic_statuses_for(settings.merge_matrix, added_status)
+        allowed = _mapped_basic_statuses(settings, added_status)
         if not allowed:
             return f"An order in status {added_status.label} cannot be merged."
         labels = ", ".join(s.label for s in OrderStatus if s in allowed)
@@ -76,98 +98,113 @@ def merge_refusal(added: Order, basic: Order, settings: Settings) -> str | None:
     return None
 
 
+def _mapped_basic_statuses(settings: Settings, added: OrderStatus) -> frozenset[OrderStatus]:
+    """The matrix's basic statuses for ``added``, of those the shop has."""
+    return (basic_statuses_for(settings.merge_matrix, added) - NEVER_MERGED) & settings.models.statuses.mapped
+
+
 def merge(
     session: Session, added_id: int, basic_id: int, *, actor: str,
     expected_version: int | None = None, settings: Settings | None = None,
-) -> Order:
+) -> Any:
     """Merge order ``added_id`` into the basic order ``basic_id``; returns the basic order.
 
     ``expected_version`` is the added order's version as the manager's page showed it.
     """
     settings = settings or current_settings()
+    binding = settings.models
     added_id, basic_id = checked_id(added_id), checked_id(basic_id)
     with action_transaction(session, settings):
-        orders = lock_orders(session, [added_id, basic_id])
+        orders = lock_orders(session, settings, [added_id, basic_id])
         added, basic = orders[added_id], orders[basic_id]
-        check_version(session, added, expected_version)
+        check_version(session, settings, added, expected_version)
         if added.status == OrderStatus.MERGED:
-            raise AlreadyMerged(already_merged_message(added), order_number=added.number)
-        reason = merge_refusal(added, basic, settings)
+            raise AlreadyMerged(already_merged_message(session, settings, added), order_number=added.number)
+        reason = merge_refusal(session, added, basic, settings)
         if reason is not None:
             raise MergeNotAllowed(reason, order_number=added.number)
 
-        moved = item_sums(session, added.id)
+        moved = item_sums(session, added.id, settings=settings)
         # One set-based UPDATE moves every line, however many there are.
-        session.execute(
-            update(OrderItem)
-            .where(OrderItem.order_id == added.id)
-            .values(order_id=basic.id, origin_order_id=func.coalesce(OrderItem.origin_order_id, added.id))
-            .execution_options(synchronize_session=False)
-        )
+        binding.move_lines(session, added.id, basic.id)
         added_from, basic_from = added.status, basic.status
-        change_status(added, OrderStatus.MERGED)
-        added.merged_into_id = basic.id
-        change_status(basic, settings.merge_result_status)
+        change_order(session, settings, added, to_status=OrderStatus.MERGED, merged_into_id=basic.id)
+        change_order(session, settings, basic, to_status=settings.merge_result_status)
         shared = {"moved": moved.as_details()}
-        record_event(session, added, Action.MERGE.value, actor=actor, from_status=added_from,
+        record_event(session, settings, added, Action.MERGE.value, actor=actor, from_status=added_from,
                      to_status=OrderStatus.MERGED,
                      details={**shared, "role": "added", "into_id": basic.id, "into_number": basic.number})
-        record_event(session, basic, Action.MERGE.value, actor=actor, from_status=basic_from,
+        record_event(session, settings, basic, Action.MERGE.value, actor=actor, from_status=basic_from,
                      to_status=settings.merge_result_status,
                      details={**shared, "role": "basic", "from_id": added.id, "from_number": added.number})
-        session.expire(added, ["items"])
-        session.expire(basic, ["items"])
-    return basic
+    # The lines moved under the ORM's feet: what it holds of both orders is out of date.
+    session.expire(added.obj)
+    session.expire(basic.obj)
+    return basic.obj
 
 
 @dataclass(frozen=True)
 class MergeCandidates:
-    orders: list[Order]
+    records: list[OrderRecord]
     reason: str | None  # why the list is empty, for the manager
+
+    @property
+    def orders(self) -> list[Any]:
+        return [record.obj for record in self.records]
 
 
 def find_merge_candidates(session: Session, order_id: int, *, settings: Settings | None = None) -> MergeCandidates:
     settings = settings or current_settings()
-    order = session.get(Order, checked_id(order_id))
-    if order is None:
-        raise OrderNotFound(f"There is no order {order_id}.")
-    status = OrderStatus.parse(order.status)
+    binding = settings.models
+    order = get_order_record(session, order_id, settings=settings, with_state=False)
+    off = switched_off_reason(Action.MERGE, binding.statuses.mapped, settings.merge_result_status)
+    if off is not None:
+        return MergeCandidates([], off)
+    status = order.status
+    if status is None:
+        return MergeCandidates([], unknown_status_reason(Action.MERGE, order.raw_status))
     if status == OrderStatus.MERGED:
         return MergeCandidates([], f"{order.number} is already merged.")
-    basic_statuses = basic_statuses_for(settings.merge_matrix, status) - NEVER_MERGED
+    basic_statuses = _mapped_basic_statuses(settings, status)
     if not basic_statuses:
         return MergeCandidates([], f"An order in status {status.label} cannot be merged.")
-    query = select(Order).where(
-        Order.provider == order.provider,
-        Order.status.in_(sorted(s.value for s in basic_statuses)),
-        Order.id != order.id,
+    query = select(binding.order).where(
+        binding.where_order("provider", lambda provider: provider == order.provider),
+        binding.status_in(basic_statuses),
+        binding.order_pk != order.id,
     )
     if settings.merge_same_customer:
-        # Index lookups on either key; merge_refusal below applies the exact rule (SPEC §5, decided).
-        ref, email_key = (order.customer_ref or "").strip(), order.buyer_email_key or ""
+        # Index lookups on either key (through the customer table where the buyer lives there);
+        # merge_refusal below applies the exact rule (SPEC §5, decided).
+        ref = order.raw_customer_ref
+        ref = ref.strip() if isinstance(ref, str) else ref
         matches = []
-        if ref:
-            matches.append(Order.customer_ref == ref)
-        if email_key:
-            matches.append(Order.buyer_email_key == email_key)
+        if ref not in (None, ""):
+            matches.append(binding.where_order("customer_ref", lambda column: column == ref))
+        if order.buyer_email_key:
+            matches.append(binding.where_email_key(order.buyer_email_key))
         if not matches:
             return MergeCandidates([], f"{order.number} has no customer reference and no email, "
                                        "so no order can be recognised as the same customer's.")
         query = query.where(or_(*matches))
     # Newest first, bounded: the manager picks from a short list.
-    query = query.order_by(case((Order.status == status.value, 0), else_=1), Order.id.desc())
-    rows = session.scalars(query.limit(settings.merge_candidates_limit)).all()
-    candidates = [c for c in rows if merge_refusal(order, c, settings) is None]
+    same_status = binding.order_field("status").attribute == binding.statuses.to_host(status)
+    query = query.order_by(case((same_status, 0), else_=1), binding.order_pk.desc())
+    rows = session.scalars(
+        query.options(*binding.order_load_options()).limit(settings.merge_candidates_limit)
+    ).all()
+    records = order_records(session, binding, rows, settings.number_format)
+    candidates = [c for c in records if merge_refusal(session, order, c, settings) is None]
     if candidates:
         return MergeCandidates(candidates, None)
     labels = ", ".join(s.label for s in OrderStatus if s in basic_statuses)
     who = "of the same customer and " if settings.merge_same_customer else ""
     return MergeCandidates(
-        [], f"No other order {who}goods provider ({order.provider_label}) is in a status {order.number} "
-            f"({status.label}) can be merged into: {labels}."
+        [], f"No other order {who}goods provider ({settings.provider_label(order.provider)}) is in a status "
+            f"{order.number} ({status.label}) can be merged into: {labels}."
     )
 
 
-def merge_candidates(session: Session, order_id: int, *, settings: Settings | None = None) -> list[Order]:
+def merge_candidates(session: Session, order_id: int, *, settings: Settings | None = None) -> list[Any]:
     """The orders that order ``order_id`` may be merged into (basic orders), newest first."""
     return find_merge_candidates(session, order_id, settings=settings).orders

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from ..errors import OrderNotFound
-from ..models import Order
+from ..records import OrderRecord, order_records
+from ..settings import Settings, current_settings
 from .transaction import checked_id
 
 
-def get_order(session: Session, order_id: object) -> Order:
-    """The order, or OrderNotFound with a message for managers."""
-    order = session.get(Order, checked_id(order_id))
+def get_order(session: Session, order_id: object, *, settings: Settings | None = None) -> Any:
+    """The order (an object of the order class: the shop's, or ``models.Order``), or OrderNotFound
+    with a message for managers."""
+    binding = (settings or current_settings()).models
+    order = session.get(binding.order, checked_id(order_id), options=binding.order_load_options())
     if order is None:
         raise OrderNotFound(f"There is no order {order_id}; it may have been deleted.")
     return order
+
+
+def get_order_record(
+    session: Session, order_id: object, *, settings: Settings | None = None, with_state: bool = True
+) -> OrderRecord:
+    """The order as the panel reads it (number, status, buyer, state), or OrderNotFound."""
+    settings = settings or current_settings()
+    order = get_order(session, order_id, settings=settings)
+    [record] = order_records(session, settings.models, [order], settings.number_format, with_state=with_state)
+    return record

@@ -9,15 +9,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ..domain import Action, OrderStatus, TRANSITIONS
+from ..domain import Action, TRANSITIONS
 from ..errors import PriceResolutionFailed
-from ..models import Order, OrderItem, utcnow
+from ..binding import ModelBinding
+from ..models import utcnow
 from ..pricing import Price
 from ..settings import Settings, current_settings
-from .events import change_status, check_version, record_event
+from ..records import LineRecord, OrderRecord
+from .events import change_order, check_version, record_event
 from .status_actions import ensure_allowed
 from .transaction import action_transaction, lock_orders
 
@@ -28,14 +32,14 @@ logger = logging.getLogger(__name__)
 @dataclass
 class _Resolution:
     prices: dict[int, Price]
-    no_longer_sold: list[OrderItem]
-    failed: list[tuple[OrderItem, str]]
+    no_longer_sold: list[Any]
+    failed: list[tuple[Any, str]]
 
 
 def restore(
     session: Session, order_id: int, *, actor: str, expected_version: int | None = None,
     settings: Settings | None = None,
-) -> Order:
+) -> Any:
     """Restore a canceled order: reprice every item with the host's resolver, then Awaiting payment.
 
     If the resolver has no price for an item, fails, or takes longer than
@@ -43,51 +47,58 @@ def restore(
     names the items.
     """
     settings = settings or current_settings()
+    binding = settings.models
     with action_transaction(session, settings):
-        order = lock_orders(session, [order_id])[order_id]
-        check_version(session, order, expected_version)
-        ensure_allowed(order, Action.RESTORE)
+        order = lock_orders(session, settings, [order_id])[order_id]
+        check_version(session, settings, order, expected_version)
+        ensure_allowed(settings, order, Action.RESTORE)
         if settings.price_resolver is None:
             raise PriceResolutionFailed(
                 f"{order.number} cannot be restored: no price resolver is configured "
                 "(ORDER_ADMIN_PRICE_RESOLVER), so its prices cannot be recalculated.",
                 order_number=order.number,
             )
-        items = session.scalars(select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.id)).all()
+        items = binding.lines_of(session, order.id)
         at = utcnow()
-        resolution = _resolve_with_timeout(settings.price_resolver, items, at, settings.price_resolver_timeout, order)
-        _refuse_unresolved(order, resolution)
-        changes = _apply_prices(session, items, resolution.prices)
+        resolution = _resolve_with_timeout(
+            binding, settings.price_resolver, items, at, settings.price_resolver_timeout, order
+        )
+        _refuse_unresolved(binding, order, resolution)
+        changes = _apply_prices(session, binding, items, resolution.prices)
         from_status = order.status
         to_status = TRANSITIONS[Action.RESTORE].to_status
-        change_status(order, to_status)
+        change_order(session, settings, order, to_status=to_status)
         record_event(
-            session, order, Action.RESTORE.value, actor=actor, from_status=from_status, to_status=to_status,
+            session, settings, order, Action.RESTORE.value, actor=actor, from_status=from_status,
+            to_status=to_status,
             details={"priced_at": at.isoformat(timespec="seconds"), "items": len(items), "price_changes": changes},
         )
-    return order
+    return order.obj
 
 
-def _resolve_all(resolver: Callable[..., object], items: Sequence[OrderItem], at: datetime) -> _Resolution:
+def _resolve_all(
+    binding: ModelBinding, resolver: Callable[..., object], items: Sequence[Any], at: datetime
+) -> _Resolution:
     result = _Resolution(prices={}, no_longer_sold=[], failed=[])
     for item in items:
         try:
             price = resolver(item, at)
         except Exception as exc:  # the host's code: any failure is reported, never raised to the manager
-            logger.warning("price resolver failed for order item %s", item.id, exc_info=True)
+            logger.warning("price resolver failed for order item %s", binding.line_id(item), exc_info=True)
             result.failed.append((item, f"{type(exc).__name__}: {exc}"[:200]))
             continue
         if price is None:
             result.no_longer_sold.append(item)
         elif isinstance(price, Price):
-            result.prices[item.id] = price
+            result.prices[binding.line_id(item)] = price
         else:
             result.failed.append((item, f"the resolver returned {type(price).__name__}, not Price"))
     return result
 
 
 def _resolve_with_timeout(
-    resolver: Callable[..., object], items: Sequence[OrderItem], at: datetime, timeout: float, order: Order
+    binding: ModelBinding, resolver: Callable[..., object], items: Sequence[Any], at: datetime, timeout: float,
+    order: OrderRecord,
 ) -> _Resolution:
     # The resolver is the host's code and may hang (a slow catalog, a remote call): run it in a
     # worker thread with the app context, and give up after the configured timeout.
@@ -97,9 +108,9 @@ def _resolve_with_timeout(
 
     def run() -> _Resolution:
         if app is None:
-            return _resolve_all(resolver, items, at)
+            return _resolve_all(binding, resolver, items, at)
         with app.app_context():
-            return _resolve_all(resolver, items, at)
+            return _resolve_all(binding, resolver, items, at)
 
     executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-admin-resolver")
     try:
@@ -114,22 +125,23 @@ def _resolve_with_timeout(
         executor.shutdown(wait=False)
 
 
-def _describe(item: OrderItem) -> str:
-    title = (item.title or "").strip() or "untitled"
+def _describe(binding: ModelBinding, item: Any) -> str:
+    line = LineRecord(binding, item)
+    title = (line.title or "").strip() or "untitled"
     if len(title) > 60:
         title = title[:59] + "…"
-    return f"“{title}” (line {item.id})"
+    return f"“{title}” (line {line.id})"
 
 
-def _refuse_unresolved(order: Order, resolution: _Resolution) -> None:
+def _refuse_unresolved(binding: ModelBinding, order: OrderRecord, resolution: _Resolution) -> None:
     problems: list[str] = []
     listed: list[str] = []
     if resolution.no_longer_sold:
-        names = [_describe(i) for i in resolution.no_longer_sold]
+        names = [_describe(binding, i) for i in resolution.no_longer_sold]
         listed += names
         problems.append("no longer sold: " + _join_some(names))
     if resolution.failed:
-        names = [f"{_describe(i)}: {why}" for i, why in resolution.failed]
+        names = [f"{_describe(binding, i)}: {why}" for i, why in resolution.failed]
         listed += names
         problems.append("price lookup failed for: " + _join_some(names))
     if problems:
@@ -151,29 +163,37 @@ def _money_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{Decimal(value):.2f}"
 
 
-def _apply_prices(session: Session, items: Sequence[OrderItem], prices: dict[int, Price]) -> list[dict]:
+PRICE_FIELDS = ("price", "discount_price", "china_delivery")
+
+
+def _apply_prices(
+    session: Session, binding: ModelBinding, items: Sequence[Any], prices: dict[int, Price]
+) -> list[dict]:
+    """Write the new prices (by primary key, one executemany); a price field the shop keeps as a
+    constant stays that constant."""
+    written = [binding.line_field(name) for name in PRICE_FIELDS]
     changes: list[dict] = []
     updates: list[dict] = []
     for item in items:
-        new = prices[item.id]
-        old = (item.price, item.discount_price, item.china_delivery)
+        line = LineRecord(binding, item)
+        new = prices[line.id]
+        old = (line.price, line.discount_price, line.china_delivery)
         if old == (new.price, new.discount_price, new.china_delivery):
             continue
         changes.append(
             {
-                "item_id": item.id,
-                "title": (item.title or "")[:200],
+                "item_id": line.id,
+                "title": (line.title or "")[:200],
                 "old": {"price": _money_text(old[0]), "discount_price": _money_text(old[1]),
                         "china_delivery": _money_text(old[2])},
                 "new": {"price": _money_text(new.price), "discount_price": _money_text(new.discount_price),
                         "china_delivery": _money_text(new.china_delivery)},
             }
         )
-        updates.append(
-            {"id": item.id, "price": new.price, "discount_price": new.discount_price,
-             "china_delivery": new.china_delivery}
-        )
+        values = dict(zip(PRICE_FIELDS, (new.price, new.discount_price, new.china_delivery)))
+        updates.append({binding.line_pk_key: line.id,
+                        **{field.key: values[field.name] for field in written if field.is_direct}})
     if updates:
         # ORM bulk UPDATE by primary key: one executemany, not one round trip per line.
-        session.execute(update(OrderItem), updates)
+        session.execute(update(binding.line), updates)
     return changes

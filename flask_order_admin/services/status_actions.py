@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
-from ..domain import Action, OrderStatus, TRANSITIONS, refusal_reason
+from ..domain import Action, TRANSITIONS, refusal_reason
+from ..domain.rules import switched_off_reason, unknown_status_reason
 from ..errors import ActionNotAllowed
-from ..models import Order
+from ..records import OrderRecord
 from ..settings import Settings, current_settings
-from .events import change_status, check_version, record_event
+from .events import change_order, check_version, record_event
 from .transaction import action_transaction, lock_orders
 
 
-def ensure_allowed(order: Order, action: Action) -> None:
-    reason = refusal_reason(action, OrderStatus.parse(order.status))
+def action_refusal(settings: Settings, order: OrderRecord, action: Action) -> str | None:
+    """Why ``action`` may not run on ``order`` now, for a manager; None when it may.
+
+    An action whose status the shop has no value for is off; an order whose stored status the
+    shop's mapping does not know allows only export; then the status tables decide (merge: the
+    merge matrix, pair by pair, see ``merging.merge_refusal``).
+    """
+    reason = switched_off_reason(action, settings.models.statuses.mapped, settings.merge_result_status)
+    if reason is not None:
+        return reason
+    if order.status is None:
+        return unknown_status_reason(action, order.raw_status)
+    if action == Action.MERGE:
+        return None
+    return refusal_reason(action, order.status)
+
+
+def ensure_allowed(settings: Settings, order: OrderRecord, action: Action) -> None:
+    reason = action_refusal(settings, order, action)
     if reason is not None:
         raise ActionNotAllowed(f"{order.number}: {reason}", order_number=order.number)
 
@@ -27,25 +47,25 @@ def _transition(
     expected_version: int | None,
     settings: Settings | None,
     details: dict | None = None,
-) -> Order:
+) -> Any:
     settings = settings or current_settings()
     with action_transaction(session, settings):
-        order = lock_orders(session, [order_id])[order_id]
-        check_version(session, order, expected_version)
-        ensure_allowed(order, action)
+        order = lock_orders(session, settings, [order_id])[order_id]
+        check_version(session, settings, order, expected_version)
+        ensure_allowed(settings, order, action)
         from_status = order.status
         to_status = TRANSITIONS[action].to_status
-        change_status(order, to_status)
-        record_event(session, order, action.value, actor=actor, from_status=from_status, to_status=to_status,
-                     details=details)
-    return order
+        change_order(session, settings, order, to_status=to_status)
+        record_event(session, settings, order, action.value, actor=actor, from_status=from_status,
+                     to_status=to_status, details=details)
+    return order.obj
 
 
 def cancel(
     session: Session, order_id: int, *, actor: str, reason: str | None = None,
     expected_version: int | None = None, settings: Settings | None = None,
-) -> Order:
-    """Cancel an order whose goods have not reached the warehouse."""
+) -> Any:
+    """Cancel an order whose goods have not reached the warehouse; returns the order."""
     details = {"reason": reason.strip()[:2000]} if reason and reason.strip() else None
     return _transition(session, order_id, Action.CANCEL, actor=actor, expected_version=expected_version,
                        settings=settings, details=details)
@@ -54,22 +74,22 @@ def cancel(
 def close(
     session: Session, order_id: int, *, actor: str, expected_version: int | None = None,
     settings: Settings | None = None,
-) -> Order:
-    """Close (complete) an order; afterwards it can only be exported."""
+) -> Any:
+    """Close (complete) an order; afterwards it can only be exported. Returns the order."""
     return _transition(session, order_id, Action.CLOSE, actor=actor, expected_version=expected_version,
                        settings=settings)
 
 
 def add_comment(
     session: Session, order_id: int, *, actor: str, text: str, settings: Settings | None = None,
-) -> Order:
-    """Add a manager's note to the order's history."""
+) -> Any:
+    """Add a manager's note to the order's history (its version stays: a note changes no order)."""
     text = (text or "").strip()
     if not text:
         raise ActionNotAllowed("A comment cannot be empty.")
     settings = settings or current_settings()
     with action_transaction(session, settings):
-        order = lock_orders(session, [order_id])[order_id]
-        ensure_allowed(order, Action.COMMENT)
-        record_event(session, order, Action.COMMENT.value, actor=actor, details={"text": text[:5000]})
-    return order
+        order = lock_orders(session, settings, [order_id])[order_id]
+        ensure_allowed(settings, order, Action.COMMENT)
+        record_event(session, settings, order, Action.COMMENT.value, actor=actor, details={"text": text[:5000]})
+    return order.obj

@@ -9,8 +9,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..binding import FieldJoins
 from ..domain.totals import ZERO, money
-from ..models import OrderItem
+from ..settings import Settings, current_settings
 
 
 @dataclass(frozen=True)
@@ -26,22 +27,30 @@ class OrderSums:
 NO_ITEMS = OrderSums(0, 0, ZERO)
 
 
-def item_sums_by_order(session: Session, order_ids: Iterable[int]) -> dict[int, OrderSums]:
+def item_sums_by_order(
+    session: Session, order_ids: Iterable[int], *, settings: Settings | None = None
+) -> dict[int, OrderSums]:
     """``{order_id: OrderSums}`` for each of ``order_ids`` (orders without items too), in one
     ``GROUP BY order_id`` statement over the order_id index: no item row reaches Python."""
     ids = sorted(set(order_ids))
     if not ids:
         return {}
-    unit = func.coalesce(OrderItem.discount_price, OrderItem.price)
-    rows = session.execute(
+    binding = (settings or current_settings()).models
+    joins = FieldJoins(binding.line)
+    quantity, price, discount, delivery = (
+        joins.column(binding.line_field(name)) for name in ("quantity", "price", "discount_price", "china_delivery")
+    )
+    unit = func.coalesce(discount, price)
+    order_id = binding.line_order_id
+    rows = session.execute(joins.apply(
         select(
-            OrderItem.order_id,
-            func.count(OrderItem.id),
-            func.coalesce(func.sum(OrderItem.quantity), 0),
-            func.coalesce(func.sum((unit + OrderItem.china_delivery) * OrderItem.quantity), 0),
-        ).where(OrderItem.order_id.in_(ids)).group_by(OrderItem.order_id)
-    ).all()
+            order_id,
+            func.count(binding.line_pk),
+            func.coalesce(func.sum(quantity), 0),
+            func.coalesce(func.sum((unit + delivery) * quantity), 0),
+        ).select_from(binding.line)
+    ).where(order_id.in_(ids)).group_by(order_id)).all()
     sums = dict.fromkeys(ids, NO_ITEMS)
-    for order_id, lines, quantity, total in rows:
-        sums[order_id] = OrderSums(int(lines), int(quantity), money(total))
+    for row_order_id, lines, total_quantity, total in rows:
+        sums[row_order_id] = OrderSums(int(lines), int(total_quantity), money(total))
     return sums

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..errors import ActionFailed, OrderActionError, OrderNotFound
-from ..models import Order
+from ..records import OrderRecord, order_records
 from ..settings import Settings
 
 MAX_ID = 2**63 - 1
@@ -67,7 +67,7 @@ def _is_busy(exc: DBAPIError) -> bool:
 
 
 def _take_write_lock_on_sqlite(session: Session, settings: Settings) -> None:
-    connection = session.connection(bind_arguments={"mapper": Order})
+    connection = session.connection(bind_arguments={"mapper": settings.models.order})
     if connection.dialect.name != "sqlite":
         return
     connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(settings.sqlite_busy_timeout * 1000)}")
@@ -77,17 +77,24 @@ def _take_write_lock_on_sqlite(session: Session, settings: Settings) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_orders(session: Session, order_ids: Iterable[int]) -> dict[int, Order]:
-    """Lock and load the orders, in id order; OrderNotFound names a missing one."""
+def lock_orders(session: Session, settings: Settings, order_ids: Iterable[int]) -> dict[int, OrderRecord]:
+    """Lock and load the orders, in id order, with their state; OrderNotFound names a missing one.
+
+    Only the order rows are locked (``SELECT … FOR UPDATE`` on the order table alone); the rows read
+    through relationships and the plugin's state come in statements of their own.
+    """
+    binding = settings.models
     ids = sorted({checked_id(i) for i in order_ids})
     rows = session.scalars(
-        select(Order)
-        .where(Order.id.in_(ids))
-        .order_by(Order.id)
+        select(binding.order)
+        .where(binding.order_pk.in_(ids))
+        .order_by(binding.order_pk)
         .with_for_update()
+        .options(*binding.order_load_options())
         .execution_options(populate_existing=True)
     ).all()
-    found = {order.id: order for order in rows}
+    found = {record.id: record for record in order_records(
+        session, binding, rows, settings.number_format, with_state=True)}
     for order_id in ids:
         if order_id not in found:
             raise OrderNotFound(f"There is no order {order_id}; it may have been deleted.")

@@ -18,8 +18,10 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..domain import Action
 from ..errors import OrderActionError
-from ..models import Order
-from ..services import add_comment, cancel, close, find_merge_candidates, get_order, merge, merge_refusal, restore
+from ..records import OrderRecord
+from ..services import (
+    add_comment, cancel, close, find_merge_candidates, get_order_record, merge, merge_refusal, restore,
+)
 from .forms import CancelForm, CommentForm, ConfirmActionForm, MergeForm
 from .listing import page_totals
 from .menu import action_refusal
@@ -67,10 +69,10 @@ def form_problem(form: FlaskForm) -> str:
 class OrderActionsMixin:
     """Mixed into the orders view, whose ``order_url``, ``list_url``, ``require`` and ``download`` it uses."""
 
-    def load_order(self, order_id: Any) -> Order | Response:
+    def load_order(self, order_id: Any) -> OrderRecord | Response:
         """The order, or a redirect to the list with the reason it cannot be shown."""
         try:
-            return get_order(self.state.session, order_id)
+            return get_order_record(self.state.session, order_id, settings=self.settings)
         except OrderActionError as error:
             flash(str(error), "error")
             return redirect(self.list_url())
@@ -102,15 +104,15 @@ class OrderActionsMixin:
             order_url=order_url, return_url=return_url,
         )
 
-    def _merge_target(self, order: Order) -> tuple[Order | None, str | None]:
+    def _merge_target(self, order: OrderRecord) -> tuple[OrderRecord | None, str | None]:
         into_id = request.args.get("into", type=int)
         if not into_id:
             return None, gettext("Pick the order to merge %(number)s into.", number=order.number)
         try:
-            into = get_order(self.state.session, into_id)
+            into = get_order_record(self.state.session, into_id, settings=self.settings)
         except OrderActionError as error:
             return None, str(error)
-        return into, merge_refusal(order, into, self.settings)
+        return into, merge_refusal(self.state.session, order, into, self.settings)
 
     @expose(f"/<int:order_id>/<{CONFIRMED_ACTIONS}:action_name>/", methods=("POST",))
     def run_action_view(self, order_id: int, action_name: str) -> Response:
@@ -118,7 +120,7 @@ class OrderActionsMixin:
         order = self.load_order(order_id)
         if isinstance(order, Response):
             return order
-        self.require(action.value, order)
+        self.require(action.value, order.obj)
         form = FORMS[action]()
         return_url = local_path(form.url.data)
         if not form.validate_on_submit():
@@ -131,9 +133,9 @@ class OrderActionsMixin:
             flash(str(error), "error")
             return redirect(self.order_url(order_id, return_url))
         flash(gettext(DONE[action], number=number), "success")
-        return redirect(self.order_url(shown.id, return_url))
+        return redirect(self.order_url(self.binding.order_id(shown), return_url))
 
-    def _perform(self, action: Action, order_id: int, form: Any) -> Order:
+    def _perform(self, action: Action, order_id: int, form: Any) -> Any:
         """Run the service; returns the order to show next (the basic one after a merge)."""
         session, settings, actor = self.state.session, self.settings, access.actor_name()
         common = {"actor": actor, "expected_version": form.version.data, "settings": settings}
@@ -158,8 +160,8 @@ class OrderActionsMixin:
             return redirect(self.order_url(order.id, return_url))
         found = find_merge_candidates(self.state.session, order.id, settings=self.settings)
         return self.render(
-            "order_admin/merge.html", order=order, candidates=found.orders, reason=found.reason,
-            totals=page_totals(self.state.session, [candidate.id for candidate in found.orders]),
+            "order_admin/merge.html", order=order, candidates=found.records, reason=found.reason,
+            totals=page_totals(self.state.session, [candidate.id for candidate in found.records], self.settings),
             version=request.args.get("version", type=int) or order.version,
             confirm_url=self.get_url(".confirm_view", order_id=order.id, action_name=Action.MERGE.value),
             order_url=self.order_url(order.id, return_url), return_url=return_url,
@@ -170,7 +172,7 @@ class OrderActionsMixin:
         order = self.load_order(order_id)
         if isinstance(order, Response):
             return order
-        self.require(Action.COMMENT.value, order)
+        self.require(Action.COMMENT.value, order.obj)
         form = CommentForm()
         order_url = self.order_url(order.id, local_path(form.url.data), tab="comments")
         if not form.validate_on_submit():
@@ -191,5 +193,5 @@ class OrderActionsMixin:
         order = self.load_order(order_id)
         if isinstance(order, Response):
             return order
-        self.require(Action.EXPORT.value, order)
+        self.require(Action.EXPORT.value, order.obj)
         return self.download([order.id], self.order_url(order.id, self.list_url()))

@@ -18,6 +18,7 @@ from .. import access
 from ..errors import OrderActionError
 from ..export import export_response
 from ..extension import OrderAdminState
+from ..binding import ModelBinding
 from ..settings import Settings
 from .listing import order_page_url
 from .presentation import Presenter
@@ -73,6 +74,10 @@ class OrderAdminView(ModelView):
     def settings(self) -> Settings:
         return self.state.settings  # read per request: tests and hosts may swap settings
 
+    @property
+    def binding(self) -> ModelBinding:
+        return self.settings.models
+
     def get_count_query(self) -> Any:
         query = CappedCountQuery([literal_column("1")], self.state.session).select_from(self.model)
         if has_request_context():
@@ -87,7 +92,7 @@ class OrderAdminView(ModelView):
         return access.login_redirect_or_403()
 
     def render(self, template: str, **kwargs: Any) -> str:
-        kwargs.setdefault("oa", Presenter(self.settings))
+        kwargs.setdefault("oa", Presenter(self.settings, kwargs.pop("numbers", None)))
         kwargs.setdefault("orders_endpoint", f"{self.settings.endpoint_prefix}_orders")
         kwargs.setdefault("items_endpoint", f"{self.settings.endpoint_prefix}_items")
         return super().render(template, **kwargs)

@@ -9,49 +9,66 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extension import OrderAdminState
-from ..models import Order, OrderItem
+from ..records import LineRecord, OrderRecord, order_records
 from ..services.transaction import MAX_ID
 from .base import OrderAdminView
-from .listing import both_languages, order_filters, order_link, status_badge
+from .listing import both_languages, order_filters, order_link, sort_target, status_badge
 from .presentation import Presenter, http_url
 
 
-def _order_cell(view: OrderAdminView, context: Any, item: OrderItem, name: str) -> Any:
-    return order_link(view.settings, item.order_id, context.get("return_url"))
+def _line(view: OrderAdminView, context: Any, item: Any) -> LineRecord:
+    return context["line_records"][view.binding.line_id(item)]
 
 
-def _photo_cell(view: OrderAdminView, context: Any, item: OrderItem, name: str) -> Any:
-    url = http_url(item.photo_url)
+def _order(view: OrderAdminView, context: Any, item: Any) -> OrderRecord:
+    return context["line_orders"][_line(view, context, item).order_id]
+
+
+def _order_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
+    order = _order(view, context, item)
+    return order_link(view.settings, order.id, order.number, context.get("return_url"))
+
+
+def _photo_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
+    url = http_url(_line(view, context, item).photo_url)
     if url is None:
         return ""
     return Markup('<img src="{}" alt="" class="order-admin-thumb" loading="lazy">').format(url)
 
 
-def _title_cell(view: OrderAdminView, context: Any, item: OrderItem, name: str) -> Any:
-    url = http_url(item.url)
+def _title_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
+    line = _line(view, context, item)
+    url = http_url(line.url)
     if url is None:
-        return item.title
-    return Markup('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>').format(url, item.title)
+        return line.title
+    return Markup('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>').format(url, line.title)
 
 
-def _color_cell(view: OrderAdminView, context: Any, item: OrderItem, name: str) -> str:
-    return both_languages(item.color, item.color_cn)
+def _color_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
+    line = _line(view, context, item)
+    return both_languages(line.color, line.color_cn)
 
 
-def _size_cell(view: OrderAdminView, context: Any, item: OrderItem, name: str) -> str:
-    return both_languages(item.size, item.size_cn)
+def _size_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
+    line = _line(view, context, item)
+    return both_languages(line.size, line.size_cn)
 
 
-def _price_cell(view: OrderAdminView, context: Any, item: OrderItem, name: str) -> str:
-    return Presenter(view.settings).money(item.totals.unit_price)
+def _quantity_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
+    return _line(view, context, item).quantity
 
 
-def _line_total_cell(view: OrderAdminView, context: Any, item: OrderItem, name: str) -> str:
-    return Presenter(view.settings).money(item.totals.total)
+def _price_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
+    return Presenter(view.settings).money(_line(view, context, item).totals.unit_price)
 
 
-def _order_status_cell(view: OrderAdminView, context: Any, item: OrderItem, name: str) -> Any:
-    return status_badge(Presenter(view.settings), context["order_statuses"].get(item.order_id))
+def _line_total_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
+    return Presenter(view.settings).money(_line(view, context, item).totals.total)
+
+
+def _order_status_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
+    order = _order(view, context, item)
+    return status_badge(Presenter(view.settings), order.status, order.raw_status)
 
 
 class ItemsView(OrderAdminView):
@@ -64,42 +81,56 @@ class ItemsView(OrderAdminView):
         "quantity": lazy_gettext("Quantity"), "price": lazy_gettext("Price"),
         "line_total": lazy_gettext("Line total"), "status": lazy_gettext("Order status"),
     }
-    column_sortable_list = [("order_id", OrderItem.order_id), "title", "quantity", "price"]
-    column_default_sort = ("id", True)
     column_formatters = {
         "order_id": _order_cell, "photo_url": _photo_cell, "title": _title_cell, "color": _color_cell,
-        "size": _size_cell, "price": _price_cell, "line_total": _line_total_cell, "status": _order_status_cell,
+        "size": _size_cell, "quantity": _quantity_cell, "price": _price_cell, "line_total": _line_total_cell,
+        "status": _order_status_cell,
     }
     column_descriptions = {"price": lazy_gettext("Unit price charged: the discount price where there is one.")}
 
     def __init__(self, state: OrderAdminState) -> None:
         settings = state.settings
-        self.column_filters = order_filters(settings, path="order.")
+        binding = settings.models
+        self.column_filters = order_filters(settings, lines=True)
+        sortable = [("order_id", binding.line_order_id)]
+        for name in ("title", "quantity", "price"):
+            target = sort_target(binding, binding.line, binding.line_field(name))
+            if target is not None:
+                sortable.append((name, target))
+        self.column_sortable_list = sortable
+        self.column_default_sort = (binding.line_pk_key, True)
         super().__init__(
-            OrderItem, state, name=settings.menu_name, endpoint=f"{settings.endpoint_prefix}_items",
+            binding.line, state, name=settings.menu_name, endpoint=f"{settings.endpoint_prefix}_items",
             url=f"{settings.url}/items",
         )
 
     def is_visible(self) -> bool:
         return False  # reached through the "By items" tab of the orders list, not its own menu entry
 
+    def get_query(self) -> Any:
+        return super().get_query().options(*self.binding.line_load_options(joined=True))
+
     def get_list(self, page: Any, sort_column: Any, sort_desc: Any, search: Any, filters: Any,
                  execute: bool = True, page_size: Any = None) -> Any:
         count, rows = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
         if execute:
-            order_ids = {item.order_id for item in rows}
-            statuses = self.state.session.execute(
-                select(Order.id, Order.status).where(Order.id.in_(order_ids))
-            ).all() if order_ids else []
-            self._template_args["order_statuses"] = dict(statuses)
+            binding, session = self.binding, self.state.session
+            lines = [LineRecord(binding, item) for item in rows]
+            orders = binding.orders_by_id(session, sorted({line.order_id for line in lines}))
+            self._template_args["line_records"] = {line.id: line for line in lines}
+            self._template_args["line_orders"] = {
+                record.id: record for record in order_records(session, binding, orders, self.settings.number_format)
+            }
         return count, rows
 
     def order_ids_of(self, row_ids: list[str]) -> list[int]:
         # Ids past BIGINT would reach the driver and fail there: they can name no line anyway.
         item_ids = [int(row_id) for row_id in row_ids if row_id.isdigit() and int(row_id) <= MAX_ID]
+        binding = self.binding
         return list(self.state.session.scalars(
-            select(OrderItem.order_id).where(OrderItem.id.in_(item_ids)).distinct()
+            select(binding.line_order_id).where(binding.line_pk.in_(item_ids)).distinct()
         ))
 
     def matching_order_ids(self) -> list[int]:
-        return [order_id for (order_id,) in self.matching_query().with_entities(OrderItem.order_id).distinct()]
+        order_id = self.binding.line_order_id
+        return [value for (value,) in self.matching_query().with_entities(order_id).distinct()]

@@ -4,75 +4,183 @@ Totals of the rows on a page come from one aggregate over the page's order ids
 (``page_totals``, i.e. ``services.item_sums_by_order``: GROUP BY order_id), so a
 list page makes the same number of statements, and reads no item row, whatever
 its orders hold.
+
+The filters are conditions the binding builds on the plugin's fields: a field of the order
+itself is compared directly; one on the shop's customer table (``Through``) is an IN over that
+table's key, and on the items tab a field of the line's order is an IN over the orders: one
+statement, in SQL, whatever the tables.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from flask import url_for
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_admin.contrib.sqla.tools import parse_like_term
 from markupsafe import Markup
+from sqlalchemy import false, select
+from sqlalchemy.sql.elements import ColumnElement
 
+from ..binding import ModelBinding
 from ..domain import OrderStatus
 from ..domain.merge import normalize_email
-from ..services.totals_query import item_sums_by_order as page_totals  # noqa: F401  (the list and merge views)
+from ..services.totals_query import item_sums_by_order
 from ..settings import Settings
 from .presentation import Presenter
 
 
-class CreatedBetweenFilter(sqla_filters.DateBetweenFilter):
-    """Created from the first day to the last day inclusive (the column holds date and time)."""
+def page_totals(session: Any, order_ids: Any, settings: Settings) -> Any:
+    """Lines and total per order of a page: one GROUP BY (``services.item_sums_by_order``)."""
+    return item_sums_by_order(session, order_ids, settings=settings)
+
+
+@dataclass(frozen=True)
+class OrderScope:
+    """Conditions on a list's rows by a field of their order: the orders themselves, or (``lines``)
+    the lines, whose order must match."""
+
+    binding: ModelBinding
+    lines: bool = False
+
+    def where(self, name: str, predicate: Callable[[Any], ColumnElement]) -> ColumnElement:
+        return self._rows(self.binding.where_order(name, predicate))
+
+    def email(self, email_key: str) -> ColumnElement:
+        return self._rows(self.binding.where_email_key(email_key))
+
+    def _rows(self, condition: ColumnElement) -> ColumnElement:
+        if not self.lines:
+            return condition
+        return self.binding.line_order_id.in_(select(self.binding.order_pk).where(condition))
+
+    def coerce(self, name: str, text: str) -> Any:
+        """``text`` (from the URL) as the field holds it: an integer for an integer column; None: no such value."""
+        field = self.binding.order_field(name)
+        if field.is_constant:
+            return text
+        try:
+            python_type = field.attribute.property.columns[0].type.python_type
+        except NotImplementedError:
+            return text
+        if python_type is int:
+            return int(text) if text.strip().isdigit() else None
+        return text
+
+
+class FieldFilter:
+    """A Flask-Admin filter on a plugin field: no column of its own (so Flask-Admin adds no join),
+    its condition built by the scope."""
+
+    def __init__(self, scope: OrderScope, field: str, name: Any, options: Any = None) -> None:
+        super().__init__(None, name, options)  # type: ignore[call-arg]
+        self.scope = scope
+        self.field = field
+
+    def where(self, predicate: Callable[[Any], ColumnElement]) -> ColumnElement:
+        return self.scope.where(self.field, predicate)
+
+
+class StatusFilter(FieldFilter, sqla_filters.FilterEqual):
+    """By status: the options are the plugin's statuses the shop has, compared as the shop stores them."""
+
+    def clean(self, value: str) -> OrderStatus | None:
+        try:
+            return OrderStatus.parse(value)
+        except ValueError:
+            return None
+
+    def apply(self, query: Any, value: OrderStatus | None, alias: Any = None) -> Any:
+        statuses = self.scope.binding.statuses
+        if value is None or not statuses.is_mapped(value):
+            return query.filter(false())
+        host_value = statuses.to_host(value)
+        return query.filter(self.where(lambda column: column == host_value))
+
+
+class FieldEqualFilter(FieldFilter, sqla_filters.FilterEqual):
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        return query.filter(self.where(lambda column: column == value))
+
+
+class CustomerFilter(FieldEqualFilter):
+    """The host's customer reference; the order page links the buyer's other orders through it."""
+
+    def clean(self, value: str) -> Any:
+        return self.scope.coerce(self.field, value)
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
-        start, end = value
-        column = self.get_column(alias)
-        return query.filter(column >= start, column < end + timedelta(days=1))
+        if value is None:
+            return query.filter(false())
+        return super().apply(query, value, alias)
 
 
-class BuyerEmailFilter(sqla_filters.FilterEqual):
-    """Equal email ignoring case, by the lower-cased key column (an index lookup)."""
+class BuyerFilter(FieldFilter, sqla_filters.FilterLike):
+    def apply(self, query: Any, value: str, alias: Any = None) -> Any:
+        term = parse_like_term(value)
+        return query.filter(self.where(lambda column: column.ilike(term)))
+
+
+class BuyerEmailFilter(FieldFilter, sqla_filters.FilterEqual):
+    """Equal email ignoring case, by the lower-cased key (an index lookup where the shop has one)."""
 
     def clean(self, value: str) -> str:
         return normalize_email(value)
 
+    def apply(self, query: Any, value: str, alias: Any = None) -> Any:
+        return query.filter(self.scope.email(value))
 
-class CustomerFilter(sqla_filters.FilterEqual):
-    """The host's customer reference; the order page links the buyer's other orders through it."""
+
+class CreatedBetweenFilter(FieldFilter, sqla_filters.DateBetweenFilter):
+    """Created from the first day to the last day inclusive (the column holds date and time)."""
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        start, end = value
+        return query.filter(self.where(lambda column: (column >= start) & (column < end + timedelta(days=1))))
 
 
-def order_filters(settings: Settings, path: str = "") -> list[sqla_filters.BaseSQLAFilter]:
-    """New filter instances for one view (Flask-Admin binds each to its view's model).
-
-    ``path`` leads from the view's model to the order: "" for orders, "order." for items.
-    """
+def order_filters(settings: Settings, *, lines: bool = False) -> list[Any]:
+    """New filter instances for one view: on orders, or (``lines``) on lines by their order's fields."""
+    binding = settings.models
+    scope = OrderScope(binding, lines=lines)
+    statuses = [(s.value, s.label) for s in OrderStatus if binding.statuses.is_mapped(s)]
     return [
-        sqla_filters.FilterEqual(
-            f"{path}status", lazy_gettext("Status"), options=[(s.value, s.label) for s in OrderStatus]
-        ),
-        sqla_filters.FilterEqual(f"{path}provider", lazy_gettext("Provider"), options=list(settings.providers.items())),
-        CreatedBetweenFilter(f"{path}created_at", lazy_gettext("Date")),
-        sqla_filters.FilterLike(f"{path}buyer_name", lazy_gettext("Buyer")),
-        BuyerEmailFilter(f"{path}buyer_email_key", lazy_gettext("Buyer email")),
-        CustomerFilter(f"{path}customer_ref", lazy_gettext("Customer")),
+        StatusFilter(scope, "status", lazy_gettext("Status"), options=statuses),
+        FieldEqualFilter(scope, "provider", lazy_gettext("Provider"), options=list(settings.providers.items())),
+        CreatedBetweenFilter(scope, "created_at", lazy_gettext("Date")),
+        BuyerFilter(scope, "buyer_name", lazy_gettext("Buyer")),
+        BuyerEmailFilter(scope, "buyer_email", lazy_gettext("Buyer email")),
+        CustomerFilter(scope, "customer_ref", lazy_gettext("Customer")),
     ]
+
+
+def sort_target(binding: ModelBinding, base: Any, field: Any) -> Any:
+    """What Flask-Admin sorts a field by: its attribute, or ``"relationship.attribute"`` through its relationship."""
+    if field.is_constant:
+        return None
+    if field.via is not None:
+        return f"{field.via}.{field.key}"
+    return getattr(base, field.key)
 
 
 def order_page_url(settings: Settings, order_id: int, return_url: str | None = None, **extra: Any) -> str:
     return url_for(f"{settings.endpoint_prefix}_orders.details_view", id=order_id, url=return_url, **extra)
 
 
-def order_link(settings: Settings, order_id: int, return_url: str | None = None) -> Markup:
+def order_link(settings: Settings, order_id: int, number: str, return_url: str | None = None) -> Markup:
     return Markup('<a href="{}" class="text-nowrap">{}</a>').format(
-        order_page_url(settings, order_id, return_url), settings.number_format.format(order_id)
+        order_page_url(settings, order_id, return_url), number
     )
 
 
-def status_badge(presenter: Presenter, code: str | None) -> Markup:
+def status_badge(presenter: Presenter, status: OrderStatus | None, raw: Any = None) -> Markup:
+    """The badge of a status; an unknown stored value shows as it is ("unknown status 77")."""
     return Markup('<span class="badge badge-{}">{}</span>').format(
-        presenter.status_badge(code), presenter.status_label(code)
+        presenter.status_badge(status), presenter.status_label(status, raw)
     )
 
 

@@ -1,6 +1,6 @@
 """The Order actions menu: each action enabled, or disabled with the reason a manager reads.
 
-The rules themselves live in ``domain`` (status tables), ``services`` (merge
+The rules themselves live in ``domain`` (status tables), ``services`` (the shop's statuses, merge
 candidates) and ``access`` (the host's rule); this only puts their answers side by side.
 """
 
@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from flask_admin.babel import lazy_gettext
 
 from .. import access
-from ..domain import Action, OrderStatus, refusal_reason
-from ..models import Order
+from ..domain import Action
+from ..records import OrderRecord
 from ..services import MergeCandidates
+from ..services import action_refusal as rule_refusal
 from ..settings import Settings
 
 MENU_ACTIONS = (Action.EXPORT, Action.CANCEL, Action.RESTORE, Action.CLOSE, Action.MERGE)
@@ -50,17 +51,21 @@ class MenuEntry:
 
 
 def action_refusal(
-    settings: Settings, action: Action, order: Order, merge_candidates: MergeCandidates | None = None
+    settings: Settings, action: Action, order: OrderRecord, merge_candidates: MergeCandidates | None = None
 ) -> str | None:
-    """Why the current user may not run ``action`` on ``order`` now; None when they may."""
-    if not access.is_allowed(settings, action.value, order):
+    """Why the current user may not run ``action`` on ``order`` now; None when they may.
+
+    The access rule gets the order as the host's own object.
+    """
+    if not access.is_allowed(settings, action.value, order.obj):
         return str(_DENIED[action])
-    if action == Action.MERGE:
-        return None if merge_candidates is None else merge_candidates.reason
-    return refusal_reason(action, OrderStatus.parse(order.status))
+    reason = rule_refusal(settings, order, action)
+    if reason is None and action == Action.MERGE and merge_candidates is not None:
+        return merge_candidates.reason
+    return reason
 
 
-def action_menu(settings: Settings, order: Order, merge_candidates: MergeCandidates) -> list[MenuEntry]:
+def action_menu(settings: Settings, order: OrderRecord, merge_candidates: MergeCandidates) -> list[MenuEntry]:
     return [
         MenuEntry(action, str(ACTION_LABELS[action]), action_refusal(settings, action, order, merge_candidates))
         for action in MENU_ACTIONS

@@ -12,12 +12,14 @@ from werkzeug.wrappers import Response
 from ..domain import Action, order_totals
 from ..errors import OrderActionError
 from ..extension import OrderAdminState
-from ..models import Order
-from ..services import find_merge_candidates, get_order, search
+from ..records import OrderRecord, line_records, order_records
+from ..services import events_of, find_merge_candidates, get_order_record, search
 from .actions import OrderActionsMixin
 from .base import OrderAdminView
 from .forms import CommentForm
-from .listing import BuyerEmailFilter, CustomerFilter, order_filters, order_link, page_totals, status_badge
+from .listing import (
+    BuyerEmailFilter, CustomerFilter, order_filters, order_link, page_totals, sort_target, status_badge,
+)
 from .menu import action_menu, action_refusal
 from .presentation import Presenter
 from .redirects import local_path
@@ -25,69 +27,93 @@ from .redirects import local_path
 ORDER_PAGE_TABS = ("items", "history", "comments")
 
 
-def _number_cell(view: OrderAdminView, context: Any, order: Order, name: str) -> Any:
-    return order_link(view.settings, order.id, context.get("return_url"))
+def _record(view: OrderAdminView, context: Any, order: Any) -> OrderRecord:
+    return context["order_records"][view.binding.order_id(order)]
 
 
-def _date_cell(view: OrderAdminView, context: Any, order: Order, name: str) -> str:
-    return Presenter(view.settings).when(order.created_at)
+def _number_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
+    record = _record(view, context, order)
+    return order_link(view.settings, record.id, record.number, context.get("return_url"))
 
 
-def _provider_cell(view: OrderAdminView, context: Any, order: Order, name: str) -> str:
-    return view.settings.provider_label(order.provider)
+def _date_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
+    return Presenter(view.settings).when(_record(view, context, order).created_at)
 
 
-def _status_cell(view: OrderAdminView, context: Any, order: Order, name: str) -> Any:
-    return status_badge(Presenter(view.settings), order.status)
+def _buyer_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
+    return _record(view, context, order).buyer_name or ""
 
 
-def _lines_cell(view: OrderAdminView, context: Any, order: Order, name: str) -> Any:
-    return context["page_totals"][order.id].lines
+def _provider_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
+    return view.settings.provider_label(_record(view, context, order).provider)
 
 
-def _total_cell(view: OrderAdminView, context: Any, order: Order, name: str) -> str:
-    return Presenter(view.settings).money(context["page_totals"][order.id].total)
+def _status_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
+    record = _record(view, context, order)
+    return status_badge(Presenter(view.settings), record.status, record.raw_status)
+
+
+def _lines_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
+    return context["page_totals"][view.binding.order_id(order)].lines
+
+
+def _total_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
+    return Presenter(view.settings).money(context["page_totals"][view.binding.order_id(order)].total)
 
 
 class OrdersView(OrderActionsMixin, OrderAdminView):
     list_tab = "orders"
     can_view_details = True
     details_template = "order_admin/order.html"
-    column_list = ["id", "created_at", "buyer_name", "provider", "status", "lines", "total"]
+    column_list = ["number", "created_at", "buyer_name", "provider", "status", "lines", "total"]
     column_labels = {
-        "id": lazy_gettext("Number"), "created_at": lazy_gettext("Date"), "buyer_name": lazy_gettext("Buyer"),
+        "number": lazy_gettext("Number"), "created_at": lazy_gettext("Date"), "buyer_name": lazy_gettext("Buyer"),
         "provider": lazy_gettext("Provider"), "status": lazy_gettext("Status"), "lines": lazy_gettext("Lines"),
         "total": lazy_gettext("Total"),
     }
-    column_sortable_list = ["id", "created_at", "buyer_name", "provider", "status"]
-    column_default_sort = ("id", True)
     column_formatters = {
-        "id": _number_cell, "created_at": _date_cell, "provider": _provider_cell, "status": _status_cell,
-        "lines": _lines_cell, "total": _total_cell,
+        "number": _number_cell, "created_at": _date_cell, "buyer_name": _buyer_cell, "provider": _provider_cell,
+        "status": _status_cell, "lines": _lines_cell, "total": _total_cell,
     }
 
     def __init__(self, state: OrderAdminState) -> None:
         settings = state.settings
+        binding = settings.models
         self.column_filters = order_filters(settings)
+        number = binding.numbers.field
+        sortable = [("number", binding.order_pk if number is None else number.attribute)]
+        for name in ("created_at", "buyer_name", "provider", "status"):
+            target = sort_target(binding, binding.order, binding.order_field(name))
+            if target is not None:
+                sortable.append((name, target))
+        self.column_sortable_list = sortable
+        self.column_default_sort = (binding.order_pk_key, True)
         super().__init__(
-            Order, state, name=settings.menu_name, category=settings.menu_category,
+            binding.order, state, name=settings.menu_name, category=settings.menu_category,
             endpoint=f"{settings.endpoint_prefix}_orders", url=settings.url,
         )
+
+    def get_query(self) -> Any:
+        # The fields read through a relationship (a shop's customer table) come in the same statement.
+        return super().get_query().options(*self.binding.order_load_options(joined=True))
 
     def get_list(self, page: Any, sort_column: Any, sort_desc: Any, search: Any, filters: Any,
                  execute: bool = True, page_size: Any = None) -> Any:
         count, rows = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
         if execute:
-            self._template_args["page_totals"] = page_totals(self.state.session, [order.id for order in rows])
+            session, settings = self.state.session, self.settings
+            records = order_records(session, self.binding, rows, settings.number_format)
+            self._template_args["order_records"] = {record.id: record for record in records}
+            self._template_args["page_totals"] = page_totals(session, [r.id for r in records], settings)
         return count, rows
 
     def order_ids_of(self, row_ids: list[str]) -> list[int]:
         return [int(row_id) for row_id in row_ids if row_id.isdigit()]
 
     def matching_order_ids(self) -> list[int]:
-        return [order_id for (order_id,) in self.matching_query().with_entities(Order.id)]
+        return [order_id for (order_id,) in self.matching_query().with_entities(self.binding.order_pk)]
 
-    def buyer_orders_url(self, order: Order) -> str | None:
+    def buyer_orders_url(self, order: OrderRecord) -> str | None:
         """The orders list filtered by this order's customer (its ref, or its email where it has none)."""
         ref = (order.customer_ref or "").strip()
         kind, value = (CustomerFilter, ref) if ref else (BuyerEmailFilter, order.buyer_email_key)
@@ -99,21 +125,24 @@ class OrdersView(OrderActionsMixin, OrderAdminView):
     @expose("/details/")
     def details_view(self) -> Response | str:
         return_url = self.list_url()
-        session, settings = self.state.session, self.settings
+        session, settings, binding = self.state.session, self.settings, self.binding
         try:
-            order = get_order(session, request.args.get("id", ""))
+            order = get_order_record(session, request.args.get("id", ""), settings=settings)
         except OrderActionError as error:
             flash(str(error), "error")
             return redirect(return_url)
         candidates = find_merge_candidates(session, order.id, settings=settings)
+        items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
+        events = events_of(session, settings, order.id)
         tab = request.args.get("tab")
         return self.render(
             self.details_template,
-            model=order,
+            model=order.obj,
             order=order,
-            items=order.items,  # one statement for every line, however many
-            events=order.events,
-            totals=order_totals(item.totals for item in order.items),
+            items=items,  # one statement for every line, however many
+            events=events,
+            numbers=self._linked_numbers(order, items, events),
+            totals=order_totals(item.totals for item in items),
             menu=action_menu(settings, order, candidates),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
@@ -122,6 +151,16 @@ class OrdersView(OrderActionsMixin, OrderAdminView):
             return_url=return_url,
             details_columns=[],
             get_value=self.get_detail_value,
+        )
+
+    def _linked_numbers(self, order: OrderRecord, items: list[Any], events: list[Any]) -> dict[int, str]:
+        """The numbers of every order the page links to (merged into, lines' origins, merge events): one lookup."""
+        ids = {order.id, order.merged_into_id, *(item.origin_order_id for item in items)}
+        for event in events:
+            details = event.details or {}
+            ids.update((details.get("into_id"), details.get("from_id")))
+        return self.binding.numbers_of(
+            self.state.session, [i for i in ids if isinstance(i, int)], self.settings.number_format
         )
 
     @expose("/search/")
@@ -135,5 +174,6 @@ class OrdersView(OrderActionsMixin, OrderAdminView):
             flash(str(error), "error")
             return redirect(local_path(request.args.get("back")) or return_url)
         if len(found) == 1:
-            return redirect(self.order_url(found[0].id, return_url))
-        return self.render("order_admin/search_results.html", query=text, orders=found, return_url=return_url)
+            return redirect(self.order_url(self.binding.order_id(found[0]), return_url))
+        records = order_records(self.state.session, self.binding, found, self.settings.number_format)
+        return self.render("order_admin/search_results.html", query=text, orders=records, return_url=return_url)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..domain import OrderStatus, money
@@ -40,13 +42,17 @@ def http_url(url: str | None) -> str | None:
 
 
 class Presenter:
-    """Passed to every template as ``oa``."""
+    """Passed to every template as ``oa``. ``numbers``: the numbers of the orders the page links to, by id
+    (a shop's own numbers are looked up by the view; numbers made from the id need no lookup)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, numbers: Mapping[int, str] | None = None) -> None:
         self.settings = settings
+        self.numbers = numbers or {}
 
     def number(self, order_id: int | None) -> str:
-        return "" if order_id is None else self.settings.number_format.format(order_id)
+        if order_id is None:
+            return ""
+        return self.numbers.get(order_id) or self.settings.number_format.format(order_id)
 
     def money(self, value: Decimal | int | None) -> str:
         return f"{money(value):,.2f}"
@@ -54,9 +60,11 @@ class Presenter:
     def when(self, value: datetime | None) -> str:
         return value.strftime("%Y-%m-%d %H:%M") if value else "—"
 
-    def status_label(self, code: str | None) -> str:
+    def status_label(self, code: str | None, raw: Any = None) -> str:
+        """The label of a status (or of its code, as events keep it); ``raw``: the stored value of a
+        status the shop's mapping does not know."""
         if not code:
-            return ""
+            return "" if raw is None else f"unknown status {raw}"
         try:
             return OrderStatus.parse(code).label
         except ValueError:
@@ -67,6 +75,9 @@ class Presenter:
             return STATUS_BADGES[OrderStatus.parse(code)]
         except ValueError:
             return "light"
+
+    def order_status_label(self, order: Any) -> str:
+        return self.status_label(order.status, order.raw_status)
 
     def provider_label(self, code: str) -> str:
         return self.settings.provider_label(code)

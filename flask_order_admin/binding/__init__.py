@@ -1,0 +1,188 @@
+"""The one object every layer asks about orders: which classes, their keys, the plugin's fields as
+SQL and as values read off loaded objects, the status mapping, the numbers, and where the panel
+keeps its own data.
+
+``builtin_binding()`` is the plugin's own tables; ``OrderModels(...).resolve()`` a shop's. Both
+are a ``ModelBinding``: services, export and views have one code path for either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import false, func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..domain import OrderStatus
+from .fields import Field, FieldJoins, load_options
+from .statuses import StatusMapping
+from .storage import OrderState
+
+__all__ = ["Field", "FieldJoins", "ModelBinding", "OrderState", "builtin_binding"]
+
+
+@dataclass(frozen=True, eq=False)
+class ModelBinding:
+    order: Any  # the order class
+    line: Any  # the line class
+    order_fields: Mapping[str, Field]
+    line_fields: Mapping[str, Field]
+    statuses: StatusMapping
+    numbers: Any  # IdNumbers | KeyedNumbers
+    state: Any  # StateOnOrder | StateTable
+    origins: Any  # OriginOnLine | OriginRuns
+    events: Any  # the events Table
+    tables: Sequence[Any] = ()  # the plugin's tables in this binding (the README lists them)
+    is_builtin: bool = False
+
+    # -- keys -------------------------------------------------------------------------------------
+
+    @property
+    def order_pk(self) -> Any:
+        return getattr(self.order, self.order_pk_key)
+
+    @property
+    def line_pk(self) -> Any:
+        return getattr(self.line, self.line_pk_key)
+
+    @property
+    def order_pk_key(self) -> str:
+        return _pk_key(self.order)
+
+    @property
+    def line_pk_key(self) -> str:
+        return _pk_key(self.line)
+
+    def order_id(self, order: Any) -> int:
+        return getattr(order, self.order_pk_key)
+
+    def line_id(self, line: Any) -> int:
+        return getattr(line, self.line_pk_key)
+
+    @property
+    def line_order_id(self) -> Any:
+        """The line's order column (the mapped attribute)."""
+        return self.line_fields["order_id"].attribute
+
+    # -- fields -----------------------------------------------------------------------------------
+
+    def order_field(self, name: str) -> Field:
+        return self.order_fields[name]
+
+    def line_field(self, name: str) -> Field:
+        return self.line_fields[name]
+
+    def order_load_options(self, *, joined: bool = False) -> list[Any]:
+        return load_options(self.order_fields.values(), joined=joined)
+
+    def line_load_options(self, *, joined: bool = False) -> list[Any]:
+        return load_options(self.line_fields.values(), joined=joined)
+
+    def where_order(self, name: str, predicate: Any) -> ColumnElement:
+        """A condition on orders: ``predicate`` applied to the field (through its relationship if it has one)."""
+        return self.order_fields[name].where(predicate)
+
+    def where_line_order(self, name: str, predicate: Any) -> ColumnElement:
+        """A condition on lines, on a field of their order: their order id IN the matching orders."""
+        return self.line_order_id.in_(select(self.order_pk).where(self.where_order(name, predicate)))
+
+    def where_email_key(self, email_key: str) -> ColumnElement:
+        """Orders whose buyer email, lower-cased, is ``email_key`` (by the lower-cased column where there is one)."""
+        field = self.order_fields.get("buyer_email_key")
+        if field is not None:
+            return field.where(lambda column: column == email_key)
+        return self.where_order("buyer_email", lambda column: func.lower(column) == email_key)
+
+    # -- statuses ---------------------------------------------------------------------------------
+
+    def raw_status(self, order: Any) -> Any:
+        return self.order_fields["status"].read(order)
+
+    def status_of(self, order: Any) -> OrderStatus | None:
+        return self.statuses.from_host(self.raw_status(order))
+
+    def status_in(self, statuses: Iterable[OrderStatus]) -> ColumnElement:
+        values = self.statuses.host_values(statuses)
+        return self.order_fields["status"].attribute.in_(values) if values else false()
+
+    def set_status(self, order: Any, status: OrderStatus) -> None:
+        setattr(order, self.order_fields["status"].key, self.statuses.to_host(status))
+
+    # -- loading ----------------------------------------------------------------------------------
+
+    def orders_by_id(self, session: Session, ids: Iterable[int]) -> list[Any]:
+        """The orders in the order of ``ids`` (missing ones left out), their relationships loaded."""
+        ids = list(ids)
+        if not ids:
+            return []
+        rows = session.scalars(
+            select(self.order).where(self.order_pk.in_(ids)).options(*self.order_load_options())
+        ).all()
+        by_id = {self.order_id(o): o for o in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def lines_of(self, session: Session, order_id: int) -> list[Any]:
+        """Every line of the order in line order, in one statement (and one per relationship read through)."""
+        return list(session.scalars(
+            select(self.line).where(self.line_order_id == order_id).order_by(self.line_pk)
+            .options(*self.line_load_options())
+        ))
+
+    def states_of(self, session: Session, orders: Iterable[Any]) -> dict[int, OrderState]:
+        return self.state.load(session, orders)
+
+    def numbers_of(self, session: Session, ids: Iterable[int], number_format: Any) -> dict[int, str]:
+        """Order numbers by id (one statement for a shop's own numbers, none for id numbers)."""
+        return self.numbers.numbers_of(session, [i for i in ids if i is not None], number_format)
+
+    def number_of(self, order: Any, number_format: Any) -> str:
+        field = self.numbers.field
+        return self.numbers.format(self.order_id(order), None if field is None else field.read(order), number_format)
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def move_lines(self, session: Session, added_id: int, basic_id: int) -> None:
+        """Move every line of ``added_id`` into ``basic_id`` in one set-based UPDATE, their origin kept."""
+        if self.origins.needs_line_ids():
+            ids = session.scalars(
+                select(self.line_pk).where(self.line_order_id == added_id).order_by(self.line_pk)
+            ).all()
+            self.origins.record_before_move(session, ids, added_id)
+        session.execute(
+            update(self.line)
+            .where(self.line_order_id == added_id)
+            .values({self.line_order_id: basic_id, **self.origins.moved_values(added_id)})
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _pk_key(cls: Any) -> str:
+    from sqlalchemy import inspect
+
+    mapper = inspect(cls)
+    [column] = mapper.primary_key
+    return mapper.get_property_by_column(column).key
+
+
+@cache
+def builtin_binding() -> ModelBinding:
+    """The plugin's own tables (``flask_order_admin.models``): today's tables and columns, exactly."""
+    from ..models import Order, OrderAdminBase, OrderEvent, OrderItem
+    from ..order_models import LINE_FIELDS, ORDER_FIELDS
+    from .numbers import IdNumbers
+    from .storage import OriginOnLine, StateOnOrder
+
+    order_fields = {
+        name: Field(name, Order, key=name, owner=Order) for name in ORDER_FIELDS if name != "number"
+    }
+    line_fields = {name: Field(name, OrderItem, key=name, owner=OrderItem) for name in LINE_FIELDS}
+    return ModelBinding(
+        order=Order, line=OrderItem, order_fields=order_fields, line_fields=line_fields,
+        statuses=StatusMapping({status: status.value for status in OrderStatus}),
+        numbers=IdNumbers(), state=StateOnOrder(Order, "id"), origins=OriginOnLine(OrderItem, "id"),
+        events=OrderEvent.__table__, tables=tuple(OrderAdminBase.metadata.sorted_tables), is_builtin=True,
+    )

@@ -1,0 +1,184 @@
+"""Order numbers: made from the id (prefix + zero-padded id, the default), or the shop's own.
+
+Search by the last digits must be an index lookup however many orders there are:
+
+* id numbers (``ORD-0000000023``): "ends with 0023" is ``id % 10**4 == 23``, so the search
+  lists the ids that end that way, newest first, and looks them up by primary key;
+* a shop's own numbers (``SH-24-00042``): the panel keeps ``order_admin_number_keys``, each
+  order's number lower-cased and reversed ("24000-42-hs"), compared byte by byte; "ends with
+  42" is then "starts with 24", an index range on all three databases. Orders newer than the
+  newest indexed one are indexed before each search (one index-range query finds them);
+  ``flask order-admin index-numbers`` fills it for a big shop and re-reads changed numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain import NotAnOrderNumber, NumberFormat, TrailingDigits
+from .fields import Field
+from .storage import NUMBER_KEY_LENGTH
+
+# Ids probed per round and rounds at most: rows may be missing where a host deleted orders.
+_PROBE_BATCH = 200
+_MAX_ROUNDS = 5
+# Orders indexed per statement and transaction by the refresh before a search and by the CLI.
+INDEX_CHUNK = 5_000
+
+
+class IdNumbers:
+    """Numbers made from the id: ``ORDER_ADMIN_NUMBER_PREFIX`` + the id zero-padded to ``_WIDTH`` digits."""
+
+    field: Field | None = None
+
+    def format(self, order_id: int, raw: Any, number_format: NumberFormat) -> str:
+        return number_format.format(order_id)
+
+    def numbers_of(self, session: Session, ids: Iterable[int], number_format: NumberFormat) -> dict[int, str]:
+        return {order_id: number_format.format(order_id) for order_id in ids}
+
+    def search(self, session: Session, binding: Any, text: str, number_format: NumberFormat, limit: int) -> list[Any]:
+        """Orders whose number ends with the digits in ``text``: the exact one first, then newest first."""
+        digits = number_format.parse(text)
+        pk, options = binding.order_pk, binding.order_load_options()
+        max_id = session.scalar(select(func.max(pk)))
+        if not max_id or digits.value > max_id:
+            return []
+        found: list[Any] = []
+        exact = session.get(binding.order, digits.value, options=options)
+        if exact is not None:
+            found.append(exact)
+        probe = _largest_matching_id(digits, max_id)
+        for _ in range(_MAX_ROUNDS):
+            if len(found) >= limit or probe <= digits.value:
+                break
+            batch = []
+            while probe > digits.value and len(batch) < _PROBE_BATCH:
+                batch.append(probe)
+                probe -= digits.modulus
+            rows = session.scalars(
+                select(binding.order).where(pk.in_(batch)).order_by(pk.desc()).options(*options)
+            ).all()
+            found.extend(rows[: limit - len(found)])
+        return found
+
+    def index(self, session: Session, binding: Any, *, everything: bool = False) -> int:
+        return 0  # nothing to keep: the id is the number
+
+
+def _largest_matching_id(digits: TrailingDigits, max_id: int) -> int:
+    return digits.value + ((max_id - digits.value) // digits.modulus) * digits.modulus
+
+
+# What a shop's number search accepts: letters, digits and the separators numbers use.
+_NUMBER_TEXT = re.compile(r"[0-9a-z][0-9a-z\-_/.#]*|[0-9a-z\-_/.#]*[0-9a-z]")
+_TRAILING_DIGITS = re.compile(r"([0-9]+)$")
+_TAIL_LIMIT = 10**18
+
+
+def number_key(number: Any) -> tuple[str, int | None]:
+    """The indexed form of a number: lower-cased and reversed, and the value of its trailing digits."""
+    text = str(number or "").strip().lower()
+    digits = _TRAILING_DIGITS.search(text)
+    tail = int(digits.group(1)) if digits else None
+    return text[::-1][:NUMBER_KEY_LENGTH], tail if tail is not None and tail < _TAIL_LIMIT else None
+
+
+def _next_prefix(prefix: str) -> str:
+    """The smallest text after every text that starts with ``prefix`` (code point order)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+class KeyedNumbers:
+    """A shop's own numbers (a column or a ``column_property``), searched through ``order_admin_number_keys``."""
+
+    def __init__(self, field: Field, keys: Any, pk_key: str) -> None:
+        self.field = field
+        self.keys = keys
+        self.pk_key = pk_key
+
+    def format(self, order_id: int, raw: Any, number_format: NumberFormat) -> str:
+        return "" if raw is None else str(raw)
+
+    def numbers_of(self, session: Session, ids: Iterable[int], number_format: NumberFormat) -> dict[int, str]:
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        pk = getattr(self.field.base, self.pk_key)
+        rows = session.execute(select(pk, self.field.attribute).where(pk.in_(ids)))
+        return {order_id: self.format(order_id, raw, number_format) for order_id, raw in rows}
+
+    def parse(self, text: str) -> str:
+        """The search text, lower-cased; NotAnOrderNumber with a message for anything else."""
+        cleaned = (text or "").strip().lower()
+        if not cleaned:
+            raise NotAnOrderNumber("Enter the last digits of an order number, for example 42.")
+        if len(cleaned) > NUMBER_KEY_LENGTH or not _NUMBER_TEXT.fullmatch(cleaned):
+            shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:39] + "…"
+            raise NotAnOrderNumber(
+                f"“{shown}” is not an order number: enter its last digits (for example 42) or the whole number."
+            )
+        if cleaned.isdigit() and int(cleaned) == 0:
+            raise NotAnOrderNumber("Enter the last digits of the number other than zeros (for example 42).")
+        return cleaned
+
+    def search(self, session: Session, binding: Any, text: str, number_format: NumberFormat, limit: int) -> list[Any]:
+        """Orders whose number ends with ``text``: exact matches first (the whole number, or trailing digits
+        of the same value: ``42`` is exact for ``SH-24-00042``), then newest first."""
+        cleaned = self.parse(text)
+        self.index(session, binding)
+        c = self.keys.c
+        prefix = cleaned[::-1]
+        ends_with = (c.reversed_number >= prefix) & (c.reversed_number < _next_prefix(prefix))
+        exact = c.reversed_number == prefix
+        if cleaned.isdigit():
+            exact = or_(exact, (c.tail_value == int(cleaned)) & ends_with)
+        found = list(session.scalars(select(c.order_id).where(exact).order_by(c.order_id.desc()).limit(limit)))
+        if len(found) < limit:
+            rest = session.scalars(select(c.order_id).where(ends_with).order_by(c.order_id.desc()).limit(limit))
+            seen = set(found)
+            found += [order_id for order_id in rest if order_id not in seen][: limit - len(found)]
+        return binding.orders_by_id(session, found)
+
+    def index(self, session: Session, binding: Any, *, everything: bool = False) -> int:
+        """Index the orders newer than the newest indexed one; ``everything``: re-read every order's number.
+
+        Each chunk is its own committed transaction. Another search indexing the same orders at the
+        same moment makes this one's insert fail: the keys are there either way.
+        """
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("the session has unsaved changes: commit or roll them back before a search")
+        pk = getattr(self.field.base, self.pk_key)
+        c = self.keys.c
+        done, after = 0, 0
+        while True:
+            start = pk > after if everything else pk > select(func.coalesce(func.max(c.order_id), 0)).scalar_subquery()
+            rows = session.execute(select(pk, self.field.attribute).where(start).order_by(pk).limit(INDEX_CHUNK)).all()
+            if not rows:
+                return done
+            try:
+                if everything:
+                    session.execute(delete(self.keys).where(c.order_id.in_([order_id for order_id, _ in rows])))
+                session.execute(insert(self.keys), [_key_row(order_id, raw) for order_id, raw in rows])
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                if everything:
+                    raise
+                return done  # another search indexed them meanwhile
+            done += len(rows)
+            after = rows[-1][0]
+            if len(rows) < INDEX_CHUNK:
+                return done
+
+
+def _key_row(order_id: int, raw: Any) -> dict[str, Any]:
+    reversed_number, tail = number_key(raw)
+    return {"order_id": order_id, "reversed_number": reversed_number, "tail_value": tail}
+

@@ -1,0 +1,140 @@
+"""``OrderModels``: which tables the panel works on — its own (the default), or the shop's.
+
+A shop that already has order and line tables describes them, in the spirit of
+Flask-Security's ``SQLAlchemyUserDatastore(db, User, Role)``::
+
+    OrderModels(
+        order=ShopOrder, line=ShopOrderLine,
+        order_fields={"number": ShopOrder.number, "status": ShopOrder.state,
+                      "buyer_name": Through(ShopOrder.customer, ShopCustomer.full_name),
+                      "currency": Constant("CNY"), ...},
+        line_fields={"title": ShopOrderLine.name, ...},
+        status_values={OrderStatus.AWAITING_PAYMENT: 10, ...},
+    )
+
+Each plugin field (SPEC §2) is one of: a mapped attribute of the class (a column, whatever
+its name, or a ``column_property`` — SQLAlchemy's way to map an SQL expression), a
+``Through(relationship, attribute)`` of a many-to-one relationship (buyer fields on the
+shop's customer table), or a ``Constant(value)`` where the shop has no such column. A field
+not given is the class's attribute of the same name, if it has one. ``resolve`` checks it
+all at ``init_app``; an error names the field and what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .domain import OrderStatus
+
+
+class Through:
+    """A field read through a many-to-one relationship: ``Through(ShopOrder.customer, Customer.email)``."""
+
+    def __init__(self, relationship: Any, attribute: Any) -> None:
+        self.relationship = relationship
+        self.attribute = attribute
+
+    def __repr__(self) -> str:
+        return f"Through({_name(self.relationship)}, {_name(self.attribute)})"
+
+
+@dataclass(frozen=True)
+class Constant:
+    """The same value for every order (or line): ``Constant("CNY")`` where the shop has no such column."""
+
+    value: Any
+
+
+def _name(attribute: Any) -> str:
+    owner = getattr(getattr(attribute, "class_", None), "__name__", None)
+    key = getattr(attribute, "key", None)
+    return f"{owner}.{key}" if owner and key else repr(attribute)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A plugin field: what it holds, and how a shop may give it."""
+
+    doc: str
+    required: bool = False  # False: a Constant default where the shop has no same-named attribute
+    default: Any = None
+    writable: str | None = None  # why the panel writes it: then a column of the class itself
+    constant_allowed: bool = True  # a writable field that may still be a constant (the panel then leaves it)
+
+
+ORDER_FIELDS: Mapping[str, FieldSpec] = {
+    "number": FieldSpec("the order number shown, exported and searched; none: prefix + zero-padded id"),
+    "status": FieldSpec("the status column (values mapped by status_values)", required=True,
+                        writable="the actions change it", constant_allowed=False),
+    "provider": FieldSpec("the goods provider code (ORDER_ADMIN_PROVIDERS)", required=True),
+    "customer_ref": FieldSpec("the customer's reference, for the same-customer merge rule"),
+    "buyer_name": FieldSpec("the buyer's full name", required=True),
+    "buyer_email": FieldSpec("the buyer's email"),
+    "buyer_email_key": FieldSpec("the email lower-cased, ideally indexed; none: lower(buyer_email)"),
+    "buyer_phone": FieldSpec("the buyer's phone"),
+    "buyer_address": FieldSpec("the delivery address, one display string"),
+    "created_at": FieldSpec("when the order was placed", required=True),
+    "updated_at": FieldSpec("when the order last changed (shown on the order page)"),
+    "currency": FieldSpec("the currency code", default="CNY"),
+}
+
+LINE_FIELDS: Mapping[str, FieldSpec] = {
+    "order_id": FieldSpec("the line's order (its primary key)", required=True,
+                          writable="a merge moves the line", constant_allowed=False),
+    "provider_item_id": FieldSpec("the item's id at the provider (the price resolver's key)"),
+    "title": FieldSpec("the item title", required=True),
+    "url": FieldSpec("the item page"),
+    "photo_url": FieldSpec("the item photo"),
+    "color": FieldSpec("color"),
+    "size": FieldSpec("size"),
+    "color_cn": FieldSpec("颜色分类"),
+    "size_cn": FieldSpec("尺码"),
+    "quantity": FieldSpec("quantity", required=True),
+    "price": FieldSpec("item price (yuan)", required=True, writable="Restore reprices it", constant_allowed=False),
+    "discount_price": FieldSpec("discount price (yuan), empty: none", writable="Restore reprices it"),
+    "china_delivery": FieldSpec("China delivery per unit (yuan)", default=Decimal("0.00"),
+                                writable="Restore reprices it"),
+}
+
+
+@dataclass
+class OrderModels:
+    """The order and line classes the panel works on, and how its fields map onto them.
+
+    ``OrderModels()`` (all arguments left out) is the plugin's own tables, as with no ``models=``.
+    ``status_values`` maps each ``OrderStatus`` to the value the shop stores (strings or integers);
+    left out, the shop stores the plugin's codes. A status the shop has no value for switches off
+    the actions that would set it (the panel says why).
+    """
+
+    order: Any = None
+    line: Any = None
+    order_fields: Mapping[str, Any] = field(default_factory=dict)
+    line_fields: Mapping[str, Any] = field(default_factory=dict)
+    status_values: Mapping[Any, Any] | None = None
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.order is None and self.line is None
+
+    def resolve(self) -> Any:
+        """The checked binding the panel's layers use; ``OrderAdminConfigError`` names a wrong field."""
+        from .binding import builtin_binding
+        from .binding.resolve import resolve_host_models
+
+        if self.is_builtin:
+            if self.order_fields or self.line_fields or self.status_values is not None:
+                from .settings import OrderAdminConfigError
+
+                raise OrderAdminConfigError(
+                    "OrderModels: fields and status_values describe a shop's own classes; give order= and line= too"
+                )
+            return builtin_binding()
+        return resolve_host_models(self)
+
+
+def default_status_values() -> dict[OrderStatus, str]:
+    return {status: status.value for status in OrderStatus}
