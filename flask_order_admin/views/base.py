@@ -19,6 +19,7 @@ from ..errors import OrderActionError
 from ..export import export_response
 from ..extension import OrderAdminState
 from ..settings import Settings
+from .export_access import export_refusal
 from .listing import order_page_url
 from .presentation import Presenter
 from .redirects import return_url_arg
@@ -120,16 +121,27 @@ class OrderAdminView(ModelView):
             flash(str(error), "error")
             return redirect(fallback_url)
 
+    def bulk_download(self, order_ids: list[int], fallback_url: str) -> Response:
+        """``download`` after asking the access rule about each order: refused whole if it denies any."""
+        try:
+            refusal = export_refusal(self.state.session, self.settings, order_ids)
+        except OrderActionError as error:
+            refusal = str(error)
+        if refusal is not None:
+            flash(refusal, "error")
+            return redirect(fallback_url)
+        return self.download(order_ids, fallback_url)
+
     @action("export_selected", lazy_gettext("Export selected"))
     def action_export_selected(self, row_ids: list[str]) -> Response:
         self.require("export")
-        return self.download(self.order_ids_of(row_ids), self.list_url())
+        return self.bulk_download(self.order_ids_of(row_ids), self.list_url())
 
     @expose("/export-matching/")
     def export_matching_view(self) -> Response:
         self.require("export")
         back = self.get_url(".index_view", **request.args)
-        return self.download(self.matching_order_ids(), back)
+        return self.bulk_download(self.matching_order_ids(), back)
 
     def matching_query(self) -> Any:
         """The list's query with the request's search and filters, unsorted and unpaged."""

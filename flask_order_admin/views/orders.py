@@ -13,7 +13,7 @@ from ..domain import Action, order_totals
 from ..errors import OrderActionError
 from ..extension import OrderAdminState
 from ..models import Order
-from ..services import find_merge_candidates, get_order, search
+from ..services import get_order, search
 from .actions import OrderActionsMixin
 from .base import OrderAdminView
 from .forms import CommentForm
@@ -105,7 +105,7 @@ class OrdersView(OrderActionsMixin, OrderAdminView):
         except OrderActionError as error:
             flash(str(error), "error")
             return redirect(return_url)
-        candidates = find_merge_candidates(session, order.id, settings=settings)
+        candidates = self.merge_candidates_of(order)
         tab = request.args.get("tab")
         return self.render(
             self.details_template,
