@@ -157,6 +157,18 @@ def make_order(session: Any) -> Callable[..., Order]:
 
 
 @pytest.fixture
+def use_resolver(app: Flask) -> Callable[..., Any]:
+    """Install a price resolver (and other settings) for one test; the ``app`` fixture puts them back."""
+    state = app.extensions["order_admin"]
+
+    def install(resolver: Any, **more: Any) -> Any:
+        state.settings = type(state.settings)(**{**state.settings.__dict__, "price_resolver": resolver, **more})
+        return state.settings
+
+    return install
+
+
+@pytest.fixture
 def wipe(db: SQLAlchemy, app: Flask) -> Callable[[], None]:
     """Empty the order tables again, for tests that loop (Hypothesis examples)."""
 
