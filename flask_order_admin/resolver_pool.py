@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 Result = TypeVar("Result")
+THREAD_NAME = "order-admin-price-resolver"
 
 
 class ResolverBusy(Exception):
@@ -59,8 +60,7 @@ class ResolverPool:
         deadline = time.monotonic() + timeout
         self._take_place(deadline)
         call: _Call[Result] = _Call()
-        thread = threading.Thread(target=self._work, args=(call, work, app), name="order-admin-price-resolver",
-                                  daemon=True)
+        thread = threading.Thread(target=self._work, args=(call, work, app), name=THREAD_NAME, daemon=True)
         try:
             thread.start()
         except BaseException:

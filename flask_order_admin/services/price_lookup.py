@@ -1,7 +1,7 @@
 """Asking the host's resolver for today's prices of an order's lines, outside any transaction.
 
-The resolver gets detached copies of the lines (transient ``OrderItem`` objects with the
-column values), never objects of the caller's session, and runs on the app's resolver pool
+The resolver is handed detached lines (transient ``OrderItem`` objects with the column values),
+never objects of the caller's session, and runs on the app's resolver pool
 (``flask_order_admin.resolver_pool``) in its own app context.
 """
 
@@ -28,11 +28,6 @@ class Resolution:
     prices: dict[int, Price] = field(default_factory=dict)
     no_longer_sold: list[OrderItem] = field(default_factory=list)
     failed: list[tuple[OrderItem, str]] = field(default_factory=list)
-
-
-def detached_copy(item: OrderItem) -> OrderItem:
-    """A transient ``OrderItem`` with the line's column values (id and order_id included)."""
-    return OrderItem(**{attr.key: getattr(item, attr.key) for attr in OrderItem.__mapper__.column_attrs})
 
 
 def look_up_prices(settings: Settings, items: Sequence[OrderItem], at: datetime) -> Resolution:

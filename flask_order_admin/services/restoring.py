@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from ..pricing import Price
 from ..resolver_pool import ResolverBusy, ResolverTimedOut
 from ..settings import Settings, current_settings
 from .events import change_status, check_version, record_event
-from .price_lookup import Resolution, detached_copy, look_up_prices
+from .price_lookup import Resolution, look_up_prices
 from .status_actions import ensure_allowed
 from .transaction import action_transaction, checked_id, lock_orders, read_transaction
 
@@ -59,7 +60,11 @@ def restore(
     with action_transaction(session, settings):
         order = lock_orders(session, [read.id])[read.id]
         check_version(session, order, expected_version)
-        items = session.scalars(select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.id)).all()
+        items = session.execute(
+            select(OrderItem.id, OrderItem.provider_item_id, OrderItem.quantity, OrderItem.title, OrderItem.price,
+                   OrderItem.discount_price, OrderItem.china_delivery)
+            .where(OrderItem.order_id == order.id).order_by(OrderItem.id)
+        ).all()
         _refuse_if_changed(read, order, items)
         ensure_allowed(order, Action.RESTORE)
         changes = _apply_prices(session, items, resolution.prices)
@@ -91,8 +96,14 @@ def _read_order(session: Session, order_id: int, expected_version: int | None, s
                 "so its prices cannot be recalculated.",
                 order_number=order.number,
             )
-        items = session.scalars(select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.id)).all()
-        return _OrderAsRead(order.id, order.number, order.version, tuple(detached_copy(i) for i in items))
+        return _OrderAsRead(order.id, order.number, order.version, _detached_lines(session, order.id))
+
+
+def _detached_lines(session: Session, order_id: int) -> tuple[OrderItem, ...]:
+    """The order's lines as transient ``OrderItem`` objects in no session, with every column's value."""
+    columns = [getattr(OrderItem, attr.key) for attr in OrderItem.__mapper__.column_attrs]
+    rows = session.execute(select(*columns).where(OrderItem.order_id == order_id).order_by(OrderItem.id))
+    return tuple(OrderItem(**row._mapping) for row in rows)
 
 
 def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution:
@@ -112,11 +123,11 @@ def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution
         ) from None
 
 
-def _line_keys(items: Sequence[OrderItem]) -> list[tuple[int, str | None, int]]:
+def _line_keys(items: Sequence[Any]) -> list[tuple[int, str | None, int]]:
     return [(item.id, item.provider_item_id, item.quantity) for item in items]
 
 
-def _refuse_if_changed(read: _OrderAsRead, order: Order, items: Sequence[OrderItem]) -> None:
+def _refuse_if_changed(read: _OrderAsRead, order: Order, items: Sequence[Any]) -> None:
     if order.version != read.version or _line_keys(items) != _line_keys(read.lines):
         raise StaleOrder(
             f"{read.number} was not restored: it changed while its prices were being looked up; "
@@ -162,7 +173,8 @@ def _money_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{Decimal(value):.2f}"
 
 
-def _apply_prices(session: Session, items: Sequence[OrderItem], prices: dict[int, Price]) -> list[dict]:
+def _apply_prices(session: Session, items: Sequence[Any], prices: dict[int, Price]) -> list[dict]:
+    """Write the new prices of ``items`` (rows or lines with id, title and the three prices); the changes made."""
     changes: list[dict] = []
     updates: list[dict] = []
     for item in items:

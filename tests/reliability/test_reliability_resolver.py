@@ -16,6 +16,7 @@ from flask_order_admin import services
 from flask_order_admin.errors import PriceResolutionFailed, StaleOrder
 from flask_order_admin.models import Order, OrderItem
 from flask_order_admin.pricing import Price
+from flask_order_admin.resolver_pool import THREAD_NAME
 
 TIMED_OUT = "did not answer within"
 BUSY = "still busy with earlier requests that did not answer"
@@ -64,6 +65,8 @@ def test_thirty_timed_out_restores_leave_no_thread_or_connection(app, db, sessio
     settings = use_resolver(querying_then_hanging, price_resolver_timeout=0.2)
     workers = settings.price_resolver_workers
     caller = session()  # the restoring request's own Session object
+    # Start from a pool with no call of an earlier test still finishing.
+    assert wait_until(lambda: not any(t.name == THREAD_NAME for t in threading.enumerate()))
     connections, threads = db.engine.pool.checkedout(), threading.active_count()
     refusals, caller_held = [], []
     for _ in range(30):
