@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from .models import OrderAdminBase
+from .resolver_pool import ResolverPool
 from .settings import Settings, load_settings
 
 EXTENSION_KEY = "order_admin"
@@ -30,6 +31,11 @@ class OrderAdminState:
     admin: Any = None
     db: Any = None
     views: list[Any] = field(default_factory=list)
+    # Where Restore runs the price resolver; it starts a thread per call, so an idle pool holds none.
+    resolver_pool: ResolverPool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.resolver_pool = ResolverPool(self.settings.price_resolver_workers)
 
     @property
     def session(self) -> Any:

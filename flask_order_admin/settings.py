@@ -116,8 +116,18 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "callable(item, at) -> Price | None used by Restore; None: restore is refused with a message.",
     ),
     ConfigKey(
+        "ORDER_ADMIN_PRICE_BATCH_RESOLVER", None, _optional_callable,
+        "callable(items, at) -> {item id: Price | None} pricing all lines of an order in one call; "
+        "instead of ORDER_ADMIN_PRICE_RESOLVER, not with it.",
+    ),
+    ConfigKey(
         "ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT", 10, _positive_number,
         "Seconds Restore waits for the price resolver before giving up.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_PRICE_RESOLVER_WORKERS", 2, _positive_int(64),
+        "Most price resolver calls running at once in one process; a call that timed out keeps its place "
+        "until it returns.",
     ),
     ConfigKey(
         "ORDER_ADMIN_ACCESS", None, _optional_callable,
@@ -147,7 +157,9 @@ class Settings:
     merge_same_customer: bool = True
     merge_result_status: OrderStatus = OrderStatus.AWAITING_PAYMENT
     price_resolver: Callable[..., Any] | None = None
+    price_batch_resolver: Callable[..., Any] | None = None
     price_resolver_timeout: float = 10.0
+    price_resolver_workers: int = 2
     access: Callable[..., bool] | None = None
     url: str = "orders"
     endpoint_prefix: str = "order_admin"
@@ -182,6 +194,11 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
             f"ORDER_ADMIN_MERGE_RESULT_STATUS: {result_status.value!r} is not a row of ORDER_ADMIN_MERGE_MATRIX, "
             "so a merged order could never be merged again"
         )
+    if values["ORDER_ADMIN_PRICE_RESOLVER"] is not None and values["ORDER_ADMIN_PRICE_BATCH_RESOLVER"] is not None:
+        raise OrderAdminConfigError(
+            "ORDER_ADMIN_PRICE_BATCH_RESOLVER: set either it or ORDER_ADMIN_PRICE_RESOLVER (one item per call), "
+            "not both"
+        )
     return Settings(
         number_format=NumberFormat(values["ORDER_ADMIN_NUMBER_PREFIX"], values["ORDER_ADMIN_NUMBER_WIDTH"]),
         providers=values["ORDER_ADMIN_PROVIDERS"],
@@ -189,7 +206,9 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         merge_same_customer=values["ORDER_ADMIN_MERGE_SAME_CUSTOMER"],
         merge_result_status=result_status,
         price_resolver=values["ORDER_ADMIN_PRICE_RESOLVER"],
+        price_batch_resolver=values["ORDER_ADMIN_PRICE_BATCH_RESOLVER"],
         price_resolver_timeout=values["ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT"],
+        price_resolver_workers=values["ORDER_ADMIN_PRICE_RESOLVER_WORKERS"],
         access=values["ORDER_ADMIN_ACCESS"],
         url=values["ORDER_ADMIN_URL"],
         endpoint_prefix=values["ORDER_ADMIN_ENDPOINT_PREFIX"],

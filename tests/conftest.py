@@ -7,6 +7,8 @@ in ``ORDER_ADMIN_TEST_DATABASE_URLS`` (PostgreSQL and MariaDB in CI).
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -17,6 +19,7 @@ from flask_sqlalchemy import SQLAlchemy
 
 from flask_order_admin import OrderAdmin
 from flask_order_admin.models import Order, OrderEvent, OrderItem
+from flask_order_admin.resolver_pool import THREAD_NAME
 
 
 def _extra_urls() -> list[str]:
@@ -154,6 +157,26 @@ def make_order(session: Any) -> Callable[..., Order]:
         return order
 
     return make
+
+
+@pytest.fixture
+def use_resolver(app: Flask) -> Iterator[Callable[..., Any]]:
+    """Install a price resolver (and other settings) for one test; the ``app`` fixture puts them back.
+
+    Afterwards it waits for resolver calls the test gave up on, so none holds a place in the
+    resolver pool, a thread or a connection in the next test.
+    """
+    state = app.extensions["order_admin"]
+
+    def install(resolver: Any, **more: Any) -> Any:
+        state.settings = type(state.settings)(**{**state.settings.__dict__, "price_resolver": resolver, **more})
+        return state.settings
+
+    yield install
+    deadline = time.monotonic() + 15
+    while any(t.name == THREAD_NAME for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "a price resolver call of this test is still running"
+        time.sleep(0.02)
 
 
 @pytest.fixture

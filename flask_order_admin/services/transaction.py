@@ -38,8 +38,7 @@ def checked_id(order_id: object) -> int:
 @contextmanager
 def action_transaction(session: Session, settings: Settings) -> Iterator[None]:
     """Run the body in a fresh transaction; commit on success, roll back on any error."""
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("the session has unsaved changes: commit or roll them back before an order action")
+    _refuse_unsaved_changes(session)
     # Start from a clean transaction: any read the caller made must not pin an old snapshot.
     session.rollback()
     try:
@@ -51,14 +50,37 @@ def action_transaction(session: Session, settings: Settings) -> Iterator[None]:
         raise
     except (OperationalError, DBAPIError) as exc:
         session.rollback()
-        if getattr(exc, "connection_invalidated", False) or _is_busy(exc):
-            raise ActionFailed(
-                "The database is busy or the connection was lost; nothing was changed. Please try again."
-            ) from exc
+        _raise_if_busy_or_lost(exc)
         raise
     except BaseException:
         session.rollback()
         raise
+
+
+@contextmanager
+def read_transaction(session: Session) -> Iterator[None]:
+    """Read in a fresh transaction, ended with the block: afterwards the session holds no connection."""
+    _refuse_unsaved_changes(session)
+    session.rollback()
+    try:
+        yield
+    except (OperationalError, DBAPIError) as exc:
+        _raise_if_busy_or_lost(exc)
+        raise
+    finally:
+        session.rollback()
+
+
+def _refuse_unsaved_changes(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("the session has unsaved changes: commit or roll them back before an order action")
+
+
+def _raise_if_busy_or_lost(exc: DBAPIError) -> None:
+    if getattr(exc, "connection_invalidated", False) or _is_busy(exc):
+        raise ActionFailed(
+            "The database is busy or the connection was lost; nothing was changed. Please try again."
+        ) from exc
 
 
 def _is_busy(exc: DBAPIError) -> bool:
