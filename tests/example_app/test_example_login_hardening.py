@@ -131,8 +131,8 @@ def test_logout_renews_the_csrf_token(make_shop: Any) -> None:
     assert stale.status_code == 400
 
 
-def test_a_cookie_copied_before_logout_no_longer_opens_admin(make_shop: Any) -> None:
-    app = make_shop()
+def test_a_cookie_copied_before_logout_no_longer_opens_admin(make_shop: Any, shop_database: str | None) -> None:
+    app = make_shop(shop_database)
     victim = app.test_client()
     log_in(victim, PASSWORD)
     copied = victim.get_cookie("session").value
@@ -144,8 +144,8 @@ def test_a_cookie_copied_before_logout_no_longer_opens_admin(make_shop: Any) -> 
     assert after.status_code == 302 and after.location.startswith("/login")
 
 
-def test_logout_leaves_the_users_other_login_sessions_alone(make_shop: Any) -> None:
-    app = make_shop()
+def test_logout_leaves_the_users_other_login_sessions_alone(make_shop: Any, shop_database: str | None) -> None:
+    app = make_shop(shop_database)
     laptop, phone = app.test_client(), app.test_client()
     log_in(laptop, PASSWORD)
     log_in(phone, PASSWORD)
@@ -165,8 +165,8 @@ def test_a_user_id_in_the_cookie_is_not_a_login(make_shop: Any) -> None:
     assert client.get("/admin/").status_code == 302
 
 
-def test_login_sessions_expire_and_expired_ones_are_deleted(make_shop: Any) -> None:
-    app = make_shop()
+def test_login_sessions_expire_and_expired_ones_are_deleted(make_shop: Any, shop_database: str | None) -> None:
+    app = make_shop(shop_database)
     old, fresh = app.test_client(), app.test_client()
     log_in(old, PASSWORD)
     with app.app_context():
@@ -179,9 +179,9 @@ def test_login_sessions_expire_and_expired_ones_are_deleted(make_shop: Any) -> N
         assert db.session.scalar(select(db.func.count()).select_from(LoginSession)) == 1
 
 
-def test_a_demo_database_from_before_login_sessions_keeps_working(make_shop: Any, tmp_path: Any) -> None:
+def test_a_demo_database_from_before_login_sessions_keeps_working(make_shop: Any, shop_database: str | None) -> None:
     """An existing shop database (no shop_login_sessions table) gets the table; shop_users is unchanged."""
-    app = make_shop()
+    app = make_shop(shop_database)
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     with app.app_context():
         LoginSession.__table__.drop(db.engine)
