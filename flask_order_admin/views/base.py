@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import abort, flash, has_request_context, redirect, request
+from flask import Blueprint, abort, flash, has_request_context, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext
@@ -20,6 +20,7 @@ from ..export import export_response
 from ..extension import OrderAdminState
 from ..settings import Settings
 from .export_access import export_refusal
+from .framing import forbid_framing
 from .listing import order_page_url
 from .presentation import Presenter
 from .redirects import return_url_arg
@@ -73,6 +74,13 @@ class OrderAdminView(ModelView):
     @property
     def settings(self) -> Settings:
         return self.state.settings  # read per request: tests and hosts may swap settings
+
+    def create_blueprint(self, admin: Any) -> Blueprint:
+        # Flask-Admin gives each view a blueprint of its own: its after_request sees every response of
+        # this view (pages, redirects, downloads, 403s), and no page of the host's.
+        blueprint = super().create_blueprint(admin)
+        blueprint.after_request(forbid_framing)
+        return blueprint
 
     def get_count_query(self) -> Any:
         query = CappedCountQuery([literal_column("1")], self.state.session).select_from(self.model)
