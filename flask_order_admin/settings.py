@@ -6,7 +6,10 @@ fails at start-up with an error naming the key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,13 +208,53 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
 
 DEFAULT_SETTINGS = load_settings({})
 
+# The settings a service was given, while it runs: what Order.number and the messages use there.
+_settings_in_use: ContextVar[Settings | None] = ContextVar("order_admin_settings_in_use", default=None)
+
+
+@contextmanager
+def settings_in_use(settings: Settings) -> Iterator[Settings]:
+    """Make ``settings`` the current settings for the block (a service called with ``settings=``)."""
+    token = _settings_in_use.set(settings)
+    try:
+        yield settings
+    finally:
+        _settings_in_use.reset(token)
+
+
+def uses_settings(service: Callable[..., Any]) -> Callable[..., Any]:
+    """For a service that takes ``settings=``: pass it the given ones or the current app's, current while it runs."""
+
+    @functools.wraps(service)
+    def run(*args: Any, settings: Settings | None = None, **kwargs: Any) -> Any:
+        settings = settings or current_settings()
+        with settings_in_use(settings):
+            return service(*args, settings=settings, **kwargs)
+
+    return run
+
 
 def current_settings() -> Settings:
-    """The settings of the current Flask app, or the defaults outside an app."""
+    """The settings of the running service call, else the current Flask app's OrderAdmin settings.
+
+    Never the defaults by surprise: outside an app context, or in an app without OrderAdmin,
+    it raises a RuntimeError that says what to do.
+    """
     from flask import current_app, has_app_context
 
-    if has_app_context():
-        state = current_app.extensions.get("order_admin")
-        if state is not None:
-            return state.settings
-    return DEFAULT_SETTINGS
+    explicit = _settings_in_use.get()
+    if explicit is not None:
+        return explicit
+    if not has_app_context():
+        raise RuntimeError(
+            "flask-order-admin needs its settings, and this runs outside a Flask app context (a CLI job, "
+            "a worker?): run it inside `with app.app_context():`, or pass the settings explicitly, "
+            "e.g. services.cancel(session, order_id, actor=..., settings=app.extensions['order_admin'].settings)"
+        )
+    state = current_app.extensions.get("order_admin")
+    if state is None:
+        raise RuntimeError(
+            f"flask-order-admin needs its settings, and the current app {current_app.name!r} has no OrderAdmin: "
+            "initialise OrderAdmin(app, ...) on it, or pass settings= explicitly"
+        )
+    return state.settings
