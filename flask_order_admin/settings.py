@@ -63,6 +63,21 @@ def _optional_callable(value: Any) -> Callable[..., Any] | None:
     return value
 
 
+def _callable(value: Any) -> Callable[..., Any]:
+    if not callable(value):
+        raise ValueError("must be a callable")
+    return value
+
+
+def default_actor_name(user: Any) -> str:
+    """The user's ``username``, else ``name``, else ``email``, else their Flask-Login id."""
+    for attribute in ("username", "name", "email"):
+        value = getattr(user, attribute, None)
+        if value:
+            return str(value)
+    return str(user.get_id())
+
+
 def _providers(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping) or not value:
         raise ValueError('must be a non-empty mapping of code to label, e.g. {"taobao": "Taobao"}')
@@ -127,6 +142,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "callable(action, order) -> bool deciding who may view and run each action; "
         "None: any authenticated Flask-Login user.",
     ),
+    ConfigKey(
+        "ORDER_ADMIN_ACTOR_NAME", default_actor_name, _callable,
+        "callable(user) -> str: how the order history names a logged-in Flask-Login user.",
+    ),
     ConfigKey("ORDER_ADMIN_URL", "orders", _text, "URL of the orders views under the Flask-Admin URL."),
     ConfigKey("ORDER_ADMIN_ENDPOINT_PREFIX", "order_admin", _text, "Prefix of every endpoint the plugin registers."),
     ConfigKey("ORDER_ADMIN_MENU_NAME", "Orders", _text, "Menu entry (or category) of the orders views."),
@@ -152,6 +171,7 @@ class Settings:
     price_resolver: Callable[..., Any] | None = None
     price_resolver_timeout: float = 10.0
     access: Callable[..., bool] | None = None
+    actor_name: Callable[[Any], str] = default_actor_name
     url: str = "orders"
     endpoint_prefix: str = "order_admin"
     menu_name: str = "Orders"
@@ -194,6 +214,7 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         price_resolver=values["ORDER_ADMIN_PRICE_RESOLVER"],
         price_resolver_timeout=values["ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT"],
         access=values["ORDER_ADMIN_ACCESS"],
+        actor_name=values["ORDER_ADMIN_ACTOR_NAME"],
         url=values["ORDER_ADMIN_URL"],
         endpoint_prefix=values["ORDER_ADMIN_ENDPOINT_PREFIX"],
         menu_name=values["ORDER_ADMIN_MENU_NAME"],

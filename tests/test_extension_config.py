@@ -35,6 +35,8 @@ def make(config=None, **kwargs):
         ("ORDER_ADMIN_PRICE_RESOLVER", "catalog.price"),
         ("ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT", 0),
         ("ORDER_ADMIN_ACCESS", True),
+        ("ORDER_ADMIN_ACTOR_NAME", None),
+        ("ORDER_ADMIN_ACTOR_NAME", "full_name"),
         ("ORDER_ADMIN_SEARCH_LIMIT", 0),
         ("ORDER_ADMIN_EXPORT_MAX_ROWS", -5),
         ("ORDER_ADMIN_EXPORT_FORMATS", ("csv",)),
