@@ -61,7 +61,7 @@ def test_a_service_outside_an_app_without_settings_fails_loudly_and_changes_noth
 
 def test_with_settings_a_service_works_outside_an_app_and_uses_them(db, make_order, worker_session, shop_settings,
                                                                     signals_sent):
-    order_id, completed_id = make_order("processing").id, make_order("completed").id
+    order_id, completed_id, merged_id = (make_order(status).id for status in ("processing", "completed", "merged"))
     canceled = outside_any_app(services.cancel, worker_session, order_id, actor="cron", settings=shop_settings)
     assert canceled.id == order_id and status_of(db, order_id) == "canceled"
     assert [(name, sender) for name, sender, _ in signals_sent] == [("order-canceled", None)]  # no app: no sender
@@ -69,7 +69,6 @@ def test_with_settings_a_service_works_outside_an_app_and_uses_them(db, make_ord
         outside_any_app(services.close, worker_session, completed_id, actor="cron", settings=shop_settings)
     found = outside_any_app(services.search, worker_session, f"SH-{order_id:06d}", settings=shop_settings)
     assert [o.id for o in found] == [order_id]
-    merged_id = make_order("merged").id
     found = outside_any_app(services.find_merge_candidates, worker_session, merged_id, settings=shop_settings)
     assert found.reason == f"SH-{merged_id:06d} is already merged."
     data = outside_any_app(order_xls, worker_session, order_id, settings=shop_settings)
