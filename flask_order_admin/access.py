@@ -50,16 +50,12 @@ def is_anonymous() -> bool:
     return user is None or not user.is_authenticated
 
 
-def actor_name() -> str:
-    """The name written into the order history for the current user."""
+def actor_name(settings: Settings) -> str:
+    """The name written into the order history for the current user (``ORDER_ADMIN_ACTOR_NAME``)."""
     user = _flask_login_user()
     if user is None or not user.is_authenticated:
         return "anonymous"
-    for attribute in ("username", "name", "email"):
-        value = getattr(user, attribute, None)
-        if value:
-            return str(value)
-    return str(user.get_id())
+    return str(settings.actor_name(user))
 
 
 def login_redirect_or_403() -> Response:

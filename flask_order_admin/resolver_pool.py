@@ -11,6 +11,7 @@ refused at once.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Callable
@@ -60,7 +61,10 @@ class ResolverPool:
         deadline = time.monotonic() + timeout
         self._take_place(deadline)
         call: _Call[Result] = _Call()
-        thread = threading.Thread(target=self._work, args=(call, work, app), name=THREAD_NAME, daemon=True)
+        # The caller's context variables go along (the settings a service was called with, among them).
+        context = contextvars.copy_context()
+        thread = threading.Thread(target=context.run, args=(self._work, call, work, app), name=THREAD_NAME,
+                                  daemon=True)
         try:
             thread.start()
         except BaseException:

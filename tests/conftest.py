@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
-from flask_order_admin import OrderAdmin
+from flask_order_admin import OrderAdmin, signals
 from flask_order_admin.models import Order, OrderEvent, OrderItem
 from flask_order_admin.resolver_pool import THREAD_NAME
 
@@ -188,3 +188,25 @@ def wipe(db: SQLAlchemy, app: Flask) -> Callable[[], None]:
         wipe_orders(db)
 
     return run
+
+
+ORDER_SIGNALS = (
+    signals.order_canceled, signals.order_restored, signals.order_closed, signals.order_commented,
+    signals.orders_merged, signals.orders_exported,
+)
+
+
+@pytest.fixture
+def signals_sent() -> Iterator[list[tuple[str, Any, dict[str, Any]]]]:
+    """Every order signal sent during the test, as ``(signal name, sender, keyword data)``."""
+    sent: list[tuple[str, Any, dict[str, Any]]] = []
+    receivers = []
+    for signal in ORDER_SIGNALS:
+        def receiver(sender: Any, _name: str = signal.name, **data: Any) -> None:
+            sent.append((_name, sender, data))
+
+        signal.connect(receiver)
+        receivers.append((signal, receiver))  # kept here: blinker holds receivers weakly
+    yield sent
+    for signal, receiver in receivers:
+        signal.disconnect(receiver)

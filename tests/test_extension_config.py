@@ -38,6 +38,8 @@ def make(config=None, **kwargs):
         ("ORDER_ADMIN_PRICE_RESOLVER_WORKERS", "2"),
         ("ORDER_ADMIN_PRICE_BATCH_RESOLVER", "catalog.prices"),
         ("ORDER_ADMIN_ACCESS", True),
+        ("ORDER_ADMIN_ACTOR_NAME", None),
+        ("ORDER_ADMIN_ACTOR_NAME", "full_name"),
         ("ORDER_ADMIN_SEARCH_LIMIT", 0),
         ("ORDER_ADMIN_EXPORT_MAX_ROWS", -5),
         ("ORDER_ADMIN_EXPORT_FORMATS", ("csv",)),

@@ -1,5 +1,6 @@
 """The resolver pool on its own: bounded, waits for live calls, refuses while abandoned ones fill it."""
 
+import contextvars
 import threading
 import time
 
@@ -46,6 +47,13 @@ def test_answer_and_exception_come_back_to_the_caller():
     with pytest.raises(ZeroDivisionError):
         pool.run(lambda: 1 / 0, timeout=5)
     assert pool.abandoned == 0
+
+
+def test_work_sees_the_callers_context_variables():
+    # A service called with settings= makes them current in a context variable; the resolver must see them.
+    current = contextvars.ContextVar("current")
+    current.set("the caller's")
+    assert ResolverPool(1).run(current.get, timeout=5) == "the caller's"
 
 
 def test_work_runs_in_a_fresh_app_context_torn_down_at_the_end():

@@ -22,7 +22,8 @@ from ..errors import OrderNotFound, PriceResolutionFailed, StaleOrder
 from ..models import Order, OrderItem, utcnow
 from ..pricing import Price
 from ..resolver_pool import ResolverBusy, ResolverTimedOut
-from ..settings import Settings, current_settings
+from ..settings import Settings, uses_settings
+from ..signals import order_restored
 from .events import change_status, check_version, record_event
 from .price_lookup import Resolution, look_up_prices
 from .status_actions import ensure_allowed
@@ -41,9 +42,9 @@ class _OrderAsRead:
     lines: tuple[OrderItem, ...]  # detached copies, handed to the resolver
 
 
+@uses_settings
 def restore(
-    session: Session, order_id: int, *, actor: str, expected_version: int | None = None,
-    settings: Settings | None = None,
+    session: Session, order_id: int, *, actor: str, expected_version: int | None = None, settings: Settings,
 ) -> Order:
     """Restore a canceled order: reprice every item with the host's resolver, then Awaiting payment.
 
@@ -52,12 +53,11 @@ def restore(
     names the items. If the order or its lines change while the prices are
     looked up, nothing changes either (StaleOrder).
     """
-    settings = settings or current_settings()
     read = _read_order(session, order_id, expected_version, settings)
     at = utcnow()
     resolution = _look_up(read, settings, at)
     _refuse_unresolved(read.number, resolution)
-    with action_transaction(session, settings):
+    with action_transaction(session, settings) as transaction:
         order = lock_orders(session, [read.id])[read.id]
         check_version(session, order, expected_version)
         items = session.execute(
@@ -71,10 +71,12 @@ def restore(
         from_status = order.status
         to_status = TRANSITIONS[Action.RESTORE].to_status
         change_status(order, to_status)
-        record_event(
+        event = record_event(
             session, order, Action.RESTORE.value, actor=actor, from_status=from_status, to_status=to_status,
             details={"priced_at": at.isoformat(timespec="seconds"), "items": len(items), "price_changes": changes},
         )
+        transaction.send_after_commit(order_restored, order=order, actor=actor, from_status=from_status,
+                                      to_status=to_status, details=event.details, event=event)
     return order
 
 

@@ -150,7 +150,7 @@ class OrderActionsMixin:
 
     def _perform(self, action: Action, order_id: int, form: Any) -> Order:
         """Run the service; returns the order to show next (the basic one after a merge)."""
-        session, settings, actor = self.state.session, self.settings, access.actor_name()
+        session, settings, actor = self.state.session, self.settings, access.actor_name(self.settings)
         common = {"actor": actor, "expected_version": form.version.data, "settings": settings}
         if action == Action.CANCEL:
             return cancel(session, order_id, reason=form.reason.data, **common)
@@ -192,7 +192,7 @@ class OrderActionsMixin:
             flash(form_problem(form), "error")
             return redirect(order_url)
         try:
-            add_comment(self.state.session, order.id, actor=access.actor_name(), text=form.text.data,
+            add_comment(self.state.session, order.id, actor=access.actor_name(self.settings), text=form.text.data,
                         settings=self.settings)
         except OrderActionError as error:
             flash(str(error), "error")

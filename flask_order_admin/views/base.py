@@ -92,6 +92,14 @@ class OrderAdminView(ModelView):
     def is_accessible(self) -> bool:
         return access.is_allowed(self.settings, "view")
 
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        if not self.state.places_checked:  # a host view added after OrderAdmin, at its URL, would be unreachable
+            from .mounting import check_places_are_free
+
+            check_places_are_free(self.admin, self.state.views)
+            self.state.places_checked = True
+        return super()._handle_view(name, **kwargs)
+
     def inaccessible_callback(self, name: Any, **kwargs: Any) -> Response:
         return access.login_redirect_or_403()
 
@@ -124,7 +132,7 @@ class OrderAdminView(ModelView):
     def download(self, order_ids: list[int], fallback_url: str) -> Response:
         """The export file of ``order_ids``; a refused export comes back as a message on ``fallback_url``."""
         try:
-            return export_response(self.state.session, order_ids, actor=access.actor_name())
+            return export_response(self.state.session, order_ids, actor=access.actor_name(self.settings))
         except OrderActionError as error:
             flash(str(error), "error")
             return redirect(fallback_url)
