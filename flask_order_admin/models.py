@@ -106,6 +106,7 @@ class Order(OrderAdminBase):
 
     @property
     def number(self) -> str | None:
+        """``ORD-0000000023`` once the order has an id; needs the app's settings (``current_settings``)."""
         return None if self.id is None else current_settings().number_format.format(self.id)
 
     @property
@@ -117,7 +118,12 @@ class Order(OrderAdminBase):
         return current_settings().provider_label(self.provider)
 
     def __repr__(self) -> str:
-        return f"<Order {self.number or 'new'} {self.status}>"
+        # Never raises: a traceback or a worker's log may show an order where no settings are known.
+        try:
+            shown = self.number or "new"
+        except RuntimeError:
+            shown = f"id={self.id}"
+        return f"<Order {shown} {self.status}>"
 
 
 def _placed_in_order(context: Any) -> int | None:

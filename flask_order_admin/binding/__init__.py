@@ -76,10 +76,12 @@ class ModelBinding:
     def line_field(self, name: str) -> Field:
         return self.line_fields[name]
 
-    def order_load_options(self, *, joined: bool = False) -> list[Any]:
+    def order_load_options(self, *, joined: bool = True) -> list[Any]:
+        """Eager loads of the relationships the order fields read through: joined into the statement, or
+        (``joined=False``, for ``SELECT … FOR UPDATE``, which must lock the order rows alone) one more."""
         return load_options(self.order_fields.values(), joined=joined)
 
-    def line_load_options(self, *, joined: bool = False) -> list[Any]:
+    def line_load_options(self, *, joined: bool = True) -> list[Any]:
         return load_options(self.line_fields.values(), joined=joined)
 
     def where_order(self, name: str, predicate: Any) -> ColumnElement:

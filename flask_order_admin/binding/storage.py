@@ -194,8 +194,8 @@ class OriginRuns:
         return sorted(found)
 
     def of_order(self, session: Session, order_id: int, lines: Iterable[Any]) -> dict[int, int | None]:
-        """The origin of each of the order's lines (None: still in the order it was placed in), from the
-        runs that hold them: one statement for lines of consecutive ids, as an order's usually are."""
+        """The origin of each of the order's lines, from the runs that hold them (a line no run holds is still
+        in the order it was placed in): one statement for lines of consecutive ids, as an order's usually are."""
         ids = sorted(getattr(line, self.pk_key) for line in lines)
         runs = LineRuns()
         if ids:
@@ -205,7 +205,7 @@ class OriginRuns:
                 runs.starts.append(first)
                 runs.ends.append(last)
                 runs.origins.append(origin)
-        return {line_id: runs.origin_of(line_id) for line_id in ids}
+        return {line_id: runs.origin_of(line_id) or order_id for line_id in ids}
 
 
 # -- the new tables of a shop's schema ------------------------------------------------------------------

@@ -15,7 +15,8 @@ from typing import IO
 from flask import Response
 from sqlalchemy.orm import Session
 
-from ..settings import current_settings
+from ..settings import Settings, current_settings, uses_settings
+from ..signals import orders_exported, signal_sender
 from .files import CONTENT_TYPES, check_format_offered, write_export
 
 logger = logging.getLogger("flask_order_admin.export")
@@ -61,8 +62,12 @@ def _file_chunks(file: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def export_response(session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls") -> Response:
-    """The orders as a file download (any status). Access checks are the caller's.
+@uses_settings
+def export_response(
+    session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls", settings: Settings,
+) -> Response:
+    """The orders as a file download (any status), logged and announced (``orders_exported``) once written.
+    Access checks are the caller's.
 
     Raises ``OrderActionError`` subclasses with a message for managers: OrderNotFound,
     ExportTooLarge, ExportFormatNotOffered.
@@ -70,7 +75,7 @@ def export_response(session: Session, order_ids: Iterable[int], *, actor: str, f
     check_format_offered(fmt)
     file = tempfile.TemporaryFile()  # streamed from disk, so a big export is not held in memory
     try:
-        summary = write_export(session, order_ids, file, fmt=fmt)
+        summary = write_export(session, order_ids, file, fmt=fmt, settings=settings)
         size = file.tell()
         file.seek(0)
     except BaseException:
@@ -89,4 +94,6 @@ def export_response(session: Session, order_ids: Iterable[int], *, actor: str, f
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    orders_exported.send(signal_sender(), order_ids=summary.order_ids, actor=actor, export_format=fmt,
+                         rows=summary.rows)
     return response

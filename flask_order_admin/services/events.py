@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -14,6 +16,20 @@ from ..records import OrderRecord
 from ..settings import Settings
 
 
+@dataclass(frozen=True)
+class EventRecord:
+    """An event as written (what the signals carry): the row of the history table."""
+
+    id: int
+    order_id: int
+    at: datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
 def record_event(
     session: Session,
     settings: Settings,
@@ -24,17 +40,20 @@ def record_event(
     from_status: OrderStatus | None = None,
     to_status: OrderStatus | None = None,
     details: dict[str, Any] | None = None,
-) -> None:
+) -> EventRecord:
     """Write one event; statuses are kept as the plugin's codes, whatever the shop stores."""
-    session.execute(insert(settings.models.events).values(
-        order_id=order.id,
-        at=utcnow(),
-        actor=(actor or "")[:200],
-        action=action,
-        from_status=None if from_status is None else str(from_status),
-        to_status=None if to_status is None else str(to_status),
-        details=details or {},
-    ))
+    values = {
+        "order_id": order.id,
+        "at": utcnow(),
+        "actor": (actor or "")[:200],
+        "action": action,
+        "from_status": None if from_status is None else str(from_status),
+        "to_status": None if to_status is None else str(to_status),
+        "details": details or {},
+    }
+    events = settings.models.events
+    event_id = session.execute(insert(events).values(**values)).inserted_primary_key[0]
+    return EventRecord(id=event_id, **values)
 
 
 def change_order(

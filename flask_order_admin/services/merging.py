@@ -15,7 +15,8 @@ from ..domain.merge import NEVER_MERGED
 from ..domain.rules import switched_off_reason, unknown_status_reason
 from ..errors import AlreadyMerged, MergeNotAllowed
 from ..records import OrderRecord, order_records
-from ..settings import Settings, current_settings
+from ..settings import Settings, current_settings, uses_settings
+from ..signals import orders_merged
 from .events import change_order, check_version, record_event
 from .orders import get_order_record
 from .transaction import action_transaction, checked_id, lock_orders
@@ -114,7 +115,7 @@ def merge(
     settings = settings or current_settings()
     binding = settings.models
     added_id, basic_id = checked_id(added_id), checked_id(basic_id)
-    with action_transaction(session, settings):
+    with action_transaction(session, settings) as transaction:
         orders = lock_orders(session, settings, [added_id, basic_id])
         added, basic = orders[added_id], orders[basic_id]
         check_version(session, settings, added, expected_version)
@@ -131,12 +132,16 @@ def merge(
         change_order(session, settings, added, to_status=OrderStatus.MERGED, merged_into_id=basic.id)
         change_order(session, settings, basic, to_status=settings.merge_result_status)
         shared = {"moved": moved.as_details()}
-        record_event(session, settings, added, Action.MERGE.value, actor=actor, from_status=added_from,
-                     to_status=OrderStatus.MERGED,
-                     details={**shared, "role": "added", "into_id": basic.id, "into_number": basic.number})
-        record_event(session, settings, basic, Action.MERGE.value, actor=actor, from_status=basic_from,
-                     to_status=settings.merge_result_status,
-                     details={**shared, "role": "basic", "from_id": added.id, "from_number": added.number})
+        added_event = record_event(
+            session, settings, added, Action.MERGE.value, actor=actor, from_status=added_from,
+            to_status=OrderStatus.MERGED,
+            details={**shared, "role": "added", "into_id": basic.id, "into_number": basic.number})
+        basic_event = record_event(
+            session, settings, basic, Action.MERGE.value, actor=actor, from_status=basic_from,
+            to_status=settings.merge_result_status,
+            details={**shared, "role": "basic", "from_id": added.id, "from_number": added.number})
+        transaction.send_after_commit(orders_merged, basic=basic.obj, added=added.obj, actor=actor, details=shared,
+                                      basic_event=basic_event, added_event=added_event)
     # The lines moved under the ORM's feet: what it holds of both orders is out of date.
     session.expire(added.obj)
     session.expire(basic.obj)
@@ -153,8 +158,8 @@ class MergeCandidates:
         return [record.obj for record in self.records]
 
 
-def find_merge_candidates(session: Session, order_id: int, *, settings: Settings | None = None) -> MergeCandidates:
-    settings = settings or current_settings()
+@uses_settings
+def find_merge_candidates(session: Session, order_id: int, *, settings: Settings) -> MergeCandidates:
     binding = settings.models
     order = get_order_record(session, order_id, settings=settings, with_state=False)
     off = switched_off_reason(Action.MERGE, binding.statuses.mapped, settings.merge_result_status)

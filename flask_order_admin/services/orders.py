@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from ..errors import OrderNotFound
@@ -16,7 +17,15 @@ def get_order(session: Session, order_id: object, *, settings: Settings | None =
     """The order (an object of the order class: the shop's, or ``models.Order``), or OrderNotFound
     with a message for managers."""
     binding = (settings or current_settings()).models
-    order = session.get(binding.order, checked_id(order_id), options=binding.order_load_options())
+    order_id = checked_id(order_id)
+    order = session.identity_map.get(session.identity_key(binding.order, order_id))
+    if order is None or inspect(order).expired:
+        # Not loaded yet, or expired by a commit: one statement, the relationships read through joined in
+        # (refreshing an expired object would load each of them on its own).
+        order = session.scalars(
+            select(binding.order).where(binding.order_pk == order_id).options(*binding.order_load_options())
+            .execution_options(populate_existing=True)
+        ).first()
     if order is None:
         raise OrderNotFound(f"There is no order {order_id}; it may have been deleted.")
     return order

@@ -1,128 +1,167 @@
-"""Restore a canceled order with its prices recalculated as of today."""
+"""Restore a canceled order with its prices recalculated as of today.
+
+The prices are looked up before anything is locked: read the order and its lines, let go of the
+connection, ask the host's resolver (``price_lookup``), then lock the order, check that neither
+it nor its lines changed meanwhile, and apply. A slow resolver therefore holds no lock and no
+connection of the restore's own.
+"""
 
 from __future__ import annotations
 
-import concurrent.futures
-import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..domain import Action, TRANSITIONS
-from ..errors import PriceResolutionFailed
-from ..binding import ModelBinding
+from ..binding import FieldJoins, ModelBinding
+from ..domain import TRANSITIONS, Action
+from ..errors import PriceResolutionFailed, StaleOrder
 from ..models import utcnow
 from ..pricing import Price
-from ..settings import Settings, current_settings
 from ..records import LineRecord, OrderRecord
+from ..resolver_pool import ResolverBusy, ResolverTimedOut
+from ..settings import Settings, uses_settings
+from ..signals import order_restored
 from .events import change_order, check_version, record_event
+from .orders import get_order_record
+from .price_lookup import Resolution, look_up_prices
 from .status_actions import ensure_allowed
-from .transaction import action_transaction, lock_orders
+from .transaction import action_transaction, checked_id, lock_orders, read_transaction
 
 _LISTED_ITEMS = 10
-logger = logging.getLogger(__name__)
 
 
-@dataclass
-class _Resolution:
-    prices: dict[int, Price]
-    no_longer_sold: list[Any]
-    failed: list[tuple[Any, str]]
+@dataclass(frozen=True)
+class _OrderAsRead:
+    """The order before the lookup: what must still hold when the prices are applied."""
+
+    id: int
+    number: str
+    version: int
+    lines: tuple[Any, ...]  # detached copies (of the line class), handed to the resolver
 
 
+@uses_settings
 def restore(
-    session: Session, order_id: int, *, actor: str, expected_version: int | None = None,
-    settings: Settings | None = None,
+    session: Session, order_id: int, *, actor: str, expected_version: int | None = None, settings: Settings,
 ) -> Any:
     """Restore a canceled order: reprice every item with the host's resolver, then Awaiting payment.
 
     If the resolver has no price for an item, fails, or takes longer than
     ``ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT``, nothing changes and the message
-    names the items.
+    names the items. If the order or its lines change while the prices are
+    looked up, nothing changes either (StaleOrder).
     """
-    settings = settings or current_settings()
+    read = _read_order(session, order_id, expected_version, settings)
+    at = utcnow()
     binding = settings.models
-    with action_transaction(session, settings):
-        order = lock_orders(session, settings, [order_id])[order_id]
+    resolution = _look_up(read, settings, at)
+    _refuse_unresolved(binding, read.number, resolution)
+    with action_transaction(session, settings) as transaction:
+        order = lock_orders(session, settings, [read.id])[read.id]
         check_version(session, settings, order, expected_version)
+        items = session.execute(_lines_as_columns(binding, order.id)).all()
+        _refuse_if_changed(read, binding, order, items)
         ensure_allowed(settings, order, Action.RESTORE)
-        if settings.price_resolver is None:
-            raise PriceResolutionFailed(
-                f"{order.number} cannot be restored: no price resolver is configured "
-                "(ORDER_ADMIN_PRICE_RESOLVER), so its prices cannot be recalculated.",
-                order_number=order.number,
-            )
-        items = binding.lines_of(session, order.id)
-        at = utcnow()
-        resolution = _resolve_with_timeout(
-            binding, settings.price_resolver, items, at, settings.price_resolver_timeout, order
-        )
-        _refuse_unresolved(binding, order, resolution)
         changes = _apply_prices(session, binding, items, resolution.prices)
         from_status = order.status
         to_status = TRANSITIONS[Action.RESTORE].to_status
         change_order(session, settings, order, to_status=to_status)
-        record_event(
+        event = record_event(
             session, settings, order, Action.RESTORE.value, actor=actor, from_status=from_status,
             to_status=to_status,
             details={"priced_at": at.isoformat(timespec="seconds"), "items": len(items), "price_changes": changes},
         )
+        transaction.send_after_commit(order_restored, order=order.obj, actor=actor, from_status=from_status,
+                                      to_status=to_status, details=event.details, event=event)
     return order.obj
 
 
-def _resolve_all(
-    binding: ModelBinding, resolver: Callable[..., object], items: Sequence[Any], at: datetime
-) -> _Resolution:
-    result = _Resolution(prices={}, no_longer_sold=[], failed=[])
-    for item in items:
-        try:
-            price = resolver(item, at)
-        except Exception as exc:  # the host's code: any failure is reported, never raised to the manager
-            logger.warning("price resolver failed for order item %s", binding.line_id(item), exc_info=True)
-            result.failed.append((item, f"{type(exc).__name__}: {exc}"[:200]))
-            continue
-        if price is None:
-            result.no_longer_sold.append(item)
-        elif isinstance(price, Price):
-            result.prices[binding.line_id(item)] = price
-        else:
-            result.failed.append((item, f"the resolver returned {type(price).__name__}, not Price"))
-    return result
+# What restore reads of the lines under the lock, by the plugin's field names.
+_LINE_COLUMNS = ("provider_item_id", "quantity", "title", "price", "discount_price", "china_delivery")
 
 
-def _resolve_with_timeout(
-    binding: ModelBinding, resolver: Callable[..., object], items: Sequence[Any], at: datetime, timeout: float,
-    order: OrderRecord,
-) -> _Resolution:
-    # The resolver is the host's code and may hang (a slow catalog, a remote call): run it in a
-    # worker thread with the app context, and give up after the configured timeout.
-    from flask import current_app, has_app_context
+def _lines_as_columns(binding: ModelBinding, order_id: int) -> Any:
+    joins = FieldJoins(binding.line)
+    columns = [binding.line_pk.label("id")] + [
+        joins.column(binding.line_field(name)).label(name) for name in _LINE_COLUMNS
+    ]
+    return joins.apply(select(*columns).select_from(binding.line)).where(
+        binding.line_order_id == order_id
+    ).order_by(binding.line_pk)
 
-    app = current_app._get_current_object() if has_app_context() else None
 
-    def run() -> _Resolution:
-        if app is None:
-            return _resolve_all(binding, resolver, items, at)
-        with app.app_context():
-            return _resolve_all(binding, resolver, items, at)
+def _read_order(session: Session, order_id: int, expected_version: int | None, settings: Settings) -> _OrderAsRead:
+    """The order and its lines as they are now, or the refusal the action would give; no lock taken."""
+    order_id = checked_id(order_id)
+    with read_transaction(session):
+        order = get_order_record(session, order_id, settings=settings)
+        check_version(session, settings, order, expected_version)
+        ensure_allowed(settings, order, Action.RESTORE)
+        if settings.price_resolver is None and settings.price_batch_resolver is None:
+            raise PriceResolutionFailed(
+                f"{order.number} cannot be restored: no price resolver is configured "
+                "(ORDER_ADMIN_PRICE_RESOLVER or ORDER_ADMIN_PRICE_BATCH_RESOLVER), "
+                "so its prices cannot be recalculated.",
+                order_number=order.number,
+            )
+        return _OrderAsRead(order.id, order.number, order.version,
+                            _detached_lines(session, settings.models, order.id))
 
-    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-admin-resolver")
+
+def _detached_lines(session: Session, binding: ModelBinding, order_id: int) -> tuple[Any, ...]:
+    """The order's lines as transient objects of the line class in no session, with every column's value
+    (made without calling the class's own ``__init__``, which may want arguments)."""
+    mapper = inspect(binding.line)
+    attributes = list(mapper.column_attrs)
+    rows = session.execute(
+        select(*(getattr(binding.line, a.key) for a in attributes))
+        .where(binding.line_order_id == order_id).order_by(binding.line_pk)
+    )
+    lines = []
+    for row in rows:
+        line = mapper.class_manager.new_instance()
+        for attribute, value in zip(attributes, row, strict=True):
+            set_committed_value(line, attribute.key, value)
+        lines.append(line)
+    return tuple(lines)
+
+
+def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution:
     try:
-        return executor.submit(run).result(timeout=timeout)
-    except concurrent.futures.TimeoutError:
+        return look_up_prices(settings, read.lines, at)
+    except ResolverTimedOut:
         raise PriceResolutionFailed(
-            f"{order.number} was not restored: the price resolver did not answer within {timeout:g} seconds. "
-            "Nothing was changed; try again later.",
-            order_number=order.number,
+            f"{read.number} was not restored: the price resolver did not answer within "
+            f"{settings.price_resolver_timeout:g} seconds. Nothing was changed; try again later.",
+            order_number=read.number,
         ) from None
-    finally:
-        executor.shutdown(wait=False)
+    except ResolverBusy:
+        raise PriceResolutionFailed(
+            f"{read.number} was not restored: the price resolver is still busy with earlier requests that did "
+            "not answer; try again in a minute. Nothing was changed.",
+            order_number=read.number,
+        ) from None
+
+
+def _line_keys(items: Sequence[Any]) -> list[tuple[int, str | None, int]]:
+    """(id, provider item, quantity) of rows read by ``_lines_as_columns`` or of ``LineRecord``s."""
+    return [(item.id, item.provider_item_id, item.quantity) for item in items]
+
+
+def _refuse_if_changed(read: _OrderAsRead, binding: ModelBinding, order: OrderRecord, items: Sequence[Any]) -> None:
+    as_read = [LineRecord(binding, line) for line in read.lines]
+    if order.version != read.version or _line_keys(items) != _line_keys(as_read):
+        raise StaleOrder(
+            f"{read.number} was not restored: it changed while its prices were being looked up; "
+            "nothing was changed, try again.",
+            order_number=read.number,
+        )
 
 
 def _describe(binding: ModelBinding, item: Any) -> str:
@@ -133,7 +172,7 @@ def _describe(binding: ModelBinding, item: Any) -> str:
     return f"“{title}” (line {line.id})"
 
 
-def _refuse_unresolved(binding: ModelBinding, order: OrderRecord, resolution: _Resolution) -> None:
+def _refuse_unresolved(binding: ModelBinding, number: str, resolution: Resolution) -> None:
     problems: list[str] = []
     listed: list[str] = []
     if resolution.no_longer_sold:
@@ -146,8 +185,8 @@ def _refuse_unresolved(binding: ModelBinding, order: OrderRecord, resolution: _R
         problems.append("price lookup failed for: " + _join_some(names))
     if problems:
         raise PriceResolutionFailed(
-            f"{order.number} was not restored, nothing was changed; " + "; ".join(problems) + ".",
-            order_number=order.number,
+            f"{number} was not restored, nothing was changed; " + "; ".join(problems) + ".",
+            order_number=number,
             items=listed,
         )
 
@@ -169,30 +208,28 @@ PRICE_FIELDS = ("price", "discount_price", "china_delivery")
 def _apply_prices(
     session: Session, binding: ModelBinding, items: Sequence[Any], prices: dict[int, Price]
 ) -> list[dict]:
-    """Write the new prices (by primary key, one executemany); a price field the shop keeps as a
-    constant stays that constant."""
-    written = [binding.line_field(name) for name in PRICE_FIELDS]
+    """Write the new prices of ``items`` (rows with id, title and the three prices, by the plugin's names);
+    the changes made. A price field the shop keeps as a constant stays that constant."""
+    written = [binding.line_field(name) for name in PRICE_FIELDS if binding.line_field(name).is_direct]
     changes: list[dict] = []
     updates: list[dict] = []
     for item in items:
-        line = LineRecord(binding, item)
-        new = prices[line.id]
-        old = (line.price, line.discount_price, line.china_delivery)
+        new = prices[item.id]
+        old = (item.price, item.discount_price, item.china_delivery)
         if old == (new.price, new.discount_price, new.china_delivery):
             continue
         changes.append(
             {
-                "item_id": line.id,
-                "title": (line.title or "")[:200],
+                "item_id": item.id,
+                "title": (item.title or "")[:200],
                 "old": {"price": _money_text(old[0]), "discount_price": _money_text(old[1]),
                         "china_delivery": _money_text(old[2])},
                 "new": {"price": _money_text(new.price), "discount_price": _money_text(new.discount_price),
                         "china_delivery": _money_text(new.china_delivery)},
             }
         )
-        values = dict(zip(PRICE_FIELDS, (new.price, new.discount_price, new.china_delivery)))
-        updates.append({binding.line_pk_key: line.id,
-                        **{field.key: values[field.name] for field in written if field.is_direct}})
+        values = dict(zip(PRICE_FIELDS, (new.price, new.discount_price, new.china_delivery), strict=True))
+        updates.append({binding.line_pk_key: item.id, **{field.key: values[field.name] for field in written}})
     if updates:
         # ORM bulk UPDATE by primary key: one executemany, not one round trip per line.
         session.execute(update(binding.line), updates)

@@ -11,8 +11,11 @@ from ..domain.rules import switched_off_reason, unknown_status_reason
 from ..errors import ActionNotAllowed
 from ..records import OrderRecord
 from ..settings import Settings, current_settings
+from ..signals import order_canceled, order_closed, order_commented
 from .events import change_order, check_version, record_event
 from .transaction import action_transaction, lock_orders
+
+SIGNALS = {Action.CANCEL: order_canceled, Action.CLOSE: order_closed}
 
 
 def action_refusal(settings: Settings, order: OrderRecord, action: Action) -> str | None:
@@ -49,15 +52,17 @@ def _transition(
     details: dict | None = None,
 ) -> Any:
     settings = settings or current_settings()
-    with action_transaction(session, settings):
+    with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [order_id])[order_id]
         check_version(session, settings, order, expected_version)
         ensure_allowed(settings, order, action)
         from_status = order.status
         to_status = TRANSITIONS[action].to_status
         change_order(session, settings, order, to_status=to_status)
-        record_event(session, settings, order, action.value, actor=actor, from_status=from_status,
-                     to_status=to_status, details=details)
+        event = record_event(session, settings, order, action.value, actor=actor, from_status=from_status,
+                             to_status=to_status, details=details)
+        transaction.send_after_commit(SIGNALS[action], order=order.obj, actor=actor, from_status=from_status,
+                                      to_status=to_status, details=event.details, event=event)
     return order.obj
 
 
@@ -88,8 +93,11 @@ def add_comment(
     if not text:
         raise ActionNotAllowed("A comment cannot be empty.")
     settings = settings or current_settings()
-    with action_transaction(session, settings):
+    with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [order_id])[order_id]
         ensure_allowed(settings, order, Action.COMMENT)
-        record_event(session, settings, order, Action.COMMENT.value, actor=actor, details={"text": text[:5000]})
+        event = record_event(session, settings, order, Action.COMMENT.value, actor=actor,
+                             details={"text": text[:5000]})
+        transaction.send_after_commit(order_commented, order=order.obj, actor=actor, details=event.details,
+                                      event=event)
     return order.obj

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import abort, flash, has_request_context, redirect, request
+from flask import Blueprint, abort, flash, has_request_context, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext
@@ -20,6 +20,8 @@ from ..export import export_response
 from ..extension import OrderAdminState
 from ..binding import ModelBinding
 from ..settings import Settings
+from .export_access import export_refusal
+from .framing import forbid_framing
 from .listing import order_page_url
 from .presentation import Presenter
 from .redirects import return_url_arg
@@ -78,6 +80,13 @@ class OrderAdminView(ModelView):
     def binding(self) -> ModelBinding:
         return self.settings.models
 
+    def create_blueprint(self, admin: Any) -> Blueprint:
+        # Flask-Admin gives each view a blueprint of its own: its after_request sees every response of
+        # this view (pages, redirects, downloads, 403s), and no page of the host's.
+        blueprint = super().create_blueprint(admin)
+        blueprint.after_request(forbid_framing)
+        return blueprint
+
     def get_count_query(self) -> Any:
         query = CappedCountQuery([literal_column("1")], self.state.session).select_from(self.model)
         if has_request_context():
@@ -87,6 +96,14 @@ class OrderAdminView(ModelView):
 
     def is_accessible(self) -> bool:
         return access.is_allowed(self.settings, "view")
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        if not self.state.places_checked:  # a host view added after OrderAdmin, at its URL, would be unreachable
+            from .mounting import check_places_are_free
+
+            check_places_are_free(self.admin, self.state.views)
+            self.state.places_checked = True
+        return super()._handle_view(name, **kwargs)
 
     def inaccessible_callback(self, name: Any, **kwargs: Any) -> Response:
         return access.login_redirect_or_403()
@@ -120,21 +137,32 @@ class OrderAdminView(ModelView):
     def download(self, order_ids: list[int], fallback_url: str) -> Response:
         """The export file of ``order_ids``; a refused export comes back as a message on ``fallback_url``."""
         try:
-            return export_response(self.state.session, order_ids, actor=access.actor_name())
+            return export_response(self.state.session, order_ids, actor=access.actor_name(self.settings))
         except OrderActionError as error:
             flash(str(error), "error")
             return redirect(fallback_url)
 
+    def bulk_download(self, order_ids: list[int], fallback_url: str) -> Response:
+        """``download`` after asking the access rule about each order: refused whole if it denies any."""
+        try:
+            refusal = export_refusal(self.state.session, self.settings, order_ids)
+        except OrderActionError as error:
+            refusal = str(error)
+        if refusal is not None:
+            flash(refusal, "error")
+            return redirect(fallback_url)
+        return self.download(order_ids, fallback_url)
+
     @action("export_selected", lazy_gettext("Export selected"))
     def action_export_selected(self, row_ids: list[str]) -> Response:
         self.require("export")
-        return self.download(self.order_ids_of(row_ids), self.list_url())
+        return self.bulk_download(self.order_ids_of(row_ids), self.list_url())
 
     @expose("/export-matching/")
     def export_matching_view(self) -> Response:
         self.require("export")
         back = self.get_url(".index_view", **request.args)
-        return self.download(self.matching_order_ids(), back)
+        return self.bulk_download(self.matching_order_ids(), back)
 
     def matching_query(self) -> Any:
         """The list's query with the request's search and filters, unsorted and unpaged."""

@@ -108,7 +108,7 @@ class ItemsView(OrderAdminView):
         return False  # reached through the "By items" tab of the orders list, not its own menu entry
 
     def get_query(self) -> Any:
-        return super().get_query().options(*self.binding.line_load_options(joined=True))
+        return super().get_query().options(*self.binding.line_load_options())
 
     def get_list(self, page: Any, sort_column: Any, sort_desc: Any, search: Any, filters: Any,
                  execute: bool = True, page_size: Any = None) -> Any:

@@ -2,13 +2,14 @@
 
 The rules themselves live in ``domain`` (status tables), ``services`` (the shop's statuses, merge
 candidates) and ``access`` (the host's rule); this only puts their answers side by side.
+A merge changes two orders, so the host's rule is asked about both (``merge_access_refusal``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_admin.babel import lazy_gettext
+from flask_admin.babel import gettext, lazy_gettext
 
 from .. import access
 from ..domain import Action
@@ -63,6 +64,29 @@ def action_refusal(
     if reason is None and action == Action.MERGE and merge_candidates is not None:
         return merge_candidates.reason
     return reason
+
+
+def merge_access_refusal(settings: Settings, added: OrderRecord, basic: OrderRecord) -> str | None:
+    """Why the host's rule does not let the current user merge ``added`` into ``basic``; None when it does.
+
+    The one place that decides it, for the candidate list, the confirm screen and the POST: the rule is
+    asked ``("merge", order)`` for each of the two orders (the host's own objects), and both must allow it.
+    """
+    if not access.is_allowed(settings, Action.MERGE.value, added.obj):
+        return str(_DENIED[Action.MERGE])
+    if not access.is_allowed(settings, Action.MERGE.value, basic.obj):
+        return gettext("You are not allowed to merge orders into %(number)s.", number=basic.number)
+    return None
+
+
+def permitted_merge_candidates(settings: Settings, added: OrderRecord, found: MergeCandidates) -> MergeCandidates:
+    """The candidates the current user may merge ``added`` into; when the rule leaves none, the reason says so."""
+    permitted = [basic for basic in found.records if merge_access_refusal(settings, added, basic) is None]
+    if permitted or not found.records:
+        return MergeCandidates(permitted, found.reason)
+    return MergeCandidates([], gettext(
+        "You are not allowed to merge into any of the orders this one can be merged into."
+    ))
 
 
 def action_menu(settings: Settings, order: OrderRecord, merge_candidates: MergeCandidates) -> list[MenuEntry]:

@@ -13,7 +13,7 @@ from ..domain import Action, order_totals
 from ..errors import OrderActionError
 from ..extension import OrderAdminState
 from ..records import OrderRecord, line_records, order_records
-from ..services import events_of, find_merge_candidates, get_order_record, search
+from ..services import events_of, get_order_record, search
 from .actions import OrderActionsMixin
 from .base import OrderAdminView
 from .forms import CommentForm
@@ -95,7 +95,7 @@ class OrdersView(OrderActionsMixin, OrderAdminView):
 
     def get_query(self) -> Any:
         # The fields read through a relationship (a shop's customer table) come in the same statement.
-        return super().get_query().options(*self.binding.order_load_options(joined=True))
+        return super().get_query().options(*self.binding.order_load_options())
 
     def get_list(self, page: Any, sort_column: Any, sort_desc: Any, search: Any, filters: Any,
                  execute: bool = True, page_size: Any = None) -> Any:
@@ -131,7 +131,7 @@ class OrdersView(OrderActionsMixin, OrderAdminView):
         except OrderActionError as error:
             flash(str(error), "error")
             return redirect(return_url)
-        candidates = find_merge_candidates(session, order.id, settings=settings)
+        candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
         events = events_of(session, settings, order.id)
         tab = request.args.get("tab")
