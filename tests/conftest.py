@@ -1,7 +1,10 @@
 """Fixtures shared by the suite.
 
 Every database test runs on SQLite, and also on each URL listed (space-separated)
-in ``ORDER_ADMIN_TEST_DATABASE_URLS`` (PostgreSQL and MariaDB in CI).
+in ``ORDER_ADMIN_TEST_DATABASE_URLS`` (PostgreSQL and MariaDB in CI); and over both
+model sets (``tests/model_sets.py``): the plugin's own tables, and the legacy shop's own
+tables mounted with ``OrderModels``. A directory whose conftest pins ``model_set`` runs on
+one; a test marked ``@pytest.mark.models("builtin")`` runs on that set only.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
 from flask_order_admin import OrderAdmin, signals
-from flask_order_admin.models import Order, OrderEvent, OrderItem
 from flask_order_admin.resolver_pool import THREAD_NAME
+from tests.model_sets import BUILTIN, MODEL_SETS, SETS, MadeOrder, Orders
 
 
 def _extra_urls() -> list[str]:
@@ -43,8 +46,35 @@ def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
     return sqlite_url if request.param == "sqlite" else request.param
 
 
-def build_app(database_url: str, config: dict[str, Any] | None = None, *, admin: Any = None) -> tuple[Flask, SQLAlchemy]:
-    """A minimal host app: Flask-SQLAlchemy, and the plugin on it."""
+@pytest.fixture(scope="session", params=MODEL_SETS)
+def model_set(request: pytest.FixtureRequest) -> str:
+    """Which order tables the test's host app has: the plugin's own ("builtin") or the legacy shop's."""
+    return request.param
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "models(name): run only over that model set (tests/model_sets.py)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the runs of ``@pytest.mark.models(name)`` tests over the other model set."""
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("models")
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if marker is not None and params.get("model_set", marker.args[0]) not in marker.args:
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def build_app(
+    database_url: str, config: dict[str, Any] | None = None, *, admin: Any = None, model_set: str = BUILTIN,
+) -> tuple[Flask, SQLAlchemy]:
+    """A minimal host app: Flask-SQLAlchemy, and the plugin on it, over the model set's tables."""
     app = Flask("order_admin_test_host")
     app.config.update(
         SQLALCHEMY_DATABASE_URI=database_url,
@@ -53,40 +83,53 @@ def build_app(database_url: str, config: dict[str, Any] | None = None, *, admin:
         TESTING=True,
     )
     app.config.update(config or {})
-    db = SQLAlchemy()
+    db = SETS[model_set].new_db()
     db.init_app(app)
-    OrderAdmin(app, db=db, admin=admin)
+    OrderAdmin(app, db=db, admin=admin, models=SETS[model_set].order_models())
     return app, db
 
 
 @pytest.fixture(scope="session")
-def _shared_app(database_url: str) -> Iterator[tuple[Flask, SQLAlchemy]]:
-    app, db = build_app(database_url)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app, db
-    with app.app_context():
-        db.engine.dispose()
+def host_apps() -> Iterator[dict[Any, tuple[Flask, SQLAlchemy]]]:
+    """The suite's host apps, built once each and kept for the session: one per kind of host, database and
+    model set (a session fixture per combination would be reused where a directory pins its model set)."""
+    apps: dict[Any, tuple[Flask, SQLAlchemy]] = {}
+    yield apps
+    for app, db in apps.values():
+        with app.app_context():
+            db.engine.dispose()
 
 
-def wipe_orders(db: SQLAlchemy) -> None:
-    """Delete every order row (children first; the self-reference cleared so MariaDB accepts it)."""
-    with db.engine.begin() as connection:
-        connection.execute(OrderEvent.__table__.delete())
-        connection.execute(OrderItem.__table__.delete())
-        connection.execute(Order.__table__.update().values(merged_into_id=None))
-        connection.execute(Order.__table__.delete())
+def shared_host(apps: dict[Any, tuple[Flask, SQLAlchemy]], key: Any, build: Callable[[], tuple[Flask, SQLAlchemy]]):
+    """The host app of ``key``, built (its tables dropped and created) on first use."""
+    if key not in apps:
+        app, db = build()
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+        apps[key] = (app, db)
+    return apps[key]
 
 
 @pytest.fixture
-def app(_shared_app: tuple[Flask, SQLAlchemy]) -> Iterator[Flask]:
+def _shared_app(host_apps: Any, database_url: str, model_set: str) -> tuple[Flask, SQLAlchemy]:
+    return shared_host(host_apps, ("plain", database_url, model_set),
+                       lambda: build_app(database_url, model_set=model_set))
+
+
+def wipe_orders(db: SQLAlchemy, model_set: str, settings: Any) -> None:
+    """Delete every order row of the model set (and what the plugin keeps of them)."""
+    SETS[model_set].wipe(db, settings.models)
+
+
+@pytest.fixture
+def app(_shared_app: tuple[Flask, SQLAlchemy], model_set: str) -> Iterator[Flask]:
     """The test host app with empty order tables and its settings restored after the test."""
     flask_app, db = _shared_app
     state = flask_app.extensions["order_admin"]
     settings = state.settings
     with flask_app.app_context():
-        wipe_orders(db)
+        wipe_orders(db, model_set, settings)
         db.session.remove()
         yield flask_app
         db.session.remove()
@@ -128,33 +171,34 @@ def item_fields(n: int, **overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def make_order(session: Any) -> Callable[..., Order]:
-    """Create and commit an order: ``items`` is a count or a list of field dicts."""
+def orders(app: Flask, session: Any, model_set: str) -> Orders:
+    """Orders read back by the plugin's field names: ``orders.get(id)``, ``.status(id)``, ``.events(id)``…"""
+    return Orders(session, lambda: app.extensions["order_admin"].settings, SETS[model_set])
+
+
+@pytest.fixture
+def make_order(session: Any, orders: Orders, model_set: str) -> Callable[..., MadeOrder]:
+    """Create and commit an order in the model set's tables: ``items`` is a count or a list of field dicts
+    (the plugin's field names); returns it as read back (``.id``, ``.number``, ``.version``, ``.items``…)."""
 
     def make(
-        status: str = "awaiting_payment",
+        status: Any = "awaiting_payment",
         *,
         items: int | list[dict[str, Any]] = 2,
         provider: str = "taobao",
         customer_ref: str | None = "cust-1",
         buyer_email: str | None = "buyer@example.com",
         **fields: Any,
-    ) -> Order:
-        order = Order(
-            status=status,
-            provider=provider,
-            customer_ref=customer_ref,
-            buyer_email=buyer_email,
-            buyer_name=fields.pop("buyer_name", "Li Wei 李伟"),
-            buyer_phone=fields.pop("buyer_phone", "+86 138 0000 0000"),
-            buyer_address=fields.pop("buyer_address", "Room 5, 12 Nanjing Rd, Shanghai"),
-            **fields,
-        )
+    ) -> MadeOrder:
+        fields.setdefault("buyer_name", "Li Wei 李伟")
+        fields.setdefault("buyer_phone", "+86 138 0000 0000")
+        fields.setdefault("buyer_address", "Room 5, 12 Nanjing Rd, Shanghai")
         lines = [item_fields(i) for i in range(items)] if isinstance(items, int) else items
-        order.items = [OrderItem(**line) for line in lines]
-        session.add(order)
-        session.commit()
-        return order
+        order_id = SETS[model_set].insert_order(
+            session, status=status, items=lines, provider=provider, customer_ref=customer_ref,
+            buyer_email=buyer_email, fields=fields,
+        )
+        return orders.get(order_id)
 
     return make
 
@@ -180,12 +224,12 @@ def use_resolver(app: Flask) -> Iterator[Callable[..., Any]]:
 
 
 @pytest.fixture
-def wipe(db: SQLAlchemy, app: Flask) -> Callable[[], None]:
+def wipe(db: SQLAlchemy, app: Flask, model_set: str) -> Callable[[], None]:
     """Empty the order tables again, for tests that loop (Hypothesis examples)."""
 
     def run() -> None:
         db.session.remove()
-        wipe_orders(db)
+        wipe_orders(db, model_set, app.extensions["order_admin"].settings)
 
     return run
 

@@ -12,6 +12,7 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 
 from flask_order_admin.models import Order, OrderEvent, OrderItem
+from tests.model_sets import BUILTIN
 from tests.views.conftest import _shared_app, configure, form_fields, hidden_fields  # noqa: F401
 
 # Ids no order has, in every spelling a URL may carry; the int converter turns some away with a 404.
@@ -122,3 +123,9 @@ def assert_refused(response: Any) -> None:
 @pytest.fixture
 def refused() -> Callable[[Any], None]:
     return assert_refused
+
+
+@pytest.fixture(scope="session")
+def model_set() -> str:
+    """These tests run on the plugin's own tables only (the services, export and view tests cover both sets)."""
+    return BUILTIN

@@ -19,7 +19,7 @@ def test_forbidden_merges_are_refused_on_confirm_and_on_a_forged_post(client, ma
                                                                        refused, error_of, case):
     added = make_order("awaiting_payment")
     if case == "already_merged":
-        added.status, added.merged_into_id = "merged", make_order("awaiting_payment").id
+        added.obj.status, added.obj.merged_into_id = "merged", make_order("awaiting_payment").id
         session.commit()
     target = {
         "itself": lambda: added,

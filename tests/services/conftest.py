@@ -2,32 +2,23 @@ from typing import Any
 
 import pytest
 
-from flask_order_admin.models import Order, OrderEvent, OrderItem
+from tests.model_sets import Orders
 
 
 @pytest.fixture
-def snapshot(session: Any):
-    """Everything a refused action must leave as it was: the row, its items and its events."""
-
-    def take(order_id: int) -> dict[str, Any]:
-        session.expire_all()
-        order = session.get(Order, order_id)
-        row = {c.key: getattr(order, c.key) for c in Order.__mapper__.column_attrs}
-        items = [
-            {c.key: getattr(i, c.key) for c in OrderItem.__mapper__.column_attrs}
-            for i in session.query(OrderItem).filter_by(order_id=order_id).order_by(OrderItem.id)
-        ]
-        events = session.query(OrderEvent).filter_by(order_id=order_id).count()
-        session.rollback()
-        return {"order": row, "items": items, "events": events}
-
-    return take
+def snapshot(orders: Orders):
+    """Everything a refused action must leave as it was: the row, the plugin's state of it, its items and its
+    events (``orders.snapshot``)."""
+    return orders.snapshot
 
 
 @pytest.fixture
-def events_of(session: Any):
-    def events(order_id: int) -> list[OrderEvent]:
-        session.expire_all()
-        return session.query(OrderEvent).filter_by(order_id=order_id).order_by(OrderEvent.id).all()
+def events_of(orders: Orders):
+    """The order's events, oldest first (rows of the model set's history table)."""
+    return orders.events
 
-    return events
+
+@pytest.fixture
+def reload(orders: Orders) -> Any:
+    """The order as the database has it now."""
+    return orders.get

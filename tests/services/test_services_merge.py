@@ -3,48 +3,36 @@
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 
 from flask_order_admin import services
 from flask_order_admin.domain import DEFAULT_MERGE_MATRIX, OrderStatus, matrix_allows
 from flask_order_admin.errors import AlreadyMerged, MergeNotAllowed, OrderActionError
 from flask_order_admin.models import Order, OrderItem
+from tests.model_sets import BUILTIN
 
 # The default matrix itself is pinned to SPEC §5's table in tests/domain/test_domain_merge.py;
 # here the services must follow it, both ways, for every pair of its statuses.
 MATRIX_STATUSES = sorted({s.value for s in DEFAULT_MERGE_MATRIX}, key=list(OrderStatus).index)
 
 
-def totals(session):
-    """Item count, quantity and money over all orders: a merge must conserve them."""
-    session.expire_all()
-    row = session.execute(select(
-        func.count(OrderItem.id), func.sum(OrderItem.quantity),
-        func.sum(func.coalesce(OrderItem.discount_price, OrderItem.price) * OrderItem.quantity),
-        func.sum(OrderItem.china_delivery * OrderItem.quantity),
-    )).one()
-    session.rollback()
-    return int(row[0]), int(row[1]), Decimal(row[2]).quantize(Decimal("0.01")), Decimal(row[3]).quantize(Decimal("0.01"))
-
-
 @pytest.mark.parametrize("added_status", MATRIX_STATUSES)
-def test_matrix_both_ways(session, make_order, snapshot, events_of, added_status):
+def test_matrix_both_ways(session, make_order, orders, snapshot, events_of, added_status):
     for basic_status in MATRIX_STATUSES:
         expected = matrix_allows(DEFAULT_MERGE_MATRIX, OrderStatus(added_status), OrderStatus(basic_status))
         added = make_order(added_status, items=3)
         basic = make_order(basic_status, items=2)
         added_id, basic_id = added.id, basic.id
-        before = totals(session)
+        before = orders.totals()
         if expected:
             result = services.merge(session, added_id, basic_id, actor="ann")
-            assert result.id == basic_id
-            session.expire_all()
-            added, basic = session.get(Order, added_id), session.get(Order, basic_id)
+            assert orders.id_of(result) == basic_id
+            added, basic = orders.get(added_id), orders.get(basic_id)
             assert added.status == OrderStatus.MERGED and added.merged_into_id == basic_id
             assert basic.status == OrderStatus.AWAITING_PAYMENT
             assert len(basic.items) == 5 and added.items == []
             assert sorted(i.origin_order_id for i in basic.items) == sorted([basic_id] * 2 + [added_id] * 3)
-            assert totals(session) == before
+            assert orders.totals() == before
             assert events_of(added_id)[-1].details["into_id"] == basic_id
             assert events_of(basic_id)[-1].details["from_id"] == added_id
         else:
@@ -91,11 +79,11 @@ def test_provider_and_customer_rules(session, make_order, snapshot, added_fields
         assert (snapshot(added.id), snapshot(basic.id)) == before
 
 
-def test_customer_rule_can_be_switched_off(app, session, make_order):
+def test_customer_rule_can_be_switched_off(app, session, make_order, orders):
     state = app.extensions["order_admin"]
     state.settings = type(state.settings)(**{**state.settings.__dict__, "merge_same_customer": False})
     added, basic = make_order(customer_ref="c1"), make_order(customer_ref="c2")
-    assert services.merge(session, added.id, basic.id, actor="ann").id == basic.id
+    assert orders.id_of(services.merge(session, added.id, basic.id, actor="ann")) == basic.id
 
 
 def test_merge_with_itself_is_refused(session, make_order, snapshot):
@@ -117,15 +105,15 @@ def test_already_merged_names_the_order_it_went_into(session, make_order, snapsh
     assert (snapshot(added.id), snapshot(third.id)) == before
 
 
-def test_merged_lines_keep_their_first_origin(session, make_order):
+def test_merged_lines_keep_their_first_origin(session, make_order, orders):
     a, b, c = make_order(items=1), make_order(items=1), make_order(items=1)
     services.merge(session, a.id, b.id, actor="ann")
     services.merge(session, b.id, c.id, actor="ann")
-    session.expire_all()
-    origins = sorted(i.origin_order_id for i in session.get(Order, c.id).items)
+    origins = sorted(i.origin_order_id for i in orders.get(c.id).items)
     assert origins == sorted([a.id, b.id, c.id])
 
 
+@pytest.mark.models(BUILTIN)
 def test_a_new_line_records_the_order_it_was_placed_in(session, make_order):
     order = make_order(items=2)
     session.add(OrderItem(order_id=order.id, title="added later", price=Decimal("1.00")))  # ORM, by key
@@ -136,6 +124,7 @@ def test_a_new_line_records_the_order_it_was_placed_in(session, make_order):
     assert [i.origin_order_id for i in session.get(Order, order.id).items] == [order.id] * 4
 
 
+@pytest.mark.models(BUILTIN)
 def test_a_line_inserted_without_origin_gets_it_from_its_first_merge(session, make_order):
     added, basic = make_order(items=1), make_order(items=1)
     # As a host's own SQL may insert it: no origin at all.

@@ -10,7 +10,7 @@ from flask_order_admin.errors import PriceResolutionFailed
 from flask_order_admin.pricing import Price
 
 
-def test_restore_reprices_and_records_old_and_new(session, make_order, use_resolver, events_of):
+def test_restore_reprices_and_records_old_and_new(session, make_order, orders, use_resolver, events_of):
     order = make_order("canceled", items=2)
     first, second = sorted(order.items, key=lambda i: i.id)
     old_first = (first.price, first.discount_price, first.china_delivery)
@@ -19,12 +19,12 @@ def test_restore_reprices_and_records_old_and_new(session, make_order, use_resol
     def resolver(item, at):
         if item.id == first_id:
             return Price(D("120.00"), None, D("9.90"))
-        return Price(item.price, item.discount_price, item.china_delivery)
+        return orders.same_prices(item, at)
 
     use_resolver(resolver)
-    restored = services.restore(session, order.id, actor="ann")
+    assert orders.id_of(services.restore(session, order.id, actor="ann")) == order.id
+    restored = orders.get(order.id)
     assert restored.status == "awaiting_payment"
-    session.expire_all()
     items = {i.id: i for i in restored.items}
     assert (items[first_id].price, items[first_id].discount_price, items[first_id].china_delivery) == (
         D("120.00"), None, D("9.90"))
@@ -102,15 +102,15 @@ def batch_of(answer):
     return batch, calls
 
 
-def test_batch_resolver_prices_every_line_in_one_call(session, make_order, use_resolver, events_of):
+def test_batch_resolver_prices_every_line_in_one_call(session, make_order, orders, use_resolver, events_of):
     order = make_order("canceled", items=3)
     ids = sorted(i.id for i in order.items)
     batch, calls = batch_of(lambda items: {i.id: Price(D("10.00") + i.id, None, D("1.00")) for i in items})
     use_resolver(None, price_batch_resolver=batch)
-    assert services.restore(session, order.id, actor="ann").status == "awaiting_payment"
+    assert orders.id_of(services.restore(session, order.id, actor="ann")) == order.id
     assert calls == [ids]
-    session.expire_all()
-    restored = session.get(type(order), order.id)
+    restored = orders.get(order.id)
+    assert restored.status == "awaiting_payment"
     assert {i.id: (i.price, i.discount_price, i.china_delivery) for i in restored.items} == {
         i: (D("10.00") + i, None, D("1.00")) for i in ids}
     assert sorted(c["item_id"] for c in events_of(order.id)[-1].details["price_changes"]) == ids

@@ -1,4 +1,5 @@
-"""Search by the last digits of an order number."""
+"""Search by the last digits of an order number made from the id (the shop's own numbers:
+test_services_host_models.py)."""
 
 import pytest
 from sqlalchemy import insert, text
@@ -6,6 +7,9 @@ from sqlalchemy import insert, text
 from flask_order_admin import services
 from flask_order_admin.errors import OrderActionError, OrderSearchError
 from flask_order_admin.models import Order
+from tests.model_sets import BUILTIN
+
+pytestmark = pytest.mark.models(BUILTIN)
 
 
 @pytest.fixture

@@ -10,6 +10,10 @@ from sqlalchemy import select, text, update
 from flask_order_admin import services
 from flask_order_admin.errors import OrderActionError, SessionHasUncommittedWork
 from flask_order_admin.models import Order, OrderEvent
+from tests.model_sets import BUILTIN
+
+# What this file tests does not depend on the order tables: the plugin's own are enough.
+pytestmark = pytest.mark.models(BUILTIN)
 
 
 def committed(db: Any, statement: Any) -> Any:

@@ -18,6 +18,10 @@ from flask_order_admin.domain import NumberFormat
 from flask_order_admin.errors import ActionNotAllowed
 from flask_order_admin.export import order_xls
 from flask_order_admin.models import Order
+from tests.model_sets import BUILTIN
+
+# What this file tests does not depend on the order tables: the plugin's own are enough.
+pytestmark = pytest.mark.models(BUILTIN)
 
 NO_APP = r"outside a Flask app context.*app\.app_context\(\).*settings="
 

@@ -7,12 +7,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from flask_order_admin import services, signals
 from flask_order_admin.errors import OrderActionError
-from flask_order_admin.models import Order
-from flask_order_admin.pricing import Price
 
 RUN = {
     "cancel": lambda session, order_id: services.cancel(session, order_id, actor="ann", reason="Out of stock"),
@@ -23,26 +21,22 @@ RUN = {
 
 
 @pytest.fixture
-def committed_status(db: Any) -> Callable[[int], str | None]:
+def committed_status(db: Any, orders: Any) -> Callable[[int], str | None]:
     """An order's status as a NEW connection reads it: what is committed, whatever a session holds."""
-
-    def read(order_id: int) -> str | None:
-        with db.engine.connect() as connection:
-            return connection.scalar(select(Order.__table__.c.status).where(Order.__table__.c.id == order_id))
-
-    return read
+    return lambda order_id: orders.committed_status(db, order_id)
 
 
 @pytest.fixture
-def watch(committed_status: Callable[[int], str | None]) -> Any:
+def watch(committed_status: Callable[[int], str | None], orders: Any) -> Any:
     """Connects a receiver that records, with each call, the committed status of the orders it names."""
     calls: list[dict[str, Any]] = []
     connected = []
+    ids = orders
 
     def connect(signal: Any) -> list[dict[str, Any]]:
         def receiver(sender: Any, **data: Any) -> None:
             orders = [data[key] for key in ("order", "added", "basic") if key in data]
-            calls.append({"sender": sender, **data, "committed": [committed_status(o.id) for o in orders]})
+            calls.append({"sender": sender, **data, "committed": [committed_status(ids.id_of(o)) for o in orders]})
 
         signal.connect(receiver)
         connected.append((signal, receiver))
@@ -54,10 +48,9 @@ def watch(committed_status: Callable[[int], str | None]) -> Any:
 
 
 @pytest.fixture
-def same_prices(app: Any) -> None:
+def same_prices(app: Any, orders: Any) -> None:
     state = app.extensions["order_admin"]
-    state.settings = type(state.settings)(**{**state.settings.__dict__, "price_resolver": lambda item, at: Price(
-        item.price, item.discount_price, item.china_delivery)})
+    state.settings = type(state.settings)(**{**state.settings.__dict__, "price_resolver": orders.same_prices})
 
 
 @pytest.mark.parametrize(("action", "signal", "start", "end", "details"), [
@@ -66,7 +59,7 @@ def same_prices(app: Any) -> None:
     ("comment", signals.order_commented, "shipped", "shipped", {"text": "Called"}),
 ])
 def test_each_action_sends_its_signal_once_after_the_commit(
-    app, session, make_order, watch, signals_sent, action, signal, start, end, details,
+    app, session, make_order, orders, watch, signals_sent, action, signal, start, end, details,
 ):
     order_id = make_order(start).id
     calls = watch(signal)
@@ -75,14 +68,14 @@ def test_each_action_sends_its_signal_once_after_the_commit(
     [call] = calls
     assert call["committed"] == [end]  # a receiver on its own connection already sees the change
     assert call["sender"] is app
-    assert (call["order"].id, call["actor"], call["details"]) == (order_id, "ann", details)
+    assert (orders.id_of(call["order"]), call["actor"], call["details"]) == (order_id, "ann", details)
     assert (call["event"].order_id, call["event"].action) == (order_id, action)
     if action != "comment":
         assert (call["from_status"], call["to_status"]) == (start, end)
 
 
 def test_restore_sends_order_restored_once_after_the_commit(
-    app, session, make_order, watch, signals_sent, same_prices,
+    app, session, make_order, orders, watch, signals_sent, same_prices,
 ):
     order_id = make_order("canceled").id
     calls = watch(signals.order_restored)
@@ -90,19 +83,20 @@ def test_restore_sends_order_restored_once_after_the_commit(
     assert [name for name, _, _ in signals_sent] == ["order-restored"]
     [call] = calls
     assert call["committed"] == ["awaiting_payment"]
-    assert (call["order"].id, call["actor"], call["from_status"], call["to_status"]) == (
+    assert (orders.id_of(call["order"]), call["actor"], call["from_status"], call["to_status"]) == (
         order_id, "ann", "canceled", "awaiting_payment")
     assert "price_changes" in call["details"]
 
 
-def test_merge_sends_orders_merged_once_after_the_commit(app, session, make_order, watch, signals_sent):
+def test_merge_sends_orders_merged_once_after_the_commit(app, session, make_order, orders, watch, signals_sent):
     added_id, basic_id = make_order("awaiting_payment", items=3).id, make_order("ready_to_ship", items=1).id
     calls = watch(signals.orders_merged)
     services.merge(session, added_id, basic_id, actor="ann")
     assert [name for name, _, _ in signals_sent] == ["orders-merged"]
     [call] = calls
     assert call["committed"] == ["merged", "awaiting_payment"]  # added, basic
-    assert (call["added"].id, call["basic"].id, call["actor"], call["sender"]) == (added_id, basic_id, "ann", app)
+    assert (orders.id_of(call["added"]), orders.id_of(call["basic"]), call["actor"], call["sender"]) == (
+        added_id, basic_id, "ann", app)
     assert call["details"]["moved"]["lines"] == 3
     assert (call["added_event"].order_id, call["basic_event"].order_id) == (added_id, basic_id)
     assert (call["added_event"].from_status, call["basic_event"].from_status) == ("awaiting_payment", "ready_to_ship")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,6 +20,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import event
 
 from flask_order_admin import OrderAdmin
+from tests.conftest import shared_host
+from tests.model_sets import BUILTIN, SETS
 
 
 class Manager(UserMixin):
@@ -28,8 +30,8 @@ class Manager(UserMixin):
         self.username = username
 
 
-def build_admin_host(database_url: str) -> tuple[Flask, SQLAlchemy]:
-    """The host app, its order tables created empty."""
+def build_admin_host(database_url: str, model_set: str = BUILTIN) -> tuple[Flask, SQLAlchemy]:
+    """The host app (``shared_host`` creates its tables)."""
     app = Flask("order_admin_view_host")
     app.config.update(
         SQLALCHEMY_DATABASE_URI=database_url,
@@ -37,7 +39,7 @@ def build_admin_host(database_url: str) -> tuple[Flask, SQLAlchemy]:
         SECRET_KEY="view-tests",
         TESTING=True,
     )
-    db = SQLAlchemy()
+    db = SETS[model_set].new_db()
     db.init_app(app)
     CSRFProtect(app)
     login_manager = LoginManager(app)
@@ -49,21 +51,16 @@ def build_admin_host(database_url: str) -> tuple[Flask, SQLAlchemy]:
         return "the host's login page"
 
     admin = Admin(app, name="Shop", theme=Bootstrap4Theme())
-    OrderAdmin(app, admin=admin, db=db)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    OrderAdmin(app, admin=admin, db=db, models=SETS[model_set].order_models())
     return app, db
 
 
-@pytest.fixture(scope="session")
-def _shared_app(database_url: str) -> Iterator[tuple[Flask, SQLAlchemy]]:
+@pytest.fixture
+def _shared_app(host_apps: Any, database_url: str, model_set: str) -> tuple[Flask, SQLAlchemy]:
     """Replaces the root conftest's host (same name) with this one; its ``app``, ``db``,
     ``session`` and ``make_order`` fixtures then work on it, emptied for each test."""
-    app, db = build_admin_host(database_url)
-    yield app, db
-    with app.app_context():
-        db.engine.dispose()
+    return shared_host(host_apps, ("views", database_url, model_set),
+                       lambda: build_admin_host(database_url, model_set))
 
 
 @pytest.fixture

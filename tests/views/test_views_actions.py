@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_order_admin.domain import OrderStatus
-from flask_order_admin.models import Order, OrderEvent
+from tests.model_sets import current_orders, line_of
 from flask_order_admin.pricing import Price
 
 
@@ -22,13 +22,11 @@ def say_yes(client, page, order, action, form_fields, **extra):
 
 
 def reload(session, order):
-    session.expire_all()
-    return session.get(Order, order.id)
+    return current_orders(session).get(order.id)
 
 
 def events(session, order):
-    session.expire_all()
-    return session.query(OrderEvent).filter_by(order_id=order.id).order_by(OrderEvent.id).all()
+    return current_orders(session).events(order.id)
 
 
 def test_cancel_asks_confirms_and_keeps_the_reason(client, make_order, session, form_fields):
@@ -80,9 +78,7 @@ def test_a_stale_page_is_refused_with_who_changed_it(client, make_order, session
 def test_refused_by_status_flashes_the_reason_and_changes_nothing(client, make_order, session, form_fields):
     order = make_order("processing")
     page = confirm(client, order, "cancel")
-    order_row = reload(session, order)
-    order_row.status = OrderStatus.COMPLETED
-    session.commit()
+    current_orders(session).set_status(order.id, OrderStatus.COMPLETED)
     response = say_yes(client, page, order, "cancel", form_fields, version=str(reload(session, order).version))
     assert "can be canceled; this order is Completed." in response.text
     assert reload(session, order).status == OrderStatus.COMPLETED
@@ -96,7 +92,7 @@ def test_restore_reprices_and_reports_resolver_failures(client, make_order, sess
     response = say_yes(client, confirm(client, order, "restore"), order, "restore", form_fields)
     assert "no price resolver is configured" in response.text
     assert reload(session, order).status == OrderStatus.CANCELED
-    configure(price_resolver=lambda item, at: Price(price="120.00", china_delivery=item.china_delivery))
+    configure(price_resolver=lambda item, at: Price(price="120.00", china_delivery=line_of(item).china_delivery))
     page = confirm(client, order, "restore")
     assert "Its item prices will be recalculated" in page
     response = say_yes(client, page, order, "restore", form_fields)

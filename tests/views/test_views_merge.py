@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_order_admin.domain import OrderStatus
-from flask_order_admin.models import Order, OrderItem
+from tests.model_sets import current_orders
 
 
 def test_candidates_are_only_the_orders_it_can_be_merged_into(client, make_order):
@@ -41,11 +41,11 @@ def test_merge_flow_moves_the_items_and_links_both_orders(client, make_order, se
                            follow_redirects=True)
     assert response.request.args["id"] == str(basic.id)
     assert f"Order {added.number} was merged into this order." in response.text
-    session.expire_all()
-    assert session.get(Order, added.id).status == OrderStatus.MERGED
-    assert session.get(Order, added.id).merged_into_id == basic.id
-    assert session.get(Order, basic.id).status == OrderStatus.AWAITING_PAYMENT
-    assert session.query(OrderItem).filter_by(order_id=basic.id).count() == 3
+    orders = current_orders(session)
+    assert orders.get(added.id).status == OrderStatus.MERGED
+    assert orders.get(added.id).merged_into_id == basic.id
+    assert orders.get(basic.id).status == OrderStatus.AWAITING_PAYMENT
+    assert orders.line_count(basic.id) == 3
 
 
 def test_merge_confirm_without_a_pick_or_with_a_refused_pick_goes_back(client, make_order):
