@@ -30,6 +30,6 @@ class ProductsView(StaffOnly):
 
 
 def add_shop_views(admin: Admin) -> None:
-    admin.add_view(CustomersView(ShopCustomer, db.session, name="Customers", category="Sales",
+    admin.add_view(CustomersView(ShopCustomer, db, name="Customers", category="Sales",
                                  endpoint="shop_customers"))
-    admin.add_view(ProductsView(ShopProduct, db.session, name="Catalog", category="Sales", endpoint="shop_products"))
+    admin.add_view(ProductsView(ShopProduct, db, name="Catalog", category="Sales", endpoint="shop_catalog"))

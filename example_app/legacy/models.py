@@ -13,10 +13,12 @@ from decimal import Decimal
 from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, SmallInteger, String, Text
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 db = SQLAlchemy()
+LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 
 
 def utcnow() -> datetime:
@@ -58,7 +60,7 @@ class ShopCustomer(db.Model):
 class ShopProduct(db.Model):
     """The catalog the price resolver reads; lines point at it by ``sku``."""
 
-    __tablename__ = "shop_products"
+    __tablename__ = "shop_catalog"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), unique=True)
@@ -96,9 +98,10 @@ class ShopOrderLine(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("shop_orders.id"), index=True)
     sku: Mapped[str | None] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(Text)
-    link: Mapped[str | None] = mapped_column(Text)
-    picture: Mapped[str | None] = mapped_column(Text)
+    # Marketplace titles and links can be long: MariaDB's TEXT stops at 64 KiB.
+    name: Mapped[str] = mapped_column(LongText)
+    link: Mapped[str | None] = mapped_column(LongText)
+    picture: Mapped[str | None] = mapped_column(LongText)
     colour: Mapped[str | None] = mapped_column(String(200))
     size: Mapped[str | None] = mapped_column(String(200))
     colour_zh: Mapped[str | None] = mapped_column(String(200))

@@ -6,6 +6,7 @@ browser context. Skipped where /usr/bin/chromium is missing.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -141,3 +142,119 @@ def order_status(db_session: Any) -> Callable[[int], str]:
         return str(value)
 
     return status
+
+
+# -- the legacy shop: its own tables, mounted with OrderModels, its back office at /backoffice -------------
+
+SHOP_NUMBERS = itertools.count(1)  # numbers of the orders the tests add (the seed's stop at SH-26-…)
+
+
+@pytest.fixture(scope="session")
+def legacy_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The legacy shop on a temp SQLite file, its own tables seeded before anything of the panel ran."""
+    from example_app.legacy import create_app
+    from example_app.legacy.models import db
+    from example_app.legacy.seed import seed_shop
+
+    database = tmp_path_factory.mktemp("legacy") / "legacy.sqlite"
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "DEMO_ADMIN_PASSWORD": PASSWORD,
+        "SECRET_KEY": "legacy-browser-tests",
+    })
+    with app.app_context():
+        seed_shop(db.session, orders=300)
+    yield app
+
+
+@pytest.fixture(scope="session")
+def legacy_url(legacy_shop: Any) -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, legacy_shop, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="order-admin-legacy-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def log_in_to_the_back_office(page: Any, legacy_url: str) -> None:
+    page.goto(f"{legacy_url}/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"{legacy_url}/backoffice/**")
+
+
+@pytest.fixture(scope="session")
+def legacy_login_state(browser: Any, legacy_url: str) -> dict[str, Any]:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    log_in_to_the_back_office(page, legacy_url)
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture
+def legacy_page(browser: Any, legacy_url: str, legacy_login_state: dict[str, Any]) -> Iterator[Any]:
+    context = browser.new_context(viewport=VIEWPORT, storage_state=legacy_login_state, accept_downloads=True)
+    context.set_default_timeout(10_000)
+    browser_page = context.new_page()
+    yield browser_page
+    context.close()
+
+
+@pytest.fixture
+def legacy_session(legacy_shop: Any) -> Iterator[Any]:
+    from example_app.legacy.models import db
+
+    with legacy_shop.app_context():
+        yield db.session
+        db.session.remove()
+
+
+@pytest.fixture
+def shop_order(legacy_session: Any) -> Callable[..., Any]:
+    """An order in the shop's own tables, as the shop's code writes it: its lines are catalog items (so Restore
+    can price them); returns the ``ShopOrder``'s id and number."""
+    from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine, ShopProduct
+    from example_app.legacy.order_models import STATUS_CODES
+
+    from flask_order_admin.domain import OrderStatus
+
+    def make(status: str = "processing", *, lines: int = 2, customer: str = "C-9001") -> tuple[int, str]:
+        products = legacy_session.scalars(select(ShopProduct).where(ShopProduct.withdrawn_at.is_(None)).limit(lines))
+        number = f"SH-27-{next(SHOP_NUMBERS):05d}"
+        order = ShopOrder(
+            number=number, state=STATUS_CODES[OrderStatus(status)], channel="taobao",
+            customer=ShopCustomer(code=customer, full_name="Zhou Min 周敏", email="zhou.min@example.com",
+                                  phone="+86 139 1234 5678", address="Flat 3, 88 Huaihai Rd, Shanghai"),
+        )
+        for n, product in enumerate(products):
+            order.lines.append(ShopOrderLine(
+                sku=product.sku, name=product.name, link="https://item.taobao.com/item.htm?id=1", picture=None,
+                colour="Black", size="L", colour_zh="黑色", size_zh="大码", qty=n + 1,
+                unit_price=product.unit_price + Decimal("3.00"), sale_price=product.sale_price,
+                cn_shipping=product.cn_shipping,
+            ))
+        legacy_session.add(order)
+        legacy_session.commit()
+        return order.id, number
+
+    return make
+
+
+@pytest.fixture
+def shop_state(legacy_session: Any) -> Callable[[int], int]:
+    """The status code the shop's own row holds now."""
+    from example_app.legacy.models import ShopOrder
+
+    def state(order_id: int) -> int:
+        legacy_session.expire_all()
+        value = legacy_session.get(ShopOrder, order_id).state
+        legacy_session.rollback()
+        return value
+
+    return state
