@@ -1,0 +1,116 @@
+"""Fixtures for the migration tests: a small host shop run through Flask-Migrate.
+
+Migrations create and drop every table, so these tests never use the database the other tests
+share: SQLite in ``tmp_path``, and for each URL in ``ORDER_ADMIN_TEST_DATABASE_URLS`` a sibling
+database ``<name>_migrations``, dropped and created anew for each test.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask_admin import Admin
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from flask_order_admin import OrderAdmin
+
+PLUGIN_TABLES = {"order_admin_orders", "order_admin_order_items", "order_admin_order_events"}
+HOST_TABLES = {"shop_customers"}
+
+
+def _scratch_url(url: str) -> str:
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_migrations").render_as_string(hide_password=False)
+
+
+SCRATCH_DATABASES = ["sqlite"] + [_scratch_url(u) for u in os.environ.get("ORDER_ADMIN_TEST_DATABASE_URLS", "").split()]
+
+
+def recreate_database(url: str) -> None:
+    """Drop the scratch database if it is there, and create it empty."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() == "postgresql":
+        engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        statements = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"']
+    else:
+        engine = create_engine(parsed.set(database="mysql"))
+        statements = [f"DROP DATABASE IF EXISTS `{name}`",
+                      f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"]
+    with engine.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+@pytest.fixture(params=SCRATCH_DATABASES, ids=[u.split(":", 1)[0].split("+", 1)[0] for u in SCRATCH_DATABASES])
+def scratch_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of this test's own."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shop.sqlite'}"
+    recreate_database(request.param)
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def _keep_logging() -> Iterator[None]:
+    """Flask-Migrate's env.py runs ``logging.config.fileConfig``, which disables every logger
+    that exists: put them back as they were for the tests that run after."""
+    root = logging.getLogger()
+    saved_root = (root.level, list(root.handlers))
+    saved = {name: (lg.disabled, lg.level, list(lg.handlers), lg.propagate)
+             for name, lg in logging.root.manager.loggerDict.items() if isinstance(lg, logging.Logger)}
+    yield
+    root.setLevel(saved_root[0])
+    root.handlers[:] = saved_root[1]
+    for name, lg in logging.root.manager.loggerDict.items():
+        if not isinstance(lg, logging.Logger):
+            continue
+        if name in saved:
+            lg.disabled, lg.level, handlers, lg.propagate = saved[name]
+            lg.handlers[:] = handlers
+        else:
+            lg.disabled = False
+
+
+def build_host(database_url: str, directory: Path) -> tuple[Flask, SQLAlchemy, flask_migrate.Migrate]:
+    """A shop as a developer writes it: its own table, Flask-Admin, the plugin, Flask-Migrate."""
+    app = Flask("migrations_test_host")
+    app.config.update(SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="test", TESTING=True)
+    db = SQLAlchemy(app)
+    db.Table(
+        "shop_customers",
+        db.Column("id", db.Integer, primary_key=True),
+        db.Column("email", db.String(254), nullable=False, index=True),
+    )
+    OrderAdmin(app, admin=Admin(app), db=db)
+    migrate = flask_migrate.Migrate(app, db, directory=str(directory))
+    return app, db, migrate
+
+
+@pytest.fixture
+def host(scratch_url: str, tmp_path: Path) -> Iterator[Callable[[], tuple[Flask, SQLAlchemy, flask_migrate.Migrate]]]:
+    """Build the host on the scratch database, its migration folder in ``tmp_path/migrations``."""
+    built: list[SQLAlchemy] = []
+
+    def make() -> tuple[Flask, SQLAlchemy, flask_migrate.Migrate]:
+        app, db, migrate = build_host(scratch_url, tmp_path / "migrations")
+        built.append((app, db))
+        return app, db, migrate
+
+    yield make
+    for app, db in built:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def table_names(db: SQLAlchemy) -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
