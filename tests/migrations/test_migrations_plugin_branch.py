@@ -14,27 +14,18 @@ from typing import Any
 
 import flask_migrate
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, Column, MetaData, Table, func, select
+from sqlalchemy import JSON, Column, MetaData, Table, column, func, select, table
 
-from flask_order_admin.migrations import BRANCH, add_version_location
+from flask_order_admin.migrations import BRANCH, VERSIONS_PATH, add_version_location
 from flask_order_admin.models import Order, OrderAdminBase, OrderEvent, OrderItem
 
 from . import schema_0_1_0
-from .conftest import PLUGIN_TABLES, table_names
+from .conftest import HOST_TABLES, PLUGIN_TABLES, schema_differences, table_names
 
 pytestmark = pytest.mark.filterwarnings("ignore:.get_engine. is deprecated:DeprecationWarning")
 
 HEAD = f"{BRANCH}@head"
-
-
-def schema_differences(db: SQLAlchemy, metadata: MetaData) -> list[Any]:
-    """What Alembic's autogenerate would write to turn the database into ``metadata`` (types too)."""
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, metadata)
 
 
 @pytest.fixture
@@ -55,8 +46,35 @@ def test_plugin_revisions_at_head_build_exactly_the_models_tables(plugin_host):
     assert schema_differences(db, OrderAdminBase.metadata) == []
 
 
+SHOP_REVISION = '''"""The shop's own first revision, made before it installed the plugin."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "shop_0001"
+down_revision = None
+branch_labels = ("shop",)
+
+
+def upgrade():
+    op.create_table("shop_customers", sa.Column("id", sa.Integer(), primary_key=True),
+                    sa.Column("email", sa.String(254), nullable=False))
+    op.create_index("ix_shop_customers_email", "shop_customers", ["email"])
+
+
+def downgrade():
+    op.drop_table("shop_customers")
+'''
+
+
+def with_shop_revision(directory: str) -> None:
+    (Path(directory) / "versions" / "shop_0001.py").write_text(SHOP_REVISION, encoding="utf-8")
+    flask_migrate.upgrade(directory=directory, revision="shop@head")
+
+
 def created_by_0_1_0(db: SQLAlchemy, directory: str) -> None:
-    """A shop on 0.1.0: tables from ``db.create_all()``, then adopted with ``flask db stamp``."""
+    """A shop on 0.1.0: the plugin's tables from ``db.create_all()``, then adopted with
+    ``flask db stamp oa_0001`` as the README says."""
+    with_shop_revision(directory)
     schema_0_1_0.metadata.create_all(db.engine)
     flask_migrate.stamp(directory=directory, revision="oa_0001")
 
@@ -65,6 +83,7 @@ def upgraded_to(revision: str) -> Callable[[SQLAlchemy, str], None]:
     """A shop whose tables came from the plugin's revisions, up to ``revision``."""
 
     def make(db: SQLAlchemy, directory: str) -> None:
+        with_shop_revision(directory)
         flask_migrate.upgrade(directory=directory, revision=revision)
         if revision == "oa_0001":  # the first revision is 0.1.0's schema exactly
             assert schema_differences(db, schema_0_1_0.metadata) == []
@@ -129,18 +148,17 @@ def insert_rows(db: SQLAlchemy) -> None:
             connection.execute(table.insert(), row)
 
 
-@pytest.mark.parametrize("start", STARTING_POINTS)
-def test_upgrade_to_head_keeps_every_row(plugin_host, start):
-    db, directory = plugin_host
-    start(db, directory)
-    insert_rows(db)
+def row_counts(db: SQLAlchemy) -> list[int]:
+    """Rows per table, read with plain SQL: right on any schema the revisions pass through."""
+    with db.engine.connect() as connection:
+        return [connection.scalar(select(func.count()).select_from(table(name)))
+                for name in ("order_admin_orders", "order_admin_order_items", "order_admin_order_events")]
 
-    flask_migrate.upgrade(directory=directory, revision=HEAD)
 
-    assert schema_differences(db, OrderAdminBase.metadata) == []
+def assert_rows_kept(db: SQLAlchemy) -> None:
+    """The rows of ``insert_rows``, read back through today's models."""
+    assert row_counts(db) == [3, 4, 3]
     session = db.session
-    counts = [session.scalar(select(func.count()).select_from(model)) for model in (Order, OrderItem, OrderEvent)]
-    assert counts == [3, 4, 3]
     merged = session.get(Order, 2)
     assert (merged.status, merged.merged_into_id, merged.buyer_name, merged.version) == ("merged", 1, "Li Wei 李伟", 3)
     assert merged.created_at == WHEN
@@ -151,7 +169,59 @@ def test_upgrade_to_head_keeps_every_row(plugin_host, start):
     assert session.get(OrderItem, 4).price == Decimal("0.01")
     assert session.get(OrderEvent, 1).details == {"into": 1, "lines": 1, "total": "502.50"}
     assert session.get(OrderEvent, 3).details == {"comment": "买家取消"}
+    session.rollback()
+
+
+@pytest.mark.parametrize("start", STARTING_POINTS)
+def test_upgrade_to_head_keeps_every_row(plugin_host, start):
+    db, directory = plugin_host
+    start(db, directory)
+    insert_rows(db)
+
+    flask_migrate.upgrade(directory=directory, revision=HEAD)
+
+    assert schema_differences(db, OrderAdminBase.metadata) == []
+    assert_rows_kept(db)
+    assert table_names(db) == HOST_TABLES | PLUGIN_TABLES
+    with db.engine.connect() as connection:  # the shop's own branch is where it was
+        assert "shop_0001" in connection.scalars(select(table("alembic_version", column("version_num")))).all()
     # Ids go on after the kept rows.
-    session.add(Order(buyer_name="new"))
-    session.commit()
-    assert session.scalar(select(func.max(Order.id))) == 4
+    db.session.add(Order(buyer_name="new"))
+    db.session.commit()
+    assert db.session.scalar(select(func.max(Order.id))) == 4
+
+
+def test_revisions_downgrade_keeping_every_row_and_upgrade_again(plugin_host):
+    db, directory = plugin_host
+    flask_migrate.upgrade(directory=directory, revision=HEAD)
+    insert_rows(db)
+
+    flask_migrate.downgrade(directory=directory, revision="oa_0001")
+    assert schema_differences(db, schema_0_1_0.metadata) == []
+    assert row_counts(db) == [3, 4, 3]
+    flask_migrate.upgrade(directory=directory, revision=HEAD)
+    assert schema_differences(db, OrderAdminBase.metadata) == []
+    assert_rows_kept(db)
+
+    flask_migrate.downgrade(directory=directory, revision=f"{BRANCH}@base")
+    assert table_names(db) == set()
+
+
+def test_host_autogenerates_only_its_own_tables_on_its_own_branch(plugin_host, tmp_path: Path):
+    """The README's way: the plugin's branch first, then the shop's revisions on a branch of their own."""
+    db, directory = plugin_host
+    own_versions = tmp_path / "migrations" / "versions"
+    plugin_files = sorted(Path(VERSIONS_PATH).iterdir())
+    flask_migrate.upgrade(directory=directory, revision="heads")
+    flask_migrate.migrate(directory=directory, message="shop tables", head="base", branch_label="shop",
+                          version_path=str(own_versions))
+    [revision] = own_versions.glob("*.py")
+    source = revision.read_text(encoding="utf-8")
+    assert "shop_customers" in source and "order_admin" not in source  # the plugin's tables are made once
+
+    flask_migrate.upgrade(directory=directory, revision="heads")
+    assert table_names(db) == HOST_TABLES | PLUGIN_TABLES
+    assert schema_differences(db, db.metadata) == []  # the shop's next `flask db migrate` has nothing to write
+    flask_migrate.downgrade(directory=directory, revision="shop@base")
+    assert table_names(db) == PLUGIN_TABLES
+    assert sorted(Path(VERSIONS_PATH).iterdir()) == plugin_files
