@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,19 +106,12 @@ def build_host(database_url: str, directory: Path) -> tuple[Flask, SQLAlchemy, f
 
 
 @pytest.fixture
-def host(scratch_url: str, tmp_path: Path) -> Iterator[Callable[[], tuple[Flask, SQLAlchemy, flask_migrate.Migrate]]]:
-    """Build the host on the scratch database, its migration folder in ``tmp_path/migrations``."""
-    built: list[SQLAlchemy] = []
-
-    def make() -> tuple[Flask, SQLAlchemy, flask_migrate.Migrate]:
-        app, db, migrate = build_host(scratch_url, tmp_path / "migrations")
-        built.append((app, db))
-        return app, db, migrate
-
-    yield make
-    for app, db in built:
-        with app.app_context():
-            db.engine.dispose()
+def host(scratch_url: str, tmp_path: Path) -> Iterator[tuple[Flask, SQLAlchemy, flask_migrate.Migrate]]:
+    """The host on the scratch database, its migration folder to be in ``tmp_path/migrations``."""
+    app, db, migrate = build_host(scratch_url, tmp_path / "migrations")
+    yield app, db, migrate
+    with app.app_context():
+        db.engine.dispose()
 
 
 def schema_differences(db: SQLAlchemy, metadata: MetaData) -> list[Any]:

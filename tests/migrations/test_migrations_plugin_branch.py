@@ -31,7 +31,7 @@ HEAD = f"{BRANCH}@head"
 @pytest.fixture
 def plugin_host(host, tmp_path: Path):
     """The test host with the plugin's revisions in its version_locations, and none of its own."""
-    app, db, migrate = host()
+    app, db, migrate = host
     migrate.configure(add_version_location)
     directory = str(tmp_path / "migrations")
     with app.app_context():
