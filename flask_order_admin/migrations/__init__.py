@@ -29,13 +29,15 @@ def add_version_location(config: Any) -> Any:
     """Add ``VERSIONS_PATH`` to an Alembic ``Config``'s ``version_locations`` and return the config.
 
     A Flask-Migrate ``configure`` callback. When the host lists no ``version_locations``, its own
-    folder (``<script_location>/versions``, Alembic's default) is kept first. Needs Alembic ≥ 1.16
-    (``path_separator``), which is set to ``os`` when the host's config names no separator.
+    folder (``<script_location>/versions``, Alembic's default) is kept first. When its config names
+    no separator, the locations are separated by ``os.pathsep`` (spaces are legal in paths).
     """
     separator_name = config.get_main_option("path_separator") or config.get_main_option("version_path_separator")
     if separator_name is None:
         separator_name = "os"
+        # Alembic 1.16+ reads path_separator (and then ignores the other); older ones only the other.
         config.set_main_option("path_separator", separator_name)
+        config.set_main_option("version_path_separator", separator_name)
     separator = _SEPARATORS[separator_name]
     listed = config.get_main_option("version_locations")
     if listed:
