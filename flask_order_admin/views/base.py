@@ -8,8 +8,9 @@ from typing import Any
 from flask import abort, flash, has_request_context, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.babel import lazy_gettext
+from flask_admin.babel import gettext, lazy_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model.base import ViewArgs
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Query
 from werkzeug.wrappers import Response
@@ -18,6 +19,7 @@ from .. import access
 from ..errors import OrderActionError
 from ..export import export_response
 from ..extension import OrderAdminState
+from ..services.transaction import MAX_ID
 from ..settings import Settings
 from .listing import order_page_url
 from .presentation import Presenter
@@ -72,6 +74,19 @@ class OrderAdminView(ModelView):
     @property
     def settings(self) -> Settings:
         return self.state.settings  # read per request: tests and hosts may swap settings
+
+    @property
+    def last_page(self) -> int:
+        """The furthest page a list reads: OFFSET and the count's LIMIT stay within BIGINT, which PostgreSQL,
+        MariaDB and SQLite's driver refuse to pass (pages that far hold nothing anyway)."""
+        return MAX_ID // max(*self.page_size_options, self.page_size) - PAGES_AHEAD - 1
+
+    def _get_list_extra_args(self) -> ViewArgs:
+        """Flask-Admin's reading of the query string, with the page kept to 0..last_page and a page size
+        that is not offered read as none given (the default), as Flask-Admin's page does."""
+        args = super()._get_list_extra_args()
+        page_size = args.page_size if args.page_size in self.page_size_options else 0
+        return args.clone(page=min(max(args.page, 0), self.last_page), page_size=page_size)
 
     def get_count_query(self) -> Any:
         query = CappedCountQuery([literal_column("1")], self.state.session).select_from(self.model)
@@ -129,7 +144,21 @@ class OrderAdminView(ModelView):
     def export_matching_view(self) -> Response:
         self.require("export")
         back = self.get_url(".index_view", **request.args)
+        if self.refused_filter_args():  # Flask-Admin would drop them, and the export would widen
+            flash(gettext("Nothing was exported: a filter value is not valid."), "error")
+            return redirect(back)
         return self.download(self.matching_order_ids(), back)
+
+    def refused_filter_args(self) -> list[str]:
+        """The request's filter arguments whose value their filter refuses (read as Flask-Admin reads them)."""
+        refused = []
+        for arg, value in request.args.items():
+            if not arg.startswith("flt") or "_" not in arg:
+                continue
+            _, flt = self._filter_args.get(arg[3:].split("_", 1)[1], (None, None))
+            if flt is not None and not flt.validate(value):
+                refused.append(arg)
+        return refused
 
     def matching_query(self) -> Any:
         """The list's query with the request's search and filters, unsorted and unpaged."""
