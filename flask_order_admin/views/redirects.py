@@ -31,6 +31,11 @@ def local_path(target: str | None) -> str | None:
     return target
 
 
+def forged_url_arg() -> bool:
+    """Whether the request's ``url`` holds a raw control character, which no link of this site carries."""
+    return bool(_CONTROL.search(request.values.get("url", "")))
+
+
 def return_url_arg(name: str = "url") -> str | None:
     """The local return address in the request's ``name`` argument (query string or form)."""
     return local_path(request.values.get(name))
