@@ -24,13 +24,13 @@ from ..settings import Settings
 MAX_ID = 2**63 - 1
 
 
-def id_from_text(text: str) -> int | None:
-    """The id that ``text`` spells in ASCII digits (1 to MAX_ID), or None.
+def id_from_text(spelled: str) -> int | None:
+    """The id that ``spelled`` spells in ASCII digits (1 to MAX_ID), or None.
 
     Not ``str.isdigit``: it takes "²" (which ``int`` refuses) and "٣" (which ``int`` reads as 3).
     The length is checked before ``int``, which refuses more than 4,300 digits.
     """
-    cleaned = text.strip()
+    cleaned = spelled.strip()
     if not re.fullmatch(r"[0-9]+", cleaned):
         return None
     digits = cleaned.lstrip("0")

@@ -77,8 +77,8 @@ class OrderAdminView(ModelView):
 
     @property
     def last_page(self) -> int:
-        """The furthest page a list reads: OFFSET and the count's LIMIT stay within BIGINT, which PostgreSQL,
-        MariaDB and SQLite's driver refuse to pass (pages that far hold nothing anyway)."""
+        """The furthest page a list reads, so that OFFSET and the count's LIMIT stay within BIGINT: PostgreSQL
+        and MariaDB refuse more, and so does SQLite's driver. Pages that far hold nothing anyway."""
         return MAX_ID // max(*self.page_size_options, self.page_size) - PAGES_AHEAD - 1
 
     def _get_list_extra_args(self) -> ViewArgs:
@@ -163,7 +163,7 @@ class OrderAdminView(ModelView):
         for arg, value in request.args.items():
             if not arg.startswith("flt") or "_" not in arg:
                 continue
-            _, flt = self._filter_args.get(arg[3:].split("_", 1)[1], (None, None))
+            _, flt = (self._filter_args or {}).get(arg[3:].split("_", 1)[1], (None, None))
             if flt is not None and not flt.validate(value):
                 refused.append(arg)
         return refused

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from flask import request
 
-# Refused outright: a URL this site builds has them percent-encoded. Raw, CR/LF would split the Location
-# header (a 500 from Werkzeug), and browsers drop a tab or NUL ("java\tscript:", "/\x00/evil").
+# Control characters are refused outright: a URL this site builds has them percent-encoded. Raw, CR/LF
+# would split the Location header (a 500 from Werkzeug), and browsers drop a tab or NUL ("java\tscript:").
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -189,9 +189,10 @@ FLASK_ADMIN_REDIRECTS = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "fields"), FLASK_ADMIN_REDIRECTS, ids=lambda v: v if isinstance(v, str) else "")
-def test_crlf_in_the_return_address_of_flask_admins_own_endpoints(client, order_id, token, db_state, method, path,
-                                                                  fields):
+@pytest.mark.parametrize(("method", "path", "fields"), FLASK_ADMIN_REDIRECTS,
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_crlf_in_the_return_address_of_flask_admins_own_endpoints(client, order_id, token, db_state,
+                                                                  method, path, fields):
     csrf = token(client)
     before = db_state()
     if method == "post":
