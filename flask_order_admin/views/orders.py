@@ -14,6 +14,7 @@ from ..errors import OrderActionError
 from ..extension import OrderAdminState
 from ..models import Order
 from ..services import get_order, search
+from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView
 from .forms import CommentForm
@@ -82,7 +83,7 @@ class OrdersView(OrderActionsMixin, OrderAdminView):
         return count, rows
 
     def order_ids_of(self, row_ids: list[str]) -> list[int]:
-        return [int(row_id) for row_id in row_ids if row_id.isdigit()]
+        return [order_id for order_id in map(id_from_text, row_ids) if order_id is not None]
 
     def matching_order_ids(self) -> list[int]:
         return [order_id for (order_id,) in self.matching_query().with_entities(Order.id)]
