@@ -15,6 +15,7 @@ commit it along.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,12 +34,28 @@ from .session_work import uncommitted_work
 MAX_ID = 2**63 - 1
 
 
+def id_from_text(spelled: str) -> int | None:
+    """The id that ``spelled`` spells in ASCII digits (1 to MAX_ID), or None.
+
+    Not ``str.isdigit``: it takes "²" (which ``int`` refuses) and "٣" (which ``int`` reads as 3).
+    The length is checked before ``int``, which refuses more than 4,300 digits.
+    """
+    cleaned = spelled.strip()
+    if not re.fullmatch(r"[0-9]+", cleaned):
+        return None
+    digits = cleaned.lstrip("0")
+    if not digits or len(digits) > len(str(MAX_ID)):
+        return None
+    value = int(digits)
+    return value if value <= MAX_ID else None
+
+
 def checked_id(order_id: object) -> int:
     """An order id from code or a URL; OrderNotFound for anything that cannot be one."""
     if isinstance(order_id, bool):
         raise OrderNotFound(f"There is no order {order_id!r}.")
-    if isinstance(order_id, str) and order_id.strip().isdigit():
-        order_id = int(order_id.strip())
+    if isinstance(order_id, str):
+        order_id = id_from_text(order_id) or order_id
     if not isinstance(order_id, int) or not 1 <= order_id <= MAX_ID:
         shown = str(order_id)
         raise OrderNotFound(f"There is no order {shown[:40]!r}.")

@@ -8,8 +8,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, has_request_context, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.babel import lazy_gettext
+from flask_admin.babel import gettext, lazy_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model.base import ViewArgs
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Query
 from werkzeug.wrappers import Response
@@ -19,12 +20,13 @@ from ..errors import OrderActionError
 from ..export import export_response
 from ..extension import OrderAdminState
 from ..binding import ModelBinding
+from ..services.transaction import MAX_ID
 from ..settings import Settings
 from .export_access import export_refusal
 from .framing import forbid_framing
 from .listing import order_page_url
 from .presentation import Presenter
-from .redirects import return_url_arg
+from .redirects import forged_url_arg, return_url_arg
 
 # The lists count matching rows only up to COUNT_CAP, or PAGES_AHEAD pages past the page shown when that
 # is more: a count over a million rows costs more than the page itself (PostgreSQL reads the whole table),
@@ -87,6 +89,19 @@ class OrderAdminView(ModelView):
         blueprint.after_request(forbid_framing)
         return blueprint
 
+    @property
+    def last_page(self) -> int:
+        """The furthest page a list reads, so that OFFSET and the count's LIMIT stay within BIGINT: PostgreSQL
+        and MariaDB refuse more, and so does SQLite's driver. Pages that far hold nothing anyway."""
+        return MAX_ID // max(*self.page_size_options, self.page_size) - PAGES_AHEAD - 1
+
+    def _get_list_extra_args(self) -> ViewArgs:
+        """Flask-Admin's reading of the query string, with the page kept to 0..last_page and a page size
+        that is not offered read as none given (the default), as Flask-Admin's page does."""
+        args = super()._get_list_extra_args()
+        page_size = args.page_size if args.page_size in self.page_size_options else 0
+        return args.clone(page=min(max(args.page, 0), self.last_page), page_size=page_size)
+
     def get_count_query(self) -> Any:
         query = CappedCountQuery([literal_column("1")], self.state.session).select_from(self.model)
         if has_request_context():
@@ -103,7 +118,12 @@ class OrderAdminView(ModelView):
 
             check_places_are_free(self.admin, self.state.views)
             self.state.places_checked = True
-        return super()._handle_view(name, **kwargs)
+        refused = super()._handle_view(name, **kwargs)  # the access check
+        # Flask-Admin's own endpoints (the bulk action; create, edit, delete, export, turned off here) redirect
+        # to url= once its is_safe_url passes, which reads past CR/LF: Werkzeug then fails on the header.
+        if refused is None and forged_url_arg():
+            abort(400)
+        return refused
 
     def inaccessible_callback(self, name: Any, **kwargs: Any) -> Response:
         return access.login_redirect_or_403()
@@ -162,7 +182,21 @@ class OrderAdminView(ModelView):
     def export_matching_view(self) -> Response:
         self.require("export")
         back = self.get_url(".index_view", **request.args)
+        if self.refused_filter_args():  # Flask-Admin would drop them, and the export would widen
+            flash(gettext("Nothing was exported: a filter value is not valid."), "error")
+            return redirect(back)
         return self.bulk_download(self.matching_order_ids(), back)
+
+    def refused_filter_args(self) -> list[str]:
+        """The request's filter arguments whose value their filter refuses (read as Flask-Admin reads them)."""
+        refused = []
+        for arg, value in request.args.items():
+            if not arg.startswith("flt") or "_" not in arg:
+                continue
+            _, flt = (self._filter_args or {}).get(arg[3:].split("_", 1)[1], (None, None))
+            if flt is not None and not flt.validate(value):
+                refused.append(arg)
+        return refused
 
     def matching_query(self) -> Any:
         """The list's query with the request's search and filters, unsorted and unpaged."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..extension import OrderAdminState
 from ..records import LineRecord, OrderRecord, order_records
-from ..services.transaction import MAX_ID
+from ..services.transaction import id_from_text
 from .base import OrderAdminView
 from .listing import both_languages, order_filters, order_link, sort_target, status_badge
 from .presentation import Presenter, http_url
@@ -125,7 +125,7 @@ class ItemsView(OrderAdminView):
 
     def order_ids_of(self, row_ids: list[str]) -> list[int]:
         # Ids past BIGINT would reach the driver and fail there: they can name no line anyway.
-        item_ids = [int(row_id) for row_id in row_ids if row_id.isdigit() and int(row_id) <= MAX_ID]
+        item_ids = [item_id for item_id in map(id_from_text, row_ids) if item_id is not None]
         binding = self.binding
         return list(self.state.session.scalars(
             select(binding.line_order_id).where(binding.line_pk.in_(item_ids)).distinct()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import url_for
@@ -72,7 +72,15 @@ class OrderScope:
         return text
 
 
-class FieldFilter:
+class TextValue:
+    """Mixed into every list filter: a value holding NUL is refused (Flask-Admin then flashes "Invalid
+    Filter Value" and leaves the filter out). PostgreSQL text cannot hold NUL: psycopg raises."""
+
+    def validate(self, value: str) -> bool:
+        return "\x00" not in value and super().validate(value)  # type: ignore[misc]
+
+
+class FieldFilter(TextValue):
     """A Flask-Admin filter on a plugin field: no column of its own (so Flask-Admin adds no join),
     its condition built by the scope."""
 
@@ -85,26 +93,26 @@ class FieldFilter:
         return self.scope.where(self.field, predicate)
 
 
-class StatusFilter(FieldFilter, sqla_filters.FilterEqual):
-    """By status: the options are the plugin's statuses the shop has, compared as the shop stores them."""
-
-    def clean(self, value: str) -> OrderStatus | None:
-        try:
-            return OrderStatus.parse(value)
-        except ValueError:
-            return None
-
-    def apply(self, query: Any, value: OrderStatus | None, alias: Any = None) -> Any:
-        statuses = self.scope.binding.statuses
-        if value is None or not statuses.is_mapped(value):
-            return query.filter(false())
-        host_value = statuses.to_host(value)
-        return query.filter(self.where(lambda column: column == host_value))
-
-
 class FieldEqualFilter(FieldFilter, sqla_filters.FilterEqual):
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         return query.filter(self.where(lambda column: column == value))
+
+
+class OptionFilter(FieldEqualFilter):
+    """Equal to one of the filter's options (the dropdown's); any other value is refused, not queried."""
+
+    def clean(self, value: str) -> Any:
+        if value not in dict(self.get_options(None) or ()):
+            raise ValueError(value)
+        return value
+
+
+class StatusFilter(OptionFilter):
+    """By status: the options are the plugin's statuses the shop has, compared as the shop stores them."""
+
+    def apply(self, query: Any, value: str, alias: Any = None) -> Any:
+        host_value = self.scope.binding.statuses.to_host(OrderStatus.parse(value))
+        return query.filter(self.where(lambda column: column == host_value))
 
 
 class CustomerFilter(FieldEqualFilter):
@@ -119,7 +127,9 @@ class CustomerFilter(FieldEqualFilter):
         return super().apply(query, value, alias)
 
 
-class BuyerFilter(FieldFilter, sqla_filters.FilterLike):
+class BuyerNameFilter(FieldFilter, sqla_filters.FilterLike):
+    """The buyer's name contains the text."""
+
     def apply(self, query: Any, value: str, alias: Any = None) -> Any:
         term = parse_like_term(value)
         return query.filter(self.where(lambda column: column.ilike(term)))
@@ -138,6 +148,10 @@ class BuyerEmailFilter(FieldFilter, sqla_filters.FilterEqual):
 class CreatedBetweenFilter(FieldFilter, sqla_filters.DateBetweenFilter):
     """Created from the first day to the last day inclusive (the column holds date and time)."""
 
+    def validate(self, value: str) -> bool:
+        # The end is read as "before the next day", and 9999-12-31 has none.
+        return super().validate(value) and self.clean(value)[1] < date.max
+
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         start, end = value
         return query.filter(self.where(lambda column: (column >= start) & (column < end + timedelta(days=1))))
@@ -150,9 +164,9 @@ def order_filters(settings: Settings, *, lines: bool = False) -> list[Any]:
     statuses = [(s.value, s.label) for s in OrderStatus if binding.statuses.is_mapped(s)]
     return [
         StatusFilter(scope, "status", lazy_gettext("Status"), options=statuses),
-        FieldEqualFilter(scope, "provider", lazy_gettext("Provider"), options=list(settings.providers.items())),
+        OptionFilter(scope, "provider", lazy_gettext("Provider"), options=list(settings.providers.items())),
         CreatedBetweenFilter(scope, "created_at", lazy_gettext("Date")),
-        BuyerFilter(scope, "buyer_name", lazy_gettext("Buyer")),
+        BuyerNameFilter(scope, "buyer_name", lazy_gettext("Buyer")),
         BuyerEmailFilter(scope, "buyer_email", lazy_gettext("Buyer email")),
         CustomerFilter(scope, "customer_ref", lazy_gettext("Customer")),
     ]

@@ -14,6 +14,7 @@ from ..errors import OrderActionError
 from ..extension import OrderAdminState
 from ..records import OrderRecord, line_records, order_records
 from ..services import events_of, get_order_record, search
+from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView
 from .forms import CommentForm
@@ -108,7 +109,7 @@ class OrdersView(OrderActionsMixin, OrderAdminView):
         return count, rows
 
     def order_ids_of(self, row_ids: list[str]) -> list[int]:
-        return [int(row_id) for row_id in row_ids if row_id.isdigit()]
+        return [order_id for order_id in map(id_from_text, row_ids) if order_id is not None]
 
     def matching_order_ids(self) -> list[int]:
         return [order_id for (order_id,) in self.matching_query().with_entities(self.binding.order_pk)]

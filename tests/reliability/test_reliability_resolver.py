@@ -172,6 +172,9 @@ def test_a_change_during_the_lookup_makes_restore_refuse_as_stale(app, db, sessi
     session.rollback()
 
 
+WAITED = 8.0  # seconds
+
+
 def test_restores_are_refused_at_once_while_abandoned_calls_fill_the_pool(app, db, session, make_order,
                                                                           use_resolver, snapshot):
     order_id = make_order("canceled", items=1).id
@@ -189,13 +192,15 @@ def test_restores_are_refused_at_once_while_abandoned_calls_fill_the_pool(app, d
         for _ in range(settings.price_resolver_workers):
             with pytest.raises(PriceResolutionFailed, match=TIMED_OUT):
                 services.restore(session, order_id, actor="ann")
+        # A long timeout now: a restore that waited for a place instead of refusing would take all of it.
+        use_resolver(hanging, price_resolver_timeout=WAITED)
         started = time.monotonic()
         with pytest.raises(PriceResolutionFailed) as caught:
             services.restore(session, order_id, actor="ann")
         elapsed = time.monotonic() - started
     finally:
         release.set()
-    assert elapsed < 0.15, "a full pool must refuse at once, not wait for the timeout"
+    assert elapsed < WAITED / 4, "a full pool must refuse at once, not wait for the timeout"
     assert BUSY in str(caught.value) and "try again in a minute" in str(caught.value)
     assert len(calls) == settings.price_resolver_workers, "the refused restore must not start another call"
     assert snapshot(order_id) == before
