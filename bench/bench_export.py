@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import xlwt
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, insert
 from sqlalchemy.orm import Session
 
 from flask_order_admin.export import order_xls, orders_xls
 from flask_order_admin.export.cells import Link
 from flask_order_admin.export.columns import HEADERS
-from flask_order_admin.export.query import ITEM_COLUMNS, export_ids
+from flask_order_admin.export.query import export_ids, item_columns_select
 from flask_order_admin.export.rows import item_row, order_head
 from flask_order_admin.export.sheets import RowStyle
 from flask_order_admin.export.xls_writer import HyperlinkFormula, XlsBackend
@@ -103,7 +103,8 @@ def raw_xlwt(rows: list[tuple[Any, ...]]) -> bytes:
 def raw_cells(session: Session, order_id: int) -> list[tuple[Any, ...]]:
     order = session.get(Order, order_id)
     rows = []
-    for item in session.execute(select(*ITEM_COLUMNS).where(OrderItem.order_id == order_id).order_by(OrderItem.id)):
+    lines = item_columns_select(DEFAULT_SETTINGS.models)
+    for item in session.execute(lines.where(OrderItem.order_id == order_id).order_by(OrderItem.id)):
         cells = []
         for value in item_row(order_head(order), item):
             if isinstance(value, Link):

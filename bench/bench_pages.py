@@ -1,6 +1,7 @@
 """The panel's pages, timed through Flask's test client, side by side with stock Flask-Admin.
 
-One host app per database (the plugin plus two stock ``ModelView``s on the same tables), each
+One host app per database and model set (the plugin plus two stock ``ModelView``s on the same tables: the
+plugin's own, then the legacy shop's ``ShopOrder``/``ShopOrderLine``), each
 figure a ratio of two medians measured in the same run (samples alternating):
 
 * the orders list page on the big database ÷ the same page on 1,000 orders;
@@ -16,7 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bench_services import BIG_FULL, BIG_QUICK, MAX_ITEMS, SMALL, Case, compare, database, make_order, result
+from bench_models import MAX_ITEMS, MODEL_SETS, BenchModels
+from bench_services import BIG_FULL, BIG_QUICK, SMALL, Case, compare, database, result
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_admin import Admin
@@ -28,7 +30,6 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, event
 
 from flask_order_admin import OrderAdmin
-from flask_order_admin.models import Order, OrderItem
 
 PAGE_SIZE = 50  # the orders list's default page size
 BIG_ORDER_ITEMS = 1_000
@@ -49,22 +50,32 @@ class StockOrderItems(ModelView):
 
     page_size = 1000
     named_filter_urls = True
-    column_filters = [IntEqualFilter(OrderItem.order_id, "Order")]
+
+    def __init__(self, line: Any, order_id: Any, *args: Any, **kwargs: Any) -> None:
+        self.column_filters = [IntEqualFilter(order_id, "Order")]
+        super().__init__(line, *args, **kwargs)
 
 
 @contextmanager
-def host(engine: Engine) -> Iterator[tuple[FlaskClient, StockOrderItems]]:
-    """A host app on ``engine``'s database (tables already there): the plugin and the stock views."""
+def host(models: BenchModels, engine: Engine) -> Iterator[tuple[FlaskClient, StockOrderItems]]:
+    """A host app on ``engine``'s database (tables already there): the plugin and the stock views, over the
+    model set's classes."""
     app = Flask("order_admin_bench_host")
     app.config.update(SQLALCHEMY_DATABASE_URI=engine.url.render_as_string(hide_password=False),
                       SECRET_KEY="bench", WTF_CSRF_ENABLED=False)
-    db = SQLAlchemy()
+    binding = models.binding
+    if binding.is_builtin:
+        db, order_models = SQLAlchemy(), None
+    else:
+        from example_app.legacy.models import db
+        from example_app.legacy.order_models import SHOP_ORDER_MODELS as order_models
     db.init_app(app)
     LoginManager(app).user_loader(Manager)
     admin = Admin(app, name="Shop", theme=Bootstrap4Theme())
-    OrderAdmin(app, admin=admin, db=db)
-    stock_items = StockOrderItems(OrderItem, db.session, endpoint="stock_items", url="/admin/stock-items")
-    admin.add_view(StockOrders(Order, db.session, endpoint="stock_orders", url="/admin/stock-orders"))
+    OrderAdmin(app, admin=admin, db=db, models=order_models)
+    stock_items = StockOrderItems(binding.line, binding.line_order_id, db, endpoint="stock_items",
+                                  url="/admin/stock-items")
+    admin.add_view(StockOrders(binding.order, db, endpoint="stock_orders", url="/admin/stock-orders"))
     admin.add_view(stock_items)
     client = app.test_client()
     with client.session_transaction() as flask_session:
@@ -105,13 +116,20 @@ def statements(engine: Engine, run: Callable[[], Any]) -> int:
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    for models in MODEL_SETS:
+        results += run_on(models, quick)
+    return results
+
+
+def run_on(models: BenchModels, quick: bool) -> list[dict[str, Any]]:
     samples = 9 if quick else 21
     big = BIG_QUICK if quick else BIG_FULL
-    with database(SMALL, "_small") as (small_engine, _), database(big) as (engine, seconds):
-        big_order = make_order(engine, BIG_ORDER_ITEMS, "processing", "bench-page")
-        small_order = make_order(engine, SMALL_ORDER_ITEMS, "processing", "bench-page")
+    with database(models, SMALL, "_small") as (small_engine, _), database(models, big) as (engine, seconds):
+        big_order = models.make_order(engine, BIG_ORDER_ITEMS, "processing", "bench-page")
+        small_order = models.make_order(engine, SMALL_ORDER_ITEMS, "processing", "bench-page")
         dialect = engine.dialect.name
-        with host(small_engine) as (small_client, _), host(engine) as (client, stock_items):
+        with host(models, small_engine) as (small_client, _), host(models, engine) as (client, stock_items):
             orders = compare(page(client, "/admin/orders/"), page(small_client, "/admin/orders/"), samples=samples)
             stock = compare(page(client, "/admin/orders/"), page(client, "/admin/stock-orders/"),
                             samples=samples)
@@ -119,17 +137,18 @@ def run(quick: bool) -> list[dict[str, Any]]:
             items = compare(page(client, order_page), page(client, stock_items_url(stock_items, big_order)),
                             samples=samples)
             with client.application.app_context():
-                db_engine = stock_items.session.get_bind()
+                db_engine = client.application.extensions["sqlalchemy"].engine
             many = statements(db_engine, lambda: client.get(order_page))
             few = statements(db_engine, lambda: client.get(f"/admin/orders/details/?id={small_order}"))
     where = f"{dialect}; {big:,} orders with 1–{MAX_ITEMS} items seeded in {seconds:.1f} s"
+    tables, order_class, line_class = f"[{models.label}] ", models.binding.order.__name__, models.binding.line.__name__
     return [
-        result(f"orders list page: {big:,} ÷ {SMALL:,} orders", *orders, 2.0, where),
-        result(f"orders list page ÷ stock ModelView(Order) list, {PAGE_SIZE} a page ({big:,} orders)",
+        result(f"{tables}orders list page: {big:,} ÷ {SMALL:,} orders", *orders, 2.0, where),
+        result(f"{tables}orders list page ÷ stock ModelView({order_class}) list, {PAGE_SIZE} a page ({big:,} orders)",
                *stock, 1.2, where),
-        result(f"order page, {BIG_ORDER_ITEMS:,} items ÷ stock ModelView(OrderItem) listing them (page_size 1000)",
-               *items, 1.0, dialect),
-        {"name": f"order page SQL statements: {BIG_ORDER_ITEMS:,} ÷ {SMALL_ORDER_ITEMS} items",
+        result(f"{tables}order page, {BIG_ORDER_ITEMS:,} items ÷ stock ModelView({line_class}) listing them "
+               "(page_size 1000)", *items, 1.0, dialect),
+        {"name": f"{tables}order page SQL statements: {BIG_ORDER_ITEMS:,} ÷ {SMALL_ORDER_ITEMS} items",
          "value": many, "baseline": few, "ratio": many / few, "goal": 1.0, "unit": "statements", "exact": True,
          "ok": many == few, "detail": f"{many} vs {few}"},
     ]

@@ -19,10 +19,11 @@ def index_numbers(everything: bool) -> None:
     the panel on a big shop, so the first search does not do it, and with --all after your shop
     changed existing numbers.
     """
+    from .services.number_index import index_numbers
+
     state = current_app.extensions["order_admin"]
-    binding = state.settings.models
-    if binding.numbers.field is None:
+    if state.settings.models.numbers.field is None:
         click.echo("Order numbers are made from the order id: there is nothing to index.")
         return
-    done = binding.numbers.index(state.session, binding, everything=everything)
+    done = index_numbers(state.session, state.settings, everything=everything)
     click.echo(f"Indexed the numbers of {done} orders.")

@@ -147,13 +147,12 @@ class ModelBinding:
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def move_lines(self, session: Session, added_id: int, basic_id: int) -> None:
-        """Move every line of ``added_id`` into ``basic_id`` in one set-based UPDATE, their origin kept."""
-        if self.origins.needs_line_ids():
-            ids = session.scalars(
-                select(self.line_pk).where(self.line_order_id == added_id).order_by(self.line_pk)
-            ).all()
-            self.origins.record_before_move(session, ids, added_id)
+    def move_lines(self, session: Session, added_id: int, basic_id: int, line_ids: Any = None) -> None:
+        """Move every line of ``added_id`` into ``basic_id`` in one set-based UPDATE, their origin kept.
+
+        ``line_ids``: the lines' count and lowest and highest id, if the caller has them (``LineSpan``).
+        """
+        self.origins.record_before_move(session, added_id, line_ids)
         session.execute(
             update(self.line)
             .where(self.line_order_id == added_id)

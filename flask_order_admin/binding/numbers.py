@@ -8,17 +8,18 @@ Search by the last digits must be an index lookup however many orders there are:
   order's number lower-cased and reversed ("24000-42-hs"), compared byte by byte; "ends with
   42" is then "starts with 24", an index range on all three databases. Orders newer than the
   newest indexed one are indexed before each search (one index-range query finds them);
-  ``flask order-admin index-numbers`` fills it for a big shop and re-reads changed numbers.
+  ``flask order-admin index-numbers`` fills it for a big shop and re-reads changed numbers
+  (``services/number_index.py`` writes it).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain import NotAnOrderNumber, NumberFormat, TrailingDigits
@@ -42,6 +43,9 @@ class IdNumbers:
 
     def numbers_of(self, session: Session, ids: Iterable[int], number_format: NumberFormat) -> dict[int, str]:
         return {order_id: number_format.format(order_id) for order_id in ids}
+
+    def parse(self, text: str, number_format: NumberFormat) -> TrailingDigits:
+        return number_format.parse(text)
 
     def search(self, session: Session, binding: Any, text: str, number_format: NumberFormat, limit: int) -> list[Any]:
         """Orders whose number ends with the digits in ``text``: the exact one first, then newest first."""
@@ -68,8 +72,8 @@ class IdNumbers:
             found.extend(rows[: limit - len(found)])
         return found
 
-    def index(self, session: Session, binding: Any, *, everything: bool = False) -> int:
-        return 0  # nothing to keep: the id is the number
+    def unindexed(self, session: Session) -> list[Any]:
+        return []  # nothing to keep: the id is the number
 
 
 def _largest_matching_id(digits: TrailingDigits, max_id: int) -> int:
@@ -102,6 +106,7 @@ class KeyedNumbers:
         self.field = field
         self.keys = keys
         self.pk_key = pk_key
+        self._lookups: dict[int, Any] = {}  # by limit
 
     def format(self, order_id: int, raw: Any, number_format: NumberFormat) -> str:
         return "" if raw is None else str(raw)
@@ -114,7 +119,7 @@ class KeyedNumbers:
         rows = session.execute(select(pk, self.field.attribute).where(pk.in_(ids)))
         return {order_id: self.format(order_id, raw, number_format) for order_id, raw in rows}
 
-    def parse(self, text: str) -> str:
+    def parse(self, text: str, number_format: NumberFormat | None = None) -> str:
         """The search text, lower-cased; NotAnOrderNumber with a message for anything else."""
         cleaned = (text or "").strip().lower()
         if not cleaned:
@@ -130,52 +135,49 @@ class KeyedNumbers:
 
     def search(self, session: Session, binding: Any, text: str, number_format: NumberFormat, limit: int) -> list[Any]:
         """Orders whose number ends with ``text``: exact matches first (the whole number, or trailing digits
-        of the same value: ``42`` is exact for ``SH-24-00042``), then newest first."""
+        of the same value: ``42`` is exact for ``SH-24-00042``), then newest first. One statement: the index
+        range of the keys, their orders by primary key (built once: a search is as cheap as it can be)."""
         cleaned = self.parse(text)
-        self.index(session, binding)
-        c = self.keys.c
         prefix = cleaned[::-1]
-        ends_with = (c.reversed_number >= prefix) & (c.reversed_number < _next_prefix(prefix))
-        exact = c.reversed_number == prefix
-        if cleaned.isdigit():
-            exact = or_(exact, (c.tail_value == int(cleaned)) & ends_with)
-        found = list(session.scalars(select(c.order_id).where(exact).order_by(c.order_id.desc()).limit(limit)))
-        if len(found) < limit:
-            rest = session.scalars(select(c.order_id).where(ends_with).order_by(c.order_id.desc()).limit(limit))
-            seen = set(found)
-            found += [order_id for order_id in rest if order_id not in seen][: limit - len(found)]
-        return binding.orders_by_id(session, found)
+        params = {"low": prefix, "high": _next_prefix(prefix), "exact": prefix,
+                  "tail": int(cleaned) if cleaned.isdigit() and int(cleaned) < _TAIL_LIMIT else -1}
+        lookup = self._lookups.get(limit)
+        if lookup is None:
+            lookup = self._lookups[limit] = self._lookup(binding, limit)
+        return list(session.scalars(lookup, params).unique())
 
-    def index(self, session: Session, binding: Any, *, everything: bool = False) -> int:
-        """Index the orders newer than the newest indexed one; ``everything``: re-read every order's number.
-
-        Each chunk is its own committed transaction. Another search indexing the same orders at the
-        same moment makes this one's insert fail: the keys are there either way.
-        """
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("the session has unsaved changes: commit or roll them back before a search")
-        pk = getattr(self.field.base, self.pk_key)
+    def _lookup(self, binding: Any, limit: int) -> Any:
         c = self.keys.c
-        done, after = 0, 0
-        while True:
-            start = pk > after if everything else pk > select(func.coalesce(func.max(c.order_id), 0)).scalar_subquery()
-            rows = session.execute(select(pk, self.field.attribute).where(start).order_by(pk).limit(INDEX_CHUNK)).all()
-            if not rows:
-                return done
-            try:
-                if everything:
-                    session.execute(delete(self.keys).where(c.order_id.in_([order_id for order_id, _ in rows])))
-                session.execute(insert(self.keys), [_key_row(order_id, raw) for order_id, raw in rows])
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                if everything:
-                    raise
-                return done  # another search indexed them meanwhile
-            done += len(rows)
-            after = rows[-1][0]
-            if len(rows) < INDEX_CHUNK:
-                return done
+        exact = or_(c.reversed_number == bindparam("exact"), c.tail_value == bindparam("tail"))
+        return (
+            select(binding.order).join(self.keys, c.order_id == binding.order_pk)
+            .where(c.reversed_number >= bindparam("low"), c.reversed_number < bindparam("high"))
+            .order_by(case((exact, 0), else_=1), c.order_id.desc()).limit(limit)
+            .options(*binding.order_load_options())
+        )
+
+    @functools.cached_property
+    def _newer_than_indexed(self) -> Any:
+        pk = getattr(self.field.base, self.pk_key)
+        newest = select(func.coalesce(func.max(self.keys.c.order_id), 0)).scalar_subquery()
+        return select(pk, self.field.attribute).where(pk > newest).order_by(pk).limit(INDEX_CHUNK)
+
+    def unindexed(self, session: Session) -> list[Any]:
+        """(id, number) of orders newer than the newest indexed one, oldest first, a chunk at most: one
+        index-range query on the orders' primary key (nothing, as a rule)."""
+        return session.execute(self._newer_than_indexed).all()
+
+    def store(self, session: Session, rows: Sequence[Any], *, replace: bool = False) -> None:
+        """Write the keys of (id, number) rows; ``replace``: their old keys go first."""
+        if replace:
+            session.execute(delete(self.keys).where(self.keys.c.order_id.in_([order_id for order_id, _ in rows])))
+        session.execute(insert(self.keys), [_key_row(order_id, raw) for order_id, raw in rows])
+
+    def every_order(self, session: Session, after: int) -> list[Any]:
+        """(id, number) of the orders after id ``after``, a chunk at most (to re-read every number)."""
+        pk = getattr(self.field.base, self.pk_key)
+        return session.execute(
+            select(pk, self.field.attribute).where(pk > after).order_by(pk).limit(INDEX_CHUNK)).all()
 
 
 def _key_row(order_id: int, raw: Any) -> dict[str, Any]:

@@ -87,18 +87,29 @@ class OriginOnLine:
         self.pk_key = pk_key
         self.key = key
 
-    def record_before_move(self, session: Session, line_ids: Sequence[int], added_id: int) -> None:
+    def record_before_move(self, session: Session, added_id: int, line_ids: LineSpan | None = None) -> None:
         pass  # the move's own UPDATE keeps it (moved_values)
 
     def moved_values(self, added_id: int) -> dict[Any, Any]:
         column = getattr(self.line_class, self.key)
         return {column: func.coalesce(column, added_id)}
 
-    def needs_line_ids(self) -> bool:
-        return False
-
     def of_order(self, session: Session, order_id: int, lines: Iterable[Any]) -> dict[int, int | None]:
         return {getattr(line, self.pk_key): getattr(line, self.key) for line in lines}
+
+
+@dataclass(frozen=True)
+class LineSpan:
+    """How many lines an order has, and its lowest and highest line id."""
+
+    count: int
+    first: int | None
+    last: int | None
+
+    @property
+    def is_one_run(self) -> bool:
+        """Every id from the lowest to the highest is one of the lines (or there are none)."""
+        return self.count == 0 or self.last - self.first + 1 == self.count
 
 
 @dataclass
@@ -161,20 +172,37 @@ class OriginRuns:
         self.pk_key = pk_key
         self.order_id_key = order_id_key
 
-    def needs_line_ids(self) -> bool:
-        return True
-
     def moved_values(self, added_id: int) -> dict[Any, Any]:
         return {}
 
-    def record_before_move(self, session: Session, line_ids: Sequence[int], added_id: int) -> None:
-        """Record the origin of those of ``line_ids`` (sorted) that have none yet."""
-        runs = consecutive_runs(line_ids)
+    def record_before_move(self, session: Session, added_id: int, line_ids: LineSpan | None = None) -> None:
+        """Record the origin of the lines of ``added_id`` that have none yet, before they move.
+
+        ``line_ids`` (count, lowest and highest id) tells, for free, when the lines are one run (as the
+        lines of an order placed at once are): then no line is read. Otherwise the database ranks them.
+        """
+        if line_ids is None or not line_ids.is_one_run:
+            runs = self._runs_of_order(session, added_id)
+        else:
+            runs = [(line_ids.first, line_ids.last)] if line_ids.count else []
         new = uncovered(runs, [(first, last) for first, last in self._recorded(session, runs)])
         if new:
             session.execute(insert(self.table), [
                 {"first_line_id": first, "last_line_id": last, "origin_order_id": added_id} for first, last in new
             ])
+
+    def _runs_of_order(self, session: Session, order_id: int) -> list[tuple[int, int]]:
+        """The order's line ids as runs of consecutive ids, computed by the database ("gaps and islands":
+        in a run, id minus its rank is constant), so one row comes back per run, not one per line."""
+        line_id = getattr(self.line_class, self.pk_key)
+        ranked = select(
+            line_id.label("line_id"), (line_id - func.row_number().over(order_by=line_id)).label("island")
+        ).where(getattr(self.line_class, self.order_id_key) == order_id).subquery()
+        rows = session.execute(
+            select(func.min(ranked.c.line_id), func.max(ranked.c.line_id)).group_by(ranked.c.island)
+            .order_by(func.min(ranked.c.line_id))
+        )
+        return [(first, last) for first, last in rows]
 
     def _recorded(
         self, session: Session, runs: Sequence[tuple[int, int]], columns: tuple[Any, ...] = ()

@@ -10,6 +10,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..binding import FieldJoins
+from ..binding.storage import LineSpan
 from ..domain import Action, Buyer, OrderStatus, basic_statuses_for, matrix_allows, same_customer
 from ..domain.merge import NEVER_MERGED
 from ..domain.rules import switched_off_reason, unknown_status_reason
@@ -28,6 +29,7 @@ class ItemSums:
     quantity: int
     goods: Decimal
     china_delivery: Decimal
+    line_ids: LineSpan | None = None  # the lowest and highest line id (how a shop's lines' origins are kept)
 
     def as_details(self) -> dict:
         return {"lines": self.lines, "quantity": self.quantity, "goods": f"{self.goods:.2f}",
@@ -48,10 +50,12 @@ def item_sums(session: Session, order_id: int, *, settings: Settings | None = No
             func.coalesce(func.sum(quantity), 0),
             func.coalesce(func.sum(unit * quantity), 0),
             func.coalesce(func.sum(delivery * quantity), 0),
+            func.min(binding.line_pk),
+            func.max(binding.line_pk),
         ).select_from(binding.line)
     ).where(binding.line_order_id == order_id)).one()
     return ItemSums(int(row[0]), int(row[1]), Decimal(row[2]).quantize(Decimal("0.01")),
-                    Decimal(row[3]).quantize(Decimal("0.01")))
+                    Decimal(row[3]).quantize(Decimal("0.01")), LineSpan(int(row[0]), row[4], row[5]))
 
 
 def _number_of(session: Session, settings: Settings, order_id: int | None) -> str:
@@ -127,7 +131,7 @@ def merge(
 
         moved = item_sums(session, added.id, settings=settings)
         # One set-based UPDATE moves every line, however many there are.
-        binding.move_lines(session, added.id, basic.id)
+        binding.move_lines(session, added.id, basic.id, moved.line_ids)
         added_from, basic_from = added.status, basic.status
         change_order(session, settings, added, to_status=OrderStatus.MERGED, merged_into_id=basic.id)
         change_order(session, settings, basic, to_status=settings.merge_result_status)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..domain import NotAnOrderNumber
 from ..errors import OrderSearchError
 from ..settings import Settings, current_settings
+from .number_index import index_new_orders
 
 
 def search(session: Session, text: object, *, settings: Settings | None = None) -> list[Any]:
@@ -25,10 +26,10 @@ def search(session: Session, text: object, *, settings: Settings | None = None) 
     """
     settings = settings or current_settings()
     binding = settings.models
+    text = text if isinstance(text, str) else str(text or "")
     try:
-        return binding.numbers.search(
-            session, binding, text if isinstance(text, str) else str(text or ""), settings.number_format,
-            settings.search_limit,
-        )
+        binding.numbers.parse(text, settings.number_format)  # a message for anything else, before any work
+        index_new_orders(session, settings)
+        return binding.numbers.search(session, binding, text, settings.number_format, settings.search_limit)
     except NotAnOrderNumber as exc:
         raise OrderSearchError(str(exc)) from None

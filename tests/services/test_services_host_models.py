@@ -205,3 +205,17 @@ def test_merge_moves_the_lines_in_the_shops_table_and_records_their_origin_once(
     # One row per run of consecutive line ids: a's three lines, then b's two (recorded by the second merge).
     assert sorted((r.last_line_id - r.first_line_id + 1, r.origin_order_id) for r in runs) == sorted(
         [(3, a.id), (2, b.id)])
+
+
+def test_lines_of_interleaved_ids_get_their_origin_run_by_run(session, make_order, orders):
+    """Lines of two orders inserted in turn (as two checkouts at once may): no run is one order's alone."""
+    a, b, c = make_order(items=0), make_order(items=0), make_order(items=1)
+    orders.insert_lines([{"order_id": order.id, "title": f"line {n}", "quantity": 1, "price": 1}
+                         for n in range(6) for order in (a, b)])
+    first_order = {line.id: order.id for order in (a, b, c) for line in orders.get(order.id).items}
+    services.merge(session, a.id, c.id, actor="ann")
+    services.merge(session, b.id, c.id, actor="ann")
+    lines = orders.get(c.id).items
+    assert len(lines) == 13 and {line.id: line.origin_order_id for line in lines} == first_order
+    runs = session.execute(orders.binding.origins.table.select()).all()
+    assert len(runs) == 12  # every moved line a run of its own, each recorded once

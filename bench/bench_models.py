@@ -1,0 +1,242 @@
+"""The two model sets the benchmarks run on: the plugin's own tables, and the legacy shop's own tables mounted
+with ``OrderModels`` (``example_app/legacy``). Each knows its tables, how to seed them set-based, and the
+settings the services get.
+
+Seeded orders: number ``n`` (from 1) has ``items_of(n)`` lines (1–8, 4.5 on average) and one of five
+statuses; the legacy shop's numbers are ``SH-24-0000042`` (seven digits, so the last six pick one order
+in a million, as the plugin's ten-digit ones do), its buyers on 5,000 customers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, insert, update
+from sqlalchemy.orm import Session
+
+from flask_order_admin.pricing import Price
+from flask_order_admin.services.number_index import index_numbers
+from flask_order_admin.settings import DEFAULT_SETTINGS, Settings
+
+MAX_ITEMS = 8
+CHUNK = 20_000
+BASE_TIME = datetime(2026, 1, 1)
+CUSTOMERS = 5_000
+STATUSES = ["awaiting_payment", "processing", "shipped", "completed", "canceled"]
+# Restore's resolver: constant time, and a price that differs from the stored one so every line is updated.
+NEW_PRICE = Price(Decimal("99.00"), None, Decimal("5.00"))
+
+
+def items_of(n: int) -> int:
+    """How many items seeded order number ``n`` (from 1) holds: 1–8, spread evenly."""
+    return 1 + n * 7919 % MAX_ITEMS
+
+
+class BenchModels:
+    name: str
+    label: str  # what a result row says about the tables
+
+    @property
+    def settings(self) -> Settings:
+        raise NotImplementedError
+
+    @property
+    def binding(self) -> Any:
+        return self.settings.models
+
+    def metadata(self) -> MetaData:
+        raise NotImplementedError
+
+    def number(self, n: int) -> str:
+        """The full number of seeded order ``n``."""
+        raise NotImplementedError
+
+    def last_digits(self, n: int, width: int) -> str:
+        return self.number(n)[-width:]
+
+    def seed(self, engine: Engine, count: int) -> None:
+        raise NotImplementedError
+
+    def make_order(self, engine: Engine, items: int, status: str, customer: str) -> int:
+        raise NotImplementedError
+
+    def bare_move(self, session: Session, from_id: int, to_id: int) -> None:
+        """What no merge can do without: one UPDATE moving the lines to the other order."""
+        binding = self.binding
+        session.execute(update(binding.line).where(binding.line_order_id == from_id)
+                        .values({binding.line_order_id: to_id}))
+
+
+class BuiltinBench(BenchModels):
+    name = "builtin"
+    label = "plugin's tables"
+
+    @property
+    def settings(self) -> Settings:
+        return dataclasses.replace(DEFAULT_SETTINGS, price_resolver=lambda item, at: NEW_PRICE)
+
+    def metadata(self) -> MetaData:
+        from flask_order_admin.models import OrderAdminBase
+
+        return OrderAdminBase.metadata
+
+    def number(self, n: int) -> str:
+        return DEFAULT_SETTINGS.number_format.format(n)
+
+    @staticmethod
+    def order_row(n: int, status: str = "awaiting_payment", customer: str | None = None) -> dict[str, Any]:
+        at = BASE_TIME + timedelta(minutes=n)
+        email = f"buyer{n % CUSTOMERS}@example.com"
+        return {
+            "provider": "taobao", "status": status, "customer_ref": customer or f"cust-{n % CUSTOMERS}",
+            "buyer_name": f"Buyer {n % CUSTOMERS}", "buyer_email": email, "buyer_email_key": email,
+            "buyer_phone": "+86 138 0000 0000", "buyer_address": "Shanghai", "created_at": at, "updated_at": at,
+            "status_changed_at": at, "currency": "CNY", "version": 1,
+        }
+
+    @staticmethod
+    def item_row(order_id: int, n: int) -> dict[str, Any]:
+        return {"order_id": order_id, "origin_order_id": order_id, "provider_item_id": f"tb-{n}",
+                "title": f"Item {n} 连衣裙", "url": f"https://item.taobao.com/item.htm?id={n}", "quantity": 1 + n % 3,
+                "price": Decimal("100.00"), "discount_price": None, "china_delivery": Decimal("7.30")}
+
+    def seed(self, engine: Engine, count: int) -> None:
+        """Set-based, in one transaction; the tables are new, so the orders get the ids 1..count.
+
+        PostgreSQL generates the rows itself (INSERT … SELECT over generate_series: 1M orders and their
+        4.5M items in about a minute); elsewhere one executemany per chunk of orders and of their items.
+        """
+        from flask_order_admin.models import Order, OrderItem
+
+        if engine.dialect.name == "postgresql":
+            self._seed_on_postgresql(engine, count)
+            return
+        with engine.begin() as connection:
+            for start in range(0, count, CHUNK):
+                numbers = range(start, min(start + CHUNK, count))
+                connection.execute(insert(Order.__table__), [
+                    self.order_row(n, STATUSES[n % len(STATUSES)]) for n in numbers])
+                connection.execute(insert(OrderItem.__table__), [
+                    self.item_row(n + 1, k) for n in numbers for k in range(items_of(n + 1))])
+
+    def _seed_on_postgresql(self, engine: Engine, count: int) -> None:
+        """The same rows as the executemany path (``order_row`` of n - 1 for id n, ``items_of(n)`` items,
+        each with the origin the model's default gives it)."""
+        orders = f"""
+            INSERT INTO order_admin_orders (provider, status, customer_ref, buyer_name, buyer_email, buyer_email_key,
+                buyer_phone, buyer_address, created_at, updated_at, status_changed_at, currency, version)
+            SELECT 'taobao', (ARRAY['awaiting_payment','processing','shipped','completed','canceled'])[mod(n - 1, 5) + 1],
+                'cust-' || mod(n - 1, {CUSTOMERS}), 'Buyer ' || mod(n - 1, {CUSTOMERS}), e, e, '+86 138 0000 0000',
+                'Shanghai', t, t, t, 'CNY', 1
+            FROM generate_series(1, {int(count)}) AS n,
+                LATERAL (SELECT 'buyer' || mod(n - 1, {CUSTOMERS}) || '@example.com' AS e,
+                                TIMESTAMP '{BASE_TIME.isoformat(sep=' ')}' + (n - 1) * INTERVAL '1 minute' AS t) AS v
+            ORDER BY n"""
+        items = f"""
+            INSERT INTO order_admin_order_items (order_id, origin_order_id, provider_item_id, title, url, quantity,
+                price, discount_price, china_delivery)
+            SELECT n, n, 'tb-' || k, 'Item ' || k || ' 连衣裙', 'https://item.taobao.com/item.htm?id=' || k,
+                1 + mod(k, 3), 100.00, NULL, 7.30
+            FROM generate_series(1, {int(count)}) AS n,
+                LATERAL generate_series(0, mod(n::bigint * 7919, {MAX_ITEMS})) AS k
+            ORDER BY n, k"""
+        with engine.begin() as connection:
+            connection.exec_driver_sql(orders)
+            connection.exec_driver_sql(items)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE order_admin_orders")
+            connection.exec_driver_sql("ANALYZE order_admin_order_items")
+
+    def make_order(self, engine: Engine, items: int, status: str, customer: str) -> int:
+        from flask_order_admin.models import Order, OrderItem
+
+        with engine.begin() as connection:
+            order_id = connection.execute(insert(Order.__table__), self.order_row(0, status, customer)).inserted_primary_key[0]
+            connection.execute(insert(OrderItem.__table__), [self.item_row(order_id, n) for n in range(items)])
+        return order_id
+
+
+class LegacyBench(BenchModels):
+    name = "legacy"
+    label = "legacy shop's tables"
+    _settings: Settings | None = None
+
+    def __init__(self) -> None:
+        self._made = itertools.count(1)
+        self._codes: dict[str, str] = {}  # a benchmark's customer name → a code that fits the shop's column
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from example_app.legacy.order_models import SHOP_ORDER_MODELS
+
+            self._settings = dataclasses.replace(
+                DEFAULT_SETTINGS, order_models=SHOP_ORDER_MODELS.resolve(), price_resolver=lambda item, at: NEW_PRICE)
+        return self._settings
+
+    def metadata(self) -> MetaData:
+        from example_app.legacy.models import db
+
+        self.settings  # the panel's tables join the shop's metadata when the models are resolved
+        return db.metadata
+
+    def number(self, n: int) -> str:
+        return f"SH-24-{n:07d}"
+
+    @staticmethod
+    def state(status: str) -> int:
+        from example_app.legacy.order_models import STATUS_CODES
+
+        return STATUS_CODES[status]
+
+    def order_row(self, n: int, status: str, customer_id: int) -> dict[str, Any]:
+        at = BASE_TIME + timedelta(minutes=n)
+        return {"number": self.number(n), "customer_id": customer_id, "state": self.state(status), "channel": "taobao",
+                "placed_at": at, "changed_at": at}
+
+    @staticmethod
+    def line_row(order_id: int, n: int) -> dict[str, Any]:
+        return {"order_id": order_id, "sku": f"tb-{n}", "name": f"Item {n} 连衣裙",
+                "link": f"https://item.taobao.com/item.htm?id={n}", "qty": 1 + n % 3,
+                "unit_price": Decimal("100.00"), "sale_price": None, "cn_shipping": Decimal("7.30")}
+
+    def seed(self, engine: Engine, count: int) -> None:
+        """The shop's rows (customers, orders, lines: ids 1..count), then the panel's index of their numbers,
+        as ``flask order-admin index-numbers`` makes it after mounting the panel on a big shop."""
+        from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
+
+        with engine.begin() as connection:
+            connection.execute(insert(ShopCustomer.__table__), [
+                {"id": c + 1, "code": f"C-{c}", "full_name": f"Buyer {c}", "email": f"buyer{c}@example.com",
+                 "phone": "+86 138 0000 0000", "address": "Shanghai"} for c in range(CUSTOMERS)])
+            for start in range(0, count, CHUNK):
+                numbers = range(start + 1, min(start + CHUNK, count) + 1)
+                connection.execute(insert(ShopOrder.__table__), [
+                    self.order_row(n, STATUSES[(n - 1) % len(STATUSES)], (n - 1) % CUSTOMERS + 1) for n in numbers])
+                connection.execute(insert(ShopOrderLine.__table__), [
+                    self.line_row(n, k) for n in numbers for k in range(items_of(n))])
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as connection:
+                for table in ("shop_customers", "shop_orders", "shop_order_lines"):
+                    connection.exec_driver_sql(f"ANALYZE {table}")
+        with Session(engine) as session:
+            index_numbers(session, self.settings)
+
+    def make_order(self, engine: Engine, items: int, status: str, customer: str) -> int:
+        from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
+
+        code = self._codes.setdefault(customer, f"B-{len(self._codes)}")
+        with engine.begin() as connection:
+            customer_id = connection.execute(insert(ShopCustomer.__table__), {
+                "code": code, "full_name": "Bench Buyer", "email": f"{code}@example.com"}).inserted_primary_key[0]
+            row = {**self.order_row(0, status, customer_id), "number": f"SH-99-{next(self._made):07d}"}
+            order_id = connection.execute(insert(ShopOrder.__table__), row).inserted_primary_key[0]
+            connection.execute(insert(ShopOrderLine.__table__), [self.line_row(order_id, n) for n in range(items)])
+        return order_id
+
+
+MODEL_SETS: tuple[BenchModels, ...] = (BuiltinBench(), LegacyBench())
