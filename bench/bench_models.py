@@ -211,7 +211,7 @@ class LegacyBench(BenchModels):
 
         with engine.begin() as connection:
             connection.execute(insert(ShopCustomer.__table__), [
-                {"id": c + 1, "code": f"C-{c}", "full_name": f"Buyer {c}", "email": f"buyer{c}@example.com",
+                {"code": f"C-{c}", "full_name": f"Buyer {c}", "email": f"buyer{c}@example.com",
                  "phone": "+86 138 0000 0000", "address": "Shanghai"} for c in range(CUSTOMERS)])
             for start in range(0, count, CHUNK):
                 numbers = range(start + 1, min(start + CHUNK, count) + 1)

@@ -27,6 +27,7 @@ MODULES = ("bench_services", "bench_pages", "bench_export")
 
 def collect(quick: bool, modules: tuple[str, ...] = MODULES) -> list[dict[str, Any]]:
     sys.path.insert(0, str(HERE))
+    sys.path.insert(1, str(HERE.parent))  # the repository: the legacy shop's models (example_app.legacy)
     results: list[dict[str, Any]] = []
     for name in modules:
         if importlib.util.find_spec(name) is None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON, BigInteger, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint, and_,
-    func, insert, or_, select, update,
+    func, insert, literal, or_, select, update,
 )
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Session
@@ -46,9 +46,11 @@ class StateOnOrder:
             getattr(o, self.pk_key): OrderState(o.version, o.merged_into_id, o.status_changed_at) for o in orders
         }
 
-    def save(self, session: Session, order: Any, old: OrderState, **changes: Any) -> None:
-        for key, value in changes.items():
-            setattr(order, key, value)
+    def save_many(self, session: Session, saved: list[tuple[Any, OrderState, dict[str, Any]]]) -> None:
+        """Set the state columns on the orders: the ORM writes them with the orders' own UPDATE."""
+        for order, _, changes in saved:
+            for key, value in changes.items():
+                setattr(order, key, value)
 
 
 class StateTable:
@@ -70,12 +72,18 @@ class StateTable:
                 found[row.order_id] = OrderState(row.version, row.merged_into_id, row.status_changed_at)
         return found
 
-    def save(self, session: Session, order: Any, old: OrderState, **changes: Any) -> None:
-        order_id = getattr(order, self.pk_key)
-        if old.stored:
-            session.execute(update(self.table).where(self.table.c.order_id == order_id).values(**changes))
-        else:
-            session.execute(insert(self.table).values(order_id=order_id, **changes))
+    def save_many(self, session: Session, saved: list[tuple[Any, OrderState, dict[str, Any]]]) -> None:
+        """Insert the rows of orders without one (one statement for all), update the others'."""
+        new = [{"order_id": getattr(order, self.pk_key), **changes} for order, old, changes in saved if not old.stored]
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in new:  # an executemany needs the same columns in every row
+            by_columns.setdefault(tuple(sorted(row)), []).append(row)
+        for rows in by_columns.values():
+            session.execute(insert(self.table), rows)
+        for order, old, changes in saved:
+            if old.stored:
+                order_id = getattr(order, self.pk_key)
+                session.execute(update(self.table).where(self.table.c.order_id == order_id).values(**changes))
 
 
 class OriginOnLine:
@@ -183,13 +191,30 @@ class OriginRuns:
         """
         if line_ids is None or not line_ids.is_one_run:
             runs = self._runs_of_order(session, added_id)
+        elif not line_ids.count:
+            return
+        elif self._insert_if_unrecorded(session, line_ids.first, line_ids.last, added_id):
+            return  # the usual case, one statement: one run that no recorded run overlaps
         else:
-            runs = [(line_ids.first, line_ids.last)] if line_ids.count else []
+            runs = [(line_ids.first, line_ids.last)]
         new = uncovered(runs, [(first, last) for first, last in self._recorded(session, runs)])
         if new:
             session.execute(insert(self.table), [
                 {"first_line_id": first, "last_line_id": last, "origin_order_id": added_id} for first, last in new
             ])
+
+    def _insert_if_unrecorded(self, session: Session, first: int, last: int, origin: int) -> bool:
+        """Record the run (first, last) unless a recorded run overlaps it; whether it was recorded."""
+        c = self.table.c
+        holder = select(func.max(c.first_line_id)).where(c.first_line_id <= first).scalar_subquery()
+        overlapping = select(c.first_line_id).where(or_(
+            and_(c.first_line_id > first, c.first_line_id <= last),
+            and_(c.first_line_id == holder, c.last_line_id >= first),
+        ))
+        values = select(literal(first), literal(last), literal(origin)).where(~overlapping.exists())
+        result = session.execute(
+            insert(self.table).from_select(["first_line_id", "last_line_id", "origin_order_id"], values))
+        return result.rowcount == 1
 
     def _runs_of_order(self, session: Session, order_id: int) -> list[tuple[int, int]]:
         """The order's line ids as runs of consecutive ids, computed by the database ("gaps and islands":

@@ -42,7 +42,16 @@ def record_event(
     details: dict[str, Any] | None = None,
 ) -> EventRecord:
     """Write one event; statuses are kept as the plugin's codes, whatever the shop stores."""
-    values = {
+    [event] = record_events(session, settings, [event_values(
+        order, action, actor=actor, from_status=from_status, to_status=to_status, details=details)])
+    return event
+
+
+def event_values(
+    order: OrderRecord, action: str, *, actor: str, from_status: OrderStatus | None = None,
+    to_status: OrderStatus | None = None, details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
         "order_id": order.id,
         "at": utcnow(),
         "actor": (actor or "")[:200],
@@ -51,9 +60,13 @@ def record_event(
         "to_status": None if to_status is None else str(to_status),
         "details": details or {},
     }
+
+
+def record_events(session: Session, settings: Settings, rows: list[dict[str, Any]]) -> list[EventRecord]:
+    """Write several events in one statement (``event_values`` each); they come back with their ids."""
     events = settings.models.events
-    event_id = session.execute(insert(events).values(**values)).inserted_primary_key[0]
-    return EventRecord(id=event_id, **values)
+    ids = session.scalars(insert(events).returning(events.c.id, sort_by_parameter_order=True), rows).all()
+    return [EventRecord(id=event_id, **row) for event_id, row in zip(ids, rows, strict=True)]
 
 
 def change_order(
@@ -61,11 +74,22 @@ def change_order(
     **state: Any,
 ) -> None:
     """Set the order's status (the shop's value for it) and the plugin's state, version + 1."""
+    change_orders(session, settings, [(order, to_status, state)])
+
+
+def change_orders(
+    session: Session, settings: Settings, changes: list[tuple[OrderRecord, OrderStatus | None, dict[str, Any]]],
+) -> None:
+    """``change_order`` for several orders, their state written together (one statement per kind of write)."""
     binding = settings.models
-    if to_status is not None:
-        binding.set_status(order.obj, to_status)
-        state["status_changed_at"] = utcnow()
-    binding.state.save(session, order.obj, order.state, version=order.version + 1, **state)
+    saved = []
+    for order, to_status, state in changes:
+        state = dict(state)
+        if to_status is not None:
+            binding.set_status(order.obj, to_status)
+            state["status_changed_at"] = utcnow()
+        saved.append((order.obj, order.state, {"version": order.version + 1, **state}))
+    binding.state.save_many(session, saved)
 
 
 def events_of(session: Session, settings: Settings, order_id: int) -> list[Any]:

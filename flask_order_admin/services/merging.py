@@ -18,7 +18,7 @@ from ..errors import AlreadyMerged, MergeNotAllowed
 from ..records import OrderRecord, order_records
 from ..settings import Settings, current_settings, uses_settings
 from ..signals import orders_merged
-from .events import change_order, check_version, record_event
+from .events import change_orders, check_version, event_values, record_events
 from .orders import get_order_record
 from .transaction import action_transaction, checked_id, lock_orders
 
@@ -133,17 +133,18 @@ def merge(
         # One set-based UPDATE moves every line, however many there are.
         binding.move_lines(session, added.id, basic.id, moved.line_ids)
         added_from, basic_from = added.status, basic.status
-        change_order(session, settings, added, to_status=OrderStatus.MERGED, merged_into_id=basic.id)
-        change_order(session, settings, basic, to_status=settings.merge_result_status)
+        change_orders(session, settings, [
+            (added, OrderStatus.MERGED, {"merged_into_id": basic.id}),
+            (basic, settings.merge_result_status, {}),
+        ])
         shared = {"moved": moved.as_details()}
-        added_event = record_event(
-            session, settings, added, Action.MERGE.value, actor=actor, from_status=added_from,
-            to_status=OrderStatus.MERGED,
-            details={**shared, "role": "added", "into_id": basic.id, "into_number": basic.number})
-        basic_event = record_event(
-            session, settings, basic, Action.MERGE.value, actor=actor, from_status=basic_from,
-            to_status=settings.merge_result_status,
-            details={**shared, "role": "basic", "from_id": added.id, "from_number": added.number})
+        added_event, basic_event = record_events(session, settings, [
+            event_values(added, Action.MERGE.value, actor=actor, from_status=added_from, to_status=OrderStatus.MERGED,
+                         details={**shared, "role": "added", "into_id": basic.id, "into_number": basic.number}),
+            event_values(basic, Action.MERGE.value, actor=actor, from_status=basic_from,
+                         to_status=settings.merge_result_status,
+                         details={**shared, "role": "basic", "from_id": added.id, "from_number": added.number}),
+        ])
         transaction.send_after_commit(orders_merged, basic=basic.obj, added=added.obj, actor=actor, details=shared,
                                       basic_event=basic_event, added_event=added_event)
     # The lines moved under the ORM's feet: what it holds of both orders is out of date.
