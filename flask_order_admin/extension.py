@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,26 @@ class OrderAdminState:
     admin: Any = None
     db: Any = None
     views: list[Any] = field(default_factory=list)
+    instance_path: str = "instance"
+    # Export runners, made on first use and kept per runner configuration (tests and hosts may swap settings).
+    _runners: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+    _runners_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def export_folder(self) -> Path:
+        """ORDER_ADMIN_EXPORT_STORAGE, or ``<instance folder>/order_admin_exports``."""
+        return Path(self.settings.export_storage or Path(self.instance_path) / "order_admin_exports")
+
+    def export_runner(self) -> Any:
+        """This app's export runner (``jobs.runners``), created lazily: a thread pool starts no thread until used."""
+        from .jobs.runners import make_runner
+
+        s = self.settings
+        key = (s.export_runner, s.export_rq_redis_url, s.export_rq_queue, s.export_app_factory, s.export_max_jobs)
+        with self._runners_lock:
+            runner = self._runners.get(key)
+            if runner is None:
+                runner = self._runners[key] = make_runner(self)
+            return runner
 
     @property
     def session(self) -> Any:
@@ -60,11 +81,14 @@ class OrderAdmin:
         settings = load_settings(app.config)  # fails here, at start-up, naming a wrong key
         if db is not None:
             add_tables_to(db.metadata)
-        state = OrderAdminState(settings=settings, admin=admin, db=db)
+        state = OrderAdminState(settings=settings, admin=admin, db=db, instance_path=app.instance_path)
         app.extensions[EXTENSION_KEY] = state
         app.register_blueprint(
             Blueprint(f"{settings.endpoint_prefix}_templates", __name__, template_folder=templates_folder())
         )
+        from .cli import order_admin_cli
+
+        app.cli.add_command(order_admin_cli)
         if admin is not None:
             from .views import register_views
 

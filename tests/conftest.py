@@ -16,7 +16,7 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
 from flask_order_admin import OrderAdmin
-from flask_order_admin.models import Order, OrderEvent, OrderItem
+from flask_order_admin.models import ExportRecord, Order, OrderEvent, OrderItem
 
 
 def _extra_urls() -> list[str]:
@@ -68,8 +68,9 @@ def _shared_app(database_url: str) -> Iterator[tuple[Flask, SQLAlchemy]]:
 
 
 def wipe_orders(db: SQLAlchemy) -> None:
-    """Delete every order row (children first; the self-reference cleared so MariaDB accepts it)."""
+    """Delete every order row (children first; the self-reference cleared so MariaDB accepts it), and the exports log."""
     with db.engine.begin() as connection:
+        connection.execute(ExportRecord.__table__.delete())
         connection.execute(OrderEvent.__table__.delete())
         connection.execute(OrderItem.__table__.delete())
         connection.execute(Order.__table__.update().values(merged_into_id=None))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
 
@@ -16,7 +17,7 @@ from flask import Response
 from sqlalchemy.orm import Session
 
 from ..settings import current_settings
-from .files import CONTENT_TYPES, check_format_offered, write_export
+from .files import CONTENT_TYPES, ExportSummary, check_format_offered, write_export
 
 logger = logging.getLogger("flask_order_admin.export")
 
@@ -52,12 +53,15 @@ def _file_chunks(file: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def export_response(session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls") -> Response:
-    """The orders as a file download (any status). Access checks are the caller's.
+@dataclass(frozen=True)
+class Download:
+    response: Response
+    summary: ExportSummary
+    size: int  # bytes
 
-    Raises ``OrderActionError`` subclasses with a message for managers: OrderNotFound,
-    ExportTooLarge, ExportFormatNotOffered.
-    """
+
+def prepare_download(session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls") -> Download:
+    """The orders' file, written to a temporary file, as a streamed download; see ``export_response``."""
     check_format_offered(fmt)
     file = tempfile.TemporaryFile()  # streamed from disk, so a big export is not held in memory
     try:
@@ -75,7 +79,20 @@ def export_response(session: Session, order_ids: Iterable[int], *, actor: str, f
     response = Response(_file_chunks(file), mimetype=CONTENT_TYPES[fmt], direct_passthrough=True)
     response.call_on_close(file.close)
     response.content_length = size
-    response.headers.set("Content-Disposition", "attachment", filename=export_filename(summary.order_ids, fmt))
+    attachment_headers(response, export_filename(summary.order_ids, fmt))
+    return Download(response, summary, size)
+
+
+def attachment_headers(response: Response, filename: str) -> None:
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+
+
+def export_response(session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls") -> Response:
+    """The orders as a file download (any status). Access checks are the caller's.
+
+    Raises ``OrderActionError`` subclasses with a message for managers: OrderNotFound,
+    ExportTooLarge, ExportFormatNotOffered.
+    """
+    return prepare_download(session, order_ids, actor=actor, fmt=fmt).response

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, closing, nullcontext
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
@@ -58,19 +59,32 @@ def count_rows(session: Session, ids: Sequence[int], max_rows: int) -> int:
     return rows
 
 
-def export_rows(session: Session, ids: Sequence[int], max_rows: int) -> Iterator[Row]:
-    """The rows in order-number order, then item order; ExportTooLarge if they grew past ``max_rows``."""
+def export_rows(
+    session: Session, ids: Sequence[int], max_rows: int,
+    *, chunk_reads: Callable[[], AbstractContextManager[object]] | None = None,
+) -> Iterator[Row]:
+    """The rows in order-number order, then item order; ExportTooLarge if they grew past ``max_rows``.
+
+    Items are streamed from the database. With ``chunk_reads`` (a context manager factory, e.g. one
+    short read transaction), each chunk of orders is read whole inside it instead, and released before
+    its rows are written: for SQLite without WAL, where an open read blocks every writer.
+    """
     written = 0
     for chunk in _chunks(ids):
-        orders = session.scalars(select(Order).where(Order.id.in_(chunk)).order_by(Order.id)).all()
-        items = session.execute(
-            select(*ITEM_COLUMNS)
-            .where(OrderItem.order_id.in_(chunk))
-            .order_by(OrderItem.order_id, OrderItem.id)
-            .execution_options(yield_per=ITEMS_PER_FETCH)
-        )
-        with closing(items):  # frees the server-side cursor if the writer stops half-way
-            for row in _rows_of(orders, items):
+        orders_query = select(Order).where(Order.id.in_(chunk)).order_by(Order.id)
+        items_query = select(*ITEM_COLUMNS).where(OrderItem.order_id.in_(chunk)).order_by(OrderItem.order_id, OrderItem.id)
+        if chunk_reads is not None:
+            with chunk_reads():
+                orders = session.scalars(orders_query).all()
+                items = session.execute(items_query).all()
+            rows: Iterable[Row] = _rows_of(orders, items)
+            closer: Any = nullcontext()
+        else:
+            orders = session.scalars(orders_query).all()
+            result = session.execute(items_query.execution_options(yield_per=ITEMS_PER_FETCH))
+            rows, closer = _rows_of(orders, result), closing(result)
+        with closer:  # frees the server-side cursor if the writer stops half-way
+            for row in rows:
                 written += 1
                 if written > max_rows:  # items were added after the count
                     raise ExportTooLarge(written, max_rows)

@@ -1,27 +1,31 @@
-"""What every orders view shares: the access rule, read-only models, the list tabs' toolbar."""
+"""What every plugin view shares (the access rule, read-only models), and the orders lists' exports."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import abort, flash, has_request_context, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.babel import lazy_gettext
+from flask_admin.babel import gettext, lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Query
 from werkzeug.wrappers import Response
 
 from .. import access
-from ..errors import OrderActionError
-from ..export import export_response
 from ..extension import OrderAdminState
 from ..settings import Settings
+from .exporting import ExportRequest, start_export
+from .actions import form_problem
+from .forms import ExportForm
 from .listing import order_page_url
 from .presentation import Presenter
 from .redirects import return_url_arg
+
+# The "With selected" export actions and the format each writes.
+EXPORT_ACTIONS = {"export_selected": "xls", "export_selected_xlsx": "xlsx"}
 
 # The lists count matching rows only up to COUNT_CAP, or PAGES_AHEAD pages past the page shown when that
 # is more: a count over a million rows costs more than the page itself (PostgreSQL reads the whole table),
@@ -90,6 +94,9 @@ class OrderAdminView(ModelView):
         kwargs.setdefault("oa", Presenter(self.settings))
         kwargs.setdefault("orders_endpoint", f"{self.settings.endpoint_prefix}_orders")
         kwargs.setdefault("items_endpoint", f"{self.settings.endpoint_prefix}_items")
+        kwargs.setdefault("exports_endpoint", f"{self.settings.endpoint_prefix}_exports")
+        kwargs.setdefault("export_formats", self.settings.export_formats)
+        kwargs.setdefault("export_form", ExportForm())
         return super().render(template, **kwargs)
 
     def order_url(self, order_id: int, return_url: str | None = None, **extra: Any) -> str:
@@ -99,7 +106,24 @@ class OrderAdminView(ModelView):
         """Where Back goes: the list the manager came from (filters and page kept), or the orders list."""
         return return_url_arg() or self.get_url(f"{self.settings.endpoint_prefix}_orders.index_view")
 
-    # Export: the selected rows (a Flask-Admin bulk action) or every row the current filters match.
+    def require(self, action: str, order: Any = None) -> None:
+        """403 unless the access rule lets the current user run ``action`` (on ``order``)."""
+        if not access.is_allowed(self.settings, action, order):
+            abort(403)
+
+    def require_export_of(self, order_ids: Sequence[int]) -> None:
+        """403 unless the current user may export these orders: the one check every bulk export and
+        every download of an export file goes through."""
+        self.require("export")
+
+
+class OrderListView(OrderAdminView):
+    """The orders lists (both tabs): what they share besides the access rule, i.e. the exports."""
+
+    # Export: the selected rows (a Flask-Admin bulk action per format) or every row the current filters
+    # match (a POST form); small exports download at once, big ones become jobs (views/exporting.py).
+
+    list_tab: str  # "orders" or "items"
 
     def order_ids_of(self, row_ids: Iterable[str]) -> list[int]:
         raise NotImplementedError
@@ -107,29 +131,71 @@ class OrderAdminView(ModelView):
     def matching_order_ids(self) -> list[int]:
         raise NotImplementedError
 
-    def require(self, action: str, order: Any = None) -> None:
-        """403 unless the access rule lets the current user run ``action`` (on ``order``)."""
-        if not access.is_allowed(self.settings, action, order):
-            abort(403)
+    def selection_description(self, order_ids: Sequence[int]) -> str:
+        raise NotImplementedError
 
-    def download(self, order_ids: list[int], fallback_url: str) -> Response:
-        """The export file of ``order_ids``; a refused export comes back as a message on ``fallback_url``."""
-        try:
-            return export_response(self.state.session, order_ids, actor=access.actor_name())
-        except OrderActionError as error:
-            flash(str(error), "error")
-            return redirect(fallback_url)
+    def start_export(self, wanted: ExportRequest, fallback_url: str) -> Response:
+        return start_export(self.state, wanted, fallback_url)
+
+    def export_selected(self, row_ids: list[str], fmt: str) -> Response:
+        order_ids = self.order_ids_of(row_ids)
+        self.require_export_of(order_ids)
+        return self.start_export(
+            ExportRequest(order_ids, fmt, "selected", self.selection_description(order_ids)), self.list_url()
+        )
 
     @action("export_selected", lazy_gettext("Export selected"))
     def action_export_selected(self, row_ids: list[str]) -> Response:
-        self.require("export")
-        return self.download(self.order_ids_of(row_ids), self.list_url())
+        return self.export_selected(row_ids, "xls")
 
-    @expose("/export-matching/")
+    @action("export_selected_xlsx", lazy_gettext("Export selected"))
+    def action_export_selected_xlsx(self, row_ids: list[str]) -> Response:
+        return self.export_selected(row_ids, "xlsx")
+
+    def is_action_allowed(self, name: str) -> bool:
+        fmt = EXPORT_ACTIONS.get(name)
+        if fmt is not None and fmt not in self.settings.export_formats:
+            return False
+        return super().is_action_allowed(name)
+
+    def get_actions_list(self) -> tuple[list[Any], dict[Any, Any]]:
+        """Flask-Admin's "With selected" entries; with several formats offered, one export entry per format."""
+        actions, confirmations = super().get_actions_list()
+        several = len(self.settings.export_formats) > 1
+        return [
+            (name, gettext("Export selected (.%(format)s)", format=EXPORT_ACTIONS[name]) if several
+             else gettext("Export selected")) if name in EXPORT_ACTIONS else (name, text)
+            for name, text in actions
+        ], confirmations
+
+    @expose("/export-matching/", methods=("POST",))
     def export_matching_view(self) -> Response:
+        """Every order the list's current filters (in this POST's query string) match."""
         self.require("export")
         back = self.get_url(".index_view", **request.args)
-        return self.download(self.matching_order_ids(), back)
+        form = ExportForm()
+        if not form.validate_on_submit():
+            flash(form_problem(form), "error")
+            return redirect(back)
+        order_ids = self.matching_order_ids()
+        self.require_export_of(order_ids)
+        query_args = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()}
+        wanted = ExportRequest(order_ids, form.format.data, "matching", self.filter_description(), query_args)
+        return self.start_export(wanted, back)
+
+    def filter_description(self) -> str:
+        """The list's tab, filters and search in words, e.g. "By orders: Status equals Shipped; search “Li”"."""
+        view_args = self._get_list_extra_args()
+        parts = []
+        for index, _, value in view_args.filters or ():
+            flt = self._filters[index]
+            options = dict(flt.options or ()) if not callable(flt.options) else {}
+            shown = options.get(value, value)
+            parts.append(f"{flt.name} {flt.operation()} {shown}")
+        if view_args.search:
+            parts.append(gettext("search “%(text)s”", text=view_args.search))
+        tab = gettext("By orders") if self.list_tab == "orders" else gettext("By items")
+        return f"{tab}: {'; '.join(parts)}" if parts else gettext("%(tab)s: every order", tab=tab)
 
     def matching_query(self) -> Any:
         """The list's query with the request's search and filters, unsorted and unpaged."""

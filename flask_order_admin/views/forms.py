@@ -6,7 +6,7 @@ from flask_admin.babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.widgets import HiddenInput
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class ConfirmActionForm(FlaskForm):
@@ -29,3 +29,14 @@ class MergeForm(ConfirmActionForm):
 class CommentForm(FlaskForm):
     text = TextAreaField(lazy_gettext("Note"), validators=[DataRequired(), Length(max=5000)])
     url = HiddenField()
+
+
+class ExportForm(FlaskForm):
+    """Starts an export (a POST, so a link or an image on another page cannot): the format comes from
+    the button pressed; the view checks it is offered (ORDER_ADMIN_EXPORT_FORMATS)."""
+
+    format = HiddenField(validators=[InputRequired(), AnyOf(("xls", "xlsx"))])
+
+
+class ExportJobForm(FlaskForm):
+    """Cancel or Run again on an export: only the CSRF token."""

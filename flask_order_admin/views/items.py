@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from flask_admin.babel import lazy_gettext
+from flask_admin.babel import gettext, lazy_gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extension import OrderAdminState
 from ..models import Order, OrderItem
 from ..services.transaction import MAX_ID
-from .base import OrderAdminView
+from .base import OrderAdminView, OrderListView
 from .listing import both_languages, order_filters, order_link, status_badge
 from .presentation import Presenter, http_url
 
@@ -54,7 +55,7 @@ def _order_status_cell(view: OrderAdminView, context: Any, item: OrderItem, name
     return status_badge(Presenter(view.settings), context["order_statuses"].get(item.order_id))
 
 
-class ItemsView(OrderAdminView):
+class ItemsView(OrderListView):
     list_tab = "items"
     column_display_actions = False
     column_list = ["order_id", "photo_url", "title", "color", "size", "quantity", "price", "line_total", "status"]
@@ -100,6 +101,9 @@ class ItemsView(OrderAdminView):
         return list(self.state.session.scalars(
             select(OrderItem.order_id).where(OrderItem.id.in_(item_ids)).distinct()
         ))
+
+    def selection_description(self, order_ids: Sequence[int]) -> str:
+        return gettext("The orders of the selected lines (%(count)s orders)", count=len(order_ids))
 
     def matching_order_ids(self) -> list[int]:
         return [order_id for (order_id,) in self.matching_query().with_entities(OrderItem.order_id).distinct()]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import flash, redirect, request
 from flask_admin import expose
-from flask_admin.babel import lazy_gettext
+from flask_admin.babel import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from ..domain import Action, order_totals
@@ -15,7 +16,7 @@ from ..extension import OrderAdminState
 from ..models import Order
 from ..services import find_merge_candidates, get_order, search
 from .actions import OrderActionsMixin
-from .base import OrderAdminView
+from .base import OrderAdminView, OrderListView
 from .forms import CommentForm
 from .listing import BuyerEmailFilter, CustomerFilter, order_filters, order_link, page_totals, status_badge
 from .menu import action_menu, action_refusal
@@ -49,7 +50,7 @@ def _total_cell(view: OrderAdminView, context: Any, order: Order, name: str) -> 
     return Presenter(view.settings).money(context["page_totals"][order.id].total)
 
 
-class OrdersView(OrderActionsMixin, OrderAdminView):
+class OrdersView(OrderActionsMixin, OrderListView):
     list_tab = "orders"
     can_view_details = True
     details_template = "order_admin/order.html"
@@ -86,6 +87,11 @@ class OrdersView(OrderActionsMixin, OrderAdminView):
 
     def matching_order_ids(self) -> list[int]:
         return [order_id for (order_id,) in self.matching_query().with_entities(Order.id)]
+
+    def selection_description(self, order_ids: Sequence[int]) -> str:
+        if len(order_ids) == 1:
+            return gettext("Order %(number)s", number=self.settings.number_format.format(order_ids[0]))
+        return gettext("%(count)s selected orders", count=len(order_ids))
 
     def buyer_orders_url(self, order: Order) -> str | None:
         """The orders list filtered by this order's customer (its ref, or its email where it has none)."""

@@ -1,0 +1,45 @@
+"""``flask order-admin …`` commands: ``purge-exports`` and ``export-worker`` (the RQ worker)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+order_admin_cli = AppGroup("order-admin", help="flask-order-admin maintenance commands.")
+
+
+def _state():  # type: ignore[no-untyped-def]
+    return current_app.extensions["order_admin"]
+
+
+@order_admin_cli.command("purge-exports")
+def purge_exports_command() -> None:
+    """Delete export files older than ORDER_ADMIN_EXPORT_KEEP_HOURS and fail jobs whose worker stopped."""
+    from .jobs.records import fail_stale, purge_expired
+
+    state = _state()
+    folder = state.export_folder()
+    failed = fail_stale(state.session, state.settings, folder)
+    expired = purge_expired(state.session, state.settings, folder)
+    click.echo(f"{expired} export file(s) expired and deleted; {failed} stopped job(s) marked failed.")
+
+
+@order_admin_cli.command("export-worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--simple", is_flag=True, help="Run jobs in this process instead of a forked work horse each.")
+def export_worker_command(burst: bool, simple: bool) -> None:
+    """Run an RQ worker on this app's export queue (ORDER_ADMIN_EXPORT_RQ_QUEUE, _RQ_REDIS_URL).
+
+    The same as ``rq worker --url <ORDER_ADMIN_EXPORT_RQ_REDIS_URL> <ORDER_ADMIN_EXPORT_RQ_QUEUE>``;
+    each job builds the app from ORDER_ADMIN_EXPORT_APP_FACTORY.
+    """
+    from redis import Redis
+    from rq import Queue, SimpleWorker, Worker
+
+    settings = _state().settings
+    connection = Redis.from_url(settings.export_rq_redis_url)
+    worker_class = SimpleWorker if simple else Worker
+    worker = worker_class([Queue(settings.export_rq_queue, connection=connection)], connection=connection)
+    click.echo(f"export worker on queue {settings.export_rq_queue!r} at {settings.export_rq_redis_url}")
+    worker.work(burst=burst)
