@@ -204,6 +204,7 @@ class ExportsView(OrderAdminView):
         fail_stale(self.state.session, self.settings, folder)
         purge_expired(self.state.session, self.settings, folder)
         self._template_args["keep_hours"] = self.settings.export_keep_hours
+        self._template_args["sees_all"] = self.sees_all()
         return super().index_view()
 
     def load_export(self, export_id: int) -> ExportRecord:
