@@ -72,9 +72,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest, fallback_url: st
         flash(str(error), "error")
         return redirect(fallback_url)
     if submit_job(state, record):
-        flash(gettext(
-            "Export #%(id)s is being prepared in the background. You may leave this page: "
-            "My exports keeps the file for you.", id=record.id), "success")
+        flash(gettext("Export #%(id)s is being prepared in the background.", id=record.id), "success")
     return redirect(progress_url(state, record.id))
 
 
