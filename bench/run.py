@@ -32,7 +32,7 @@ KNOWN_MISSES: dict[tuple[str, str], float] = {
     ("postgresql", "services.merge: two 5,000-item ÷ two 50-item orders"): 15.0,
 }
 # Each module exposes run(quick: bool) -> list[dict]; those not written yet are skipped.
-MODULES = ("bench_services", "bench_pages", "bench_export")
+MODULES = ("bench_services", "bench_pages", "bench_export", "bench_jobs")
 
 
 def collect(quick: bool, modules: tuple[str, ...] = MODULES) -> list[dict[str, Any]]:

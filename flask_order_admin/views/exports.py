@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, send_file, url_for
 from flask_admin import expose
 from flask_admin.babel import gettext, lazy_gettext
 from flask_admin.contrib.sqla import filters as sqla_filters
