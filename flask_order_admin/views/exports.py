@@ -27,6 +27,7 @@ from ..extension import OrderAdminState
 from ..jobs.records import cancel_export, create_job, fail_if_stale, fail_stale, purge_expired
 from ..jobs.storage import file_path
 from ..models import ExportRecord, ExportState, utcnow
+from ..services.transaction import MAX_ID
 from .actions import form_problem
 from .base import OrderAdminView
 from .exporting import submit_job
@@ -78,7 +79,7 @@ def progress_facts(record: ExportRecord, now: datetime | None = None) -> dict[st
     started = record.started_at
     elapsed = ((record.finished_at or now) - started).total_seconds() if started else 0.0
     remaining = None
-    if record.state == ExportState.RUNNING and total and written and elapsed > 0:
+    if record.state == ExportState.RUNNING and total and 0 < written < total and elapsed > 0:
         remaining = (total - written) * elapsed / written
     if total is None:
         rows_text = gettext("Counting the rows…") if record.active else ""
@@ -209,6 +210,8 @@ class ExportsView(OrderAdminView):
 
     def load_export(self, export_id: int) -> ExportRecord:
         """The export, if the current user may see it (their own, or everyone's with "all_exports"); else 404."""
+        if export_id > MAX_ID:  # no database takes it as an id
+            abort(404)
         record = self.state.session.get(ExportRecord, export_id, populate_existing=True)  # always the latest state
         if record is None or (record.actor != access.actor_name() and not self.sees_all()):
             abort(404)

@@ -243,6 +243,8 @@ def test_exports_are_seen_and_downloaded_by_their_owner_only(client, manager, ma
     other = manager("other")
     for url in ("", "status.json", "download/"):
         assert other.get(f"/admin/orders/exports/{export_id}/{url}").status_code == 404
+        for no_such_id in (export_id + 1, 2**63, 10**30):
+            assert client.get(f"/admin/orders/exports/{no_such_id}/{url}").status_code == 404
     assert f'data-download="{export_id}"' not in other.get("/admin/orders/exports/").text
     configure(access=lambda action, order: None)  # the default rule does not open others' exports either
     assert other.get(f"/admin/orders/exports/{export_id}/download/").status_code == 404
