@@ -17,8 +17,8 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..extension import OrderAdminState
 from ..settings import Settings
-from .exporting import ExportRequest, start_export
 from .actions import form_problem
+from .exporting import ExportRequest, start_export
 from .forms import ExportForm
 from .listing import order_page_url
 from .presentation import Presenter
