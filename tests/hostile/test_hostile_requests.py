@@ -93,6 +93,7 @@ def every_request(order_id, basic_id, csrf):
         ("view", "get", "/admin/orders/", None), ("view", "get", "/admin/orders/items/", None),
         ("view", "get", f"/admin/orders/details/?id={order_id}", None),
         ("view", "get", "/admin/orders/search/?q=1", None),
+        ("view", "get", "/admin/orders/exports/", None),
         ("merge", "get", f"/admin/orders/{order_id}/merge-candidates/", None),
         ("export", "get", f"/admin/orders/{order_id}/export/", None),
         ("export", "post", "/admin/orders/export-matching/", {"csrf_token": csrf, "format": "xls"}),
