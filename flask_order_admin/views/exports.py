@@ -66,8 +66,11 @@ def clock(seconds: float) -> str:
 
 
 def state_badge(record: ExportRecord) -> Markup:
+    label = STATE_LABELS.get(record.state, record.state)
+    if record.runner == "inline" and record.state == ExportState.DONE:
+        label = lazy_gettext("Downloaded")
     return Markup('<span class="badge badge-{}" data-state="{}">{}</span>').format(
-        STATE_BADGES.get(record.state, "light"), record.state, STATE_LABELS.get(record.state, record.state)
+        STATE_BADGES.get(record.state, "light"), record.state, label
     )
 
 
@@ -124,9 +127,10 @@ def _state_cell(view: ExportsView, context: Any, record: ExportRecord, name: str
 def _rows_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> str:
     if record.rows_total is None:
         return "—"
-    if record.active:
-        return f"{record.rows_written or 0:,} / {record.rows_total:,}"
-    return f"{(record.rows_written if record.state != ExportState.FAILED else record.rows_total) or 0:,}"
+    if record.state in (ExportState.DONE, ExportState.EXPIRED):
+        return f"{record.rows_written or 0:,}"
+    # Still going, or stopped on the way: how far it got.
+    return gettext("%(written)s of %(total)s", written=f"{record.rows_written or 0:,}", total=f"{record.rows_total:,}")
 
 
 def _size_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> str:
@@ -135,7 +139,8 @@ def _size_cell(view: ExportsView, context: Any, record: ExportRecord, name: str)
 
 def _file_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> Any:
     if record.runner == "inline":
-        return Markup('<span class="text-muted">{}</span>').format(gettext("Downloaded at once"))
+        return Markup('<span class="text-muted" title="{}">—</span>').format(
+            gettext("Small exports download at once; no file is kept."))
     if record.state == ExportState.DONE:
         return Markup('<a class="btn btn-sm btn-success" href="{}" data-download="{}">{}</a>').format(
             view.get_url(".download_view", export_id=record.id), record.id, gettext("Download"))
