@@ -1,7 +1,8 @@
 """``make wheel-check``: build the wheel, install it in a fresh venv, and use it from outside the repo.
 
-Proves the package data (the top-level templates/ shipped as flask_order_admin/templates)
-is in the wheel and that a host can initialise the extension from the installed copy.
+Proves the package data (the top-level templates/ shipped as flask_order_admin/templates, and
+the Alembic revisions in flask_order_admin/migrations/versions) is in the wheel and that a host
+can initialise the extension from the installed copy.
 """
 
 from __future__ import annotations

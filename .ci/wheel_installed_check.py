@@ -11,6 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 
 import flask_order_admin
 from flask_order_admin import OrderAdmin
+from flask_order_admin.migrations import VERSIONS_PATH
 from flask_order_admin.models import Order
 
 
@@ -29,6 +30,14 @@ def main(root: Path) -> None:
     if not source:
         print("warning: templates/order_admin/ has no .html files yet; nothing to check there")
 
+    # The plugin's Alembic revisions are in the wheel, where VERSIONS_PATH says.
+    versions = Path(VERSIONS_PATH)
+    assert package in versions.parents, f"VERSIONS_PATH outside the installed package: {versions}"
+    source_revisions = sorted(p.name for p in (root / "flask_order_admin" / "migrations" / "versions").glob("oa_*.py"))
+    installed_revisions = sorted(p.name for p in versions.glob("oa_*.py"))
+    assert source_revisions and installed_revisions == source_revisions, \
+        f"revisions differ: installed {installed_revisions}, source {source_revisions}"
+
     app = Flask("wheel_check_host")
     app.config.update(SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="x")
     db = SQLAlchemy(app)
@@ -39,7 +48,8 @@ def main(root: Path) -> None:
         db.session.add(Order(buyer_name="Li Wei"))
         db.session.commit()
         assert db.session.get(Order, 1).number == "ORD-0000000001"
-    print(f"installed at {package}: {len(installed)} templates, {len(state.views)} admin views, tables created")
+    print(f"installed at {package}: {len(installed)} templates, {len(installed_revisions)} Alembic revisions, "
+          f"{len(state.views)} admin views, tables created")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from flask_order_admin.export.rows import item_row, order_head
 from flask_order_admin.export.sheets import RowStyle
 from flask_order_admin.export.xls_writer import HyperlinkFormula, XlsBackend
 from flask_order_admin.models import Order, OrderAdminBase, OrderItem
+from flask_order_admin.settings import DEFAULT_SETTINGS, settings_in_use
 
 RATIO_GOAL = 1.3
 MEMORY_GOAL = 3.0
@@ -137,7 +138,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
         engine = create_engine(f"sqlite:///{Path(folder) / 'bench.sqlite'}")
         OrderAdminBase.metadata.create_all(engine)
-        with Session(engine) as session:
+        with Session(engine) as session, settings_in_use(DEFAULT_SETTINGS):  # a script: no Flask app
             [big_order] = seed(session, 1, 10_000)
             bulk_ids = seed(session, bulk_rows // ITEMS_PER_BULK_ORDER, ITEMS_PER_BULK_ORDER)
 

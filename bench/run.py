@@ -21,16 +21,6 @@ HERE = Path(__file__).resolve().parent
 # Measured (bench/README.md, "Noise"): three quick runs back to back moved each ratio by at most ±7%;
 # with the test suite running beside, by up to about ±25% (search full number ÷ get: 1.70–2.84).
 NOISE_MARGIN = 0.25
-# Goals measured out of reach (docs/performance.md says why, with figures): reported as missed in the
-# results, but the run fails only when the ratio passes the ceiling, the worst ratio measured on that
-# database plus the noise margin, so that a regression still fails.
-KNOWN_MISSES: dict[tuple[str, str], float] = {
-    # 5,000 vs 50 items: the lines must move, and the bare UPDATE moving 5,000 of them already costs
-    # 2.4–2.9 (SQLite) and 10.4 (PostgreSQL) times the whole 50-item merge (the "floor" figure, same run).
-    # Measured: SQLite 3.2–3.8 (before: 3.4–3.9), PostgreSQL 10.8–11.7 (before origin_order_id was set on insert: 15–16).
-    ("sqlite", "services.merge: two 5,000-item ÷ two 50-item orders"): 5.0,
-    ("postgresql", "services.merge: two 5,000-item ÷ two 50-item orders"): 15.0,
-}
 # Each module exposes run(quick: bool) -> list[dict]; those not written yet are skipped.
 MODULES = ("bench_services", "bench_pages", "bench_export", "bench_jobs")
 
@@ -129,14 +119,10 @@ def write_reports(results: list[dict[str, Any]], tier: str, append: bool = False
     (HERE / "results.md").write_text("\n".join(lines))
 
 
-def is_missed(row: dict[str, Any], database: str) -> bool:
-    """Over the goal by more than the noise margin (a statement count, ``exact``, has no noise),
-    or for a known miss over its ceiling."""
+def is_missed(row: dict[str, Any]) -> bool:
+    """Over the goal by more than the noise margin (a statement count, ``exact``, has no noise)."""
     if row["goal"] is None or row["ok"]:
         return False
-    ceiling = KNOWN_MISSES.get((database, row["name"]))
-    if ceiling is not None:
-        return row["ratio"] > ceiling
     return bool(row.get("exact")) or row["ratio"] > row["goal"] * (1 + NOISE_MARGIN)
 
 
@@ -149,20 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     tier = "full" if args.full else "quick"
     results = collect(quick=tier == "quick", modules=tuple(args.only))
     write_reports(results, tier, append=args.append)
-    database = database_name()
-    missed = [r for r in results if is_missed(r, database)]
-    known = [r for r in results if not r["ok"] and (database, r["name"]) in KNOWN_MISSES and r not in missed]
+    missed = [r for r in results if is_missed(r)]
     for row in missed:
-        print(f"MISSED: {row['name']}: ratio {row['ratio']:.2f} > goal {row['goal']} + {NOISE_MARGIN:.0%}"
-              f" (or its known-miss ceiling)")
-    for row in known:
-        print(f"known miss: {row['name']}: ratio {row['ratio']:.2f}, goal {row['goal']}, "
-              f"ceiling {KNOWN_MISSES[(database, row['name'])]} (docs/performance.md)")
+        print(f"MISSED: {row['name']}: ratio {row['ratio']:.2f} > goal {row['goal']} + {NOISE_MARGIN:.0%}")
     met = sum(1 for r in results if r["ok"])
-    within_noise = len(results) - met - len(missed) - len(known)
+    within_noise = len(results) - met - len(missed)
     print(f"wrote {HERE / 'results.md'} and results.json: {met} of {len(results)} meet their goal, "
-          f"{within_noise} over it within the {NOISE_MARGIN:.0%} noise margin, {len(known)} known misses "
-          f"under their ceiling, {len(missed)} missed")
+          f"{within_noise} over it within the {NOISE_MARGIN:.0%} noise margin, {len(missed)} missed")
     return 1 if missed else 0
 
 

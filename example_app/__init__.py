@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from flask_order_admin import OrderAdmin
 from .auth import ShopAdminIndex, ensure_admin_user, init_login
 from .catalog import catalog_price
 from .commands import register_commands
+from .deployment import HttpsSessionInterface, require_secret_key, trust_proxies
 from .models import db
 
 DEFAULT_ADMIN_PASSWORD = "admin"
@@ -31,12 +31,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=os.environ.get(
             "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'example_shop.sqlite'}"
         ),
-        # A fresh key per process unless one is given: the demo needs no sessions across restarts.
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        SECRET_KEY=os.environ.get("SECRET_KEY"),  # required, but for flask run and tests (deployment.py)
+        SESSION_COOKIE_SAMESITE="Lax",  # not sent on another site's POST, nor into its frames
+        SESSION_COOKIE_HTTPONLY=True,
+        TRUSTED_PROXY_COUNT=os.environ.get("TRUSTED_PROXY_COUNT", 0),
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         DEMO_ADMIN_PASSWORD=os.environ.get("DEMO_ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD),
         ORDER_ADMIN_PRICE_RESOLVER=catalog_price,
     )
     app.config.update(config or {})
+    require_secret_key(app)
+    trust_proxies(app)
+    app.session_interface = HttpsSessionInterface()  # Secure where the request came over HTTPS
 
     db.init_app(app)
     CSRFProtect(app)

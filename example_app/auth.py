@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import math
+import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_admin import AdminIndexView, expose
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_limiter import RequestLimit
+from flask_login import LoginManager, current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired
 
-from .models import User, db
+from .login_sessions import end_login_session, load_user, start_login_session
+from .models import User, db, password_matches
+from .throttle import count_failed_login, throttle_logins
 
 ADMIN_USERNAME = "admin"
 
@@ -27,16 +33,24 @@ class LoginForm(FlaskForm):
 
 
 def init_login(app: Flask) -> None:
+    app.config.setdefault("LOGIN_SESSION_LIFETIME", timedelta(hours=12))
     manager = LoginManager()
     manager.login_view = "auth.login"
     manager.login_message = "Please log in to open the shop's admin."
-    manager.user_loader(_load_user)
+    manager.user_loader(load_user)
     manager.init_app(app)
     app.register_blueprint(bp)
+    throttle_logins(app, "auth.login", refuse=_throttled)
 
 
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def _throttled(limit: RequestLimit) -> Response:
+    """The login page again, with 429 and how long to wait: the form is not even checked."""
+    wait = max(1, math.ceil(limit.reset_at - time.time()))
+    minutes = math.ceil(wait / 60)
+    message = f"Too many failed logins. Wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
+    response = make_response(render_template("shop/login.html", form=LoginForm(), refusal=message), 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def ensure_admin_user(password: str) -> None:
@@ -70,10 +84,11 @@ def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user is not None and user.check_password(form.password.data):
-            login_user(user)
+        if password_matches(user, form.password.data):
+            start_login_session(user)
             current_app.logger.info("user %s logged in", user.username)
             return redirect(destination)
+        count_failed_login()
         flash("Wrong user name or password.", "error")
     return render_template("shop/login.html", form=form)
 
@@ -81,7 +96,7 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     # POST with the CSRF token (CSRFProtect checks it): a link on another site cannot log staff out.
-    logout_user()
+    end_login_session()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 

@@ -1,6 +1,7 @@
 """flask-order-admin: an order management panel for Flask-Admin."""
 
 from .extension import OrderAdmin, OrderAdminState
+from .services import session_work as _session_work  # noqa: F401  (sees the host's flushes from the start)
 from .settings import OrderAdminConfigError
 
 __version__ = "0.1.0"

@@ -3,6 +3,9 @@
 ``ORDER_ADMIN_ACCESS`` is the host's ``callable(action, order) -> bool | None``:
 ``action`` is one of ``settings.ACCESS_ACTIONS`` ("view", "export", "cancel", …),
 ``order`` the order concerned or None for the panel as a whole and bulk exports.
+A merge asks ("merge", order) for both of its orders (views/menu.py,
+``merge_access_refusal``); a bulk export asks ("export", order) for each order
+after ("export", None) (views/export_access.py).
 Where the setting is None, or the callable answers None, the default rule
 decides: a Flask-Login user who is logged in; with no Flask-Login on the app,
 nobody (the panel is never open to anonymous users unless the host says so).
@@ -55,16 +58,12 @@ def is_anonymous() -> bool:
     return user is None or not user.is_authenticated
 
 
-def actor_name() -> str:
-    """The name written into the order history for the current user."""
+def actor_name(settings: Settings) -> str:
+    """The name written into the order history for the current user (``ORDER_ADMIN_ACTOR_NAME``)."""
     user = _flask_login_user()
     if user is None or not user.is_authenticated:
         return "anonymous"
-    for attribute in ("username", "name", "email"):
-        value = getattr(user, attribute, None)
-        if value:
-            return str(value)
-    return str(user.get_id())
+    return str(settings.actor_name(user))
 
 
 def login_redirect_or_403() -> Response:

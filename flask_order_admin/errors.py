@@ -49,3 +49,8 @@ class OrderSearchError(OrderActionError):
 
 class ActionFailed(OrderActionError):
     """The database gave up on the action (busy, connection lost); nothing was changed."""
+
+
+class SessionHasUncommittedWork(RuntimeError):
+    """The caller's session holds changes not yet committed (flushed or pending), which an action would
+    have to discard to run in its own transaction: a programming error, so not an OrderActionError."""

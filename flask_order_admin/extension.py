@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,9 +12,11 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from .models import OrderAdminBase
-from .settings import Settings, load_settings
+from .resolver_pool import ResolverPool
+from .settings import OrderAdminConfigError, Settings, load_settings
 
 EXTENSION_KEY = "order_admin"
+logger = logging.getLogger(__name__)
 
 
 def templates_folder() -> str:
@@ -52,6 +56,13 @@ class OrderAdminState:
                 runner = self._runners[key] = make_runner(self)
             return runner
 
+    places_checked: bool = False  # no view the host added later sits at one of the plugin's URLs
+    # Where Restore runs the price resolver; it starts a thread per call, so an idle pool holds none.
+    resolver_pool: ResolverPool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.resolver_pool = ResolverPool(self.settings.price_resolver_workers)
+
     @property
     def session(self) -> Any:
         if self.db is None:
@@ -62,26 +73,41 @@ class OrderAdminState:
 class OrderAdmin:
     """Order management for a Flask-Admin panel.
 
-    ``admin`` is the host's ``flask_admin.Admin``; ``db`` its ``flask_sqlalchemy.SQLAlchemy``.
-    Both may be given here or to ``init_app``; calling ``init_app`` on several apps works,
-    each with its own settings and views.
+    ``admin`` is the host's ``flask_admin.Admin``; ``db`` its ``flask_sqlalchemy.SQLAlchemy``;
+    ``views`` the host's subclasses of the list views, ``{"orders": OrdersView subclass,
+    "items": ItemsView subclass}`` (either or both). All may be given here or to ``init_app``;
+    calling ``init_app`` on several apps works, each with its own settings and views.
     """
 
-    def __init__(self, app: Flask | None = None, *, admin: Any = None, db: Any = None) -> None:
+    def __init__(
+        self, app: Flask | None = None, *, admin: Any = None, db: Any = None,
+        views: Mapping[str, type] | None = None,
+    ) -> None:
         self.admin = admin
         self.db = db
+        self.views = views
         if app is not None:
             self.init_app(app)
 
-    def init_app(self, app: Flask, *, admin: Any = None, db: Any = None) -> OrderAdminState:
+    def init_app(
+        self, app: Flask, *, admin: Any = None, db: Any = None, views: Mapping[str, type] | None = None,
+    ) -> OrderAdminState:
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError("OrderAdmin is already initialised on this app")
         admin = admin if admin is not None else self.admin
         db = db if db is not None else self.db
-        settings = load_settings(app.config)  # fails here, at start-up, naming a wrong key
+        views = views if views is not None else self.views
+        # Everything that can be wrong fails here, at start-up, before the app is changed.
+        settings = load_settings(app.config)
+        state = OrderAdminState(settings=settings, admin=admin, db=db, instance_path=app.instance_path)
+        if admin is not None:
+            from .views import create_views
+
+            state.views = create_views(admin, state, views)
+        elif views:
+            raise OrderAdminConfigError("views: given without admin=, the Flask-Admin to add them to")
         if db is not None:
             add_tables_to(db.metadata)
-        state = OrderAdminState(settings=settings, admin=admin, db=db, instance_path=app.instance_path)
         app.extensions[EXTENSION_KEY] = state
         app.register_blueprint(
             Blueprint(f"{settings.endpoint_prefix}_templates", __name__, template_folder=templates_folder())
@@ -90,10 +116,22 @@ class OrderAdmin:
 
         app.cli.add_command(order_admin_cli)
         if admin is not None:
-            from .views import register_views
-
-            state.views = register_views(admin, state)
+            admin.add_views(*state.views)
+            warn_if_nobody_can_get_in(app, settings)
         return state
+
+
+def warn_if_nobody_can_get_in(app: Flask, settings: Settings) -> None:
+    """The default access rule admits Flask-Login users only: without Flask-Login, say so now."""
+    if settings.access is not None or getattr(app, "login_manager", None) is not None:
+        return
+    logger.warning(
+        "flask-order-admin: the orders panel of app %r will let nobody in: ORDER_ADMIN_ACCESS is None, so "
+        "the default rule admits logged-in Flask-Login users only, and the app has no Flask-Login "
+        "LoginManager (set up before OrderAdmin). Install flask-order-admin[login] and set up "
+        "LoginManager(app) first, or set ORDER_ADMIN_ACCESS to your own rule.",
+        app.name,
+    )
 
 
 def add_tables_to(metadata: Any) -> None:

@@ -6,7 +6,10 @@ fails at start-up with an error naming the key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +69,21 @@ def _optional_callable(value: Any) -> Callable[..., Any] | None:
     if value is not None and not callable(value):
         raise ValueError("must be a callable or None")
     return value
+
+
+def _callable(value: Any) -> Callable[..., Any]:
+    if not callable(value):
+        raise ValueError("must be a callable")
+    return value
+
+
+def default_actor_name(user: Any) -> str:
+    """The user's ``username``, else ``name``, else ``email``, else their Flask-Login id."""
+    for attribute in ("username", "name", "email"):
+        value = getattr(user, attribute, None)
+        if value:
+            return str(value)
+    return str(user.get_id())
 
 
 def _providers(value: Any) -> dict[str, str]:
@@ -175,13 +193,27 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "callable(item, at) -> Price | None used by Restore; None: restore is refused with a message.",
     ),
     ConfigKey(
+        "ORDER_ADMIN_PRICE_BATCH_RESOLVER", None, _optional_callable,
+        "callable(items, at) -> {item id: Price | None} pricing all lines of an order in one call; "
+        "instead of ORDER_ADMIN_PRICE_RESOLVER, not with it.",
+    ),
+    ConfigKey(
         "ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT", 10, _positive_number,
         "Seconds Restore waits for the price resolver before giving up.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_PRICE_RESOLVER_WORKERS", 2, _positive_int(64),
+        "Most price resolver calls running at once in one process; a call that timed out keeps its place "
+        "until it returns.",
     ),
     ConfigKey(
         "ORDER_ADMIN_ACCESS", None, _optional_callable,
         "callable(action, order) -> bool deciding who may view and run each action; "
         "None: any authenticated Flask-Login user.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_ACTOR_NAME", default_actor_name, _callable,
+        "callable(user) -> str: how the order history names a logged-in Flask-Login user.",
     ),
     ConfigKey("ORDER_ADMIN_URL", "orders", _text, "URL of the orders views under the Flask-Admin URL."),
     ConfigKey("ORDER_ADMIN_ENDPOINT_PREFIX", "order_admin", _text, "Prefix of every endpoint the plugin registers."),
@@ -247,8 +279,11 @@ class Settings:
     merge_same_customer: bool = True
     merge_result_status: OrderStatus = OrderStatus.AWAITING_PAYMENT
     price_resolver: Callable[..., Any] | None = None
+    price_batch_resolver: Callable[..., Any] | None = None
     price_resolver_timeout: float = 10.0
+    price_resolver_workers: int = 2
     access: Callable[..., bool] | None = None
+    actor_name: Callable[[Any], str] = default_actor_name
     url: str = "orders"
     endpoint_prefix: str = "order_admin"
     menu_name: str = "Orders"
@@ -298,6 +333,11 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
             f"ORDER_ADMIN_MERGE_RESULT_STATUS: {result_status.value!r} is not a row of ORDER_ADMIN_MERGE_MATRIX, "
             "so a merged order could never be merged again"
         )
+    if values["ORDER_ADMIN_PRICE_RESOLVER"] is not None and values["ORDER_ADMIN_PRICE_BATCH_RESOLVER"] is not None:
+        raise OrderAdminConfigError(
+            "ORDER_ADMIN_PRICE_BATCH_RESOLVER: set either it or ORDER_ADMIN_PRICE_RESOLVER (one item per call), "
+            "not both"
+        )
     return Settings(
         number_format=NumberFormat(values["ORDER_ADMIN_NUMBER_PREFIX"], values["ORDER_ADMIN_NUMBER_WIDTH"]),
         providers=values["ORDER_ADMIN_PROVIDERS"],
@@ -305,8 +345,11 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         merge_same_customer=values["ORDER_ADMIN_MERGE_SAME_CUSTOMER"],
         merge_result_status=result_status,
         price_resolver=values["ORDER_ADMIN_PRICE_RESOLVER"],
+        price_batch_resolver=values["ORDER_ADMIN_PRICE_BATCH_RESOLVER"],
         price_resolver_timeout=values["ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT"],
+        price_resolver_workers=values["ORDER_ADMIN_PRICE_RESOLVER_WORKERS"],
         access=values["ORDER_ADMIN_ACCESS"],
+        actor_name=values["ORDER_ADMIN_ACTOR_NAME"],
         url=values["ORDER_ADMIN_URL"],
         endpoint_prefix=values["ORDER_ADMIN_ENDPOINT_PREFIX"],
         menu_name=values["ORDER_ADMIN_MENU_NAME"],
@@ -332,13 +375,53 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
 
 DEFAULT_SETTINGS = load_settings({})
 
+# The settings a service was given, while it runs: what Order.number and the messages use there.
+_settings_in_use: ContextVar[Settings | None] = ContextVar("order_admin_settings_in_use", default=None)
+
+
+@contextmanager
+def settings_in_use(settings: Settings) -> Iterator[Settings]:
+    """Make ``settings`` the current settings for the block (a service called with ``settings=``)."""
+    token = _settings_in_use.set(settings)
+    try:
+        yield settings
+    finally:
+        _settings_in_use.reset(token)
+
+
+def uses_settings(service: Callable[..., Any]) -> Callable[..., Any]:
+    """For a service that takes ``settings=``: pass it the given ones or the current app's, current while it runs."""
+
+    @functools.wraps(service)
+    def run(*args: Any, settings: Settings | None = None, **kwargs: Any) -> Any:
+        settings = settings or current_settings()
+        with settings_in_use(settings):
+            return service(*args, settings=settings, **kwargs)
+
+    return run
+
 
 def current_settings() -> Settings:
-    """The settings of the current Flask app, or the defaults outside an app."""
+    """The settings of the running service call, else the current Flask app's OrderAdmin settings.
+
+    Never the defaults by surprise: outside an app context, or in an app without OrderAdmin,
+    it raises a RuntimeError that says what to do.
+    """
     from flask import current_app, has_app_context
 
-    if has_app_context():
-        state = current_app.extensions.get("order_admin")
-        if state is not None:
-            return state.settings
-    return DEFAULT_SETTINGS
+    explicit = _settings_in_use.get()
+    if explicit is not None:
+        return explicit
+    if not has_app_context():
+        raise RuntimeError(
+            "flask-order-admin needs its settings, and this runs outside a Flask app context (a CLI job, "
+            "a worker?): run it inside `with app.app_context():`, or pass the settings explicitly, "
+            "e.g. services.cancel(session, order_id, actor=..., settings=app.extensions['order_admin'].settings)"
+        )
+    state = current_app.extensions.get("order_admin")
+    if state is None:
+        raise RuntimeError(
+            f"flask-order-admin needs its settings, and the current app {current_app.name!r} has no OrderAdmin: "
+            "initialise OrderAdmin(app, ...) on it, or pass settings= explicitly"
+        )
+    return state.settings

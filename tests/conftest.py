@@ -7,6 +7,8 @@ in ``ORDER_ADMIN_TEST_DATABASE_URLS`` (PostgreSQL and MariaDB in CI).
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -15,8 +17,9 @@ import pytest
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
-from flask_order_admin import OrderAdmin
+from flask_order_admin import OrderAdmin, signals
 from flask_order_admin.models import ExportRecord, Order, OrderEvent, OrderItem
+from flask_order_admin.resolver_pool import THREAD_NAME
 
 
 def _extra_urls() -> list[str]:
@@ -158,6 +161,26 @@ def make_order(session: Any) -> Callable[..., Order]:
 
 
 @pytest.fixture
+def use_resolver(app: Flask) -> Iterator[Callable[..., Any]]:
+    """Install a price resolver (and other settings) for one test; the ``app`` fixture puts them back.
+
+    Afterwards it waits for resolver calls the test gave up on, so none holds a place in the
+    resolver pool, a thread or a connection in the next test.
+    """
+    state = app.extensions["order_admin"]
+
+    def install(resolver: Any, **more: Any) -> Any:
+        state.settings = type(state.settings)(**{**state.settings.__dict__, "price_resolver": resolver, **more})
+        return state.settings
+
+    yield install
+    deadline = time.monotonic() + 15
+    while any(t.name == THREAD_NAME for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "a price resolver call of this test is still running"
+        time.sleep(0.02)
+
+
+@pytest.fixture
 def wipe(db: SQLAlchemy, app: Flask) -> Callable[[], None]:
     """Empty the order tables again, for tests that loop (Hypothesis examples)."""
 
@@ -166,3 +189,25 @@ def wipe(db: SQLAlchemy, app: Flask) -> Callable[[], None]:
         wipe_orders(db)
 
     return run
+
+
+ORDER_SIGNALS = (
+    signals.order_canceled, signals.order_restored, signals.order_closed, signals.order_commented,
+    signals.orders_merged, signals.orders_exported,
+)
+
+
+@pytest.fixture
+def signals_sent() -> Iterator[list[tuple[str, Any, dict[str, Any]]]]:
+    """Every order signal sent during the test, as ``(signal name, sender, keyword data)``."""
+    sent: list[tuple[str, Any, dict[str, Any]]] = []
+    receivers = []
+    for signal in ORDER_SIGNALS:
+        def receiver(sender: Any, _name: str = signal.name, **data: Any) -> None:
+            sent.append((_name, sender, data))
+
+        signal.connect(receiver)
+        receivers.append((signal, receiver))  # kept here: blinker holds receivers weakly
+    yield sent
+    for signal, receiver in receivers:
+        signal.disconnect(receiver)

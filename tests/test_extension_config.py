@@ -34,7 +34,12 @@ def make(config=None, **kwargs):
         ("ORDER_ADMIN_MERGE_RESULT_STATUS", "processing"),  # not a row of the matrix
         ("ORDER_ADMIN_PRICE_RESOLVER", "catalog.price"),
         ("ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT", 0),
+        ("ORDER_ADMIN_PRICE_RESOLVER_WORKERS", 0),
+        ("ORDER_ADMIN_PRICE_RESOLVER_WORKERS", "2"),
+        ("ORDER_ADMIN_PRICE_BATCH_RESOLVER", "catalog.prices"),
         ("ORDER_ADMIN_ACCESS", True),
+        ("ORDER_ADMIN_ACTOR_NAME", None),
+        ("ORDER_ADMIN_ACTOR_NAME", "full_name"),
         ("ORDER_ADMIN_SEARCH_LIMIT", 0),
         ("ORDER_ADMIN_EXPORT_MAX_ROWS", -5),
         ("ORDER_ADMIN_EXPORT_FORMATS", ("csv",)),
@@ -63,6 +68,21 @@ def test_the_rq_runner_needs_an_app_factory():
     with pytest.raises(OrderAdminConfigError, match=r'^ORDER_ADMIN_EXPORT_APP_FACTORY: the "rq" runner needs it'):
         make({"ORDER_ADMIN_EXPORT_RUNNER": "rq"})
     make({"ORDER_ADMIN_EXPORT_RUNNER": "rq", "ORDER_ADMIN_EXPORT_APP_FACTORY": "shop:create_app"})  # passes
+
+
+def test_per_item_and_batch_resolvers_are_exclusive():
+    with pytest.raises(OrderAdminConfigError) as caught:
+        make({"ORDER_ADMIN_PRICE_RESOLVER": lambda item, at: None,
+              "ORDER_ADMIN_PRICE_BATCH_RESOLVER": lambda items, at: {}})
+    message = str(caught.value)
+    assert message.startswith("ORDER_ADMIN_PRICE_BATCH_RESOLVER:") and "ORDER_ADMIN_PRICE_RESOLVER " in message
+
+
+def test_one_resolver_pool_per_app_sized_by_the_setting():
+    first, _, _ = make({"ORDER_ADMIN_PRICE_RESOLVER_WORKERS": 3})
+    second, _, _ = make()
+    pools = [host.extensions["order_admin"].resolver_pool for host in (first, second)]
+    assert [pool.workers for pool in pools] == [3, 2] and pools[0] is not pools[1]
 
 
 def test_every_key_has_a_default_that_passes_its_check_and_a_doc():

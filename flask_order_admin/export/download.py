@@ -16,7 +16,8 @@ from typing import IO
 from flask import Response
 from sqlalchemy.orm import Session
 
-from ..settings import current_settings
+from ..settings import Settings, current_settings, uses_settings
+from ..signals import orders_exported, signal_sender
 from .files import CONTENT_TYPES, ExportSummary, check_format_offered, write_export
 
 logger = logging.getLogger("flask_order_admin.export")
@@ -60,12 +61,16 @@ class Download:
     size: int  # bytes
 
 
-def prepare_download(session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls") -> Download:
-    """The orders' file, written to a temporary file, as a streamed download; see ``export_response``."""
+@uses_settings
+def prepare_download(
+    session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls", settings: Settings,
+) -> Download:
+    """The orders' file, written to a temporary file, as a streamed download, logged and announced
+    (``orders_exported``) once written; see ``export_response``."""
     check_format_offered(fmt)
     file = tempfile.TemporaryFile()  # streamed from disk, so a big export is not held in memory
     try:
-        summary = write_export(session, order_ids, file, fmt=fmt)
+        summary = write_export(session, order_ids, file, fmt=fmt, settings=settings)
         size = file.tell()
         file.seek(0)
     except BaseException:
@@ -80,6 +85,8 @@ def prepare_download(session: Session, order_ids: Iterable[int], *, actor: str, 
     response.call_on_close(file.close)
     response.content_length = size
     attachment_headers(response, export_filename(summary.order_ids, fmt))
+    orders_exported.send(signal_sender(), order_ids=summary.order_ids, actor=actor, export_format=fmt,
+                         rows=summary.rows)
     return Download(response, summary, size)
 
 
@@ -89,10 +96,14 @@ def attachment_headers(response: Response, filename: str) -> None:
     response.headers["X-Content-Type-Options"] = "nosniff"
 
 
-def export_response(session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls") -> Response:
-    """The orders as a file download (any status). Access checks are the caller's.
+@uses_settings
+def export_response(
+    session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls", settings: Settings,
+) -> Response:
+    """The orders as a file download (any status), logged and announced (``orders_exported``) once written.
+    Access checks are the caller's.
 
     Raises ``OrderActionError`` subclasses with a message for managers: OrderNotFound,
     ExportTooLarge, ExportFormatNotOffered.
     """
-    return prepare_download(session, order_ids, actor=actor, fmt=fmt).response
+    return prepare_download(session, order_ids, actor=actor, fmt=fmt, settings=settings).response

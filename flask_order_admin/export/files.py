@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
-from ..settings import current_settings
+from ..settings import Settings, current_settings, uses_settings
 from .errors import ExportFormatNotOffered
 from .query import count_rows, export_ids, export_rows
 from .sheets import SheetBackend, write_sheets
@@ -31,16 +31,20 @@ class ExportSummary:
 BACKENDS: dict[str, Callable[[BinaryIO], SheetBackend]] = {"xls": XlsBackend, "xlsx": XlsxBackend}
 
 
-def write_export(session: Session, order_ids: Iterable[object], stream: BinaryIO, *, fmt: str = "xls") -> ExportSummary:
+@uses_settings
+def write_export(
+    session: Session, order_ids: Iterable[object], stream: BinaryIO, *, fmt: str = "xls", settings: Settings,
+) -> ExportSummary:
     """Write the orders' items to ``stream`` as one file (every status; nothing is changed).
 
     Counts the rows first, so a missing order or a too-large export is refused
-    before any work; ``ORDER_ADMIN_EXPORT_MAX_ROWS`` is the limit.
+    before any work; ``ORDER_ADMIN_EXPORT_MAX_ROWS`` is the limit. ``settings``:
+    the current app's unless given (outside an app they must be).
     """
     if fmt not in BACKENDS:
         raise ValueError(f"unknown export format {fmt!r}")
     ids = export_ids(order_ids)
-    max_rows = current_settings().export_max_rows
+    max_rows = settings.export_max_rows
     count_rows(session, ids, max_rows)
     rows = write_sheets(BACKENDS[fmt](stream), export_rows(session, ids, max_rows))
     return ExportSummary(order_ids=ids, rows=rows)
@@ -54,19 +58,21 @@ def check_format_offered(fmt: str) -> None:
         )
 
 
-def export_bytes(session: Session, order_ids: Iterable[object], *, fmt: str) -> bytes:
+def export_bytes(
+    session: Session, order_ids: Iterable[object], *, fmt: str, settings: Settings | None = None,
+) -> bytes:
     # Through a temporary file rather than BytesIO: the writer's own copies and the result need not coexist.
     with tempfile.TemporaryFile() as file:
-        write_export(session, order_ids, file, fmt=fmt)
+        write_export(session, order_ids, file, fmt=fmt, settings=settings)
         file.seek(0)
         return file.read()
 
 
-def order_xls(session: Session, order_id: int) -> bytes:
+def order_xls(session: Session, order_id: int, *, settings: Settings | None = None) -> bytes:
     """One order as the bytes of an Excel 97–2003 file (SPEC §8)."""
-    return export_bytes(session, [order_id], fmt="xls")
+    return export_bytes(session, [order_id], fmt="xls", settings=settings)
 
 
-def orders_xls(session: Session, order_ids: Iterable[int]) -> bytes:
+def orders_xls(session: Session, order_ids: Iterable[int], *, settings: Settings | None = None) -> bytes:
     """Many orders in one .xls file: their items in order-number order, one row each."""
-    return export_bytes(session, order_ids, fmt="xls")
+    return export_bytes(session, order_ids, fmt="xls", settings=settings)

@@ -25,6 +25,7 @@ from ..export.query import count_rows, export_rows
 from ..export.rows import Row
 from ..export.sheets import write_sheets
 from ..models import ExportRecord, ExportState, Order, utcnow
+from ..signals import orders_exported, signal_sender
 from .records import add_order_event
 from .snapshot import snapshot_read
 from .storage import file_path, part_path
@@ -144,6 +145,8 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
         extra={"actor": record.actor, "order_ids": record.order_ids, "export_format": record.fmt,
                "export_rows": written, "export_id": export_id},
     )
+    orders_exported.send(signal_sender(), order_ids=list(record.order_ids), actor=record.actor,
+                         export_format=record.fmt, rows=written)
     return ExportState.DONE
 
 

@@ -12,7 +12,8 @@ from ..domain import Action, Buyer, OrderStatus, basic_statuses_for, matrix_allo
 from ..domain.merge import NEVER_MERGED
 from ..errors import AlreadyMerged, MergeNotAllowed, OrderNotFound
 from ..models import Order, OrderItem
-from ..settings import Settings, current_settings
+from ..settings import Settings, current_settings, uses_settings
+from ..signals import orders_merged
 from .events import change_status, check_version, record_event
 from .transaction import action_transaction, checked_id, lock_orders
 
@@ -86,7 +87,7 @@ def merge(
     """
     settings = settings or current_settings()
     added_id, basic_id = checked_id(added_id), checked_id(basic_id)
-    with action_transaction(session, settings):
+    with action_transaction(session, settings) as transaction:
         orders = lock_orders(session, [added_id, basic_id])
         added, basic = orders[added_id], orders[basic_id]
         check_version(session, added, expected_version)
@@ -109,14 +110,17 @@ def merge(
         added.merged_into_id = basic.id
         change_status(basic, settings.merge_result_status)
         shared = {"moved": moved.as_details()}
-        record_event(session, added, Action.MERGE.value, actor=actor, from_status=added_from,
-                     to_status=OrderStatus.MERGED,
-                     details={**shared, "role": "added", "into_id": basic.id, "into_number": basic.number})
-        record_event(session, basic, Action.MERGE.value, actor=actor, from_status=basic_from,
-                     to_status=settings.merge_result_status,
-                     details={**shared, "role": "basic", "from_id": added.id, "from_number": added.number})
+        added_event = record_event(
+            session, added, Action.MERGE.value, actor=actor, from_status=added_from, to_status=OrderStatus.MERGED,
+            details={**shared, "role": "added", "into_id": basic.id, "into_number": basic.number})
+        basic_event = record_event(
+            session, basic, Action.MERGE.value, actor=actor, from_status=basic_from,
+            to_status=settings.merge_result_status,
+            details={**shared, "role": "basic", "from_id": added.id, "from_number": added.number})
         session.expire(added, ["items"])
         session.expire(basic, ["items"])
+        transaction.send_after_commit(orders_merged, basic=basic, added=added, actor=actor, details=shared,
+                                      basic_event=basic_event, added_event=added_event)
     return basic
 
 
@@ -126,8 +130,8 @@ class MergeCandidates:
     reason: str | None  # why the list is empty, for the manager
 
 
-def find_merge_candidates(session: Session, order_id: int, *, settings: Settings | None = None) -> MergeCandidates:
-    settings = settings or current_settings()
+@uses_settings
+def find_merge_candidates(session: Session, order_id: int, *, settings: Settings) -> MergeCandidates:
     order = session.get(Order, checked_id(order_id))
     if order is None:
         raise OrderNotFound(f"There is no order {order_id}.")

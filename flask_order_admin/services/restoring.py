@@ -1,117 +1,141 @@
-"""Restore a canceled order with its prices recalculated as of today."""
+"""Restore a canceled order with its prices recalculated as of today.
+
+The prices are looked up before anything is locked: read the order and its lines, let go of the
+connection, ask the host's resolver (``price_lookup``), then lock the order, check that neither
+it nor its lines changed meanwhile, and apply. A slow resolver therefore holds no lock and no
+connection of the restore's own.
+"""
 
 from __future__ import annotations
 
-import concurrent.futures
-import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..domain import Action, OrderStatus, TRANSITIONS
-from ..errors import PriceResolutionFailed
+from ..domain import TRANSITIONS, Action
+from ..errors import OrderNotFound, PriceResolutionFailed, StaleOrder
 from ..models import Order, OrderItem, utcnow
 from ..pricing import Price
-from ..settings import Settings, current_settings
+from ..resolver_pool import ResolverBusy, ResolverTimedOut
+from ..settings import Settings, uses_settings
+from ..signals import order_restored
 from .events import change_status, check_version, record_event
+from .price_lookup import Resolution, look_up_prices
 from .status_actions import ensure_allowed
-from .transaction import action_transaction, lock_orders
+from .transaction import action_transaction, checked_id, lock_orders, read_transaction
 
 _LISTED_ITEMS = 10
-logger = logging.getLogger(__name__)
 
 
-@dataclass
-class _Resolution:
-    prices: dict[int, Price]
-    no_longer_sold: list[OrderItem]
-    failed: list[tuple[OrderItem, str]]
+@dataclass(frozen=True)
+class _OrderAsRead:
+    """The order before the lookup: what must still hold when the prices are applied."""
+
+    id: int
+    number: str
+    version: int
+    lines: tuple[OrderItem, ...]  # detached copies, handed to the resolver
 
 
+@uses_settings
 def restore(
-    session: Session, order_id: int, *, actor: str, expected_version: int | None = None,
-    settings: Settings | None = None,
+    session: Session, order_id: int, *, actor: str, expected_version: int | None = None, settings: Settings,
 ) -> Order:
     """Restore a canceled order: reprice every item with the host's resolver, then Awaiting payment.
 
     If the resolver has no price for an item, fails, or takes longer than
     ``ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT``, nothing changes and the message
-    names the items.
+    names the items. If the order or its lines change while the prices are
+    looked up, nothing changes either (StaleOrder).
     """
-    settings = settings or current_settings()
-    with action_transaction(session, settings):
-        order = lock_orders(session, [order_id])[order_id]
+    read = _read_order(session, order_id, expected_version, settings)
+    at = utcnow()
+    resolution = _look_up(read, settings, at)
+    _refuse_unresolved(read.number, resolution)
+    with action_transaction(session, settings) as transaction:
+        order = lock_orders(session, [read.id])[read.id]
         check_version(session, order, expected_version)
+        items = session.execute(
+            select(OrderItem.id, OrderItem.provider_item_id, OrderItem.quantity, OrderItem.title, OrderItem.price,
+                   OrderItem.discount_price, OrderItem.china_delivery)
+            .where(OrderItem.order_id == order.id).order_by(OrderItem.id)
+        ).all()
+        _refuse_if_changed(read, order, items)
         ensure_allowed(order, Action.RESTORE)
-        if settings.price_resolver is None:
-            raise PriceResolutionFailed(
-                f"{order.number} cannot be restored: no price resolver is configured "
-                "(ORDER_ADMIN_PRICE_RESOLVER), so its prices cannot be recalculated.",
-                order_number=order.number,
-            )
-        items = session.scalars(select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.id)).all()
-        at = utcnow()
-        resolution = _resolve_with_timeout(settings.price_resolver, items, at, settings.price_resolver_timeout, order)
-        _refuse_unresolved(order, resolution)
         changes = _apply_prices(session, items, resolution.prices)
         from_status = order.status
         to_status = TRANSITIONS[Action.RESTORE].to_status
         change_status(order, to_status)
-        record_event(
+        event = record_event(
             session, order, Action.RESTORE.value, actor=actor, from_status=from_status, to_status=to_status,
             details={"priced_at": at.isoformat(timespec="seconds"), "items": len(items), "price_changes": changes},
         )
+        transaction.send_after_commit(order_restored, order=order, actor=actor, from_status=from_status,
+                                      to_status=to_status, details=event.details, event=event)
     return order
 
 
-def _resolve_all(resolver: Callable[..., object], items: Sequence[OrderItem], at: datetime) -> _Resolution:
-    result = _Resolution(prices={}, no_longer_sold=[], failed=[])
-    for item in items:
-        try:
-            price = resolver(item, at)
-        except Exception as exc:  # the host's code: any failure is reported, never raised to the manager
-            logger.warning("price resolver failed for order item %s", item.id, exc_info=True)
-            result.failed.append((item, f"{type(exc).__name__}: {exc}"[:200]))
-            continue
-        if price is None:
-            result.no_longer_sold.append(item)
-        elif isinstance(price, Price):
-            result.prices[item.id] = price
-        else:
-            result.failed.append((item, f"the resolver returned {type(price).__name__}, not Price"))
-    return result
+def _read_order(session: Session, order_id: int, expected_version: int | None, settings: Settings) -> _OrderAsRead:
+    """The order and its lines as they are now, or the refusal the action would give; no lock taken."""
+    order_id = checked_id(order_id)
+    with read_transaction(session):
+        order = session.scalars(
+            select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
+        ).first()
+        if order is None:
+            raise OrderNotFound(f"There is no order {order_id}; it may have been deleted.")
+        check_version(session, order, expected_version)
+        ensure_allowed(order, Action.RESTORE)
+        if settings.price_resolver is None and settings.price_batch_resolver is None:
+            raise PriceResolutionFailed(
+                f"{order.number} cannot be restored: no price resolver is configured "
+                "(ORDER_ADMIN_PRICE_RESOLVER or ORDER_ADMIN_PRICE_BATCH_RESOLVER), "
+                "so its prices cannot be recalculated.",
+                order_number=order.number,
+            )
+        return _OrderAsRead(order.id, order.number, order.version, _detached_lines(session, order.id))
 
 
-def _resolve_with_timeout(
-    resolver: Callable[..., object], items: Sequence[OrderItem], at: datetime, timeout: float, order: Order
-) -> _Resolution:
-    # The resolver is the host's code and may hang (a slow catalog, a remote call): run it in a
-    # worker thread with the app context, and give up after the configured timeout.
-    from flask import current_app, has_app_context
+def _detached_lines(session: Session, order_id: int) -> tuple[OrderItem, ...]:
+    """The order's lines as transient ``OrderItem`` objects in no session, with every column's value."""
+    columns = [getattr(OrderItem, attr.key) for attr in OrderItem.__mapper__.column_attrs]
+    rows = session.execute(select(*columns).where(OrderItem.order_id == order_id).order_by(OrderItem.id))
+    return tuple(OrderItem(**row._mapping) for row in rows)
 
-    app = current_app._get_current_object() if has_app_context() else None
 
-    def run() -> _Resolution:
-        if app is None:
-            return _resolve_all(resolver, items, at)
-        with app.app_context():
-            return _resolve_all(resolver, items, at)
-
-    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-admin-resolver")
+def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution:
     try:
-        return executor.submit(run).result(timeout=timeout)
-    except concurrent.futures.TimeoutError:
+        return look_up_prices(settings, read.lines, at)
+    except ResolverTimedOut:
         raise PriceResolutionFailed(
-            f"{order.number} was not restored: the price resolver did not answer within {timeout:g} seconds. "
-            "Nothing was changed; try again later.",
-            order_number=order.number,
+            f"{read.number} was not restored: the price resolver did not answer within "
+            f"{settings.price_resolver_timeout:g} seconds. Nothing was changed; try again later.",
+            order_number=read.number,
         ) from None
-    finally:
-        executor.shutdown(wait=False)
+    except ResolverBusy:
+        raise PriceResolutionFailed(
+            f"{read.number} was not restored: the price resolver is still busy with earlier requests that did "
+            "not answer; try again in a minute. Nothing was changed.",
+            order_number=read.number,
+        ) from None
+
+
+def _line_keys(items: Sequence[Any]) -> list[tuple[int, str | None, int]]:
+    return [(item.id, item.provider_item_id, item.quantity) for item in items]
+
+
+def _refuse_if_changed(read: _OrderAsRead, order: Order, items: Sequence[Any]) -> None:
+    if order.version != read.version or _line_keys(items) != _line_keys(read.lines):
+        raise StaleOrder(
+            f"{read.number} was not restored: it changed while its prices were being looked up; "
+            "nothing was changed, try again.",
+            order_number=read.number,
+        )
 
 
 def _describe(item: OrderItem) -> str:
@@ -121,7 +145,7 @@ def _describe(item: OrderItem) -> str:
     return f"“{title}” (line {item.id})"
 
 
-def _refuse_unresolved(order: Order, resolution: _Resolution) -> None:
+def _refuse_unresolved(number: str, resolution: Resolution) -> None:
     problems: list[str] = []
     listed: list[str] = []
     if resolution.no_longer_sold:
@@ -134,8 +158,8 @@ def _refuse_unresolved(order: Order, resolution: _Resolution) -> None:
         problems.append("price lookup failed for: " + _join_some(names))
     if problems:
         raise PriceResolutionFailed(
-            f"{order.number} was not restored, nothing was changed; " + "; ".join(problems) + ".",
-            order_number=order.number,
+            f"{number} was not restored, nothing was changed; " + "; ".join(problems) + ".",
+            order_number=number,
             items=listed,
         )
 
@@ -151,7 +175,8 @@ def _money_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{Decimal(value):.2f}"
 
 
-def _apply_prices(session: Session, items: Sequence[OrderItem], prices: dict[int, Price]) -> list[dict]:
+def _apply_prices(session: Session, items: Sequence[Any], prices: dict[int, Price]) -> list[dict]:
+    """Write the new prices of ``items`` (rows or lines with id, title and the three prices); the changes made."""
     changes: list[dict] = []
     updates: list[dict] = []
     for item in items:

@@ -8,8 +8,11 @@ from ..domain import Action, OrderStatus, TRANSITIONS, refusal_reason
 from ..errors import ActionNotAllowed
 from ..models import Order
 from ..settings import Settings, current_settings
+from ..signals import order_canceled, order_closed, order_commented
 from .events import change_status, check_version, record_event
 from .transaction import action_transaction, lock_orders
+
+SIGNALS = {Action.CANCEL: order_canceled, Action.CLOSE: order_closed}
 
 
 def ensure_allowed(order: Order, action: Action) -> None:
@@ -29,15 +32,17 @@ def _transition(
     details: dict | None = None,
 ) -> Order:
     settings = settings or current_settings()
-    with action_transaction(session, settings):
+    with action_transaction(session, settings) as transaction:
         order = lock_orders(session, [order_id])[order_id]
         check_version(session, order, expected_version)
         ensure_allowed(order, action)
         from_status = order.status
         to_status = TRANSITIONS[action].to_status
         change_status(order, to_status)
-        record_event(session, order, action.value, actor=actor, from_status=from_status, to_status=to_status,
-                     details=details)
+        event = record_event(session, order, action.value, actor=actor, from_status=from_status,
+                             to_status=to_status, details=details)
+        transaction.send_after_commit(SIGNALS[action], order=order, actor=actor, from_status=from_status,
+                                      to_status=to_status, details=event.details, event=event)
     return order
 
 
@@ -68,8 +73,9 @@ def add_comment(
     if not text:
         raise ActionNotAllowed("A comment cannot be empty.")
     settings = settings or current_settings()
-    with action_transaction(session, settings):
+    with action_transaction(session, settings) as transaction:
         order = lock_orders(session, [order_id])[order_id]
         ensure_allowed(order, Action.COMMENT)
-        record_event(session, order, Action.COMMENT.value, actor=actor, details={"text": text[:5000]})
+        event = record_event(session, order, Action.COMMENT.value, actor=actor, details={"text": text[:5000]})
+        transaction.send_after_commit(order_commented, order=order, actor=actor, details=event.details, event=event)
     return order

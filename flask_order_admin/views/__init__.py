@@ -1,17 +1,16 @@
-"""Flask-Admin views of the orders (thin: parse, ask domain/services, flash, redirect)."""
+"""Flask-Admin views of the orders (thin: parse, ask domain/services, flash, redirect).
+
+``OrdersView`` (the "By orders" list and the order page) and ``ItemsView`` (the "By items"
+list) are public: a host subclasses them to add or hide columns, the Flask-Admin way
+(``column_list``, ``column_labels``, ``column_formatters``…), and passes its classes as
+``OrderAdmin(app, admin=admin, db=db, views={"orders": ShopOrdersView})``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..extension import OrderAdminState
 from .exports import ExportsView
 from .items import ItemsView
+from .mounting import check_places_are_free, create_views
 from .orders import OrdersView
 
-
-def register_views(admin: Any, state: OrderAdminState) -> list[Any]:
-    """Create this app's views (never shared between apps) and add them to ``admin``."""
-    views = [OrdersView(state), ItemsView(state), ExportsView(state)]
-    admin.add_views(*views)
-    return views
+__all__ = ["ExportsView", "ItemsView", "OrdersView", "check_places_are_free", "create_views"]

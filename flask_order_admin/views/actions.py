@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request
+from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_admin.babel import gettext
 from flask_wtf import FlaskForm
@@ -20,11 +20,13 @@ from ..domain import Action
 from ..errors import OrderActionError
 from ..export.query import count_rows
 from ..models import Order
-from ..services import add_comment, cancel, close, find_merge_candidates, get_order, merge, merge_refusal, restore
+from ..services import (
+    MergeCandidates, add_comment, cancel, close, find_merge_candidates, get_order, merge, merge_refusal, restore,
+)
 from .exporting import ExportRequest
 from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm
 from .listing import page_totals
-from .menu import action_refusal
+from .menu import action_refusal, merge_access_refusal, permitted_merge_candidates
 from .redirects import local_path
 
 CONFIRMED_ACTIONS = "any(cancel,restore,close,merge)"
@@ -112,7 +114,18 @@ class OrderActionsMixin:
             into = get_order(self.state.session, into_id)
         except OrderActionError as error:
             return None, str(error)
-        return into, merge_refusal(order, into, self.settings)
+        return into, merge_access_refusal(self.settings, order, into) or merge_refusal(order, into, self.settings)
+
+    def merge_candidates_of(self, order: Order) -> MergeCandidates:
+        """The orders ``order`` can be merged into that the host's rule lets the current user merge it into."""
+        found = find_merge_candidates(self.state.session, order.id, settings=self.settings)
+        return permitted_merge_candidates(self.settings, order, found)
+
+    def _require_merge_access(self, added: Order, basic_id: int) -> None:
+        """403 unless the host's rule lets the current user merge ``added`` into the posted basic order."""
+        basic = get_order(self.state.session, basic_id)
+        if merge_access_refusal(self.settings, added, basic) is not None:
+            abort(403)
 
     @expose(f"/<int:order_id>/<{CONFIRMED_ACTIONS}:action_name>/", methods=("POST",))
     def run_action_view(self, order_id: int, action_name: str) -> Response:
@@ -128,6 +141,8 @@ class OrderActionsMixin:
             return redirect(self.order_url(order.id, return_url))
         number = order.number
         try:
+            if action == Action.MERGE:
+                self._require_merge_access(order, form.into.data)
             shown = self._perform(action, order.id, form)
         except OrderActionError as error:
             flash(str(error), "error")
@@ -137,7 +152,7 @@ class OrderActionsMixin:
 
     def _perform(self, action: Action, order_id: int, form: Any) -> Order:
         """Run the service; returns the order to show next (the basic one after a merge)."""
-        session, settings, actor = self.state.session, self.settings, access.actor_name()
+        session, settings, actor = self.state.session, self.settings, access.actor_name(self.settings)
         common = {"actor": actor, "expected_version": form.version.data, "settings": settings}
         if action == Action.CANCEL:
             return cancel(session, order_id, reason=form.reason.data, **common)
@@ -158,7 +173,7 @@ class OrderActionsMixin:
         if denied is not None:
             flash(denied, "error")
             return redirect(self.order_url(order.id, return_url))
-        found = find_merge_candidates(self.state.session, order.id, settings=self.settings)
+        found = self.merge_candidates_of(order)
         return self.render(
             "order_admin/merge.html", order=order, candidates=found.orders, reason=found.reason,
             totals=page_totals(self.state.session, [candidate.id for candidate in found.orders]),
@@ -179,7 +194,7 @@ class OrderActionsMixin:
             flash(form_problem(form), "error")
             return redirect(order_url)
         try:
-            add_comment(self.state.session, order.id, actor=access.actor_name(), text=form.text.data,
+            add_comment(self.state.session, order.id, actor=access.actor_name(self.settings), text=form.text.data,
                         settings=self.settings)
         except OrderActionError as error:
             flash(str(error), "error")

@@ -5,24 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import abort, flash, has_request_context, redirect, request
+from flask import Blueprint, abort, flash, has_request_context, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext, lazy_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model.base import ViewArgs
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Query
 from werkzeug.wrappers import Response
 
 from .. import access
+from ..errors import OrderActionError
 from ..extension import OrderAdminState
+from ..services.transaction import MAX_ID
 from ..settings import Settings
 from .actions import form_problem
+from .export_access import export_refusal
 from .exporting import ExportRequest, start_export
 from .forms import ExportForm
+from .framing import forbid_framing
 from .listing import order_page_url
 from .presentation import Presenter
-from .redirects import return_url_arg
+from .redirects import forged_url_arg, return_url_arg
 
 # The "With selected" export actions and the format each writes.
 EXPORT_ACTIONS = {"export_selected": "xls", "export_selected_xlsx": "xlsx"}
@@ -77,6 +82,26 @@ class OrderAdminView(ModelView):
     def settings(self) -> Settings:
         return self.state.settings  # read per request: tests and hosts may swap settings
 
+    def create_blueprint(self, admin: Any) -> Blueprint:
+        # Flask-Admin gives each view a blueprint of its own: its after_request sees every response of
+        # this view (pages, redirects, downloads, 403s), and no page of the host's.
+        blueprint = super().create_blueprint(admin)
+        blueprint.after_request(forbid_framing)
+        return blueprint
+
+    @property
+    def last_page(self) -> int:
+        """The furthest page a list reads, so that OFFSET and the count's LIMIT stay within BIGINT: PostgreSQL
+        and MariaDB refuse more, and so does SQLite's driver. Pages that far hold nothing anyway."""
+        return MAX_ID // max(*self.page_size_options, self.page_size) - PAGES_AHEAD - 1
+
+    def _get_list_extra_args(self) -> ViewArgs:
+        """Flask-Admin's reading of the query string, with the page kept to 0..last_page and a page size
+        that is not offered read as none given (the default), as Flask-Admin's page does."""
+        args = super()._get_list_extra_args()
+        page_size = args.page_size if args.page_size in self.page_size_options else 0
+        return args.clone(page=min(max(args.page, 0), self.last_page), page_size=page_size)
+
     def get_count_query(self) -> Any:
         query = CappedCountQuery([literal_column("1")], self.state.session).select_from(self.model)
         if has_request_context():
@@ -86,6 +111,19 @@ class OrderAdminView(ModelView):
 
     def is_accessible(self) -> bool:
         return access.is_allowed(self.settings, "view")
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        if not self.state.places_checked:  # a host view added after OrderAdmin, at its URL, would be unreachable
+            from .mounting import check_places_are_free
+
+            check_places_are_free(self.admin, self.state.views)
+            self.state.places_checked = True
+        refused = super()._handle_view(name, **kwargs)  # the access check
+        # Flask-Admin's own endpoints (the bulk action; create, edit, delete, export, turned off here) redirect
+        # to url= once its is_safe_url passes, which reads past CR/LF: Werkzeug then fails on the header.
+        if refused is None and forged_url_arg():
+            abort(400)
+        return refused
 
     def inaccessible_callback(self, name: Any, **kwargs: Any) -> Response:
         return access.login_redirect_or_403()
@@ -111,10 +149,21 @@ class OrderAdminView(ModelView):
         if not access.is_allowed(self.settings, action, order):
             abort(403)
 
-    def require_export_of(self, order_ids: Sequence[int]) -> None:
-        """403 unless the current user may export these orders: the one check every bulk export and
-        every download of an export file goes through."""
+    def require_export_of(self, order_ids: Sequence[int], *, refused_url: str | None = None) -> None:
+        """Stop unless the current user may export these orders: the one check every bulk export and every
+        download of an export file goes through. The rule is asked about each order (``export_access``);
+        one denied order refuses the whole export: 403, or with ``refused_url`` the reason flashed there."""
         self.require("export")
+        try:
+            refusal = export_refusal(self.state.session, self.settings, order_ids)
+        except OrderActionError as error:
+            refusal = str(error)
+        if refusal is None:
+            return
+        if refused_url is None:
+            abort(403)
+        flash(refusal, "error")
+        abort(redirect(refused_url))
 
 
 class OrderListView(OrderAdminView):
@@ -139,7 +188,7 @@ class OrderListView(OrderAdminView):
 
     def export_selected(self, row_ids: list[str], fmt: str) -> Response:
         order_ids = self.order_ids_of(row_ids)
-        self.require_export_of(order_ids)
+        self.require_export_of(order_ids, refused_url=self.list_url())
         return self.start_export(
             ExportRequest(order_ids, fmt, "selected", self.selection_description(order_ids)), self.list_url()
         )
@@ -173,12 +222,15 @@ class OrderListView(OrderAdminView):
         """Every order the list's current filters (in this POST's query string) match."""
         self.require("export")
         back = self.get_url(".index_view", **request.args)
+        if self.refused_filter_args():  # Flask-Admin would drop them, and the export would widen
+            flash(gettext("Nothing was exported: a filter value is not valid."), "error")
+            return redirect(back)
         form = ExportForm()
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(back)
         order_ids = self.matching_order_ids()
-        self.require_export_of(order_ids)
+        self.require_export_of(order_ids, refused_url=back)
         query_args = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()}
         wanted = ExportRequest(order_ids, form.format.data, "matching", self.filter_description(), query_args)
         return self.start_export(wanted, back)
@@ -196,6 +248,17 @@ class OrderListView(OrderAdminView):
             parts.append(gettext("search “%(text)s”", text=view_args.search))
         tab = gettext("By orders") if self.list_tab == "orders" else gettext("By items")
         return f"{tab}: {'; '.join(parts)}" if parts else gettext("%(tab)s: every order", tab=tab)
+
+    def refused_filter_args(self) -> list[str]:
+        """The request's filter arguments whose value their filter refuses (read as Flask-Admin reads them)."""
+        refused = []
+        for arg, value in request.args.items():
+            if not arg.startswith("flt") or "_" not in arg:
+                continue
+            _, flt = (self._filter_args or {}).get(arg[3:].split("_", 1)[1], (None, None))
+            if flt is not None and not flt.validate(value):
+                refused.append(arg)
+        return refused
 
     def matching_query(self) -> Any:
         """The list's query with the request's search and filters, unsorted and unpaged."""

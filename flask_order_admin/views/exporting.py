@@ -48,7 +48,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest, fallback_url: st
 
     Access checks are the caller's.
     """
-    settings, session, actor = state.settings, state.session, access.actor_name()
+    settings, session, actor = state.settings, state.session, access.actor_name(state.settings)
     try:
         check_format_offered(wanted.fmt)
         ids = export_ids(wanted.order_ids)

@@ -196,11 +196,11 @@ class ExportsView(OrderAdminView):
 
     def get_query(self) -> Any:
         query = super().get_query()
-        return query if self.sees_all() else query.filter(ExportRecord.actor == access.actor_name())
+        return query if self.sees_all() else query.filter(ExportRecord.actor == access.actor_name(self.settings))
 
     def get_count_query(self) -> Any:
         query = super().get_count_query()
-        return query if self.sees_all() else query.filter(ExportRecord.actor == access.actor_name())
+        return query if self.sees_all() else query.filter(ExportRecord.actor == access.actor_name(self.settings))
 
     @expose("/")
     def index_view(self) -> Any:
@@ -218,7 +218,7 @@ class ExportsView(OrderAdminView):
         if export_id > MAX_ID:  # no database takes it as an id
             abort(404)
         record = self.state.session.get(ExportRecord, export_id, populate_existing=True)  # always the latest state
-        if record is None or (record.actor != access.actor_name() and not self.sees_all()):
+        if record is None or (record.actor != access.actor_name(self.settings) and not self.sees_all()):
             abort(404)
         return record
 
@@ -278,7 +278,7 @@ class ExportsView(OrderAdminView):
         self.require_export_of(record.order_ids)
         try:
             again = create_job(
-                self.state.session, self.settings, self.state.export_folder(), actor=access.actor_name(),
+                self.state.session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
                 order_ids=record.order_ids, fmt=record.fmt, source=record.source, description=record.description,
                 query_args=record.query_args, retry_of_id=record.id,
             )
@@ -302,8 +302,8 @@ class ExportsView(OrderAdminView):
             flash(gettext("The file of export #%(id)s is no longer there (it may have expired); run it again.",
                           id=export_id), "error")
             return redirect(self.get_url(".progress_view", export_id=export_id))
-        logger.info("%s downloaded export %s (%d orders, .%s)", access.actor_name(), record.id, record.order_count,
-                    record.fmt, extra={"actor": access.actor_name(), "export_id": record.id})
+        logger.info("%s downloaded export %s (%d orders, .%s)", access.actor_name(self.settings), record.id, record.order_count,
+                    record.fmt, extra={"actor": access.actor_name(self.settings), "export_id": record.id})
         response = send_file(path, mimetype=CONTENT_TYPES[record.fmt], conditional=False, max_age=0)
         attachment_headers(response, export_filename(record.order_ids, record.fmt, record.created_at))
         return response

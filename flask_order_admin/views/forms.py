@@ -2,22 +2,55 @@
 
 from __future__ import annotations
 
-from flask_admin.babel import lazy_gettext
+from typing import Any
+
+from flask import request
+from flask_admin.babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
-from wtforms.widgets import HiddenInput
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 
-class ConfirmActionForm(FlaskForm):
+class TextOnly:
+    """Mixed into a text field: a value that is not text is a form error. A multipart POST may send a
+    file part in the field's name, and WTForms would hand the view its FileStorage."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if any(not isinstance(value, str) for value in valuelist):
+            raise ValueError(gettext("Expected text, not a file."))
+        super().process_formdata(valuelist)  # type: ignore[misc]
+
+
+class TextArea(TextOnly, TextAreaField):
+    pass
+
+
+class HiddenText(TextOnly, HiddenField):
+    pass
+
+
+class PostedForm(FlaskForm):
+    """A form read from posted form fields only."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            # Flask-WTF would read a JSON body as the fields, and its values need not be text (nor the body
+            # an object). The buttons post a form; a JSON post is read as one with no fields.
+            if request.is_json:
+                return request.form if form.is_submitted() else None
+            return super().wrap_formdata(form, formdata)
+
+
+class ConfirmActionForm(PostedForm):
     """Yes on a confirm screen. ``version`` is the order's version as the manager's page showed it."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
-    url = HiddenField()
+    url = HiddenText()
 
 
 class CancelForm(ConfirmActionForm):
-    reason = TextAreaField(
+    reason = TextArea(
         lazy_gettext("Reason (optional, kept in the order history)"), validators=[Optional(), Length(max=2000)]
     )
 
@@ -26,17 +59,17 @@ class MergeForm(ConfirmActionForm):
     into = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
 
 
-class CommentForm(FlaskForm):
-    text = TextAreaField(lazy_gettext("Note"), validators=[DataRequired(), Length(max=5000)])
-    url = HiddenField()
+class CommentForm(PostedForm):
+    text = TextArea(lazy_gettext("Note"), validators=[DataRequired(), Length(max=5000)])
+    url = HiddenText()
 
 
-class ExportForm(FlaskForm):
+class ExportForm(PostedForm):
     """Starts an export (a POST, so a link or an image on another page cannot): the format comes from
     the button pressed; the view checks it is offered (ORDER_ADMIN_EXPORT_FORMATS)."""
 
-    format = HiddenField(validators=[InputRequired(), AnyOf(("xls", "xlsx"))])
+    format = HiddenText(validators=[InputRequired(), AnyOf(("xls", "xlsx"))])
 
 
-class ExportJobForm(FlaskForm):
+class ExportJobForm(PostedForm):
     """Cancel or Run again on an export: only the CSRF token."""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..extension import OrderAdminState
 from ..models import Order, OrderItem
-from ..services.transaction import MAX_ID
+from ..services.transaction import id_from_text
 from .base import OrderAdminView, OrderListView
 from .listing import both_languages, order_filters, order_link, status_badge
 from .presentation import Presenter, http_url
@@ -97,7 +97,7 @@ class ItemsView(OrderListView):
 
     def order_ids_of(self, row_ids: list[str]) -> list[int]:
         # Ids past BIGINT would reach the driver and fail there: they can name no line anyway.
-        item_ids = [int(row_id) for row_id in row_ids if row_id.isdigit() and int(row_id) <= MAX_ID]
+        item_ids = [item_id for item_id in map(id_from_text, row_ids) if item_id is not None]
         return list(self.state.session.scalars(
             select(OrderItem.order_id).where(OrderItem.id.in_(item_ids)).distinct()
         ))

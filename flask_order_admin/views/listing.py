@@ -8,7 +8,7 @@ its orders hold.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import url_for
@@ -23,8 +23,30 @@ from ..settings import Settings
 from .presentation import Presenter
 
 
-class CreatedBetweenFilter(sqla_filters.DateBetweenFilter):
+class TextValue:
+    """Mixed into every list filter: a value holding NUL is refused (Flask-Admin then flashes "Invalid
+    Filter Value" and leaves the filter out). PostgreSQL text cannot hold NUL: psycopg raises."""
+
+    def validate(self, value: str) -> bool:
+        return "\x00" not in value and super().validate(value)  # type: ignore[misc]
+
+
+class OptionFilter(TextValue, sqla_filters.FilterEqual):
+    """Equal to one of the filter's options (the dropdown's); any other value is refused, not queried:
+    the status column cannot even bind an unknown status."""
+
+    def clean(self, value: str) -> str:
+        if value not in dict(self.get_options(None) or ()):
+            raise ValueError(value)
+        return value
+
+
+class CreatedBetweenFilter(TextValue, sqla_filters.DateBetweenFilter):
     """Created from the first day to the last day inclusive (the column holds date and time)."""
+
+    def validate(self, value: str) -> bool:
+        # The end is read as "before the next day", and 9999-12-31 has none.
+        return super().validate(value) and self.clean(value)[1] < date.max
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         start, end = value
@@ -32,14 +54,18 @@ class CreatedBetweenFilter(sqla_filters.DateBetweenFilter):
         return query.filter(column >= start, column < end + timedelta(days=1))
 
 
-class BuyerEmailFilter(sqla_filters.FilterEqual):
+class BuyerNameFilter(TextValue, sqla_filters.FilterLike):
+    """The buyer's name contains the text."""
+
+
+class BuyerEmailFilter(TextValue, sqla_filters.FilterEqual):
     """Equal email ignoring case, by the lower-cased key column (an index lookup)."""
 
     def clean(self, value: str) -> str:
         return normalize_email(value)
 
 
-class CustomerFilter(sqla_filters.FilterEqual):
+class CustomerFilter(TextValue, sqla_filters.FilterEqual):
     """The host's customer reference; the order page links the buyer's other orders through it."""
 
 
@@ -49,12 +75,10 @@ def order_filters(settings: Settings, path: str = "") -> list[sqla_filters.BaseS
     ``path`` leads from the view's model to the order: "" for orders, "order." for items.
     """
     return [
-        sqla_filters.FilterEqual(
-            f"{path}status", lazy_gettext("Status"), options=[(s.value, s.label) for s in OrderStatus]
-        ),
-        sqla_filters.FilterEqual(f"{path}provider", lazy_gettext("Provider"), options=list(settings.providers.items())),
+        OptionFilter(f"{path}status", lazy_gettext("Status"), options=[(s.value, s.label) for s in OrderStatus]),
+        OptionFilter(f"{path}provider", lazy_gettext("Provider"), options=list(settings.providers.items())),
         CreatedBetweenFilter(f"{path}created_at", lazy_gettext("Date")),
-        sqla_filters.FilterLike(f"{path}buyer_name", lazy_gettext("Buyer")),
+        BuyerNameFilter(f"{path}buyer_name", lazy_gettext("Buyer")),
         BuyerEmailFilter(f"{path}buyer_email_key", lazy_gettext("Buyer email")),
         CustomerFilter(f"{path}customer_ref", lazy_gettext("Customer")),
     ]

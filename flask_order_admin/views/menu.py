@@ -2,13 +2,14 @@
 
 The rules themselves live in ``domain`` (status tables), ``services`` (merge
 candidates) and ``access`` (the host's rule); this only puts their answers side by side.
+A merge changes two orders, so the host's rule is asked about both (``merge_access_refusal``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_admin.babel import lazy_gettext
+from flask_admin.babel import gettext, lazy_gettext
 
 from .. import access
 from ..domain import Action, OrderStatus, refusal_reason
@@ -58,6 +59,29 @@ def action_refusal(
     if action == Action.MERGE:
         return None if merge_candidates is None else merge_candidates.reason
     return refusal_reason(action, OrderStatus.parse(order.status))
+
+
+def merge_access_refusal(settings: Settings, added: Order, basic: Order) -> str | None:
+    """Why the host's rule does not let the current user merge ``added`` into ``basic``; None when it does.
+
+    The one place that decides it, for the candidate list, the confirm screen and the POST: the rule is
+    asked ``("merge", order)`` for each of the two orders, and both must allow it.
+    """
+    if not access.is_allowed(settings, Action.MERGE.value, added):
+        return str(_DENIED[Action.MERGE])
+    if not access.is_allowed(settings, Action.MERGE.value, basic):
+        return gettext("You are not allowed to merge orders into %(number)s.", number=basic.number)
+    return None
+
+
+def permitted_merge_candidates(settings: Settings, added: Order, found: MergeCandidates) -> MergeCandidates:
+    """The candidates the current user may merge ``added`` into; when the rule leaves none, the reason says so."""
+    permitted = [basic for basic in found.orders if merge_access_refusal(settings, added, basic) is None]
+    if permitted or not found.orders:
+        return MergeCandidates(permitted, found.reason)
+    return MergeCandidates([], gettext(
+        "You are not allowed to merge into any of the orders this one can be merged into."
+    ))
 
 
 def action_menu(settings: Settings, order: Order, merge_candidates: MergeCandidates) -> list[MenuEntry]:

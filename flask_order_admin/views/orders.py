@@ -14,7 +14,8 @@ from ..domain import Action, order_totals
 from ..errors import OrderActionError
 from ..extension import OrderAdminState
 from ..models import Order
-from ..services import find_merge_candidates, get_order, search
+from ..services import get_order, search
+from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView, OrderListView
 from .forms import CommentForm
@@ -83,7 +84,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
         return count, rows
 
     def order_ids_of(self, row_ids: list[str]) -> list[int]:
-        return [int(row_id) for row_id in row_ids if row_id.isdigit()]
+        return [order_id for order_id in map(id_from_text, row_ids) if order_id is not None]
 
     def matching_order_ids(self) -> list[int]:
         return [order_id for (order_id,) in self.matching_query().with_entities(Order.id)]
@@ -111,7 +112,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
         except OrderActionError as error:
             flash(str(error), "error")
             return redirect(return_url)
-        candidates = find_merge_candidates(session, order.id, settings=settings)
+        candidates = self.merge_candidates_of(order)
         tab = request.args.get("tab")
         return self.render(
             self.details_template,

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 from flask import request
 
-# Browsers drop these anywhere in a URL, so "java\tscript:" and "/\x00/evil" must be read without them.
-_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
+# Control characters are refused outright: a URL this site builds has them percent-encoded. Raw, CR/LF
+# would split the Location header (a 500 from Werkzeug), and browsers drop a tab or NUL ("java\tscript:").
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def local_path(target: str | None) -> str | None:
@@ -16,17 +17,23 @@ def local_path(target: str | None) -> str | None:
 
     Rejects absolute URLs (even to this host: a path is all a return address needs),
     scheme-relative ``//evil.example``, ``\\\\evil`` and ``/\\evil`` (browsers read a
-    backslash as a slash), and ``javascript:`` and other schemes.
+    backslash as a slash), ``javascript:`` and other schemes, and control characters.
     """
-    if not target or len(target) > 2000:
+    if not target or len(target) > 2000 or _CONTROL.search(target):
         return None
-    cleaned = _IGNORED_BY_BROWSERS.sub("", target).replace("\\", "/")
+    # Browsers drop blanks around a URL: " javascript:" is read as "javascript:".
+    cleaned = target.replace(" ", "").replace("\\", "/")
     if not cleaned.startswith("/") or cleaned.startswith("//"):
         return None
     parts = urlsplit(cleaned)
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def forged_url_arg() -> bool:
+    """Whether the request's ``url`` holds a raw control character, which no link of this site carries."""
+    return bool(_CONTROL.search(request.values.get("url", "")))
 
 
 def return_url_arg(name: str = "url") -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -14,8 +15,16 @@ def open_order(page, base_url, order_id):
 
 
 def choose(page, action):
-    page.click("#order-actions")
-    page.click(f".dropdown-menu a.dropdown-item[data-action={action}]")
+    item = page.locator(f".dropdown-menu a.dropdown-item[data-action={action}]")
+    # Under load a click can land before Bootstrap's dropdown handler is attached: open it again until it shows.
+    for _ in range(3):
+        page.click("#order-actions")
+        try:
+            item.wait_for(state="visible", timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
+    item.click()
 
 
 def status_shown(page):

@@ -8,6 +8,7 @@ and create every table, never touch the database the plugin's own tests share.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -43,12 +44,12 @@ def shop_config(database_url: str) -> dict[str, Any]:
 
 @pytest.fixture
 def make_shop(tmp_path: Any) -> Iterator[Callable[..., Flask]]:
-    """Build a shop app on an empty SQLite file (or ``url``), tables dropped and created anew."""
+    """Build a shop app on an empty SQLite file (or ``url``), tables dropped and created anew; ``config`` on top."""
     apps: list[Flask] = []
 
-    def make(url: str | None = None) -> Flask:
+    def make(url: str | None = None, **config: Any) -> Flask:
         url = url or f"sqlite:///{tmp_path / f'shop{len(apps)}.sqlite'}"
-        app = create_app(shop_config(url))
+        app = create_app({**shop_config(url), **config})
         with app.app_context():
             db.drop_all()
             db.create_all()
@@ -92,3 +93,19 @@ def seed(app: Flask, *args: str) -> Any:
     result = app.test_cli_runner().invoke(args=["seed-demo", *args])
     assert result.exit_code == 0, result.output
     return result
+
+
+def csrf_token(client: Any, path: str = "/login") -> str:
+    """The CSRF token of the client's session, read from the form on ``path`` as a browser would."""
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page).group(1)
+
+
+def log_in(client: Any, password: str, username: str = "admin", token: str | None = None) -> Any:
+    """POST the login form (with the client's CSRF token unless ``token`` is given)."""
+    token = token or csrf_token(client)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def log_out(client: Any) -> Any:
+    return client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})

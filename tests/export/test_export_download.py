@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from openpyxl.formula import Tokenizer
 
+from flask_order_admin.errors import OrderNotFound
 from flask_order_admin.export import ExportFormatNotOffered, export_filename, export_response
 from flask_order_admin.export.columns import HEADERS, Col
 
@@ -61,7 +62,7 @@ def test_several_orders_download_as_a_dated_batch(session, make_order, caplog) -
     assert f"{first}–{last}" in caplog.records[-1].getMessage()
 
 
-def test_filenames() -> None:
+def test_filenames(app) -> None:
     from datetime import datetime
 
     assert export_filename([23], "xls") == "ORD-0000000023.xls"
@@ -106,3 +107,21 @@ def test_xlsx_without_xlsxwriter_says_how_to_get_it(app, session, make_order, mo
     monkeypatch.setitem(sys.modules, "xlsxwriter", None)
     with pytest.raises(RuntimeError, match=r"flask-order-admin\[xlsx\]"):
         export_response(session, [order.id], actor="boss", fmt="xlsx")
+
+
+def test_a_download_sends_orders_exported_once(app, session, make_order, signals_sent) -> None:
+    orders = [make_order(items=2), make_order(items=0)]
+    response = export_response(session, [o.id for o in orders], actor="boss")
+    body_of(response)
+    assert signals_sent == [("orders-exported", app, {
+        "order_ids": [o.id for o in orders], "actor": "boss", "export_format": "xls", "rows": 3,
+    })]
+
+
+def test_a_refused_export_sends_nothing(app, session, make_order, signals_sent) -> None:
+    order = make_order(items=1)
+    with pytest.raises(ExportFormatNotOffered):
+        export_response(session, [order.id], actor="boss", fmt="xlsx")
+    with pytest.raises(OrderNotFound):
+        export_response(session, [order.id, 999_999], actor="boss")
+    assert signals_sent == []

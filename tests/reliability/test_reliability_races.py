@@ -21,7 +21,7 @@ NEW_PRICE = D("77.00")
 
 @pytest.fixture
 def slow_resolver(app):
-    """A resolver that takes a moment (so the merge arrives while restore holds the lock) and reprices."""
+    """A resolver that takes a moment (so the merge arrives while restore looks up prices) and reprices."""
     state = app.extensions["order_admin"]
 
     def resolver(item, at):

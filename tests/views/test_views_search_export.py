@@ -90,3 +90,16 @@ def test_export_all_matching_follows_the_current_filters(client, make_order, for
     assert {row[2] for row in rows[1:] if str(row[2]).startswith("ORD-")} == {shipped.number}
     rows = read_xls(client.post("/admin/orders/items/export-matching/?flt0_status_equals=shipped", data=fields))
     assert {row[2] for row in rows[1:] if str(row[2]).startswith("ORD-")} == {shipped.number}
+
+
+def test_a_download_from_the_list_sends_orders_exported_with_the_manager(app, client, make_order, configure,
+                                                                       signals_sent, form_fields):
+    shipped, _ = make_order("shipped", items=2), make_order("processing", items=1)
+    fields = {**form_fields(client.get("/admin/orders/").text, "export-matching-form"), "format": "xls"}
+    read_xls(client.post("/admin/orders/export-matching/?flt0_status_equals=shipped", data=fields))
+    assert signals_sent == [("orders-exported", app, {
+        "order_ids": [shipped.id], "actor": "manager", "export_format": "xls", "rows": 2,
+    })]
+    configure(export_max_rows=1)
+    refused = client.post("/admin/orders/export-matching/?flt0_status_equals=shipped", data=fields)  # too large
+    assert refused.status_code == 302 and len(signals_sent) == 1

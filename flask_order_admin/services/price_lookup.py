@@ -1,0 +1,99 @@
+"""Asking the host's resolver for today's prices of an order's lines, outside any transaction.
+
+The resolver is handed detached lines (transient ``OrderItem`` objects with the column values),
+never objects of the caller's session, and runs on the app's resolver pool
+(``flask_order_admin.resolver_pool``) in its own app context.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app, has_app_context
+
+from ..models import OrderItem
+from ..pricing import Price
+from ..resolver_pool import ResolverPool
+from ..settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Resolution:
+    prices: dict[int, Price] = field(default_factory=dict)
+    no_longer_sold: list[OrderItem] = field(default_factory=list)
+    failed: list[tuple[OrderItem, str]] = field(default_factory=list)
+
+
+def look_up_prices(settings: Settings, items: Sequence[OrderItem], at: datetime) -> Resolution:
+    """The resolver's answer for every line, from the pool; ResolverBusy or ResolverTimedOut when it has none.
+
+    ``settings`` has a resolver, per item or batch.
+    """
+    if not items:
+        return Resolution()
+    if settings.price_batch_resolver is not None:
+        work = functools.partial(_resolve_batch, settings.price_batch_resolver, items, at)
+    else:
+        work = functools.partial(_resolve_each, settings.price_resolver, items, at)
+    app = current_app._get_current_object() if has_app_context() else None
+    state = app.extensions.get("order_admin") if app is not None else None
+    pool = state.resolver_pool if state is not None else _pool_outside_apps(settings.price_resolver_workers)
+    return pool.run(work, timeout=settings.price_resolver_timeout, app=app)
+
+
+@functools.cache
+def _pool_outside_apps(workers: int) -> ResolverPool:
+    """Restores run outside an app with OrderAdmin (scripts, benchmarks) share one pool per size."""
+    return ResolverPool(workers)
+
+
+def _resolve_each(resolver: Callable[..., object], items: Sequence[OrderItem], at: datetime) -> Resolution:
+    result = Resolution()
+    for item in items:
+        try:
+            answer = resolver(item, at)
+        except Exception as exc:  # the host's code: any failure is reported, never raised to the manager
+            logger.warning("price resolver failed for order item %s", item.id, exc_info=True)
+            result.failed.append((item, _failure(exc)))
+            continue
+        _record(result, item, answer, "the resolver")
+    return result
+
+
+def _resolve_batch(batch: Callable[..., object], items: Sequence[OrderItem], at: datetime) -> Resolution:
+    result = Resolution()
+    try:
+        answers = batch(list(items), at)
+    except Exception as exc:  # the host's code, as above
+        logger.warning("batch price resolver failed for order %s", items[0].order_id, exc_info=True)
+        result.failed = [(item, _failure(exc)) for item in items]
+        return result
+    if not isinstance(answers, Mapping):
+        why = f"the batch resolver returned {type(answers).__name__}, not a mapping"
+        result.failed = [(item, why) for item in items]
+        return result
+    for item in items:
+        if item.id in answers:
+            _record(result, item, answers[item.id], "the batch resolver")
+        else:
+            result.failed.append((item, "the batch resolver gave no answer for this line"))
+    return result
+
+
+def _record(result: Resolution, item: OrderItem, answer: object, who: str) -> None:
+    if answer is None:
+        result.no_longer_sold.append(item)
+    elif isinstance(answer, Price):
+        result.prices[item.id] = answer
+    else:
+        result.failed.append((item, f"{who} returned {type(answer).__name__}, not Price"))
+
+
+def _failure(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]

@@ -1,0 +1,73 @@
+"""Putting the plugin's views into the host's Flask-Admin: the host's own classes, and a free place for them.
+
+A host view already at the plugin's endpoint or URL would make two menu entries that
+lead to one list (or a Flask error about blueprint names): it fails at start-up, naming both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..extension import OrderAdminState
+from ..settings import OrderAdminConfigError
+from .exports import ExportsView
+from .items import ItemsView
+from .orders import OrdersView
+
+VIEW_CLASSES: dict[str, type] = {"orders": OrdersView, "items": ItemsView, "exports": ExportsView}
+
+
+def create_views(admin: Any, state: OrderAdminState, chosen: Mapping[str, type] | None = None) -> list[Any]:
+    """This app's views (never shared between apps), of the host's classes where it chose some,
+    checked against what ``admin`` already holds; the caller adds them."""
+    classes = dict(VIEW_CLASSES)
+    for key, view_class in (chosen or {}).items():
+        if key not in VIEW_CLASSES:
+            raise OrderAdminConfigError(f"views[{key!r}]: unknown; known: {', '.join(map(repr, VIEW_CLASSES))}")
+        base = VIEW_CLASSES[key]
+        if not (isinstance(view_class, type) and issubclass(view_class, base)):
+            raise OrderAdminConfigError(
+                f"views[{key!r}]: must be a subclass of flask_order_admin.views.{base.__name__} (got {view_class!r})"
+            )
+        classes[key] = view_class
+    views = [classes[key](state) for key in VIEW_CLASSES]
+    for view in views:
+        if view.can_export:
+            # Its column formatters are HTML for the list; and that export would skip the "export" access rule,
+            # the export log and the orders_exported signal.
+            raise OrderAdminConfigError(
+                f"views: {type(view).__name__}.can_export is True, but Flask-Admin's CSV export is not offered on "
+                "the order lists; they have their own Export (.xls/.xlsx, ORDER_ADMIN_EXPORT_FORMATS): "
+                "leave can_export False"
+            )
+    check_places_are_free(admin, views)
+    return views
+
+
+def check_places_are_free(admin: Any, views: Iterable[Any]) -> None:
+    """OrderAdminConfigError naming both views where another view of ``admin`` has one's endpoint or URL."""
+    views = list(views)
+    others = [view for view in admin._views if not any(view is own for own in views)]
+    for own in views:
+        for other in others:
+            if other.endpoint == own.endpoint:
+                key = "ORDER_ADMIN_ENDPOINT_PREFIX"
+            elif _url(admin, other) == _url(admin, own):
+                key = "ORDER_ADMIN_URL"
+            else:
+                continue
+            raise OrderAdminConfigError(
+                f"{key}: the host's view {_describe(admin, other)} is already where the plugin's "
+                f"{_describe(admin, own)} goes; give one of them another endpoint and URL "
+                "(for the plugin: ORDER_ADMIN_ENDPOINT_PREFIX, ORDER_ADMIN_URL)"
+            )
+
+
+def _url(admin: Any, view: Any) -> str:
+    # Flask-Admin's own rule, for views whose blueprint is not made yet too.
+    return (view._get_view_url(admin, view.url) or "/").rstrip("/") or "/"
+
+
+def _describe(admin: Any, view: Any) -> str:
+    return f"{type(view).__name__} (endpoint {view.endpoint!r}, URL {_url(admin, view)!r})"
