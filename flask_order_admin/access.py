@@ -9,6 +9,8 @@ after ("export", None) (views/export_access.py).
 Where the setting is None, or the callable answers None, the default rule
 decides: a Flask-Login user who is logged in; with no Flask-Login on the app,
 nobody (the panel is never open to anonymous users unless the host says so).
+"all_exports" (see and download every user's exports) is the exception: only
+the callable answering True grants it.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ def is_allowed(settings: Settings, action: str, order: Any = None) -> bool:
         if verdict is not None:
             return bool(verdict)
     return default_rule()
+
+
+def explicitly_allowed(settings: Settings, action: str, order: Any = None) -> bool:
+    """Only the host's callable can say yes (True); the default rule never does. For rights beyond
+    running actions, such as "all_exports" (seeing every user's exports)."""
+    return settings.access is not None and settings.access(action, order) is True
 
 
 def is_anonymous() -> bool:

@@ -1,4 +1,4 @@
-"""``flask order-admin …``: the plugin's commands on the host's Flask CLI."""
+"""``flask order-admin …`` commands: ``purge-exports``, ``export-worker`` (the RQ worker) and ``index-numbers``."""
 
 from __future__ import annotations
 
@@ -6,14 +6,50 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-order_admin_commands = AppGroup("order-admin", help="flask-order-admin: maintenance of the order panel.")
+order_admin_cli = AppGroup("order-admin", help="flask-order-admin maintenance commands.")
 
 
-@order_admin_commands.command("index-numbers")
+def _state():  # type: ignore[no-untyped-def]
+    return current_app.extensions["order_admin"]
+
+
+@order_admin_cli.command("purge-exports")
+def purge_exports_command() -> None:
+    """Delete export files older than ORDER_ADMIN_EXPORT_KEEP_HOURS and fail jobs whose worker stopped."""
+    from .jobs.records import fail_stale, purge_expired
+
+    state = _state()
+    folder = state.export_folder()
+    failed = fail_stale(state.session, state.settings, folder)
+    expired = purge_expired(state.session, state.settings, folder)
+    click.echo(f"{expired} export file(s) expired and deleted; {failed} stopped job(s) marked failed.")
+
+
+@order_admin_cli.command("export-worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--simple", is_flag=True, help="Run jobs in this process instead of a forked work horse each.")
+def export_worker_command(burst: bool, simple: bool) -> None:
+    """Run an RQ worker on this app's export queue (ORDER_ADMIN_EXPORT_RQ_QUEUE, _RQ_REDIS_URL).
+
+    The same as ``rq worker --url <ORDER_ADMIN_EXPORT_RQ_REDIS_URL> <ORDER_ADMIN_EXPORT_RQ_QUEUE>``;
+    each job builds the app from ORDER_ADMIN_EXPORT_APP_FACTORY.
+    """
+    from redis import Redis
+    from rq import Queue, SimpleWorker, Worker
+
+    settings = _state().settings
+    connection = Redis.from_url(settings.export_rq_redis_url)
+    worker_class = SimpleWorker if simple else Worker
+    worker = worker_class([Queue(settings.export_rq_queue, connection=connection)], connection=connection)
+    click.echo(f"export worker on queue {settings.export_rq_queue!r} at {settings.export_rq_redis_url}")
+    worker.work(burst=burst)
+
+
+@order_admin_cli.command("index-numbers")
 @click.option("--all", "everything", is_flag=True,
               help="Re-read every order's number (after your shop changed numbers), not only new orders.")
-def index_numbers(everything: bool) -> None:
-    """Index the shop's own order numbers for the search by last digits.
+def index_numbers_command(everything: bool) -> None:
+    """Index your shop's own order numbers for the search by last digits (OrderModels with a number).
 
     The search indexes new orders by itself before each search; run this once after mounting
     the panel on a big shop, so the first search does not do it, and with --all after your shop
@@ -21,7 +57,7 @@ def index_numbers(everything: bool) -> None:
     """
     from .services.number_index import index_numbers
 
-    state = current_app.extensions["order_admin"]
+    state = _state()
     if state.settings.models.numbers.field is None:
         click.echo("Order numbers are made from the order id: there is nothing to index.")
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,27 @@ class OrderAdminState:
     admin: Any = None
     db: Any = None
     views: list[Any] = field(default_factory=list)
+    instance_path: str = "instance"
+    # Export runners, made on first use and kept per runner configuration (tests and hosts may swap settings).
+    _runners: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+    _runners_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def export_folder(self) -> Path:
+        """ORDER_ADMIN_EXPORT_STORAGE, or ``<instance folder>/order_admin_exports``."""
+        return Path(self.settings.export_storage or Path(self.instance_path) / "order_admin_exports")
+
+    def export_runner(self) -> Any:
+        """This app's export runner (``jobs.runners``), created lazily: a thread pool starts no thread until used."""
+        from .jobs.runners import make_runner
+
+        s = self.settings
+        key = (s.export_runner, s.export_rq_redis_url, s.export_rq_queue, s.export_app_factory, s.export_max_jobs)
+        with self._runners_lock:
+            runner = self._runners.get(key)
+            if runner is None:
+                runner = self._runners[key] = make_runner(self)
+            return runner
+
     places_checked: bool = False  # no view the host added later sits at one of the plugin's URLs
     # Where Restore runs the price resolver; it starts a thread per call, so an idle pool holds none.
     resolver_pool: ResolverPool = field(init=False)
@@ -82,25 +104,25 @@ class OrderAdmin:
         # Everything that can be wrong fails here, at start-up, before the app is changed.
         binding = (models or OrderModels()).resolve()
         settings = load_settings(app.config, order_models=binding)
-        state = OrderAdminState(settings=settings, admin=admin, db=db)
+        state = OrderAdminState(settings=settings, admin=admin, db=db, instance_path=app.instance_path)
         if admin is not None:
             from .views import create_views
 
             state.views = create_views(admin, state, views)
         elif views:
             raise OrderAdminConfigError("views: given without admin=, the Flask-Admin to add them to")
-        if db is not None and binding.is_builtin:
-            add_tables_to(db.metadata, binding.tables)
+        if db is not None:
+            add_tables_to(db.metadata, binding.copied_tables)
         app.extensions[EXTENSION_KEY] = state
         app.register_blueprint(
             Blueprint(f"{settings.endpoint_prefix}_templates", __name__, template_folder=templates_folder())
         )
+        from .cli import order_admin_cli
+
+        app.cli.add_command(order_admin_cli)
         if admin is not None:
             admin.add_views(*state.views)
             warn_if_nobody_can_get_in(app, settings)
-        from .cli import order_admin_commands
-
-        app.cli.add_command(order_admin_commands)
         return state
 
 

@@ -1,4 +1,4 @@
-"""The plugin's own tables: orders, their items and their history.
+"""The plugin's own tables: orders, their items, their history, and the exports log.
 
 They sit on their own ``MetaData`` so that importing them needs no Flask app;
 ``OrderAdmin.init_app`` adds them to the host's ``db.metadata`` so the host's
@@ -15,7 +15,7 @@ from sqlalchemy import (
     JSON, BigInteger, DateTime, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, UniqueConstraint,
 )
 from sqlalchemy.dialects import mysql
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship, validates
 
 from .domain import OrderStatus, line_totals
 from .domain.merge import normalize_email
@@ -186,3 +186,58 @@ class OrderEvent(OrderAdminBase):
 
     def __repr__(self) -> str:
         return f"<OrderEvent {self.action} on order {self.order_id}>"
+
+
+class ExportState:
+    """The states of an export; QUEUED and RUNNING are "active" (they count against the limits)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELED = "canceled"
+    EXPIRED = "expired"  # done, and its file was deleted after ORDER_ADMIN_EXPORT_KEEP_HOURS
+
+    ACTIVE = (QUEUED, RUNNING)
+
+
+class ExportRecord(OrderAdminBase):
+    """One export: who, when, what, in which format, and how it went (the audit log and the job's state).
+
+    An instant export is recorded done, with no file kept; a job has its progress, heartbeat and file here.
+    """
+
+    __tablename__ = "order_admin_exports"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    actor: Mapped[str] = mapped_column(String(200), default="", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    fmt: Mapped[str] = mapped_column(String(8), default="xls")
+    # "order" (one order's page), "selected" (ticked rows) or "matching" (the list's filters).
+    source: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    # The orders exported, in id order; deferred: lists and progress polls never load it.
+    order_ids: Mapped[list[int]] = deferred(mapped_column(JSON, default=list, nullable=False))
+    order_count: Mapped[int] = mapped_column(Integer, default=0)
+    # For "matching": the list's query arguments (filters, search), as the manager's URL had them.
+    query_args: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    runner: Mapped[str] = mapped_column(String(16))  # "inline" (instant), "thread" or "rq"
+    state: Mapped[str] = mapped_column(String(16), default=ExportState.QUEUED, index=True)
+    rows_total: Mapped[int | None] = mapped_column(Integer)
+    rows_written: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    file_name: Mapped[str | None] = mapped_column(String(100))  # in the storage folder; never user text
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid that ran the job
+    runner_job_id: Mapped[str | None] = mapped_column(String(64))  # the RQ job's id
+    retry_of_id: Mapped[int | None] = mapped_column(IdType)  # the export this one runs again
+
+    @property
+    def active(self) -> bool:
+        return self.state in ExportState.ACTIVE
+
+    def __repr__(self) -> str:
+        return f"<ExportRecord {self.id} {self.state}>"

@@ -21,7 +21,9 @@ class OrderAdminConfigError(ValueError):
     """A configuration value is wrong; the message names the key."""
 
 
-ACCESS_ACTIONS = ("view", "export", "cancel", "restore", "close", "merge", "comment")
+# "all_exports": see every user's exports in My exports and download them (the audit view); without it a
+# manager sees and downloads only their own. Only ORDER_ADMIN_ACCESS answering True grants it.
+ACCESS_ACTIONS = ("view", "export", "cancel", "restore", "close", "merge", "comment", "all_exports")
 
 DEFAULT_PROVIDERS = {"taobao": "Taobao", "stock": "Goods in stock"}
 
@@ -48,6 +50,12 @@ def _positive_int(upper: int) -> Callable[[Any], int]:
 def _positive_number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise ValueError("must be a number of seconds above 0")
+    return float(value)
+
+
+def _positive_hours(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError("must be a number of hours above 0")
     return float(value)
 
 
@@ -103,6 +111,57 @@ def _formats(value: Any) -> tuple[str, ...]:
     if not formats or any(f not in ("xls", "xlsx") for f in formats):
         raise ValueError('must be a non-empty tuple of "xls" and/or "xlsx"')
     return formats
+
+
+EXPORT_RUNNERS = ("thread", "rq")
+
+
+def _runner(value: Any) -> str:
+    if value not in EXPORT_RUNNERS:
+        raise ValueError('must be "thread" (a worker thread of the web process) or "rq" (RQ on Redis)')
+    return value
+
+
+def _redis_url(value: Any) -> str:
+    value = _text(value)
+    if not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("must be a Redis URL, e.g. redis://127.0.0.1:6379/0")
+    return value
+
+
+def _queue_name(value: Any) -> str:
+    value = _text(value)
+    if not value or len(value) > 100 or not all(ch.isalnum() or ch in "_-.:" for ch in value):
+        raise ValueError("must be 1 to 100 letters, digits and _ - . :")
+    return value
+
+
+def _import_string(value: Any) -> str | None:
+    if value is None:
+        return None
+    value = _text(value)
+    module, _, name = value.partition(":")
+    if not module or not all(part.isidentifier() for part in module.split(".")) or (name and not name.isidentifier()):
+        raise ValueError('must be "package.module:create_app" (a callable that returns the app) or "package.module:app"')
+    return value
+
+
+def _optional_folder(value: Any) -> str | None:
+    if value is None:
+        return None
+    value = _text(value) if not hasattr(value, "__fspath__") else str(value)
+    if not value:
+        raise ValueError("must be a folder path or None")
+    return value
+
+
+def _non_negative_int(upper: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= upper:
+            raise ValueError(f"must be a whole number from 0 to {upper}")
+        return value
+
+    return check
 
 
 @dataclass(frozen=True)
@@ -165,6 +224,47 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("ORDER_ADMIN_EXPORT_MAX_ROWS", 200_000, _positive_int(10_000_000), "Most item rows one export may hold."),
     ConfigKey("ORDER_ADMIN_EXPORT_FORMATS", ("xls",), _formats, 'Export formats offered: "xls", and "xlsx" (needs XlsxWriter).'),
     ConfigKey(
+        "ORDER_ADMIN_EXPORT_INLINE_ROWS", 5_000, _non_negative_int(1_000_000),
+        "Exports of at most this many rows download at once; bigger ones run as background jobs (0: always a job).",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_RUNNER", "thread", _runner,
+        'Where export jobs run: "thread" (worker threads of the web process) or "rq" (RQ workers on Redis).',
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_RQ_REDIS_URL", "redis://127.0.0.1:6379/0", _redis_url,
+        'Redis of the "rq" runner.',
+    ),
+    ConfigKey("ORDER_ADMIN_EXPORT_RQ_QUEUE", "order_admin_exports", _queue_name, 'RQ queue of the "rq" runner.'),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_APP_FACTORY", None, _import_string,
+        '"module:create_app" the RQ worker calls (no arguments) to build this app; needed by the "rq" runner.',
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_STORAGE", None, _optional_folder,
+        "Folder of finished export files; None: <instance folder>/order_admin_exports.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_KEEP_HOURS", 24, _positive_hours,
+        "Hours an export file stays downloadable before it is deleted.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_STALE_SECONDS", 120, _positive_number,
+        "A running export that has not reported for this long is marked failed (its worker stopped).",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_QUEUED_SECONDS", 900, _positive_number,
+        "A queued export that no worker has started for this long is marked failed.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_MAX_JOBS_PER_USER", 2, _positive_int(100),
+        "Export jobs one user may have queued or running at once.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_MAX_JOBS", 4, _positive_int(1000),
+        "Export jobs the whole shop may have queued or running at once (also the thread runner's pool size).",
+    ),
+    ConfigKey(
         "ORDER_ADMIN_SQLITE_BUSY_TIMEOUT", 30, _positive_number,
         "On SQLite, seconds an action waits for another one's write lock before giving up.",
     ),
@@ -192,6 +292,17 @@ class Settings:
     merge_candidates_limit: int = 100
     export_max_rows: int = 200_000
     export_formats: tuple[str, ...] = ("xls",)
+    export_inline_rows: int = 5_000
+    export_runner: str = "thread"
+    export_rq_redis_url: str = "redis://127.0.0.1:6379/0"
+    export_rq_queue: str = "order_admin_exports"
+    export_app_factory: str | None = None
+    export_storage: str | None = None
+    export_keep_hours: float = 24.0
+    export_stale_seconds: float = 120.0
+    export_queued_seconds: float = 900.0
+    export_max_jobs_per_user: int = 2
+    export_max_jobs: int = 4
     sqlite_busy_timeout: float = 30.0
     # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables.
     order_models: Any = None
@@ -222,6 +333,11 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
     unknown = [k for k in unknown if not k.startswith("ORDER_ADMIN_TEST_")]
     if unknown:
         raise OrderAdminConfigError(f"{unknown[0]}: unknown setting (known: see README, Configuration)")
+    if values["ORDER_ADMIN_EXPORT_RUNNER"] == "rq" and values["ORDER_ADMIN_EXPORT_APP_FACTORY"] is None:
+        raise OrderAdminConfigError(
+            'ORDER_ADMIN_EXPORT_APP_FACTORY: the "rq" runner needs it, e.g. "yourshop:create_app", '
+            "so that the RQ worker can build the app"
+        )
     result_status = values["ORDER_ADMIN_MERGE_RESULT_STATUS"]
     if result_status not in values["ORDER_ADMIN_MERGE_MATRIX"]:
         raise OrderAdminConfigError(
@@ -253,6 +369,17 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
         merge_candidates_limit=values["ORDER_ADMIN_MERGE_CANDIDATES_LIMIT"],
         export_max_rows=values["ORDER_ADMIN_EXPORT_MAX_ROWS"],
         export_formats=values["ORDER_ADMIN_EXPORT_FORMATS"],
+        export_inline_rows=values["ORDER_ADMIN_EXPORT_INLINE_ROWS"],
+        export_runner=values["ORDER_ADMIN_EXPORT_RUNNER"],
+        export_rq_redis_url=values["ORDER_ADMIN_EXPORT_RQ_REDIS_URL"],
+        export_rq_queue=values["ORDER_ADMIN_EXPORT_RQ_QUEUE"],
+        export_app_factory=values["ORDER_ADMIN_EXPORT_APP_FACTORY"],
+        export_storage=values["ORDER_ADMIN_EXPORT_STORAGE"],
+        export_keep_hours=values["ORDER_ADMIN_EXPORT_KEEP_HOURS"],
+        export_stale_seconds=values["ORDER_ADMIN_EXPORT_STALE_SECONDS"],
+        export_queued_seconds=values["ORDER_ADMIN_EXPORT_QUEUED_SECONDS"],
+        export_max_jobs_per_user=values["ORDER_ADMIN_EXPORT_MAX_JOBS_PER_USER"],
+        export_max_jobs=values["ORDER_ADMIN_EXPORT_MAX_JOBS"],
         sqlite_busy_timeout=values["ORDER_ADMIN_SQLITE_BUSY_TIMEOUT"],
         order_models=order_models,
     )

@@ -65,10 +65,11 @@ class BuiltinSet(ModelSet):
         return None
 
     def wipe(self, db: SQLAlchemy, binding: ModelBinding) -> None:
-        """Children first; the self-reference cleared so MariaDB accepts it."""
-        from flask_order_admin.models import Order, OrderEvent, OrderItem
+        """Children first; the self-reference cleared so MariaDB accepts it; and the exports log."""
+        from flask_order_admin.models import ExportRecord, Order, OrderEvent, OrderItem
 
         with db.engine.begin() as connection:
+            connection.execute(ExportRecord.__table__.delete())
             connection.execute(OrderEvent.__table__.delete())
             connection.execute(OrderItem.__table__.delete())
             connection.execute(Order.__table__.update().values(merged_into_id=None))
@@ -110,7 +111,10 @@ class LegacySet(ModelSet):
     def wipe(self, db: SQLAlchemy, binding: ModelBinding) -> None:
         from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
 
+        from flask_order_admin.models import ExportRecord
+
         with db.engine.begin() as connection:
+            connection.execute(ExportRecord.__table__.delete())
             for table in binding.tables:
                 connection.execute(delete(table))
             connection.execute(delete(ShopOrderLine.__table__))

@@ -43,6 +43,17 @@ def make(config=None, **kwargs):
         ("ORDER_ADMIN_SEARCH_LIMIT", 0),
         ("ORDER_ADMIN_EXPORT_MAX_ROWS", -5),
         ("ORDER_ADMIN_EXPORT_FORMATS", ("csv",)),
+        ("ORDER_ADMIN_EXPORT_INLINE_ROWS", -1),
+        ("ORDER_ADMIN_EXPORT_RUNNER", "celery"),
+        ("ORDER_ADMIN_EXPORT_RQ_REDIS_URL", "http://127.0.0.1:6379"),
+        ("ORDER_ADMIN_EXPORT_RQ_QUEUE", "two words"),
+        ("ORDER_ADMIN_EXPORT_APP_FACTORY", "shop create_app"),
+        ("ORDER_ADMIN_EXPORT_STORAGE", ""),
+        ("ORDER_ADMIN_EXPORT_KEEP_HOURS", 0),
+        ("ORDER_ADMIN_EXPORT_STALE_SECONDS", "60"),
+        ("ORDER_ADMIN_EXPORT_QUEUED_SECONDS", 0),
+        ("ORDER_ADMIN_EXPORT_MAX_JOBS_PER_USER", 0),
+        ("ORDER_ADMIN_EXPORT_MAX_JOBS", True),
         ("ORDER_ADMIN_SQLITE_BUSY_TIMEOUT", -1),
         ("ORDER_ADMIN_NUMBER_PREFIXX", "ORD-"),  # a typo is caught too
     ],
@@ -51,6 +62,12 @@ def test_wrong_value_fails_at_start_up_naming_the_key(key, value):
     with pytest.raises(OrderAdminConfigError) as caught:
         make({key: value})
     assert str(caught.value).startswith(key + ":")
+
+
+def test_the_rq_runner_needs_an_app_factory():
+    with pytest.raises(OrderAdminConfigError, match=r'^ORDER_ADMIN_EXPORT_APP_FACTORY: the "rq" runner needs it'):
+        make({"ORDER_ADMIN_EXPORT_RUNNER": "rq"})
+    make({"ORDER_ADMIN_EXPORT_RUNNER": "rq", "ORDER_ADMIN_EXPORT_APP_FACTORY": "shop:create_app"})  # passes
 
 
 def test_per_item_and_batch_resolvers_are_exclusive():

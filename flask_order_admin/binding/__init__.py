@@ -36,7 +36,10 @@ class ModelBinding:
     state: Any  # StateOnOrder | StateTable
     origins: Any  # OriginOnLine | OriginRuns
     events: Any  # the events Table
-    tables: Sequence[Any] = ()  # the plugin's tables in this binding (the README lists them)
+    tables: Sequence[Any] = ()  # the plugin's tables beside the orders (the README lists them)
+    # The plugin's tables the extension copies into the host's ``db.metadata``: its own order tables (the
+    # default), and the log of export jobs, which a shop's own order tables need too.
+    copied_tables: Sequence[Any] = ()
     is_builtin: bool = False
 
     # -- keys -------------------------------------------------------------------------------------
@@ -185,5 +188,6 @@ def builtin_binding() -> ModelBinding:
         order=Order, line=OrderItem, order_fields=order_fields, line_fields=line_fields,
         statuses=StatusMapping({status: status.value for status in OrderStatus}),
         numbers=IdNumbers(), state=StateOnOrder(Order, "id"), origins=OriginOnLine(OrderItem, "id"),
-        events=OrderEvent.__table__, tables=tuple(OrderAdminBase.metadata.sorted_tables), is_builtin=True,
+        events=OrderEvent.__table__, tables=tuple(OrderAdminBase.metadata.sorted_tables),
+        copied_tables=tuple(OrderAdminBase.metadata.sorted_tables), is_builtin=True,
     )

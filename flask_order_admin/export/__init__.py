@@ -7,10 +7,11 @@ written with xlwt; ``.xlsx`` (opt-in, ``ORDER_ADMIN_EXPORT_FORMATS``) with XlsxW
 
 from .columns import HEADERS
 from .download import export_filename, export_response
-from .errors import ExportFormatNotOffered, ExportTooLarge
+from .errors import ExportFormatNotOffered, ExportLimitReached, ExportNotAvailable, ExportTooLarge
 from .files import CONTENT_TYPES, ExportSummary, export_bytes, order_xls, orders_xls, write_export
 
 __all__ = [
-    "CONTENT_TYPES", "ExportFormatNotOffered", "ExportSummary", "ExportTooLarge", "HEADERS",
+    "CONTENT_TYPES", "ExportFormatNotOffered", "ExportLimitReached", "ExportNotAvailable", "ExportSummary",
+    "ExportTooLarge", "HEADERS",
     "export_bytes", "export_filename", "export_response", "order_xls", "orders_xls", "write_export",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..settings import Settings, current_settings, uses_settings
 from ..signals import orders_exported, signal_sender
-from .files import CONTENT_TYPES, check_format_offered, write_export
+from .files import CONTENT_TYPES, ExportSummary, check_format_offered, write_export
 
 logger = logging.getLogger("flask_order_admin.export")
 
@@ -62,16 +63,19 @@ def _file_chunks(file: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-@uses_settings
-def export_response(
-    session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls", settings: Settings,
-) -> Response:
-    """The orders as a file download (any status), logged and announced (``orders_exported``) once written.
-    Access checks are the caller's.
+@dataclass(frozen=True)
+class Download:
+    response: Response
+    summary: ExportSummary
+    size: int  # bytes
 
-    Raises ``OrderActionError`` subclasses with a message for managers: OrderNotFound,
-    ExportTooLarge, ExportFormatNotOffered.
-    """
+
+@uses_settings
+def prepare_download(
+    session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls", settings: Settings,
+) -> Download:
+    """The orders' file, written to a temporary file, as a streamed download, logged and announced
+    (``orders_exported``) once written; see ``export_response``."""
     check_format_offered(fmt)
     file = tempfile.TemporaryFile()  # streamed from disk, so a big export is not held in memory
     try:
@@ -89,11 +93,26 @@ def export_response(
     response = Response(_file_chunks(file), mimetype=CONTENT_TYPES[fmt], direct_passthrough=True)
     response.call_on_close(file.close)
     response.content_length = size
-    response.headers.set(
-        "Content-Disposition", "attachment", filename=export_filename(summary.order_ids, fmt, numbers=summary.numbers)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    attachment_headers(response, export_filename(summary.order_ids, fmt, numbers=summary.numbers))
     orders_exported.send(signal_sender(), order_ids=summary.order_ids, actor=actor, export_format=fmt,
                          rows=summary.rows)
-    return response
+    return Download(response, summary, size)
+
+
+def attachment_headers(response: Response, filename: str) -> None:
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+
+
+@uses_settings
+def export_response(
+    session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls", settings: Settings,
+) -> Response:
+    """The orders as a file download (any status), logged and announced (``orders_exported``) once written.
+    Access checks are the caller's.
+
+    Raises ``OrderActionError`` subclasses with a message for managers: OrderNotFound,
+    ExportTooLarge, ExportFormatNotOffered.
+    """
+    return prepare_download(session, order_ids, actor=actor, fmt=fmt, settings=settings).response

@@ -16,3 +16,11 @@ class ExportTooLarge(OrderActionError):
 
 class ExportFormatNotOffered(OrderActionError):
     """The format is not in ``ORDER_ADMIN_EXPORT_FORMATS``."""
+
+
+class ExportLimitReached(OrderActionError):
+    """Too many export jobs queued or running, for this user or for the shop."""
+
+
+class ExportNotAvailable(OrderActionError):
+    """The export's file cannot be downloaded (not finished, failed, canceled or expired)."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, closing, nullcontext
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -69,29 +69,38 @@ def item_columns_select(binding: ModelBinding) -> Any:
 
 
 def export_rows(
-    session: Session, settings: Settings, ids: Sequence[int], max_rows: int, numbers: dict[int, str]
+    session: Session, settings: Settings, ids: Sequence[int], max_rows: int, numbers: dict[int, str],
+    *, chunk_reads: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> Iterator[Row]:
     """The rows in id order, then item order; ExportTooLarge if they grew past ``max_rows``.
 
     ``numbers`` gets each exported order's number (the file name and the audit log use them).
+    Items are streamed from the database. With ``chunk_reads`` (a context manager factory, e.g. one
+    short read transaction), each chunk of orders is read whole inside it instead, and released before
+    its rows are written: for SQLite without WAL, where an open read blocks every writer.
     """
     binding = settings.models
     written = 0
     for chunk in _chunks(ids):
-        loaded = session.scalars(
-            select(binding.order).where(binding.order_pk.in_(chunk)).order_by(binding.order_pk)
-            .options(*binding.order_load_options())
-        ).all()
-        orders = order_records(session, binding, loaded, settings.number_format)
+        orders_query = (select(binding.order).where(binding.order_pk.in_(chunk)).order_by(binding.order_pk)
+                        .options(*binding.order_load_options()))
+        items_query = (item_columns_select(binding).where(binding.line_order_id.in_(chunk))
+                       .order_by(binding.line_order_id, binding.line_pk))
+        if chunk_reads is not None:
+            with chunk_reads():
+                orders = order_records(session, binding, session.scalars(orders_query).unique().all(),
+                                       settings.number_format)
+                items = session.execute(items_query).all()
+            rows: Iterable[Row] = _rows_of(orders, items)
+            closer: Any = nullcontext()
+        else:
+            orders = order_records(session, binding, session.scalars(orders_query).unique().all(),
+                                   settings.number_format)
+            result = session.execute(items_query.execution_options(yield_per=ITEMS_PER_FETCH))
+            rows, closer = _rows_of(orders, result), closing(result)
         numbers.update((order.id, order.number) for order in orders)
-        items = session.execute(
-            item_columns_select(binding)
-            .where(binding.line_order_id.in_(chunk))
-            .order_by(binding.line_order_id, binding.line_pk)
-            .execution_options(yield_per=ITEMS_PER_FETCH)
-        )
-        with closing(items):  # frees the server-side cursor if the writer stops half-way
-            for row in _rows_of(orders, items):
+        with closer:  # frees the server-side cursor if the writer stops half-way
+            for row in rows:
                 written += 1
                 if written > max_rows:  # items were added after the count
                     raise ExportTooLarge(written, max_rows)

@@ -8,8 +8,9 @@ list) are public: a host subclasses them to add or hide columns, the Flask-Admin
 
 from __future__ import annotations
 
+from .exports import ExportsView
 from .items import ItemsView
 from .mounting import check_places_are_free, create_views
 from .orders import OrdersView
 
-__all__ = ["ItemsView", "OrdersView", "check_places_are_free", "create_views"]
+__all__ = ["ExportsView", "ItemsView", "OrdersView", "check_places_are_free", "create_views"]

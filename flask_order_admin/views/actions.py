@@ -18,12 +18,14 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..domain import Action
 from ..errors import OrderActionError
+from ..export.query import count_rows
 from ..records import OrderRecord
 from ..services import (
     MergeCandidates, add_comment, cancel, close, find_merge_candidates, get_order_record, merge, merge_refusal,
     restore,
 )
-from .forms import CancelForm, CommentForm, ConfirmActionForm, MergeForm
+from .exporting import ExportRequest
+from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm
 from .listing import page_totals
 from .menu import action_refusal, merge_access_refusal, permitted_merge_candidates
 from .redirects import local_path
@@ -68,7 +70,7 @@ def form_problem(form: FlaskForm) -> str:
 
 
 class OrderActionsMixin:
-    """Mixed into the orders view, whose ``order_url``, ``list_url``, ``require`` and ``download`` it uses."""
+    """Mixed into the orders view, whose ``order_url``, ``list_url``, ``require`` and ``start_export`` it uses."""
 
     def load_order(self, order_id: Any) -> OrderRecord | Response:
         """The order, or a redirect to the list with the reason it cannot be shown."""
@@ -203,10 +205,41 @@ class OrderActionsMixin:
         return redirect(order_url)
 
     @expose("/<int:order_id>/export/")
-    def export_order_view(self, order_id: int) -> Response:
-        """Download the order's .xls: a GET that changes nothing."""
+    def export_order_view(self, order_id: int) -> Response | str:
+        """The order's file (``?format=xlsx`` for another offered format): a GET that starts no work.
+
+        An order with more rows than are exported at once gets a page whose button (a POST) starts its job.
+        """
         order = self.load_order(order_id)
         if isinstance(order, Response):
             return order
         self.require(Action.EXPORT.value, order.obj)
-        return self.download([order.id], self.order_url(order.id, self.list_url()))
+        order_url = self.order_url(order.id, self.list_url())
+        fmt = request.args.get("format") or self.settings.export_formats[0]
+        try:
+            rows = count_rows(self.state.session, self.settings, [order.id], self.settings.export_max_rows)
+        except OrderActionError as error:
+            flash(str(error), "error")
+            return redirect(order_url)
+        if rows > self.settings.export_inline_rows:
+            return self.render(
+                "order_admin/export_order.html", order=order, rows=rows, fmt=fmt, order_url=order_url,
+                post_url=self.get_url(".export_order_job_view", order_id=order.id, url=self.list_url()),
+            )
+        return self.start_export(self._order_export(order, fmt), order_url)
+
+    @expose("/<int:order_id>/export/", methods=("POST",))
+    def export_order_job_view(self, order_id: int) -> Response:
+        order = self.load_order(order_id)
+        if isinstance(order, Response):
+            return order
+        self.require(Action.EXPORT.value, order.obj)
+        order_url = self.order_url(order.id, self.list_url())
+        form = ExportForm()
+        if not form.validate_on_submit():
+            flash(form_problem(form), "error")
+            return redirect(order_url)
+        return self.start_export(self._order_export(order, form.format.data), order_url)
+
+    def _order_export(self, order: OrderRecord, fmt: str) -> ExportRequest:
+        return ExportRequest([order.id], fmt, "order", gettext("Order %(number)s", number=order.number))

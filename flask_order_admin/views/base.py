@@ -1,8 +1,8 @@
-"""What every orders view shares: the access rule, read-only models, the list tabs' toolbar."""
+"""What every plugin view shares (the access rule, read-only models), and the orders lists' exports."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import Blueprint, abort, flash, has_request_context, redirect, request
@@ -17,16 +17,21 @@ from werkzeug.wrappers import Response
 
 from .. import access
 from ..errors import OrderActionError
-from ..export import export_response
 from ..extension import OrderAdminState
 from ..binding import ModelBinding
 from ..services.transaction import MAX_ID
 from ..settings import Settings
+from .actions import form_problem
 from .export_access import export_refusal
+from .exporting import ExportRequest, start_export
+from .forms import ExportForm
 from .framing import forbid_framing
 from .listing import order_page_url
 from .presentation import Presenter
 from .redirects import forged_url_arg, return_url_arg
+
+# The "With selected" export actions and the format each writes.
+EXPORT_ACTIONS = {"export_selected": "xls", "export_selected_xlsx": "xlsx"}
 
 # The lists count matching rows only up to COUNT_CAP, or PAGES_AHEAD pages past the page shown when that
 # is more: a count over a million rows costs more than the page itself (PostgreSQL reads the whole table),
@@ -132,6 +137,9 @@ class OrderAdminView(ModelView):
         kwargs.setdefault("oa", Presenter(self.settings, kwargs.pop("numbers", None)))
         kwargs.setdefault("orders_endpoint", f"{self.settings.endpoint_prefix}_orders")
         kwargs.setdefault("items_endpoint", f"{self.settings.endpoint_prefix}_items")
+        kwargs.setdefault("exports_endpoint", f"{self.settings.endpoint_prefix}_exports")
+        kwargs.setdefault("export_formats", self.settings.export_formats)
+        kwargs.setdefault("export_form", ExportForm())
         return super().render(template, **kwargs)
 
     def order_url(self, order_id: int, return_url: str | None = None, **extra: Any) -> str:
@@ -141,7 +149,35 @@ class OrderAdminView(ModelView):
         """Where Back goes: the list the manager came from (filters and page kept), or the orders list."""
         return return_url_arg() or self.get_url(f"{self.settings.endpoint_prefix}_orders.index_view")
 
-    # Export: the selected rows (a Flask-Admin bulk action) or every row the current filters match.
+    def require(self, action: str, order: Any = None) -> None:
+        """403 unless the access rule lets the current user run ``action`` (on ``order``)."""
+        if not access.is_allowed(self.settings, action, order):
+            abort(403)
+
+    def require_export_of(self, order_ids: Sequence[int], *, refused_url: str | None = None) -> None:
+        """Stop unless the current user may export these orders: the one check every bulk export and every
+        download of an export file goes through. The rule is asked about each order (``export_access``);
+        one denied order refuses the whole export: 403, or with ``refused_url`` the reason flashed there."""
+        self.require("export")
+        try:
+            refusal = export_refusal(self.state.session, self.settings, order_ids)
+        except OrderActionError as error:
+            refusal = str(error)
+        if refusal is None:
+            return
+        if refused_url is None:
+            abort(403)
+        flash(refusal, "error")
+        abort(redirect(refused_url))
+
+
+class OrderListView(OrderAdminView):
+    """The orders lists (both tabs): what they share besides the access rule, i.e. the exports."""
+
+    # Export: the selected rows (a Flask-Admin bulk action per format) or every row the current filters
+    # match (a POST form); small exports download at once, big ones become jobs (views/exporting.py).
+
+    list_tab: str  # "orders" or "items"
 
     def order_ids_of(self, row_ids: Iterable[str]) -> list[int]:
         raise NotImplementedError
@@ -149,43 +185,74 @@ class OrderAdminView(ModelView):
     def matching_order_ids(self) -> list[int]:
         raise NotImplementedError
 
-    def require(self, action: str, order: Any = None) -> None:
-        """403 unless the access rule lets the current user run ``action`` (on ``order``)."""
-        if not access.is_allowed(self.settings, action, order):
-            abort(403)
+    def selection_description(self, order_ids: Sequence[int]) -> str:
+        raise NotImplementedError
 
-    def download(self, order_ids: list[int], fallback_url: str) -> Response:
-        """The export file of ``order_ids``; a refused export comes back as a message on ``fallback_url``."""
-        try:
-            return export_response(self.state.session, order_ids, actor=access.actor_name(self.settings))
-        except OrderActionError as error:
-            flash(str(error), "error")
-            return redirect(fallback_url)
+    def start_export(self, wanted: ExportRequest, fallback_url: str) -> Response:
+        return start_export(self.state, wanted, fallback_url)
 
-    def bulk_download(self, order_ids: list[int], fallback_url: str) -> Response:
-        """``download`` after asking the access rule about each order: refused whole if it denies any."""
-        try:
-            refusal = export_refusal(self.state.session, self.settings, order_ids)
-        except OrderActionError as error:
-            refusal = str(error)
-        if refusal is not None:
-            flash(refusal, "error")
-            return redirect(fallback_url)
-        return self.download(order_ids, fallback_url)
+    def export_selected(self, row_ids: list[str], fmt: str) -> Response:
+        order_ids = self.order_ids_of(row_ids)
+        self.require_export_of(order_ids, refused_url=self.list_url())
+        return self.start_export(
+            ExportRequest(order_ids, fmt, "selected", self.selection_description(order_ids)), self.list_url()
+        )
 
     @action("export_selected", lazy_gettext("Export selected"))
     def action_export_selected(self, row_ids: list[str]) -> Response:
-        self.require("export")
-        return self.bulk_download(self.order_ids_of(row_ids), self.list_url())
+        return self.export_selected(row_ids, "xls")
 
-    @expose("/export-matching/")
+    @action("export_selected_xlsx", lazy_gettext("Export selected"))
+    def action_export_selected_xlsx(self, row_ids: list[str]) -> Response:
+        return self.export_selected(row_ids, "xlsx")
+
+    def is_action_allowed(self, name: str) -> bool:
+        fmt = EXPORT_ACTIONS.get(name)
+        if fmt is not None and fmt not in self.settings.export_formats:
+            return False
+        return super().is_action_allowed(name)
+
+    def get_actions_list(self) -> tuple[list[Any], dict[Any, Any]]:
+        """Flask-Admin's "With selected" entries; with several formats offered, one export entry per format."""
+        actions, confirmations = super().get_actions_list()
+        several = len(self.settings.export_formats) > 1
+        return [
+            (name, gettext("Export selected (.%(format)s)", format=EXPORT_ACTIONS[name]) if several
+             else gettext("Export selected")) if name in EXPORT_ACTIONS else (name, text)
+            for name, text in actions
+        ], confirmations
+
+    @expose("/export-matching/", methods=("POST",))
     def export_matching_view(self) -> Response:
+        """Every order the list's current filters (in this POST's query string) match."""
         self.require("export")
         back = self.get_url(".index_view", **request.args)
         if self.refused_filter_args():  # Flask-Admin would drop them, and the export would widen
             flash(gettext("Nothing was exported: a filter value is not valid."), "error")
             return redirect(back)
-        return self.bulk_download(self.matching_order_ids(), back)
+        form = ExportForm()
+        if not form.validate_on_submit():
+            flash(form_problem(form), "error")
+            return redirect(back)
+        order_ids = self.matching_order_ids()
+        self.require_export_of(order_ids, refused_url=back)
+        query_args = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()}
+        wanted = ExportRequest(order_ids, form.format.data, "matching", self.filter_description(), query_args)
+        return self.start_export(wanted, back)
+
+    def filter_description(self) -> str:
+        """The list's tab, filters and search in words, e.g. "By orders: Status equals Shipped; search “Li”"."""
+        view_args = self._get_list_extra_args()
+        parts = []
+        for index, _, value in view_args.filters or ():
+            flt = self._filters[index]
+            options = dict(flt.options or ()) if not callable(flt.options) else {}
+            shown = options.get(value, value)
+            parts.append(f"{flt.name} {flt.operation()} {shown}")
+        if view_args.search:
+            parts.append(gettext("search “%(text)s”", text=view_args.search))
+        tab = gettext("By orders") if self.list_tab == "orders" else gettext("By items")
+        return f"{tab}: {'; '.join(parts)}" if parts else gettext("%(tab)s: every order", tab=tab)
 
     def refused_filter_args(self) -> list[str]:
         """The request's filter arguments whose value their filter refuses (read as Flask-Admin reads them)."""

@@ -8,7 +8,7 @@ from flask import request
 from flask_admin.babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 
@@ -62,3 +62,14 @@ class MergeForm(ConfirmActionForm):
 class CommentForm(PostedForm):
     text = TextArea(lazy_gettext("Note"), validators=[DataRequired(), Length(max=5000)])
     url = HiddenText()
+
+
+class ExportForm(PostedForm):
+    """Starts an export (a POST, so a link or an image on another page cannot): the format comes from
+    the button pressed; the view checks it is offered (ORDER_ADMIN_EXPORT_FORMATS)."""
+
+    format = HiddenText(validators=[InputRequired(), AnyOf(("xls", "xlsx"))])
+
+
+class ExportJobForm(PostedForm):
+    """Cancel or Run again on an export: only the CSRF token."""

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from flask_admin.babel import lazy_gettext
+from flask_admin.babel import gettext, lazy_gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extension import OrderAdminState
 from ..records import LineRecord, OrderRecord, order_records
 from ..services.transaction import id_from_text
-from .base import OrderAdminView
+from .base import OrderAdminView, OrderListView
 from .listing import both_languages, order_filters, order_link, sort_target, status_badge
 from .presentation import Presenter, http_url
 
@@ -71,7 +72,7 @@ def _order_status_cell(view: OrderAdminView, context: Any, item: Any, name: str)
     return status_badge(Presenter(view.settings), order.status, order.raw_status)
 
 
-class ItemsView(OrderAdminView):
+class ItemsView(OrderListView):
     list_tab = "items"
     column_display_actions = False
     column_list = ["order_id", "photo_url", "title", "color", "size", "quantity", "price", "line_total", "status"]
@@ -130,6 +131,9 @@ class ItemsView(OrderAdminView):
         return list(self.state.session.scalars(
             select(binding.line_order_id).where(binding.line_pk.in_(item_ids)).distinct()
         ))
+
+    def selection_description(self, order_ids: Sequence[int]) -> str:
+        return gettext("The orders of the selected lines (%(count)s orders)", count=len(order_ids))
 
     def matching_order_ids(self) -> list[int]:
         order_id = self.binding.line_order_id

@@ -11,10 +11,11 @@ from typing import Any
 
 from ..extension import OrderAdminState
 from ..settings import OrderAdminConfigError
+from .exports import ExportsView
 from .items import ItemsView
 from .orders import OrdersView
 
-VIEW_CLASSES: dict[str, type] = {"orders": OrdersView, "items": ItemsView}
+VIEW_CLASSES: dict[str, type] = {"orders": OrdersView, "items": ItemsView, "exports": ExportsView}
 
 
 def create_views(admin: Any, state: OrderAdminState, chosen: Mapping[str, type] | None = None) -> list[Any]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import flash, redirect, request
 from flask_admin import expose
-from flask_admin.babel import lazy_gettext
+from flask_admin.babel import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from ..domain import Action, order_totals
@@ -16,7 +17,7 @@ from ..records import OrderRecord, line_records, order_records
 from ..services import events_of, get_order_record, search
 from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
-from .base import OrderAdminView
+from .base import OrderAdminView, OrderListView
 from .forms import CommentForm
 from .listing import (
     BuyerEmailFilter, CustomerFilter, order_filters, order_link, page_totals, sort_target, status_badge,
@@ -62,7 +63,7 @@ def _total_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> st
     return Presenter(view.settings).money(context["page_totals"][view.binding.order_id(order)].total)
 
 
-class OrdersView(OrderActionsMixin, OrderAdminView):
+class OrdersView(OrderActionsMixin, OrderListView):
     list_tab = "orders"
     can_view_details = True
     details_template = "order_admin/order.html"
@@ -113,6 +114,12 @@ class OrdersView(OrderActionsMixin, OrderAdminView):
 
     def matching_order_ids(self) -> list[int]:
         return [order_id for (order_id,) in self.matching_query().with_entities(self.binding.order_pk)]
+
+    def selection_description(self, order_ids: Sequence[int]) -> str:
+        if len(order_ids) == 1:
+            number = self.binding.numbers_of(self.state.session, order_ids, self.settings.number_format)[order_ids[0]]
+            return gettext("Order %(number)s", number=number)
+        return gettext("%(count)s selected orders", count=len(order_ids))
 
     def buyer_orders_url(self, order: OrderRecord) -> str | None:
         """The orders list filtered by this order's customer (its ref, or its email where it has none)."""

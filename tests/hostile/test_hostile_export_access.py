@@ -8,7 +8,7 @@ import pytest
 
 from flask_order_admin.models import OrderItem
 from flask_order_admin.views import export_access
-from tests.views.conftest import count_statements  # noqa: F401  (the fixture)
+from tests.views.conftest import count_statements, hidden_fields  # noqa: F401  (count_statements: the fixture)
 from tests.views.test_views_search_export import read_xls
 
 
@@ -38,6 +38,13 @@ def export_selected(client, form_fields, tab, row_ids):
     page = client.get(f"/admin/{tab}/").text
     fields = {**form_fields(page, "action_form"), "action": "export_selected", "rowid": row_ids}
     return client.post(f"/admin/{tab}/action/", data=fields, follow_redirects=True)
+
+
+def export_matching(client, tab="orders", query=None, **options):
+    """"Export all matching" as the list's form posts it: the filters in the query string, the CSRF token."""
+    fields = hidden_fields(client.get(f"/admin/{tab}/").text, "export-matching-form")
+    return client.post(f"/admin/{tab}/export-matching/", query_string=query or {}, data={**fields, "format": "xls"},
+                       **options)
 
 
 def test_export_selected_on_the_orders_tab_asks_for_each_order(client, make_order, configure, form_fields, error_of):
@@ -71,13 +78,12 @@ def test_export_selected_on_the_items_tab_asks_for_each_order(client, make_order
 def test_export_matching_asks_for_each_order(client, make_order, configure, error_of, tab):
     taobao, stock = make_order(items=1), make_order(items=1, provider="stock")
     configure(access=no_stock_exports)
-    url = f"/admin/{tab}/export-matching/"
-    response = client.get(url, query_string={"flt0_provider_equals": "stock"}, follow_redirects=True)
+    response = export_matching(client, tab, {"flt0_provider_equals": "stock"}, follow_redirects=True)
     assert_export_refused(response, error_of, 1, 1, [stock.number])
     assert response.request.path == f"/admin/{tab}/"
     assert response.request.args["flt0_provider_equals"] == "stock"  # back to the same filtered list
-    assert_export_refused(client.get(url, follow_redirects=True), error_of, 1, 2, [stock.number])
-    response = client.get(url, query_string={"flt0_provider_equals": "taobao"})
+    assert_export_refused(export_matching(client, tab, follow_redirects=True), error_of, 1, 2, [stock.number])
+    response = export_matching(client, tab, {"flt0_provider_equals": "taobao"})
     assert exported_numbers(response) == {taobao.number}
 
 
@@ -85,7 +91,7 @@ def test_the_refusal_names_the_first_denied_orders_and_counts_the_rest(client, m
     stock = [make_order(items=1, provider="stock") for _ in range(5)]
     make_order(items=1)
     configure(access=no_stock_exports)
-    response = client.get("/admin/orders/export-matching/", follow_redirects=True)
+    response = export_matching(client, follow_redirects=True)
     numbers = [order.number for order in stock[:export_access.NUMBERS_SHOWN]]
     assert_export_refused(response, error_of, 5, 6, numbers)
     assert f"{numbers[-1]} and {5 - export_access.NUMBERS_SHOWN} more." in error_of(response)
@@ -97,8 +103,10 @@ def test_the_per_order_check_reads_the_orders_a_chunk_at_a_time(client, make_ord
         make_order(items=1)
     monkeypatch.setattr(export_access, "IDS_PER_SELECT", 2)
 
+    fields = {**hidden_fields(client.get("/admin/orders/").text, "export-matching-form"), "format": "xls"}
+
     def export() -> None:
-        assert client.get("/admin/orders/export-matching/").status_code == 200
+        assert client.post("/admin/orders/export-matching/", data=fields).status_code == 200
 
     without_rule = count_statements(export)  # the default rule does not depend on the order: no check
     configure(access=lambda action, order: None)

@@ -60,7 +60,7 @@ PARAMETERS: dict[str, st.SearchStrategy[Any]] = {
     "tab": likely("items", "history", "comments"), "q": likely("1", "ORD-0000000001", "0001"),
     "page": likely("0", "1", "2"), "page_size": likely("20", "50", "200"), "sort": likely("0", "1", "4"),
     "desc": likely("0", "1"), "url": likely("/admin/orders/", "/admin/orders/items/?page=1"),
-    "back": likely("/admin/orders/"),
+    "back": likely("/admin/orders/"), "format": likely("xls", "xlsx"),
 }
 
 
@@ -84,17 +84,25 @@ TURNED_OFF = {
     "ajax_lookup": Recipe(query=("name", "query")),
     "ajax_update": Recipe(form=("csrf_token", "list_form_pk", "status", "buyer_name")),
 }
+LISTS = ("orders", "items", "exports")
 RECIPES: dict[str, Recipe] = {
-    **{f"{tab}.{name}": recipe for tab in ("orders", "items") for name, recipe in TURNED_OFF.items()},
-    **{f"{tab}.{name}": LIST for tab in ("orders", "items")
-       for name in ("index_view", "export_matching_view", "export")},
-    **{f"{tab}.action_view": Recipe(query=("url",), form=("csrf_token", "action", "rowid", "url"))
+    **{f"{tab}.{name}": recipe for tab in LISTS for name, recipe in TURNED_OFF.items()},
+    **{f"{tab}.{name}": LIST for tab in LISTS for name in ("index_view", "export")},
+    **{f"{tab}.export_matching_view": Recipe(query=LIST.query, form=("csrf_token", "format"), filters=True)
        for tab in ("orders", "items")},
+    **{f"{tab}.action_view": Recipe(query=("url",), form=("csrf_token", "action", "rowid", "url"))
+       for tab in LISTS},
+    "exports.progress_view": Recipe(),
+    "exports.status_view": Recipe(),
+    "exports.download_view": Recipe(),
+    "exports.cancel_view": Recipe(form=("csrf_token",)),
+    "exports.again_view": Recipe(form=("csrf_token",)),
+    "orders.export_order_job_view": Recipe(query=("url",), form=("csrf_token", "format")),
     "orders.details_view": Recipe(query=("id", "url", "tab")),
     "orders.search_view": Recipe(query=("q", "url", "back")),
     "orders.confirm_view": Recipe(query=("url", "version", "into")),
     "orders.merge_candidates_view": Recipe(query=("url", "version")),
-    "orders.export_order_view": Recipe(query=("url",)),
+    "orders.export_order_view": Recipe(query=("url", "format")),
     "orders.run_action_view": Recipe(query=("url",), form=("csrf_token", "version", "url", "reason", "into")),
     "orders.comment_view": Recipe(query=("url",), form=("csrf_token", "text", "url")),
 }
@@ -103,6 +111,7 @@ PATH_VALUES = {
     "order_id": st.one_of(st.sampled_from(IDS), st.sampled_from(["0", "007", str(2**63), str(10**30), "²", "١٢"])),
     "action_name": st.sampled_from(["cancel", "restore", "close", "merge"]),
     "export_type": likely("csv", "xls", "xlsx"),
+    "export_id": st.sampled_from(["1", "2", "0", "007", str(2**63), str(10**30), "²"]),
 }
 
 

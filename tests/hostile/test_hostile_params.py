@@ -12,6 +12,7 @@ import xlrd
 from flask_order_admin.errors import OrderNotFound
 from flask_order_admin.services.transaction import checked_id
 from flask_order_admin.views.redirects import local_path
+from tests.views.conftest import hidden_fields
 
 TABS = ["/admin/orders/", "/admin/orders/items/"]
 LIST_URLS = TABS + ["/admin/orders/export-matching/"]
@@ -51,7 +52,11 @@ def number(order_id):
 @pytest.mark.parametrize(("arg", "value"), BAD_FILTER_VALUES, ids=lambda v: repr(v)[:24])
 def test_bad_filter_values_are_refused_with_a_message(client, order_id, db_state, error_of, url, arg, value):
     before = db_state()
-    response = client.get(url, query_string={arg: value}, follow_redirects=True)
+    if url.endswith("/export-matching/"):  # a POST with the list's form: its CSRF token and a format
+        fields = {**hidden_fields(client.get(TABS[0]).text, "export-matching-form"), "format": "xls"}
+        response = client.post(url, query_string={arg: value}, data=fields, follow_redirects=True)
+    else:
+        response = client.get(url, query_string={arg: value}, follow_redirects=True)
     assert response.status_code == 200, response.status_code
     assert response.mimetype != XLS, "a refused filter must not widen the export to every order"
     assert "Invalid Filter Value" in error_of(response)

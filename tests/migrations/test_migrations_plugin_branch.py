@@ -92,10 +92,11 @@ def upgraded_to(revision: str) -> Callable[[SQLAlchemy, str], None]:
 
 
 # The schemas an installed shop may be on, each made the way such a shop made it.
-# A new revision adds the one before it here: pytest.param(upgraded_to("oa_0002"), id="oa_0002").
+# A new revision adds the one before it here: pytest.param(upgraded_to("oa_0003"), id="oa_0003").
 STARTING_POINTS = [
     pytest.param(created_by_0_1_0, id="0.1.0-create_all-stamped"),
     pytest.param(upgraded_to("oa_0001"), id="oa_0001"),
+    pytest.param(upgraded_to("oa_0002"), id="oa_0002"),
 ]
 
 WHEN = datetime(2026, 11, 3, 9, 30, 15)

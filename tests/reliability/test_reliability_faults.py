@@ -29,11 +29,11 @@ def test_exception_after_items_moved_rolls_back_everything(session, make_order, 
     before = state_of(session, added, basic)
     calls = []
 
-    def failing_record_event(*args, **kwargs):
+    def failing_record_events(*args, **kwargs):
         calls.append(1)
         raise RuntimeError("injected failure after the items moved")
 
-    monkeypatch.setattr(merge_module, "record_event", failing_record_event)
+    monkeypatch.setattr(merge_module, "record_events", failing_record_events)
     with pytest.raises(RuntimeError, match="injected"):
         services.merge(session, added, basic, actor="ann")
     assert calls, "the fault was not reached"

@@ -11,9 +11,10 @@ import pytest
 from flask import Flask, after_this_request
 from werkzeug.wrappers import Response
 
+from flask_order_admin.models import ExportRecord, ExportState
 from tests.views.conftest import hidden_fields
 
-ORDERS, ITEMS = "/admin/orders", "/admin/orders/items"
+ORDERS, ITEMS, EXPORTS = "/admin/orders", "/admin/orders/items", "/admin/orders/exports"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Ids:
     basic: int
     canceled: int
     item: int
+    export: int
     csrf: str
 
 
@@ -52,7 +54,11 @@ CASES: dict[str, Case] = {
     "search results": ("order_admin_orders.search_view", "GET", ORDERS + "/search/?q=98765", NO_DATA),
     "search, one match: redirect": ("order_admin_orders.search_view", "GET", ORDERS + "/search/?q={ids.open}", NO_DATA),
     "order export download": ("order_admin_orders.export_order_view", "GET", ORDERS + "/{ids.open}/export/", NO_DATA),
-    "export matching download": ("order_admin_orders.export_matching_view", "GET", ORDERS + "/export-matching/", NO_DATA),
+    "export matching download": ("order_admin_orders.export_matching_view", "POST", ORDERS + "/export-matching/",
+                                 lambda ids: {"csrf_token": ids.csrf, "format": "xls"}),
+    "order export job start: redirect": ("order_admin_orders.export_order_job_view", "POST",
+                                         ORDERS + "/{ids.open}/export/", lambda ids: {"csrf_token": ids.csrf,
+                                                                                     "format": "xls"}),
     "export selected download": ("order_admin_orders.action_view", "POST", ORDERS + "/action/",
                                  lambda ids: {"csrf_token": ids.csrf, "action": "export_selected", "rowid": ids.open}),
     "Flask-Admin's create (disabled): redirect": ("order_admin_orders.create_view", "GET", ORDERS + "/new/", NO_DATA),
@@ -66,7 +72,8 @@ CASES: dict[str, Case] = {
                                   lambda ids: {"csrf_token": ids.csrf, "list_form_pk": ids.open}),
     "items tab": ("order_admin_items.index_view", "GET", ITEMS + "/?flt0_status_equals=processing", NO_DATA),
     "items export matching download": (
-        "order_admin_items.export_matching_view", "GET", ITEMS + "/export-matching/", NO_DATA),
+        "order_admin_items.export_matching_view", "POST", ITEMS + "/export-matching/",
+        lambda ids: {"csrf_token": ids.csrf, "format": "xls"}),
     "items export selected download": ("order_admin_items.action_view", "POST", ITEMS + "/action/",
                                        lambda ids: {"csrf_token": ids.csrf, "action": "export_selected",
                                                     "rowid": ids.item}),
@@ -80,6 +87,28 @@ CASES: dict[str, Case] = {
     "items ajax lookup": ("order_admin_items.ajax_lookup", "GET", ITEMS + "/ajax/lookup/?name=x", NO_DATA),
     "items ajax update": ("order_admin_items.ajax_update", "POST", ITEMS + "/ajax/update/",
                           lambda ids: {"csrf_token": ids.csrf, "list_form_pk": ids.item}),
+    "my exports": ("order_admin_exports.index_view", "GET", EXPORTS + "/", NO_DATA),
+    "export progress": ("order_admin_exports.progress_view", "GET", EXPORTS + "/{ids.export}/", NO_DATA),
+    "export status poll": ("order_admin_exports.status_view", "GET", EXPORTS + "/{ids.export}/status.json", NO_DATA),
+    "export cancel: redirect": ("order_admin_exports.cancel_view", "POST", EXPORTS + "/{ids.export}/cancel/",
+                                lambda ids: {"csrf_token": ids.csrf}),
+    "export run again: redirect": ("order_admin_exports.again_view", "POST", EXPORTS + "/{ids.export}/again/",
+                                   lambda ids: {"csrf_token": ids.csrf}),
+    "export file download": ("order_admin_exports.download_view", "GET", EXPORTS + "/{ids.export}/download/",
+                             NO_DATA),
+    "exports action": ("order_admin_exports.action_view", "POST", EXPORTS + "/action/",
+                       lambda ids: {"csrf_token": ids.csrf, "action": "nothing", "rowid": ids.export}),
+    "exports details (disabled): redirect": (
+        "order_admin_exports.details_view", "GET", EXPORTS + "/details/?id={ids.export}", NO_DATA),
+    "exports create (disabled): redirect": ("order_admin_exports.create_view", "GET", EXPORTS + "/new/", NO_DATA),
+    "exports edit (disabled): redirect": (
+        "order_admin_exports.edit_view", "GET", EXPORTS + "/edit/?id={ids.export}", NO_DATA),
+    "exports delete (disabled): redirect": ("order_admin_exports.delete_view", "POST", EXPORTS + "/delete/",
+                                            lambda ids: {"csrf_token": ids.csrf, "id": ids.export}),
+    "exports export (disabled)": ("order_admin_exports.export", "GET", EXPORTS + "/export/csv/", NO_DATA),
+    "exports ajax lookup": ("order_admin_exports.ajax_lookup", "GET", EXPORTS + "/ajax/lookup/?name=x", NO_DATA),
+    "exports ajax update": ("order_admin_exports.ajax_update", "POST", EXPORTS + "/ajax/update/",
+                            lambda ids: {"csrf_token": ids.csrf, "list_form_pk": ids.export}),
 }
 
 
@@ -89,12 +118,17 @@ def assert_framing_forbidden(response: Any) -> None:
 
 
 @pytest.fixture
-def ids(client: Any, make_order: Callable[..., Any]) -> Ids:
+def ids(client: Any, make_order: Callable[..., Any], session: Any) -> Ids:
     order = make_order("processing", items=1)
     basic = make_order("processing", items=1)
     canceled = make_order("canceled", items=1)
+    export = ExportRecord(actor="manager", source="order", description="one order", order_ids=[order.id],
+                          order_count=1, runner="inline", state=ExportState.DONE, rows_total=1, rows_written=1)
+    session.add(export)
+    session.commit()
     page = client.get(f"{ORDERS}/details/", query_string={"id": order.id}).text
-    return Ids(order.id, basic.id, canceled.id, order.items[0].id, hidden_fields(page, "comment-form")["csrf_token"])
+    return Ids(order.id, basic.id, canceled.id, order.items[0].id, export.id,
+               hidden_fields(page, "comment-form")["csrf_token"])
 
 
 def send(test_client: Any, case: Case, ids: Ids) -> Any:

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from flask_order_admin.domain import OrderStatus
 from tests.model_sets import LEGACY, current_orders
@@ -132,3 +132,34 @@ def test_the_order_page_shows_the_buyer_from_the_customer_table(client, make_ord
     buyer = re.search(r'class="order-admin-buyer.*?</section>', page, re.S).group(0)
     for text in ("Zhou Min 周敏", "zhou@example.com", "+86 139", "88 Huaihai Rd", "flt0_customer_equals=C-42"):
         assert text in buyer
+
+
+def test_a_big_export_runs_as_a_job_on_the_shops_tables(app, client, make_order, configure, form_fields, tmp_path,
+                                                        session):
+    import time
+
+    import xlrd
+
+    from flask_order_admin.models import ExportRecord
+
+    configure(export_storage=str(tmp_path / "exports"), export_inline_rows=3)  # more rows than 3: a job
+    shipped = [make_order("shipped", items=3) for _ in range(2)]
+    make_order("processing", items=1)
+    page = client.get("/admin/orders/?flt0_status_equals=shipped").text
+    fields = {**form_fields(page, "export-matching-form"), "format": "xls"}
+    response = client.post("/admin/orders/export-matching/?flt0_status_equals=shipped", data=fields)
+    assert response.status_code == 302 and response.location.startswith("/admin/orders/exports/")
+    export_id = int(response.location.split("/")[4])
+    deadline = time.monotonic() + 30
+    while (state := session.scalar(select(ExportRecord.state).where(ExportRecord.id == export_id))) != "done":
+        assert time.monotonic() < deadline and state not in ("failed", "canceled"), state
+        session.rollback()
+        time.sleep(0.05)
+    download = client.get(f"/admin/orders/exports/{export_id}/download/")
+    sheet = xlrd.open_workbook(file_contents=download.data).sheet_by_index(0)
+    numbers = {sheet.cell_value(r, 2) for r in range(1, sheet.nrows - 1)}
+    assert numbers == {order.number for order in shipped} and sheet.nrows == 1 + 6 + 1
+    for runner in list(app.extensions["order_admin"]._runners.values()):
+        if hasattr(runner, "shutdown"):
+            runner.shutdown(wait=True)
+    app.extensions["order_admin"]._runners.clear()

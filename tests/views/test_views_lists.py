@@ -25,7 +25,7 @@ def test_one_orders_menu_entry_and_namespaced_endpoints(app, client):
     assert len(re.findall(r'href="/admin/orders/">\s*Orders</a>', page)) == 1
     assert "/admin/orders/items/" not in re.search(r"<nav.*?</nav>", page, re.S).group(0)
     endpoints = {rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin/orders")}
-    assert endpoints == {"order_admin_orders", "order_admin_items"}
+    assert endpoints == {"order_admin_orders", "order_admin_items", "order_admin_exports"}
 
 
 def test_status_filter_offers_labels_and_filters(client, make_order):

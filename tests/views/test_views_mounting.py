@@ -18,7 +18,7 @@ from flask_sqlalchemy import SQLAlchemy
 
 from flask_order_admin import OrderAdmin, OrderAdminConfigError
 from flask_order_admin.models import Order, OrderEvent
-from flask_order_admin.views import ItemsView, OrdersView
+from flask_order_admin.views import ExportsView, ItemsView, OrdersView
 
 
 class Staff(UserMixin):
@@ -163,7 +163,7 @@ class ShopItemsView(ItemsView):
 def test_a_host_passes_its_own_subclasses_of_the_lists():
     app, db, _ = mount(views={"orders": ShopOrdersView, "items": ShopItemsView})
     add_order(app, db, buyer_email="li@example.com", items=[])
-    assert [type(v) for v in app.extensions["order_admin"].views] == [ShopOrdersView, ShopItemsView]
+    assert [type(v) for v in app.extensions["order_admin"].views] == [ShopOrdersView, ShopItemsView, ExportsView]
     client = logged_in(app)
     page = client.get("/admin/orders/").text
     header = re.search(r'class="column-header col-buyer_email">(.*?)</th>', page, re.S)

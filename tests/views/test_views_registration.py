@@ -35,7 +35,7 @@ def test_views_are_created_per_app_under_the_configured_names():
                                ORDER_ADMIN_URL="sales", ORDER_ADMIN_ENDPOINT_PREFIX="sales_admin")
     other_app, _, other_admin = small_host()
     views = app.extensions["order_admin"].views
-    assert [v.endpoint for v in views] == ["sales_admin_orders", "sales_admin_items"]
+    assert [v.endpoint for v in views] == ["sales_admin_orders", "sales_admin_items", "sales_admin_exports"]
     assert not set(views) & set(other_app.extensions["order_admin"].views)
     assert admin.get_category_menu_item("Shop") is not None
     assert (views[0].category, views[0].name) == ("Shop", "Customer orders")

@@ -60,11 +60,12 @@ def test_export_from_the_order_page_downloads_its_xls(client, make_order, sessio
     assert current_orders(session).get(order.id).version == order.version  # a GET that changes nothing
 
 
-def test_export_obeys_the_access_rule(client, make_order, configure):
+def test_export_obeys_the_access_rule(client, make_order, configure, form_fields):
     order = make_order()
     configure(access=lambda action, order: action != "export")
     assert client.get(f"/admin/orders/{order.id}/export/").status_code == 403
-    assert client.get("/admin/orders/export-matching/").status_code == 403
+    token = form_fields(client.get("/admin/orders/").text, "export-matching-form")
+    assert client.post("/admin/orders/export-matching/", data={**token, "format": "xls"}).status_code == 403
     page = client.get(f"/admin/orders/details/?id={order.id}").text
     assert 'title="You are not allowed to export this order." tabindex="0" data-action="export"' in page
 
@@ -82,23 +83,25 @@ def test_export_selected_is_a_bulk_action_on_both_tabs(client, make_order, form_
     assert read_xls(client.post("/admin/orders/items/action/", data=fields))
 
 
-def test_export_all_matching_follows_the_current_filters(client, make_order):
+def test_export_all_matching_follows_the_current_filters(client, make_order, form_fields):
     shipped, _ = make_order("shipped", items=1), make_order("processing", items=1)
     page = client.get("/admin/orders/?flt0_status_equals=shipped").text
-    assert 'href="/admin/orders/export-matching/?flt0_status_equals=shipped"' in page
-    rows = read_xls(client.get("/admin/orders/export-matching/?flt0_status_equals=shipped"))
+    assert 'action="/admin/orders/export-matching/?flt0_status_equals=shipped"' in page
+    fields = {**form_fields(page, "export-matching-form"), "format": "xls"}
+    rows = read_xls(client.post("/admin/orders/export-matching/?flt0_status_equals=shipped", data=fields))
     assert {row[2] for row in rows[1:] if row[2]} == {shipped.number}
-    rows = read_xls(client.get("/admin/orders/items/export-matching/?flt0_status_equals=shipped"))
+    rows = read_xls(client.post("/admin/orders/items/export-matching/?flt0_status_equals=shipped", data=fields))
     assert {row[2] for row in rows[1:] if row[2]} == {shipped.number}
 
 
 def test_a_download_from_the_list_sends_orders_exported_with_the_manager(app, client, make_order, configure,
-                                                                       signals_sent):
+                                                                       signals_sent, form_fields):
     shipped, _ = make_order("shipped", items=2), make_order("processing", items=1)
-    read_xls(client.get("/admin/orders/export-matching/?flt0_status_equals=shipped"))
+    fields = {**form_fields(client.get("/admin/orders/").text, "export-matching-form"), "format": "xls"}
+    read_xls(client.post("/admin/orders/export-matching/?flt0_status_equals=shipped", data=fields))
     assert signals_sent == [("orders-exported", app, {
         "order_ids": [shipped.id], "actor": "manager", "export_format": "xls", "rows": 2,
     })]
     configure(export_max_rows=1)
-    refused = client.get("/admin/orders/export-matching/?flt0_status_equals=shipped")  # too large: a message
+    refused = client.post("/admin/orders/export-matching/?flt0_status_equals=shipped", data=fields)  # too large
     assert refused.status_code == 302 and len(signals_sent) == 1

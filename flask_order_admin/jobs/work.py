@@ -1,0 +1,170 @@
+"""The export job itself, the same whatever runs it (a thread of the web process or an RQ worker).
+
+``run_export(state, export_id)`` (inside the app's context): claim the queued job, count and read
+its orders from one snapshot, write the file as ``<name>.part`` while reporting progress (which is
+also the heartbeat and the check for Cancel), rename it to ``<name>`` once complete, mark it done.
+Any error marks it failed with a reason a manager can read; the part file is always removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, select, update
+
+from ..errors import OrderActionError
+from ..export.download import number_runs
+from ..export.files import BACKENDS
+from ..export.query import count_rows, export_rows
+from ..export.rows import Row
+from ..export.sheets import write_sheets
+from ..models import ExportRecord, ExportState, utcnow
+from ..signals import orders_exported, signal_sender
+from .records import add_order_event
+from .snapshot import snapshot_read
+from .storage import file_path, part_path
+
+if TYPE_CHECKING:
+    from ..extension import OrderAdminState
+
+logger = logging.getLogger("flask_order_admin.export")
+
+# Progress is written at most this often (it is the heartbeat too), checked every CHECK_EVERY_ROWS rows.
+REPORT_EVERY_SECONDS = 0.5
+CHECK_EVERY_ROWS = 500
+
+
+class JobStopped(Exception):
+    """The job is no longer running in the database (canceled, or failed by the stale check)."""
+
+
+class Progress:
+    """Writes the job's progress and heartbeat through its own short transactions (never the snapshot's)."""
+
+    def __init__(self, engine: Engine, export_id: int) -> None:
+        self.engine = engine
+        self.export_id = export_id
+        self.reported_at = 0.0
+
+    def _update(self, *conditions: Any, **values: Any) -> bool:
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(ExportRecord).where(ExportRecord.id == self.export_id, *conditions).values(**values)
+            )
+        return bool(result.rowcount)
+
+    def claim(self, worker: str) -> bool:
+        now = utcnow()
+        return self._update(
+            ExportRecord.state == ExportState.QUEUED,
+            state=ExportState.RUNNING, started_at=now, heartbeat_at=now, worker=worker[:200],
+        )
+
+    def report(self, *, force: bool = False, **values: Any) -> None:
+        """Write progress (and the heartbeat) if due; JobStopped when the job was canceled or failed meanwhile."""
+        now = time.monotonic()
+        if not force and now - self.reported_at < REPORT_EVERY_SECONDS:
+            return
+        self.reported_at = now
+        if not self._update(ExportRecord.state == ExportState.RUNNING, heartbeat_at=utcnow(), **values):
+            raise JobStopped
+
+    def fail(self, message: str) -> None:
+        self._update(ExportRecord.state == ExportState.RUNNING,
+                     state=ExportState.FAILED, finished_at=utcnow(), error=message[:5000])
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _reported(rows: Iterable[Row], progress: Progress) -> Iterator[Row]:
+    written = 0
+    for row in rows:
+        yield row
+        written += 1
+        if written % CHECK_EVERY_ROWS == 0:
+            progress.report(rows_written=written)
+    progress.report(force=True, rows_written=written)
+
+
+def run_export(state: OrderAdminState, export_id: int) -> str:
+    """Run one export job to its end; returns the state it ended in. Needs the app's context."""
+    engine = state.session.get_bind(mapper=state.settings.models.order)
+    progress = Progress(engine, export_id)
+    if not progress.claim(worker_name()):
+        return "not queued"  # canceled or failed before any worker took it
+    with engine.connect() as connection:
+        record = connection.execute(
+            select(ExportRecord.order_ids, ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor)
+            .where(ExportRecord.id == export_id)
+        ).one()
+    folder = state.export_folder()
+    path = file_path(folder, record.file_name)
+    part = part_path(path)
+    started = time.monotonic()
+    numbers: dict[int, str] = {}  # the exported orders' numbers, for the log
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with snapshot_read(engine) as read:
+            total = count_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows)
+            progress.report(force=True, rows_total=total)
+            with open(part, "wb") as stream:
+                rows = export_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows,
+                                   numbers, chunk_reads=read.chunk_reads)
+                written = write_sheets(BACKENDS[record.fmt](stream), _reported(rows, progress))
+                stream.flush()
+                os.fsync(stream.fileno())
+        progress.report(force=True)  # saving a big file takes a while: one more sign of life before the end
+        os.replace(part, path)
+        if not _finish(state, export_id, written, path.stat().st_size):
+            path.unlink(missing_ok=True)  # canceled while the file was being saved
+            return ExportState.CANCELED
+    except JobStopped:
+        part.unlink(missing_ok=True)
+        logger.info("export %s stopped (canceled, or failed by the stale check)", export_id)
+        return "stopped"
+    except OrderActionError as error:
+        part.unlink(missing_ok=True)
+        progress.fail(str(error))
+        return ExportState.FAILED
+    except Exception as error:
+        part.unlink(missing_ok=True)
+        logger.exception("export %s failed", export_id)
+        progress.fail(f"The export failed unexpectedly ({type(error).__name__}); the server log has the details.")
+        return ExportState.FAILED
+    logger.info(
+        "%s exported %d order(s) as .%s, %d rows, in the background (%.1f s, %s): %s",
+        record.actor, len(record.order_ids), record.fmt, written, time.monotonic() - started, read.guarantee,
+        number_runs(record.order_ids, numbers),
+        extra={"actor": record.actor, "order_ids": record.order_ids, "export_format": record.fmt,
+               "export_rows": written, "export_id": export_id},
+    )
+    orders_exported.send(signal_sender(), order_ids=list(record.order_ids), actor=record.actor,
+                         export_format=record.fmt, rows=written)
+    return ExportState.DONE
+
+
+def _finish(state: OrderAdminState, export_id: int, rows: int, size: int) -> bool:
+    """Mark the job done (and one order's history); False when it was canceled at the last moment."""
+    session = state.session
+    now: datetime = utcnow()
+    result = session.execute(
+        update(ExportRecord)
+        .where(ExportRecord.id == export_id, ExportRecord.state == ExportState.RUNNING)
+        .values(state=ExportState.DONE, finished_at=now, heartbeat_at=now, rows_written=rows, file_size=size)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:
+        session.rollback()
+        return False
+    record = session.get(ExportRecord, export_id, populate_existing=True)
+    add_order_event(session, state.settings, record)
+    session.commit()
+    return True

@@ -1,0 +1,156 @@
+"""Export jobs: the view tests' host app (Flask-Admin, Flask-Login, CSRF, the plugin) on every database,
+with the exports written to a temporary folder, managers with browsers of their own, and ways to
+hold a running job still (to cancel it, or to stop its heartbeat as a killed worker would)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from flask import Flask, g
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flask_order_admin.jobs import work
+from flask_order_admin.models import ExportRecord
+from tests.model_sets import BUILTIN
+from tests.views.conftest import _shared_app, configure, count_statements, form_fields, hidden_fields  # noqa: F401
+
+
+@pytest.fixture(scope="session")
+def model_set() -> str:
+    """The jobs run on the plugin's own tables here; test_views_host_models.py runs one on a shop's."""
+    return BUILTIN
+
+
+class IsolatedClient(FlaskClient):
+    """A browser of its own: the test's app context would otherwise carry one client's user in ``g``.
+
+    Each request also starts a new transaction, as a real request's session does: the test's app
+    context keeps one session, and on MariaDB (REPEATABLE READ) an open transaction would go on
+    seeing what the background job changed meanwhile as it was.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        for name in ("csrf_token", "_login_user"):
+            g.pop(name, None)
+        self.application.extensions["sqlalchemy"].session.rollback()
+        return super().open(*args, **kwargs)
+
+
+def log_in(app: Flask, username: str) -> FlaskClient:
+    test_client = IsolatedClient(app, app.response_class, use_cookies=True)
+    with test_client.session_transaction() as flask_session:
+        flask_session["_user_id"] = username
+        flask_session["_fresh"] = True
+    return test_client
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return log_in(app, "manager")
+
+
+@pytest.fixture
+def manager(app: Flask) -> Callable[[str], FlaskClient]:
+    """``manager("other")``: another logged-in manager."""
+    return lambda username: log_in(app, username)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, configure: Callable[..., None], app: Flask) -> Iterator[Path]:
+    """The exports folder of this test; the thread runners are stopped (their jobs finished) afterwards."""
+    exports = tmp_path / "exports"
+    configure(export_storage=str(exports))
+    yield exports
+    state = app.extensions["order_admin"]
+    for runner in list(state._runners.values()):
+        if hasattr(runner, "shutdown"):
+            runner.shutdown(wait=True)
+    state._runners.clear()
+
+
+@pytest.fixture
+def jobs(folder: Path, configure: Callable[..., None]) -> None:
+    """Every export of more than 3 rows is a job."""
+    configure(export_inline_rows=3)
+
+
+@pytest.fixture
+def read_export(db: Any) -> Callable[[int], ExportRecord]:
+    """The export's row as the database has it now (a session of its own, detached)."""
+
+    def read(export_id: int) -> ExportRecord:
+        with Session(db.engine, expire_on_commit=False) as session:
+            record = session.scalars(select(ExportRecord).where(ExportRecord.id == export_id)).one()
+            session.expunge(record)
+            return record
+
+    return read
+
+
+@pytest.fixture
+def wait_for(read_export: Callable[[int], ExportRecord]) -> Callable[..., ExportRecord]:
+    """``wait_for(export_id, "done")``: the export once it is in one of the states (fails after ``timeout``)."""
+
+    def wait(export_id: int, *states: str, timeout: float = 30.0) -> ExportRecord:
+        deadline = time.monotonic() + timeout
+        while True:
+            record = read_export(export_id)
+            if record.state in states or time.monotonic() > deadline:
+                assert record.state in states, (record.state, record.error)
+                return record
+            time.sleep(0.05)
+
+    return wait
+
+
+@pytest.fixture
+def paused(monkeypatch: pytest.MonkeyPatch) -> Iterator[SimpleNamespace]:
+    """Running jobs stop right after their first progress report with rows written, until ``release()``:
+    meanwhile the job is "running" with no more heartbeats, as if its worker had been killed."""
+    gate, reached = threading.Event(), threading.Event()
+    report = work.Progress.report
+
+    def report_then_wait(self: work.Progress, *, force: bool = False, **values: Any) -> None:
+        report(self, force=force, **values)
+        if values.get("rows_written") and not gate.is_set():
+            reached.set()
+            gate.wait(30)
+
+    monkeypatch.setattr(work.Progress, "report", report_then_wait)
+    monkeypatch.setattr(work, "CHECK_EVERY_ROWS", 1)
+    yield SimpleNamespace(reached=reached, release=gate.set)
+    gate.set()
+
+
+@pytest.fixture
+def start_export(form_fields: Callable[[str, str], dict[str, str]]) -> Callable[..., Any]:
+    """POST "Export all matching" from the orders list (``query``: its filters), as the list's form does."""
+
+    def start(client: FlaskClient, query: str = "", fmt: str = "xls", tab: str = "") -> Any:
+        url = f"/admin/orders/{tab}"
+        page = client.get(url + (f"?{query}" if query else "")).text
+        fields = {**form_fields(page, "export-matching-form"), "format": fmt}
+        return client.post(f"{url}export-matching/" + (f"?{query}" if query else ""), data=fields)
+
+    return start
+
+
+def export_id_of(response: Any) -> int:
+    """The job's id from the redirect to its progress page."""
+    assert response.status_code == 302, (response.status_code, response.text[:300])
+    location = response.location
+    assert location.startswith("/admin/orders/exports/"), location
+    return int(location.rstrip("/").rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def job_id_of() -> Callable[[Any], int]:
+    return export_id_of

@@ -1,0 +1,50 @@
+"""The app an RQ worker builds in the RQ tests (``ORDER_ADMIN_EXPORT_APP_FACTORY =
+"tests.jobs.rq_host:create_app"``): the plugin on the test database, told by the environment.
+
+ORDER_ADMIN_TEST_RQ_SLOW (seconds) makes the job wait that long at every row it writes, so
+that a test can kill the worker in the middle of an export.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+from flask_order_admin import OrderAdmin
+
+
+def create_app() -> Flask:
+    app = Flask("order_admin_rq_worker_host")
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=os.environ["ORDER_ADMIN_TEST_RQ_DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        ORDER_ADMIN_EXPORT_RUNNER="rq",
+        ORDER_ADMIN_EXPORT_APP_FACTORY="tests.jobs.rq_host:create_app",
+        ORDER_ADMIN_EXPORT_RQ_REDIS_URL=os.environ["ORDER_ADMIN_TEST_RQ_REDIS_URL"],
+        ORDER_ADMIN_EXPORT_RQ_QUEUE=os.environ["ORDER_ADMIN_TEST_RQ_QUEUE"],
+        ORDER_ADMIN_EXPORT_STORAGE=os.environ["ORDER_ADMIN_TEST_RQ_STORAGE"],
+    )
+    db = SQLAlchemy()
+    db.init_app(app)
+    OrderAdmin(app, db=db)
+    slow = float(os.environ.get("ORDER_ADMIN_TEST_RQ_SLOW") or 0)
+    if slow:
+        _slow_down(slow)
+    return app
+
+
+def _slow_down(seconds: float) -> None:
+    from flask_order_admin.jobs import work
+
+    report = work.Progress.report
+
+    def slow_report(self: work.Progress, *, force: bool = False, **values: Any) -> None:
+        time.sleep(seconds)
+        report(self, force=True, **values)
+
+    work.CHECK_EVERY_ROWS = 1
+    work.Progress.report = slow_report  # type: ignore[method-assign]

@@ -1,0 +1,157 @@
+"""The "rq" runner against the real Redis (127.0.0.1:6379, database 3) and real worker processes
+(``flask order-admin export-worker``, the README's command), on every test database: a job runs and
+downloads; a queued job that is canceled never runs; a worker killed mid-export (SIGKILL, with its
+work horse) leaves a job that is failed within the stale bound and runs again on a new worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import xlrd
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+REDIS_URL = "redis://127.0.0.1:6379/3"  # database 3: this project's tests only
+FACTORY = "tests.jobs.rq_host:create_app"
+
+
+def redis_answers() -> bool:
+    try:
+        from redis import Redis
+
+        return bool(Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def queue_name() -> Iterator[str]:
+    if not redis_answers():
+        if os.environ.get("CI"):
+            pytest.fail("Redis does not answer at 127.0.0.1:6379; .ci/run starts it")
+        pytest.skip("Redis does not answer at 127.0.0.1:6379")
+    from redis import Redis
+    from rq import Queue
+
+    name = f"oa_jobs_test_{uuid.uuid4().hex[:12]}"
+    yield name
+    Queue(name, connection=Redis.from_url(REDIS_URL)).delete(delete_jobs=True)
+
+
+@pytest.fixture
+def rq_app(configure: Callable[..., None], folder: Path, queue_name: str, jobs: None) -> None:
+    configure(export_runner="rq", export_app_factory=FACTORY, export_rq_redis_url=REDIS_URL,
+              export_rq_queue=queue_name)
+
+
+@pytest.fixture
+def start_worker(database_url: str, folder: Path, queue_name: str) -> Iterator[Callable[..., subprocess.Popen]]:
+    """``start_worker(slow=0.0, burst=False)``: a real worker process on the test's queue."""
+    started: list[subprocess.Popen] = []
+
+    def start(slow: float = 0.0, burst: bool = False) -> subprocess.Popen:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "ORDER_ADMIN_TEST_RQ_DATABASE_URL": database_url,
+               "ORDER_ADMIN_TEST_RQ_REDIS_URL": REDIS_URL, "ORDER_ADMIN_TEST_RQ_QUEUE": queue_name,
+               "ORDER_ADMIN_TEST_RQ_STORAGE": str(folder), "ORDER_ADMIN_TEST_RQ_SLOW": str(slow)}
+        command = [sys.executable, "-m", "flask", "--app", FACTORY, "order-admin", "export-worker"]
+        worker = subprocess.Popen(command + (["--burst"] if burst else []), cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def numbers_in(data: bytes) -> set[str]:
+    book = xlrd.open_workbook(file_contents=data)
+    return {str(sheet.cell_value(r, 2)) for sheet in book.sheets() for r in range(1, sheet.nrows)
+            if str(sheet.cell_value(r, 2)).startswith("ORD-")}
+
+
+def test_an_rq_worker_runs_the_export(client, make_order, rq_app, start_worker, start_export, wait_for,
+                                      job_id_of, folder):
+    orders = [make_order("shipped", items=3) for _ in range(3)]
+    start_worker()
+    export_id = job_id_of(start_export(client))
+    record = wait_for(export_id, "done", timeout=60)
+    assert record.runner == "rq" and record.runner_job_id and record.rows_written == 9
+    assert int(record.worker.rsplit(":", 1)[1]) != os.getpid()  # written by the worker process
+    assert numbers_in(client.get(f"/admin/orders/exports/{export_id}/download/").data) == {o.number for o in orders}
+    assert sorted(p.name for p in folder.iterdir()) == [record.file_name]
+
+
+def test_a_canceled_queued_rq_job_never_runs(client, make_order, rq_app, start_worker, start_export, wait_for,
+                                             job_id_of, form_fields, read_export, folder):
+    from redis import Redis
+    from rq.job import Job
+
+    make_order("shipped", items=5)
+    export_id = job_id_of(start_export(client))  # no worker yet: it waits in the queue
+    page = client.get(f"/admin/orders/exports/{export_id}/").text
+    assert "Waiting to start" in page
+    client.post(f"/admin/orders/exports/{export_id}/cancel/", data=form_fields(page, "export-cancel-form"))
+    job = Job.fetch(read_export(export_id).runner_job_id, connection=Redis.from_url(REDIS_URL))
+    assert job.get_status() == "canceled"
+    worker = start_worker(burst=True)
+    assert worker.wait(timeout=60) == 0
+    assert read_export(export_id).state == "canceled"
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_a_killed_rq_worker_fails_its_job_in_bounded_time_and_it_runs_again(
+        client, make_order, rq_app, configure, start_worker, start_export, read_export, wait_for, job_id_of,
+        form_fields, folder):
+    orders = [make_order("shipped", items=5) for _ in range(4)]
+    worker = start_worker(slow=0.2)  # 20 rows: about 4 s
+    export_id = job_id_of(start_export(client))
+    deadline = time.monotonic() + 60
+    while not (read_export(export_id).rows_written or 0) >= 2:
+        assert time.monotonic() < deadline, read_export(export_id).state
+        time.sleep(0.05)
+    horse = int(read_export(export_id).worker.rsplit(":", 1)[1])
+    assert horse != worker.pid  # RQ's work horse, a child of the worker in a process group of its own
+    os.kill(worker.pid, signal.SIGKILL)
+    os.kill(horse, signal.SIGKILL)  # the machine went down: worker and horse both gone
+    killed_at = time.monotonic()
+    worker.wait(timeout=10)
+    configure(export_stale_seconds=2)
+    while (status := client.get(f"/admin/orders/exports/{export_id}/status.json").get_json())["state"] == "running":
+        assert time.monotonic() - killed_at < 10, status
+        time.sleep(0.2)
+    assert status["state"] == "failed" and "its worker did not report for 2 seconds" in status["error"]
+    assert time.monotonic() - killed_at < 2 + 0.5 + 1  # the stale bound, the last report's age, a poll
+    assert [p for p in folder.iterdir() if p.name.endswith(".part")] == []  # the half-written file is gone
+
+    configure(export_stale_seconds=120)
+    start_worker()
+    page = client.get(f"/admin/orders/exports/{export_id}/").text
+    again_id = job_id_of(client.post(f"/admin/orders/exports/{export_id}/again/",
+                                     data=form_fields(page, "export-again-form")))
+    assert wait_for(again_id, "done", timeout=60).rows_written == 20
+    assert numbers_in(client.get(f"/admin/orders/exports/{again_id}/download/").data) == {o.number for o in orders}
+
+
+def test_an_unreachable_redis_fails_the_job_saying_so(client, make_order, rq_app, configure, start_export,
+                                                      job_id_of, read_export):
+    configure(export_rq_redis_url="redis://127.0.0.1:1/3")  # nothing listens there
+    make_order("shipped", items=5)
+    response = start_export(client)
+    export_id = job_id_of(response)
+    page = client.get(response.location).text
+    assert "The export could not be started" in page and "the export queue cannot be reached" in page
+    assert read_export(export_id).state == "failed"
