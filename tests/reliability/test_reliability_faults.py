@@ -48,15 +48,15 @@ def test_connection_killed_mid_merge(app, db, session, make_order, monkeypatch, 
     added, basic = make_order(items=3).id, make_order(items=2).id
     before = state_of(session, added, basic)
     killer = create_engine(database_url)
-    real_change_order = merge_module.change_order
+    real_change_orders = merge_module.change_orders
 
     def kill_then_change(*args, **kwargs):
         pid = session.execute(text("SELECT pg_backend_pid()")).scalar()
         with killer.begin() as connection:
             connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        real_change_order(*args, **kwargs)
+        real_change_orders(*args, **kwargs)
 
-    monkeypatch.setattr(merge_module, "change_order", kill_then_change)
+    monkeypatch.setattr(merge_module, "change_orders", kill_then_change)
     with pytest.raises(ActionFailed, match="nothing was changed"):
         services.merge(session, added, basic, actor="ann")
     monkeypatch.undo()
