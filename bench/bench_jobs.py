@@ -50,6 +50,7 @@ from flask_order_admin.export.xls_writer import FLUSH_EVERY_ROWS, HyperlinkFormu
 from flask_order_admin.jobs.records import create_job
 from flask_order_admin.jobs.work import run_export
 from flask_order_admin.models import ExportRecord, Order, OrderAdminBase, OrderItem
+from flask_order_admin.settings import DEFAULT_SETTINGS, settings_in_use
 
 TIME_RATIO_GOAL = round(1 / 0.7, 2)  # job seconds ÷ raw xlwt seconds; throughput ≥ 0.7 of raw xlwt
 MEMORY_GOAL = 3.0
@@ -176,7 +177,8 @@ def run(quick: bool) -> list[dict[str, Any]]:
         OrderAdminBase.metadata.create_all(engine)
         from sqlalchemy.orm import Session
 
-        with Session(engine) as session:
+        # Read outside any app: the numbers in the cells come from the default settings, as the job's own do.
+        with Session(engine) as session, settings_in_use(DEFAULT_SETTINGS):
             order_ids = seed(session, rows_wanted // ITEMS_PER_BULK_ORDER, ITEMS_PER_BULK_ORDER)
             cells = raw_cells(session, order_ids)
         engine.dispose()
