@@ -43,7 +43,6 @@ from sqlalchemy import create_engine, select
 from flask_order_admin import OrderAdmin
 from flask_order_admin.export.cells import Link
 from flask_order_admin.export.columns import HEADERS
-from flask_order_admin.binding import builtin_binding
 from flask_order_admin.export.query import item_columns_select
 from flask_order_admin.export.rows import item_row, order_head
 from flask_order_admin.export.sheets import RowStyle
@@ -97,7 +96,8 @@ def raw_cells(session: Any, order_ids: list[int]) -> list[tuple[tuple[str, Any],
     """Every row's cells, typed as raw xlwt needs them (the job's own rows, read once beforehand)."""
     heads = {order.id: order_head(order) for order in session.scalars(select(Order).where(Order.id.in_(order_ids)))}
     rows = []
-    for item in session.execute(item_columns_select(builtin_binding()).order_by(OrderItem.order_id, OrderItem.id)):
+    lines = item_columns_select(DEFAULT_SETTINGS.models)
+    for item in session.execute(lines.order_by(OrderItem.order_id, OrderItem.id)):
         cells = []
         for value in item_row(heads[item[0]], item):
             kind = ("link" if isinstance(value, Link) else "money" if isinstance(value, Decimal)

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .domain import OrderStatus
 
 
 class Through:
@@ -135,6 +134,3 @@ class OrderModels:
             return builtin_binding()
         return resolve_host_models(self)
 
-
-def default_status_values() -> dict[OrderStatus, str]:
-    return {status: status.value for status in OrderStatus}

@@ -91,10 +91,6 @@ class ModelBinding:
         """A condition on orders: ``predicate`` applied to the field (through its relationship if it has one)."""
         return self.order_fields[name].where(predicate)
 
-    def where_line_order(self, name: str, predicate: Any) -> ColumnElement:
-        """A condition on lines, on a field of their order: their order id IN the matching orders."""
-        return self.line_order_id.in_(select(self.order_pk).where(self.where_order(name, predicate)))
-
     def where_email_key(self, email_key: str) -> ColumnElement:
         """Orders whose buyer email, lower-cased, is ``email_key`` (by the lower-cased column where there is one)."""
         field = self.order_fields.get("buyer_email_key")

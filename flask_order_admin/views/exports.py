@@ -305,7 +305,9 @@ class ExportsView(OrderAdminView):
         logger.info("%s downloaded export %s (%d orders, .%s)", access.actor_name(self.settings), record.id, record.order_count,
                     record.fmt, extra={"actor": access.actor_name(self.settings), "export_id": record.id})
         response = send_file(path, mimetype=CONTENT_TYPES[record.fmt], conditional=False, max_age=0)
-        attachment_headers(response, export_filename(record.order_ids, record.fmt, record.created_at))
+        # One order's file is named by its number: a shop's own number is looked up (one statement).
+        numbers = self.settings.models.numbers_of(self.state.session, record.order_ids[:1], self.settings.number_format)
+        attachment_headers(response, export_filename(record.order_ids, record.fmt, record.created_at, numbers))
         return response
 
     def _unavailable(self, record: ExportRecord) -> str:

@@ -159,6 +159,19 @@ def test_a_big_export_runs_as_a_job_on_the_shops_tables(app, client, make_order,
     sheet = xlrd.open_workbook(file_contents=download.data).sheet_by_index(0)
     numbers = {sheet.cell_value(r, 2) for r in range(1, sheet.nrows - 1)}
     assert numbers == {order.number for order in shipped} and sheet.nrows == 1 + 6 + 1
+    # One order's job: its file is named by the shop's own number.
+    big = make_order("processing", items=5)
+    order_page = client.get(f"/admin/orders/{big.id}/export/").text
+    response = client.post(f"/admin/orders/{big.id}/export/", data={
+        **form_fields(order_page, "export-order-form"), "format": "xls"})
+    export_id = int(response.location.split("/")[4])
+    deadline = time.monotonic() + 30
+    while session.scalar(select(ExportRecord.state).where(ExportRecord.id == export_id)) != "done":
+        assert time.monotonic() < deadline
+        session.rollback()
+        time.sleep(0.05)
+    download = client.get(f"/admin/orders/exports/{export_id}/download/")
+    assert f"filename={big.number}.xls" in download.headers["Content-Disposition"]
     for runner in list(app.extensions["order_admin"]._runners.values()):
         if hasattr(runner, "shutdown"):
             runner.shutdown(wait=True)
