@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_ADMIN_PASSWORD ?= admin
 export DEMO_ADMIN_PASSWORD
 
-.PHONY: demo demo-legacy test bench bench-full wheel-check stress
+.PHONY: demo demo-legacy test bench bench-full wheel-check stress catalogs
 
 # Reinstall only when the package metadata changes: the install is editable, code edits need nothing.
 $(STAMP): setup.cfg pyproject.toml
@@ -47,3 +47,19 @@ wheel-check: $(STAMP)
 STRESS_ARGS ?= --clients 20 --seconds 20
 stress: $(STAMP)
 	$(PY) tests/stress/stress_load.py $(STRESS_ARGS)
+
+# The plugin's gettext domain: extract every marked string (code and templates) into the template, merge it into
+# the ru and zh_Hans catalogs and compile them. tests/i18n checks that the committed files match the code.
+CATALOGS := flask_order_admin/translations
+catalogs: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --omit-header --sort-output \
+		-k N_ -k NC_:1c,2 -k NP_:1,2 -k lazy_gettext -k lazy_pgettext:1c,2 \
+		-k oa_gettext -k oa_pgettext:1c,2 -k oa_ngettext:1,2 \
+		--ignore-dirs='.* _* tests example_app bench build dist' -o $(CATALOGS)/flask_order_admin.pot .
+	for lang in ru zh_Hans; do \
+		test -f $(CATALOGS)/$$lang/LC_MESSAGES/flask_order_admin.po || \
+			$(VENV)/bin/pybabel init -D flask_order_admin -i $(CATALOGS)/flask_order_admin.pot -d $(CATALOGS) -l $$lang; \
+	done
+	$(VENV)/bin/pybabel update -D flask_order_admin -i $(CATALOGS)/flask_order_admin.pot -d $(CATALOGS) \
+		--ignore-obsolete --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -D flask_order_admin -d $(CATALOGS) --statistics

@@ -34,6 +34,7 @@ from typing import Any
 import xlwt
 from bench_export import ITEMS_PER_BULK_ORDER, seed
 from flask import Flask
+from flask_babel import Babel
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import LoginManager, UserMixin
@@ -79,6 +80,7 @@ def database_url(folder: Path) -> str:
 def host(url: str, storage: Path) -> Iterator[Flask]:
     """A host app on the database: Flask-Admin, the plugin (thread runner), a logged-in manager."""
     app = Flask("order_admin_bench_jobs")
+    Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
     app.config.update(SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench", WTF_CSRF_ENABLED=False,
                       ORDER_ADMIN_EXPORT_STORAGE=str(storage), ORDER_ADMIN_EXPORT_INLINE_ROWS=1_000,
                       ORDER_ADMIN_EXPORT_MAX_JOBS_PER_USER=100, ORDER_ADMIN_EXPORT_MAX_JOBS=100)

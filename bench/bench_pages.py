@@ -20,6 +20,7 @@ from typing import Any
 from bench_models import MAX_ITEMS, MODEL_SETS, BenchModels
 from bench_services import BIG_FULL, BIG_QUICK, SMALL, Case, compare, database, result
 from flask import Flask
+from flask_babel import Babel
 from flask.testing import FlaskClient
 from flask_admin import Admin
 from flask_admin.contrib.sqla import ModelView
@@ -61,6 +62,7 @@ def host(models: BenchModels, engine: Engine) -> Iterator[tuple[FlaskClient, Sto
     """A host app on ``engine``'s database (tables already there): the plugin and the stock views, over the
     model set's classes."""
     app = Flask("order_admin_bench_host")
+    Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
     app.config.update(SQLALCHEMY_DATABASE_URI=engine.url.render_as_string(hide_password=False),
                       SECRET_KEY="bench", WTF_CSRF_ENABLED=False)
     binding = models.binding

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
+from .i18n import template_callables
 from .order_models import OrderModels
 from .resolver_pool import ResolverPool
 from .settings import OrderAdminConfigError, Settings, load_settings
@@ -117,6 +118,8 @@ class OrderAdmin:
         app.register_blueprint(
             Blueprint(f"{settings.endpoint_prefix}_templates", __name__, template_folder=templates_folder())
         )
+        # Namespaced globals, not Flask-Babel's `_`: the host's own templates keep their own domain.
+        app.jinja_env.globals.update(template_callables())
         from .cli import order_admin_cli
 
         app.cli.add_command(order_admin_cli)

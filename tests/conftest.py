@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from flask_babel import Babel
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
@@ -83,6 +84,7 @@ def build_app(
         TESTING=True,
     )
     app.config.update(config or {})
+    Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
     db = SETS[model_set].new_db()
     db.init_app(app)
     OrderAdmin(app, db=db, admin=admin, models=SETS[model_set].order_models())

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from flask_babel import Babel
 from flask import Flask, redirect, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
@@ -52,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     require_secret_key(app)
 
+    Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
     db.init_app(app)
     CSRFProtect(app)
     init_login(app)

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request
 from flask_admin import expose
-from flask_admin.babel import gettext
+from ..i18n import gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, has_request_context, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.babel import gettext, lazy_gettext
+from ..i18n import gettext, lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model.base import ViewArgs
 from sqlalchemy import func, literal_column, select

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from flask_admin.babel import gettext
+from ..i18n import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, flash, redirect, url_for
-from flask_admin.babel import gettext
+from ..i18n import gettext
 from werkzeug.wrappers import Response
 
 from .. import access

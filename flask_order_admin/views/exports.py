@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import abort, flash, jsonify, redirect, send_file, url_for
 from flask_admin import expose
-from flask_admin.babel import gettext, lazy_gettext
+from ..i18n import gettext, lazy_gettext
 from flask_admin.contrib.sqla import filters as sqla_filters
 from markupsafe import Markup
 from werkzeug.wrappers import Response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_admin.babel import gettext, lazy_gettext
+from ..i18n import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask_admin.babel import gettext, lazy_gettext
+from ..i18n import gettext, lazy_gettext
 from markupsafe import Markup
 from sqlalchemy import select
 

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import url_for
-from flask_admin.babel import lazy_gettext
+from ..i18n import lazy_gettext
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.tools import parse_like_term
 from markupsafe import Markup

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import flash, redirect, request
 from flask_admin import expose
-from flask_admin.babel import gettext, lazy_gettext
+from ..i18n import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from ..domain import Action, order_totals

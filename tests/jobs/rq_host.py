@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from flask import Flask
+from flask_babel import Babel
 from flask_sqlalchemy import SQLAlchemy
 
 from flask_order_admin import OrderAdmin
@@ -19,6 +20,7 @@ from flask_order_admin import OrderAdmin
 
 def create_app() -> Flask:
     app = Flask("order_admin_rq_worker_host")
+    Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
     app.config.update(
         SQLALCHEMY_DATABASE_URI=os.environ["ORDER_ADMIN_TEST_RQ_DATABASE_URL"],
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},

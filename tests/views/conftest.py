@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask_babel import Babel
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_admin import Admin
@@ -39,6 +40,7 @@ def build_admin_host(database_url: str, model_set: str = BUILTIN) -> tuple[Flask
         SECRET_KEY="view-tests",
         TESTING=True,
     )
+    Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
     db = SETS[model_set].new_db()
     db.init_app(app)
     CSRFProtect(app)

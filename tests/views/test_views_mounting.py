@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask_babel import Babel
 from flask_admin import Admin
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.theme import Bootstrap4Theme
@@ -38,6 +39,7 @@ def mount(*, before: Any = (), login: bool = True, **options: Any) -> tuple[Flas
     """An in-memory host: ``before`` makes host views added ahead of the plugin; config keys go to app.config,
     other options to ``OrderAdmin``."""
     app = Flask("mounting_host")
+    Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
     app.config.update(SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="mount", TESTING=True,
                       WTF_CSRF_ENABLED=False, **{k: v for k, v in options.items() if k.startswith("ORDER_ADMIN_")})
     db = SQLAlchemy(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import Babel
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import LoginManager, UserMixin
@@ -20,6 +21,7 @@ class Staff(UserMixin):
 def small_host(**config) -> tuple[Flask, SQLAlchemy, Admin]:
     """An in-memory host app with Flask-Login but without CSRFProtect."""
     app = Flask("small_host")
+    Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
     app.config.update(SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="small", **config)
     db = SQLAlchemy(app)
     LoginManager(app).user_loader(Staff)

@@ -1,0 +1,69 @@
+"""Texts for managers, kept untranslated until a view shows them.
+
+The domain and the services know no locale: they build a ``Message`` (a msgid, an optional gettext
+context, an optional plural, and named parameters), and the views translate it through the plugin's
+own catalog (``flask_order_admin.i18n.translate``). ``str(message)`` is the English text, for logs
+and for code that runs outside a request.
+
+The markers ``N_``, ``NC_`` and ``NP_`` are pybabel keywords (see ``babel.cfg``), so every message
+built with them is extracted into the catalog template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Message:
+    msgid: str
+    context: str | None = None
+    plural: str | None = None
+    count: int | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, translate_text: "TextTranslator") -> str:
+        """The text in the language ``translate_text`` speaks; parameters that are messages too
+        (a status label inside a refusal) are translated by the same function."""
+        text = translate_text(self)
+        if not self.params and self.count is None:
+            return text
+        values = {name: _render_value(value, translate_text) for name, value in self.params.items()}
+        if self.count is not None:
+            values.setdefault("num", self.count)
+        return text % values
+
+    def __str__(self) -> str:
+        return self.render(english)
+
+
+class TextTranslator:  # pragma: no cover - a protocol, documented here for readers
+    def __call__(self, message: Message) -> str: ...
+
+
+def english(message: Message) -> str:
+    """The source text: the msgid, or the plural msgid when ``count`` asks for it."""
+    if message.plural is not None and message.count != 1:
+        return message.plural
+    return message.msgid
+
+
+def _render_value(value: Any, translate_text: TextTranslator) -> Any:
+    return value.render(translate_text) if isinstance(value, Message) else value
+
+
+def N_(msgid: str, **params: Any) -> Message:
+    """A message with ``%(name)s`` placeholders filled from ``params`` when shown."""
+    return Message(msgid, params=params)
+
+
+def NC_(context: str, msgid: str, **params: Any) -> Message:
+    """A message whose English is ambiguous: ``context`` tells translators which sense is meant
+    ("order action" for Cancel an order, not Cancel a dialog)."""
+    return Message(msgid, context=context, params=params)
+
+
+def NP_(singular: str, plural: str, count: int, **params: Any) -> Message:
+    """A message with a plural form chosen by ``count`` (available as ``%(num)d``)."""
+    return Message(singular, plural=plural, count=count, params=params)

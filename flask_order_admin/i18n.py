@@ -1,0 +1,133 @@
+"""The plugin's own gettext domain, ``flask_order_admin``, in the host's locale.
+
+The locale and timezone are the host's: Flask-Babel's selectors when the host has initialised
+Flask-Babel, English and UTC otherwise (also when Flask-Babel is installed but not initialised, where
+Flask-Admin's own pages fail). The catalogs ship in ``flask_order_admin/translations``; a host's own
+catalog of the same domain, in one of its Flask-Babel translation directories, is read first, so a
+host can reword any of the plugin's strings.
+
+Views and templates call ``gettext``/``pgettext``/``ngettext`` (or ``translate`` for a ``Message``
+built by the domain or the services). The ``lazy_*`` forms are for texts set at import time (column
+titles, menu names), which must be translated per request.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.support import LazyProxy, NullTranslations, Translations
+from flask import current_app, has_app_context, has_request_context
+
+from .domain.messages import Message, english
+
+DOMAIN = "flask_order_admin"
+CATALOG_DIRECTORY = Path(__file__).parent / "translations"
+SOURCE_LOCALE = Locale("en")
+
+
+def current_locale() -> Locale:
+    babel = _flask_babel()
+    if babel is None:
+        return SOURCE_LOCALE
+    import flask_babel
+
+    return flask_babel.get_locale() or SOURCE_LOCALE
+
+
+def current_timezone():
+    """The host's display timezone (a ``tzinfo``): Flask-Babel's, else UTC."""
+    from datetime import timezone
+
+    if _flask_babel() is None:
+        return timezone.utc
+    import flask_babel
+
+    return flask_babel.get_timezone() or timezone.utc
+
+
+def translate(message: Message | str) -> str:
+    """A ``Message`` in the current locale; a plain string is data and comes back as it is."""
+    if not isinstance(message, Message):
+        return message
+    return message.render(_translate_text)
+
+
+def gettext(msgid: str, **params: Any) -> str:
+    return translate(Message(msgid, params=params))
+
+
+def pgettext(context: str, msgid: str, **params: Any) -> str:
+    return translate(Message(msgid, context=context, params=params))
+
+
+def ngettext(singular: str, plural: str, num: int, **params: Any) -> str:
+    return translate(Message(singular, plural=plural, count=num, params=params))
+
+
+def lazy_gettext(msgid: str, **params: Any) -> LazyProxy:
+    return LazyProxy(gettext, msgid, enable_cache=False, **params)
+
+
+def lazy_pgettext(context: str, msgid: str, **params: Any) -> LazyProxy:
+    return LazyProxy(pgettext, context, msgid, enable_cache=False, **params)
+
+
+def template_callables() -> dict[str, Any]:
+    """The Jinja globals the plugin's templates translate with; ``make catalogs`` extracts them."""
+    return {"oa_gettext": gettext, "oa_pgettext": pgettext, "oa_ngettext": ngettext, "oa_translate": translate}
+
+
+def _translate_text(message: Message) -> str:
+    if not (has_request_context() or has_app_context()):
+        return english(message)
+    catalog = _catalog(_catalog_names(current_locale()), _host_directories())
+    if message.plural is not None:
+        count = 1 if message.count is None else message.count
+        if message.context is not None:
+            return catalog.unpgettext(message.context, message.msgid, message.plural, count)
+        return catalog.ungettext(message.msgid, message.plural, count)
+    if message.context is not None:
+        return catalog.upgettext(message.context, message.msgid)
+    return catalog.ugettext(message.msgid)
+
+
+def _flask_babel():
+    if not has_app_context():
+        return None
+    return current_app.extensions.get("babel")
+
+
+def _host_directories() -> tuple[str, ...]:
+    """The host's Flask-Babel translation directories that hold a catalog of the plugin's domain."""
+    babel = _flask_babel()
+    if babel is None:
+        return ()
+    directories = getattr(babel, "translation_directories", None) or getattr(babel, "default_directories", ())
+    root = Path(current_app.root_path)
+    return tuple(str(root / directory) for directory in directories)
+
+
+def _catalog_names(locale: Locale) -> tuple[str, ...]:
+    """Catalog folders to try, most specific first: ``zh_Hans_CN``, ``zh_Hans``, ``zh``."""
+    names = [str(locale)]
+    if locale.script:
+        names.append(f"{locale.language}_{locale.script}")
+    if locale.territory:
+        names.append(f"{locale.language}_{locale.territory}")
+    names.append(locale.language)
+    return tuple(dict.fromkeys(names))
+
+
+@lru_cache(maxsize=64)
+def _catalog(names: tuple[str, ...], host_directories: tuple[str, ...]) -> NullTranslations:
+    """The plugin's catalog for the locale behind the host's own catalogs of the same domain."""
+    catalog: NullTranslations = Translations.load(str(CATALOG_DIRECTORY), list(names), DOMAIN)
+    for directory in reversed(host_directories):
+        host = Translations.load(directory, list(names), DOMAIN)
+        if isinstance(host, Translations):
+            host.add_fallback(catalog)
+            catalog = host
+    return catalog

@@ -1,0 +1,1 @@
+"""The plugin's catalogs (gettext domain ``flask_order_admin``); ``make catalogs`` updates them."""
