@@ -19,7 +19,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, rel
 
 from .domain import OrderStatus, line_totals
 from .domain.merge import normalize_email
+from .domain.messages import Message, from_stored_text
 from .domain.totals import LineTotals
+from .i18n import translate
 from .settings import current_settings
 
 
@@ -112,11 +114,12 @@ class Order(OrderAdminBase):
 
     @property
     def status_label(self) -> str:
-        return OrderStatus.parse(self.status).label
+        """In the current manager's language (English outside a request)."""
+        return translate(OrderStatus.parse(self.status).label)
 
     @property
     def provider_label(self) -> str:
-        return current_settings().provider_label(self.provider)
+        return translate(current_settings().provider_label(self.provider))
 
     def __repr__(self) -> str:
         # Never raises: a traceback or a worker's log may show an order where no settings are known.
@@ -201,6 +204,10 @@ class ExportState:
     ACTIVE = (QUEUED, RUNNING)
 
 
+# The longest error text kept on an export (its ``error`` column, a stored ``Message`` or plain text).
+ERROR_LIMIT = 5000
+
+
 class ExportRecord(OrderAdminBase):
     """One export: who, when, what, in which format, and how it went (the audit log and the job's state).
 
@@ -238,6 +245,11 @@ class ExportRecord(OrderAdminBase):
     @property
     def active(self) -> bool:
         return self.state in ExportState.ACTIVE
+
+    @property
+    def error_message(self) -> Message | str | None:
+        """Why the export failed, for the manager's language (``i18n.translate``); None when it did not."""
+        return from_stored_text(self.error)
 
     def __repr__(self) -> str:
         return f"<ExportRecord {self.id} {self.state}>"

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..domain import OrderStatus, money
+from ..i18n import gettext, translate
 from ..settings import Settings
 from .redirects import local_path
 
@@ -64,9 +65,9 @@ class Presenter:
         """The label of a status (or of its code, as events keep it); ``raw``: the stored value of a
         status the shop's mapping does not know."""
         if not code:
-            return "" if raw is None else f"unknown status {raw}"
+            return "" if raw is None else gettext("unknown status %(value)s", value=raw)
         try:
-            return OrderStatus.parse(code).label
+            return translate(OrderStatus.parse(code).label)
         except ValueError:
             return code
 
@@ -80,6 +81,6 @@ class Presenter:
         return self.status_label(order.status, order.raw_status)
 
     def provider_label(self, code: str) -> str:
-        return self.settings.provider_label(code)
+        return translate(self.settings.provider_label(code))
 
     http_url = staticmethod(http_url)
