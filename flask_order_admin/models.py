@@ -238,6 +238,8 @@ class ExportRecord(OrderAdminBase):
     file_name: Mapped[str | None] = mapped_column(String(100))  # in the storage folder; never user text
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
+    # The language of the manager who started it (a Babel locale name), which a job writes its file's texts in.
+    locale: Mapped[str | None] = mapped_column(String(35))
     worker: Mapped[str | None] = mapped_column(String(200))  # host:pid that ran the job
     runner_job_id: Mapped[str | None] = mapped_column(String(64))  # the RQ job's id
     retry_of_id: Mapped[int | None] = mapped_column(IdType)  # the export this one runs again

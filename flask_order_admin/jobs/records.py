@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.messages import N_, NP_, Message, stored_text
 from ..export.errors import ExportLimitReached
+from ..i18n import current_locale
 from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
 from ..services.events import exported_event, record_events
 from ..settings import Settings
@@ -154,7 +155,7 @@ def create_job(
         actor=actor[:200], created_at=utcnow(), fmt=fmt, source=source, description=description[:500],
         order_ids=list(order_ids), order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
         runner=settings.export_runner, state=ExportState.QUEUED, rows_total=rows_total, rows_written=0,
-        retry_of_id=retry_of_id,
+        retry_of_id=retry_of_id, locale=str(current_locale()),
     )
     session.add(record)
     session.flush()

@@ -25,6 +25,7 @@ from ..export.files import BACKENDS
 from ..export.query import count_rows, export_rows
 from ..export.rows import Row
 from ..export.sheets import write_sheets
+from ..i18n import locale_of
 from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
 from ..signals import orders_exported, signal_sender
 from .records import add_order_event
@@ -103,7 +104,8 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
         return "not queued"  # canceled or failed before any worker took it
     with engine.connect() as connection:
         record = connection.execute(
-            select(ExportRecord.order_ids, ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor)
+            select(ExportRecord.order_ids, ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor,
+                   ExportRecord.locale)
             .where(ExportRecord.id == export_id)
         ).one()
     folder = state.export_folder()
@@ -116,7 +118,8 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
         with snapshot_read(engine) as read:
             total = count_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows)
             progress.report(force=True, rows_total=total)
-            with open(part, "wb") as stream:
+            # The file's texts (headers, Total) in the language of the manager who started the job.
+            with open(part, "wb") as stream, locale_of(record.locale):
                 rows = export_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows,
                                    numbers, chunk_reads=read.chunk_reads)
                 written = write_sheets(BACKENDS[record.fmt](stream), _reported(rows, progress))

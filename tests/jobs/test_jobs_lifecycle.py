@@ -272,3 +272,22 @@ def test_the_start_request_reads_as_little_for_many_orders_as_for_few(client, ma
     many = count_statements(lambda: job_id_of(start_export(client, "flt0_status_equals=processing")))
     assert len(handed_over) == 2
     assert many == few, (few, many)
+
+
+def test_a_job_writes_its_file_in_the_language_of_the_manager_who_started_it(
+        app, client, make_order, jobs, folder, start_export, wait_for, job_id_of, monkeypatch):
+    """The job runs outside the request, where the app's default locale (English here) would apply."""
+    import flask_babel
+
+    monkeypatch.setattr(app.extensions["babel"], "locale_selector", lambda: "ru")
+    flask_babel.refresh()
+    make_order("shipped", items=2), make_order("shipped", items=3)
+    export_id = job_id_of(start_export(client, "flt0_status_equals=shipped"))
+    record = wait_for(export_id, "done")
+    assert record.locale == "ru"
+    sheet = xlrd.open_workbook(file_contents=client.get(f"/admin/orders/exports/{export_id}/download/").data)
+    first = sheet.sheet_by_index(0)
+    assert first.name == "Товары"
+    assert first.row_values(0)[:4] == ["ФИО клиента", "Адрес клиента", "Номер заказа", "Товар (ссылка на Taobao)"]
+    assert first.row_values(0)[6:8] == ["颜色分类", "尺码"]  # the supplier's columns: Chinese in every language
+    assert first.row_values(first.nrows - 1)[0] == "Итого"
