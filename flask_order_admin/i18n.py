@@ -2,9 +2,11 @@
 
 The locale and timezone are the host's: Flask-Babel's selectors when the host has initialised
 Flask-Babel, English and UTC otherwise (also when Flask-Babel is installed but not initialised, where
-Flask-Admin's own pages fail). The catalogs ship in ``flask_order_admin/translations``; a host's own
-catalog of the same domain, in one of its Flask-Babel translation directories, is read first, so a
-host can reword any of the plugin's strings.
+Flask-Admin's own pages fail). Outside a request (an export job, a CLI command) the selector is not
+asked, as it may read the request: the app's default locale applies, or the one ``locale_of`` sets (a
+job writes its file in the language of the manager who started it). The catalogs ship in
+``flask_order_admin/translations``; a host's own catalog of the same domain, in one of its Flask-Babel
+translation directories, is read first, so a host can reword any of the plugin's strings.
 
 Views and templates call ``gettext``/``pgettext``/``ngettext`` (or ``translate`` for a ``Message``
 built by the domain or the services). The ``lazy_*`` forms are for texts set at import time (column
@@ -85,11 +87,15 @@ def parse_locale(locale: Locale | str | None) -> Locale | None:
 
 
 def current_timezone():
-    """The host's display timezone (a ``tzinfo``): Flask-Babel's, else UTC."""
+    """The host's display timezone (a ``tzinfo``): Flask-Babel's, else UTC. Outside a request the app's
+    default (``BABEL_DEFAULT_TIMEZONE``), without asking the selector, as for the locale."""
     from datetime import timezone
 
-    if _flask_babel() is None:
+    babel = _flask_babel()
+    if babel is None:
         return timezone.utc
+    if not has_request_context():
+        return babel.instance.default_timezone
     import flask_babel
 
     return flask_babel.get_timezone() or timezone.utc

@@ -140,3 +140,16 @@ def test_a_hosts_own_catalog_rewords_the_plugins_strings_and_the_rest_stays_the_
         assert pgettext("order action", "Merge") == "Объединить"  # not in the host's catalog: the plugin's
     with host("zh_Hans", BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations")).test_request_context():
         assert pgettext("order action", "Cancel") == "取消订单"  # the host reworded Russian only
+
+
+def test_outside_a_request_the_apps_default_timezone_is_used_and_the_selector_is_not_asked():
+    from flask_order_admin.i18n import current_timezone
+
+    def selector() -> str:
+        raise AssertionError("the timezone selector reads the request; there is none in an export job")
+
+    app = Flask("order_admin_job_host")
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Shanghai"
+    Babel(app, timezone_selector=selector)
+    with app.app_context():
+        assert str(current_timezone()) == "Asia/Shanghai"
