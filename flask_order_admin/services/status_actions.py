@@ -12,8 +12,8 @@ from ..errors import ActionNotAllowed
 from ..records import OrderRecord
 from ..settings import Settings, current_settings
 from ..signals import order_canceled, order_closed, order_commented
-from .events import change_order, check_version, record_event
-from .transaction import action_transaction, lock_orders
+from .events import change_orders, check_version, event_values, record_event, record_events
+from .transaction import ActionTransaction, action_transaction, lock_orders
 
 SIGNALS = {Action.CANCEL: order_canceled, Action.CLOSE: order_closed}
 
@@ -56,14 +56,33 @@ def _transition(
         order = lock_orders(session, settings, [order_id])[order_id]
         check_version(session, settings, order, expected_version)
         ensure_allowed(settings, order, action)
-        from_status = order.status
-        to_status = TRANSITIONS[action].to_status
-        change_order(session, settings, order, to_status=to_status)
-        event = record_event(session, settings, order, action.value, actor=actor, from_status=from_status,
-                             to_status=to_status, details=details)
+        transition_orders(session, settings, transaction, [order], action, actor=actor, details=details)
+    return order.obj
+
+
+def transition_orders(
+    session: Session, settings: Settings, transaction: ActionTransaction, orders: list[OrderRecord],
+    action: Action, *, actor: str, details: dict | None = None,
+) -> None:
+    """Move locked orders, each already checked, to ``action``'s status: their state written in one statement
+    per kind of write, one event each in one INSERT, one signal each once ``transaction`` has committed."""
+    if not orders:
+        return
+    to_status = TRANSITIONS[action].to_status
+    from_statuses = [order.status for order in orders]
+    change_orders(session, settings, [(order, to_status, {}) for order in orders])
+    events = record_events(session, settings, [
+        event_values(order, action.value, actor=actor, from_status=from_status, to_status=to_status, details=details)
+        for order, from_status in zip(orders, from_statuses, strict=True)
+    ])
+    for order, from_status, event in zip(orders, from_statuses, events, strict=True):
         transaction.send_after_commit(SIGNALS[action], order=order.obj, actor=actor, from_status=from_status,
                                       to_status=to_status, details=event.details, event=event)
-    return order.obj
+
+
+def cancel_details(reason: str | None) -> dict | None:
+    """The event details of a cancel: the manager's reason, if any, trimmed."""
+    return {"reason": reason.strip()[:2000]} if reason and reason.strip() else None
 
 
 def cancel(
@@ -71,9 +90,8 @@ def cancel(
     expected_version: int | None = None, settings: Settings | None = None,
 ) -> Any:
     """Cancel an order whose goods have not reached the warehouse; returns the order."""
-    details = {"reason": reason.strip()[:2000]} if reason and reason.strip() else None
     return _transition(session, order_id, Action.CANCEL, actor=actor, expected_version=expected_version,
-                       settings=settings, details=details)
+                       settings=settings, details=cancel_details(reason))
 
 
 def close(
