@@ -49,11 +49,11 @@ def record_event(
 
 def event_values(
     order: OrderRecord, action: str, *, actor: str, from_status: OrderStatus | None = None,
-    to_status: OrderStatus | None = None, details: dict[str, Any] | None = None,
+    to_status: OrderStatus | None = None, details: dict[str, Any] | None = None, at: datetime | None = None,
 ) -> dict[str, Any]:
     return {
         "order_id": order.id,
-        "at": utcnow(),
+        "at": at or utcnow(),
         "actor": (actor or "")[:200],
         "action": action,
         "from_status": None if from_status is None else str(from_status),
@@ -67,6 +67,29 @@ def record_events(session: Session, settings: Settings, rows: list[dict[str, Any
     events = settings.models.events
     ids = session.scalars(insert(events).returning(events.c.id, sort_by_parameter_order=True), rows).all()
     return [EventRecord(id=event_id, **row) for event_id, row in zip(ids, rows, strict=True)]
+
+
+def record_events_of_locked_orders(
+    session: Session, settings: Settings, rows: list[dict[str, Any]],
+) -> list[EventRecord]:
+    """``record_events`` for one event per order, of orders this transaction holds locked, all with the same
+    ``at`` and action (a bulk action's chunk): one INSERT, then one SELECT reading their ids back by order.
+
+    Not ``INSERT … RETURNING``: SQLite and MariaDB cannot say which row got which id in one multi-row
+    statement, so SQLAlchemy would send one INSERT per event. Reading back is safe: the orders are locked,
+    so no other action writes an event for them meanwhile, and each got exactly one.
+    """
+    if len(rows) <= 1:
+        return record_events(session, settings, rows)
+    events = settings.models.events
+    session.execute(insert(events), rows)
+    ids = dict(session.execute(
+        select(events.c.order_id, events.c.id).where(
+            events.c.order_id.in_([row["order_id"] for row in rows]), events.c.action == rows[0]["action"],
+            events.c.at == rows[0]["at"],
+        )
+    ).all())
+    return [EventRecord(id=ids[row["order_id"]], **row) for row in rows]
 
 
 def change_order(

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 from ..domain import Action, TRANSITIONS, refusal_reason
 from ..domain.rules import switched_off_reason, unknown_status_reason
 from ..errors import ActionNotAllowed
+from ..models import utcnow
 from ..records import OrderRecord
 from ..settings import Settings, current_settings
 from ..signals import order_canceled, order_closed, order_commented
-from .events import change_orders, check_version, event_values, record_event, record_events
+from .events import check_version, event_values, record_event, record_events_of_locked_orders
 from .transaction import ActionTransaction, action_transaction, lock_orders
 
 SIGNALS = {Action.CANCEL: order_canceled, Action.CLOSE: order_closed}
@@ -70,9 +71,12 @@ def transition_orders(
         return
     to_status = TRANSITIONS[action].to_status
     from_statuses = [order.status for order in orders]
-    change_orders(session, settings, [(order, to_status, {}) for order in orders])
-    events = record_events(session, settings, [
-        event_values(order, action.value, actor=actor, from_status=from_status, to_status=to_status, details=details)
+    now = utcnow()
+    settings.models.change_alike(session, [(order.obj, order.state) for order in orders], to_status,
+                                 {"status_changed_at": now})
+    events = record_events_of_locked_orders(session, settings, [
+        event_values(order, action.value, actor=actor, from_status=from_status, to_status=to_status,
+                     details=details, at=now)
         for order, from_status in zip(orders, from_statuses, strict=True)
     ])
     for order, from_status, event in zip(orders, from_statuses, events, strict=True):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from flask_order_admin import services
+from flask_order_admin.binding import ModelBinding
 from flask_order_admin.domain import OrderStatus
 from flask_order_admin.pricing import Price
 from flask_order_admin.services import bulk as bulk_module
@@ -84,8 +85,8 @@ def test_chunks_of_orders_are_locked_and_written_together(session, make_order, o
     monkeypatch.setattr(bulk_module, "CHUNK_SIZE", 4)
     made = [make_order("shipped", items=1) for _ in range(10)]
     inserts: list[int] = []
-    real = status_actions.record_events
-    monkeypatch.setattr(status_actions, "record_events",
+    real = status_actions.record_events_of_locked_orders
+    monkeypatch.setattr(status_actions, "record_events_of_locked_orders",
                         lambda session, settings, rows: inserts.append(len(rows)) or real(session, settings, rows))
     outcome = services.bulk_close(session, [o.id for o in made], actor="ann")
     assert len(outcome.done) == 10 and inserts == [4, 4, 2]
@@ -94,14 +95,14 @@ def test_chunks_of_orders_are_locked_and_written_together(session, make_order, o
 def test_a_database_failure_of_one_order_does_not_undo_the_others(session, make_order, orders, monkeypatch, events_of):
     made = [make_order("shipped", items=1) for _ in range(5)]
     failing = made[2].id
-    real = status_actions.change_orders
+    real = ModelBinding.change_alike
 
-    def change_orders(session, settings, changes):
-        if any(order.id == failing for order, _, _ in changes):
+    def change_alike(binding, session, changes, status, state):
+        if any(binding.order_id(order) == failing for order, _ in changes):
             raise OperationalError("UPDATE …", {}, Exception("a trigger refused the row"))
-        return real(session, settings, changes)
+        return real(binding, session, changes, status, state)
 
-    monkeypatch.setattr(status_actions, "change_orders", change_orders)
+    monkeypatch.setattr(ModelBinding, "change_alike", change_alike)
     outcome = services.bulk_close(session, [o.id for o in made], actor="ann")
 
     assert outcome.done == sorted(o.id for o in made if o.id != failing)
