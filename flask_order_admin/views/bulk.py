@@ -11,7 +11,7 @@ service (``services.bulk``: each order on its own, the access rule asked per ord
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import flash, redirect, request
@@ -37,26 +37,25 @@ BULK_ACTION_NAMES = "any(cancel,close,restore)"
 SAMPLE_SIZE = 10  # orders listed on the confirm screen
 DONE_SHOWN = 50  # changed orders listed by number on the result page; the rest are counted
 
-# Confirm screen: the question, per action (%(num)d: how many orders).
-QUESTIONS = {
-    Action.CANCEL: ("Are you sure you want to cancel %(num)d order?", "Are you sure you want to cancel %(num)d orders?"),
-    Action.CLOSE: (
+# Confirm screen: the question, per action, for ``n`` orders (written out, so that pybabel extracts them).
+QUESTIONS: dict[Action, Callable[[int], str]] = {
+    Action.CANCEL: lambda n: ngettext(
+        "Are you sure you want to cancel %(num)d order?", "Are you sure you want to cancel %(num)d orders?", n),
+    Action.CLOSE: lambda n: ngettext(
         "Are you sure you want to close %(num)d order? A completed order can only be exported.",
-        "Are you sure you want to close %(num)d orders? A completed order can only be exported.",
-    ),
-    Action.RESTORE: (
+        "Are you sure you want to close %(num)d orders? A completed order can only be exported.", n),
+    Action.RESTORE: lambda n: ngettext(
         "Are you sure you want to restore %(num)d order? Its item prices will be recalculated as of today; "
         "an order with an item no longer sold is refused and stays canceled.",
         "Are you sure you want to restore %(num)d orders? Their item prices will be recalculated as of today; "
-        "an order with an item no longer sold is refused and stays canceled.",
-    ),
+        "an order with an item no longer sold is refused and stays canceled.", n),
 }
 
-# Result page: how many changed, per action.
-DONE = {
-    Action.CANCEL: ("%(num)d canceled", "%(num)d canceled"),
-    Action.CLOSE: ("%(num)d closed", "%(num)d closed"),
-    Action.RESTORE: ("%(num)d restored", "%(num)d restored"),
+# Result page: how many orders changed, per action.
+DONE: dict[Action, Callable[[int], str]] = {
+    Action.CANCEL: lambda n: ngettext("%(num)d canceled", "%(num)d canceled", n),
+    Action.CLOSE: lambda n: ngettext("%(num)d closed", "%(num)d closed", n),
+    Action.RESTORE: lambda n: ngettext("%(num)d restored", "%(num)d restored", n),
 }
 
 TITLES = {
@@ -143,7 +142,7 @@ class BulkActionsMixin:
         return self.render(
             "order_admin/bulk_confirm.html", action=action, title=TITLES[action], scope=scope,
             count=len(order_ids), too_many=len(order_ids) > limit, limit=limit,
-            question=ngettext(*QUESTIONS[action], len(order_ids)),
+            question=QUESTIONS[action](len(order_ids)),
             sample=[(order, action_refusal(settings, action, order)) for order in sample],
             totals=page_totals(session, [order.id for order in sample], settings),
             order_ids=order_ids if scope == "selected" else (), form=form_class(scope=scope, url=back),
@@ -191,7 +190,7 @@ class BulkActionsMixin:
         action = outcome.action
         done_count, refused_count = len(outcome.done), len(outcome.refused)
         summary = gettext(
-            "%(done)s, %(refused)s", done=ngettext(*DONE[action], done_count),
+            "%(done)s, %(refused)s", done=DONE[action](done_count),
             refused=ngettext("%(num)d refused", "%(num)d refused", refused_count),
         )
         linked = outcome.done[:DONE_SHOWN] + [r.order_id for r in outcome.refused if r.order_id is not None]
@@ -204,7 +203,8 @@ class BulkActionsMixin:
 
 
 def too_many_message(count: int, limit: int) -> str:
+    count_text, limit_text = f"{count:,}", f"{limit:,}"
     return gettext(
         "%(count)s orders are more than the %(limit)s one bulk action may change; nothing was changed. "
-        "Narrow the selection or the filters.", count=f"{count:,}", limit=f"{limit:,}",
+        "Narrow the selection or the filters.", count=count_text, limit=limit_text,
     )
