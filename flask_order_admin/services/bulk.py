@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -40,7 +41,8 @@ from ..errors import OrderActionError, OrderNotFound
 from ..records import OrderRecord, order_records
 from ..settings import Settings, current_settings
 from .restoring import restore
-from .status_actions import action_refusal, cancel_details, transition_orders
+from .events import canceled_event, closed_event
+from .status_actions import action_refusal, transition_orders
 from .transaction import action_transaction, checked_id, lock_existing_orders, read_transaction
 
 CHUNK_SIZE = 100  # orders locked and written together; well under every database's bound-parameter limit
@@ -54,6 +56,7 @@ _DENIED = {
     Action.RESTORE: N_("You are not allowed to restore this order."),
 }
 
+EventBuilder = Callable[..., dict[str, Any]]  # services/events.py: the history row of one order
 Permission = Callable[[Any], bool]  # the host's rule for this action, asked with the order (the host's object)
 
 
@@ -96,7 +99,7 @@ def bulk_cancel(
     """Cancel each order that may be canceled (``cancel``'s rule, and ``allowed``); the reason goes into
     every event."""
     return _bulk_transition(session, order_ids, Action.CANCEL, actor=actor, allowed=allowed,
-                            settings=settings, details=cancel_details(reason))
+                            settings=settings, event=partial(canceled_event, reason=reason))
 
 
 def bulk_close(
@@ -104,7 +107,8 @@ def bulk_close(
     settings: Settings | None = None,
 ) -> BulkOutcome:
     """Close each order that may be closed (``close``'s rule, and ``allowed``)."""
-    return _bulk_transition(session, order_ids, Action.CLOSE, actor=actor, allowed=allowed, settings=settings)
+    return _bulk_transition(session, order_ids, Action.CLOSE, actor=actor, allowed=allowed, settings=settings,
+                            event=closed_event)
 
 
 def bulk_restore(
@@ -136,7 +140,7 @@ def bulk_restore(
 
 def _bulk_transition(
     session: Session, order_ids: Iterable[object], action: Action, *, actor: str, allowed: Permission | None,
-    settings: Settings | None, details: dict | None = None,
+    settings: Settings | None, event: EventBuilder,
 ) -> BulkOutcome:
     settings = settings or current_settings()
     outcome = BulkOutcome(action)
@@ -144,10 +148,10 @@ def _bulk_transition(
     for start in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[start:start + CHUNK_SIZE]
         try:
-            done, refused = _transition_chunk(session, settings, chunk, action, actor, allowed, details)
+            done, refused = _transition_chunk(session, settings, chunk, action, actor, allowed, event)
         except (SQLAlchemyError, OrderActionError):
             # The database failed the chunk (rolled back): each order again in its own transaction.
-            done, refused = _one_at_a_time(session, settings, chunk, action, actor, allowed, details)
+            done, refused = _one_at_a_time(session, settings, chunk, action, actor, allowed, event)
         outcome.done += done
         outcome.refused += refused
     return outcome._sort()
@@ -155,7 +159,7 @@ def _bulk_transition(
 
 def _transition_chunk(
     session: Session, settings: Settings, chunk: list[int], action: Action, actor: str,
-    allowed: Permission | None, details: dict | None,
+    allowed: Permission | None, event: EventBuilder,
 ) -> tuple[list[int], list[BulkRefusal]]:
     """One transaction: lock the chunk's orders, check each, write the allowed ones together."""
     refused: list[BulkRefusal] = []
@@ -169,19 +173,19 @@ def _transition_chunk(
                 moving.append(order)
             else:
                 refused.append(refusal)
-        transition_orders(session, settings, transaction, moving, action, actor=actor, details=details)
+        transition_orders(session, settings, transaction, moving, action, actor=actor, event=event)
     return [order.id for order in moving], refused
 
 
 def _one_at_a_time(
     session: Session, settings: Settings, chunk: list[int], action: Action, actor: str,
-    allowed: Permission | None, details: dict | None,
+    allowed: Permission | None, event: EventBuilder,
 ) -> tuple[list[int], list[BulkRefusal]]:
     done: list[int] = []
     refused: list[BulkRefusal] = []
     for order_id in chunk:
         try:
-            one_done, one_refused = _transition_chunk(session, settings, [order_id], action, actor, allowed, details)
+            one_done, one_refused = _transition_chunk(session, settings, [order_id], action, actor, allowed, event)
         except OrderActionError as error:
             one_done, one_refused = [], [BulkRefusal(order_id, error.order_number, error.message)]
         except SQLAlchemyError:

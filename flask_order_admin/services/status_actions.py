@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,7 +15,9 @@ from ..models import utcnow
 from ..records import OrderRecord
 from ..settings import Settings, current_settings
 from ..signals import order_canceled, order_closed, order_commented
-from .events import check_version, event_values, record_event, record_events_of_locked_orders
+from .events import (
+    canceled_event, check_version, closed_event, note_added_event, record_events, record_events_of_locked_orders,
+)
 from .transaction import ActionTransaction, action_transaction, lock_orders
 
 SIGNALS = {Action.CANCEL: order_canceled, Action.CLOSE: order_closed}
@@ -50,43 +54,38 @@ def _transition(
     actor: str,
     expected_version: int | None,
     settings: Settings | None,
-    details: dict | None = None,
+    event: Callable[..., dict[str, Any]],
 ) -> Any:
+    """Move the order along ``action``'s transition; ``event`` builds its history row (services/events.py)."""
     settings = settings or current_settings()
     with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [order_id])[order_id]
         check_version(session, settings, order, expected_version)
         ensure_allowed(settings, order, action)
-        transition_orders(session, settings, transaction, [order], action, actor=actor, details=details)
+        transition_orders(session, settings, transaction, [order], action, actor=actor, event=event)
     return order.obj
 
 
 def transition_orders(
     session: Session, settings: Settings, transaction: ActionTransaction, orders: list[OrderRecord],
-    action: Action, *, actor: str, details: dict | None = None,
+    action: Action, *, actor: str, event: Callable[..., dict[str, Any]],
 ) -> None:
-    """Move locked orders, each already checked, to ``action``'s status: their state written in one statement
-    per kind of write, one event each in one INSERT, one signal each once ``transaction`` has committed."""
+    """Move locked orders, each already checked, along ``action``'s transition: their status and state in one
+    UPDATE (``ModelBinding.change_alike``), one event each (``event`` builds it) in one INSERT, one signal each
+    once ``transaction`` has committed. The single action runs it for its one order, a bulk one for a chunk."""
     if not orders:
         return
     to_status = TRANSITIONS[action].to_status
     from_statuses = [order.status for order in orders]
-    now = utcnow()
     settings.models.change_alike(session, [(order.obj, order.state) for order in orders], to_status,
-                                 {"status_changed_at": now})
-    events = record_events_of_locked_orders(session, settings, [
-        event_values(order, action.value, actor=actor, from_status=from_status, to_status=to_status,
-                     details=details, at=now)
+                                 {"status_changed_at": utcnow()})
+    written = record_events_of_locked_orders(session, settings, [
+        event(order, actor=actor, from_status=from_status)
         for order, from_status in zip(orders, from_statuses, strict=True)
     ])
-    for order, from_status, event in zip(orders, from_statuses, events, strict=True):
+    for order, from_status, row in zip(orders, from_statuses, written, strict=True):
         transaction.send_after_commit(SIGNALS[action], order=order.obj, actor=actor, from_status=from_status,
-                                      to_status=to_status, details=event.details, event=event)
-
-
-def cancel_details(reason: str | None) -> dict | None:
-    """The event details of a cancel: the manager's reason, if any, trimmed."""
-    return {"reason": reason.strip()[:2000]} if reason and reason.strip() else None
+                                      to_status=to_status, details=row.details, event=row)
 
 
 def cancel(
@@ -95,7 +94,7 @@ def cancel(
 ) -> Any:
     """Cancel an order whose goods have not reached the warehouse; returns the order."""
     return _transition(session, order_id, Action.CANCEL, actor=actor, expected_version=expected_version,
-                       settings=settings, details=cancel_details(reason))
+                       settings=settings, event=partial(canceled_event, reason=reason))
 
 
 def close(
@@ -104,7 +103,7 @@ def close(
 ) -> Any:
     """Close (complete) an order; afterwards it can only be exported. Returns the order."""
     return _transition(session, order_id, Action.CLOSE, actor=actor, expected_version=expected_version,
-                       settings=settings)
+                       settings=settings, event=closed_event)
 
 
 def add_comment(
@@ -118,8 +117,7 @@ def add_comment(
     with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [order_id])[order_id]
         ensure_allowed(settings, order, Action.COMMENT)
-        event = record_event(session, settings, order, Action.COMMENT.value, actor=actor,
-                             details={"text": text[:5000]})
+        [event] = record_events(session, settings, [note_added_event(order, actor=actor, text=text)])
         transaction.send_after_commit(order_commented, order=order.obj, actor=actor, details=event.details,
                                       event=event)
     return order.obj

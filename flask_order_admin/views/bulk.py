@@ -24,7 +24,7 @@ from ..domain import Action
 from ..domain.rules import switched_off_reason
 from ..i18n import gettext, lazy_pgettext, ngettext
 from ..records import order_records
-from ..services import BulkActionTooLarge, BulkOutcome, bulk_cancel, bulk_close, bulk_restore
+from ..services import BulkOutcome, bulk_cancel, bulk_close, bulk_restore
 from ..services.transaction import id_from_text
 from ..settings import Settings
 from .actions import form_problem
@@ -171,12 +171,11 @@ class BulkActionsMixin:
         if not order_ids:
             flash(gettext("No orders are selected, so nothing was changed."), "error")
             return redirect(back)
-        try:
-            outcome = self._run(action, order_ids, form)
-        except BulkActionTooLarge as error:
-            flash(too_many_message(error.count, error.limit), "error")
+        if len(order_ids) > limit:  # the confirm screen offered no Yes: a forged or stale post
+            flash(too_many_message(len(order_ids), limit), "error")
             return redirect(back)
-        return self._result(outcome, back)
+        self.refusals_go_to(back)
+        return self._result(self._run(action, order_ids, form), back)
 
     def _run(self, action: Action, order_ids: list[int], form: Any) -> BulkOutcome:
         settings = self.settings
@@ -203,7 +202,7 @@ class BulkActionsMixin:
 
 
 def too_many_message(count: int, limit: int) -> str:
-    count_text, limit_text = f"{count:,}", f"{limit:,}"
+    count_text, limit_text = f"{count:,}+" if count > limit else f"{count:,}", f"{limit:,}"
     return gettext(
         "%(count)s orders are more than the %(limit)s one bulk action may change; nothing was changed. "
         "Narrow the selection or the filters.", count=count_text, limit=limit_text,
