@@ -156,3 +156,16 @@ def test_a_bulk_close_makes_as_many_statements_for_many_orders_as_for_few(client
     few_statements = count_statements(close(few))
     many = [make_order("shipped", items=1) for _ in range(20)]
     assert count_statements(close(many)) == few_statements
+
+
+def test_the_confirm_screen_makes_as_many_statements_for_many_orders_as_for_few(client, make_order,
+                                                                               count_statements):
+    """The count, a sample of ten with their totals: a fixed number of statements."""
+    for _ in range(2):
+        make_order("shipped", items=2)
+    few = count_statements(lambda: client.get("/admin/orders/bulk/close/?flt0_status_equals=shipped"))
+    for _ in range(25):
+        make_order("shipped", items=3)
+    page = client.get("/admin/orders/bulk/close/?flt0_status_equals=shipped").text
+    assert "The first 10 of 27 orders" in page and page.count('class="badge') == 10
+    assert count_statements(lambda: client.get("/admin/orders/bulk/close/?flt0_status_equals=shipped")) == few
