@@ -94,7 +94,8 @@ class BulkActionsMixin:
     def bulk_matching_entries(self) -> list[tuple[str, str]]:
         """The list's "Change all matching" menu: (URL of the confirm screen, label) per action offered."""
         return [
-            (self.get_url(".bulk_matching_view", action_name=action.value, **request.args), str(MATCHING_LABELS[action]))
+            (self.get_url(".bulk_matching_view", action_name=action.value, **request.args),
+             str(MATCHING_LABELS[action]))
             for action in SERVICES if not bulk_action_off(self.settings, action)
         ]
 
@@ -130,7 +131,11 @@ class BulkActionsMixin:
         return self._confirm(action, order_ids, "matching", back,
                              self.get_url(".bulk_run_view", action_name=action.value, **request.args))
 
-    def _confirm(self, action: Action, order_ids: Sequence[int], scope: str, back: str, post_url: str) -> Response | str:
+    def _confirm(
+        self, action: Action, order_ids: Sequence[int], scope: str, back: str, post_url: str,
+    ) -> Response | str:
+        """The confirm screen: the count, the first orders with whether each can be changed now, and Yes
+        (none past the cap)."""
         if not order_ids:
             flash(gettext("No orders are selected, so nothing was changed."), "error")
             return redirect(back)
@@ -172,7 +177,8 @@ class BulkActionsMixin:
             flash(gettext("No orders are selected, so nothing was changed."), "error")
             return redirect(back)
         if len(order_ids) > limit:  # the confirm screen offered no Yes: a forged or stale post
-            flash(too_many_message(len(order_ids), limit), "error")
+            flash(gettext("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
+                          "Narrow the selection or the filters.", limit=f"{limit:,}"), "error")
             return redirect(back)
         self.refusals_go_to(back)
         return self._result(self._run(action, order_ids, form), back)
@@ -200,10 +206,3 @@ class BulkActionsMixin:
             back_url=back, return_url=back,
         )
 
-
-def too_many_message(count: int, limit: int) -> str:
-    count_text, limit_text = f"{count:,}+" if count > limit else f"{count:,}", f"{limit:,}"
-    return gettext(
-        "%(count)s orders are more than the %(limit)s one bulk action may change; nothing was changed. "
-        "Narrow the selection or the filters.", count=count_text, limit=limit_text,
-    )

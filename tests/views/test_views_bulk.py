@@ -130,7 +130,7 @@ def test_the_cap_stops_the_confirm_screen_and_the_post(client, make_order, sessi
     token = form_fields(client.get("/admin/orders/").text, "action_form")["csrf_token"]
     forged = client.post("/admin/orders/bulk/close/run/", follow_redirects=True, data={
         "csrf_token": token, "scope": "selected", "url": LIST_URL, "order_id": [o.id for o in made]})
-    assert "one bulk action may change" in forged.text
+    assert "one bulk action changes at most 2" in forged.text
     assert {status(session, o) for o in made} == {OrderStatus.SHIPPED}
 
 
