@@ -64,8 +64,8 @@ class BulkActionTooLarge(OrderActionError):
     """More orders than ``ORDER_ADMIN_BULK_ACTION_LIMIT``: nothing was changed."""
 
     def __init__(self, count: int, limit: int) -> None:
-        super().__init__(f"{count:,} orders are more than the {limit:,} one bulk action may change; "
-                         "nothing was changed. Narrow the selection.")
+        super().__init__(N_("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
+                            "Narrow the selection or the filters.", limit=f"{limit:,}"))
         self.count = count
         self.limit = limit
 
@@ -232,4 +232,4 @@ def _denied(order: OrderRecord, action: Action, allowed: Permission | None) -> B
 
 
 def _missing(order_id: int) -> BulkRefusal:
-    return BulkRefusal(order_id, None, N_("There is no order %(id)s; it may have been deleted.", id=order_id))
+    return BulkRefusal(order_id, None, OrderNotFound.deleted(order_id).message)

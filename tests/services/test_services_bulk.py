@@ -33,7 +33,7 @@ def test_bulk_close_changes_the_allowed_and_refuses_the_rest(session, make_order
     assert orders.status(canceled.id) == OrderStatus.CANCELED
     refused = reasons(outcome)
     assert set(refused) == {canceled.id, completed.id, 987654321}
-    assert "Only orders in status" in refused[canceled.id] and "Canceled" in refused[canceled.id]
+    assert "can be closed; this order is Canceled." in refused[canceled.id]
     assert "There is no order 987654321" in refused[987654321]
     assert {r.number for r in outcome.refused} == {canceled.number, completed.number, None}
     for order in shipped:
@@ -129,7 +129,7 @@ def test_bulk_restore_reprices_and_refuses_orders_with_items_no_longer_sold(
     refused = reasons(outcome)
     assert set(refused) == {gone.id, open_order.id}
     assert "no longer sold" in refused[gone.id] and gone.number in refused[gone.id]
-    assert "Only orders in status Canceled" in refused[open_order.id]
+    assert "can be restored; this order is Processing." in refused[open_order.id]
     assert orders.status(gone.id) == OrderStatus.CANCELED and events_of(gone.id) == []
 
 
