@@ -275,6 +275,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "Export jobs the whole shop may have queued or running at once (also the thread runner's pool size).",
     ),
     ConfigKey(
+        "ORDER_ADMIN_BULK_ACTION_LIMIT", 1_000, _positive_int(100_000),
+        "Most orders one bulk Cancel, Close or Restore may change (the ticked ones or all the filter matches).",
+    ),
+    ConfigKey(
         "ORDER_ADMIN_SQLITE_BUSY_TIMEOUT", 30, _positive_number,
         "On SQLite, seconds an action waits for another one's write lock before giving up.",
     ),
@@ -313,6 +317,7 @@ class Settings:
     export_queued_seconds: float = 900.0
     export_max_jobs_per_user: int = 2
     export_max_jobs: int = 4
+    bulk_action_limit: int = 1_000
     sqlite_busy_timeout: float = 30.0
     # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables.
     order_models: Any = None
@@ -390,6 +395,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
         export_queued_seconds=values["ORDER_ADMIN_EXPORT_QUEUED_SECONDS"],
         export_max_jobs_per_user=values["ORDER_ADMIN_EXPORT_MAX_JOBS_PER_USER"],
         export_max_jobs=values["ORDER_ADMIN_EXPORT_MAX_JOBS"],
+        bulk_action_limit=values["ORDER_ADMIN_BULK_ACTION_LIMIT"],
         sqlite_busy_timeout=values["ORDER_ADMIN_SQLITE_BUSY_TIMEOUT"],
         order_models=order_models,
     )

@@ -156,8 +156,17 @@ def lock_orders(session: Session, settings: Settings, order_ids: Iterable[int]) 
     Only the order rows are locked (``SELECT … FOR UPDATE`` on the order table alone); the rows read
     through relationships and the plugin's state come in statements of their own.
     """
-    binding = settings.models
     ids = sorted({checked_id(i) for i in order_ids})
+    found = lock_existing_orders(session, settings, ids)
+    for order_id in ids:
+        if order_id not in found:
+            raise OrderNotFound.deleted(order_id)
+    return found
+
+
+def lock_existing_orders(session: Session, settings: Settings, ids: list[int]) -> dict[int, OrderRecord]:
+    """``lock_orders`` of checked ids (sorted), one SELECT … FOR UPDATE for all; an id with no order is left out."""
+    binding = settings.models
     rows = session.scalars(
         select(binding.order)
         .where(binding.order_pk.in_(ids))
@@ -166,9 +175,5 @@ def lock_orders(session: Session, settings: Settings, order_ids: Iterable[int]) 
         .options(*binding.order_load_options(joined=False))
         .execution_options(populate_existing=True)
     ).all()
-    found = {record.id: record for record in order_records(
+    return {record.id: record for record in order_records(
         session, binding, rows, settings.number_format, with_state=True)}
-    for order_id in ids:
-        if order_id not in found:
-            raise OrderNotFound.deleted(order_id)
-    return found

@@ -23,6 +23,7 @@ from ..i18n import gettext, lazy_gettext, source_language, translate
 from ..services.transaction import MAX_ID
 from ..settings import Settings
 from .actions import form_problem
+from .bulk import BULK_ACTIONS, BulkActionsMixin, bulk_action_off
 from .export_access import export_refusal
 from .exporting import ExportRequest, start_export
 from .forms import ExportForm
@@ -204,8 +205,9 @@ class OrderAdminView(ModelView):
         raise ActionNotAllowed(refusal)
 
 
-class OrderListView(OrderAdminView):
-    """The orders lists (both tabs): what they share besides the access rule, i.e. the exports."""
+class OrderListView(BulkActionsMixin, OrderAdminView):
+    """The orders lists (both tabs): what they share besides the access rule: the exports, and the bulk
+    actions (views/bulk.py)."""
 
     # Export: the selected rows (a Flask-Admin bulk action per format) or every row the current filters
     # match (a POST form); small exports download at once, big ones become jobs (views/exporting.py).
@@ -215,7 +217,8 @@ class OrderListView(OrderAdminView):
     def order_ids_of(self, row_ids: Iterable[str]) -> list[int]:
         raise NotImplementedError
 
-    def matching_order_ids(self) -> list[int]:
+    def matching_order_ids(self, limit: int | None = None) -> list[int]:
+        """The ids of the orders the list's current filters match (at most ``limit`` of them)."""
         raise NotImplementedError
 
     def selection_description(self, order_ids: Sequence[int]) -> str:
@@ -240,6 +243,8 @@ class OrderListView(OrderAdminView):
     def is_action_allowed(self, name: str) -> bool:
         fmt = EXPORT_ACTIONS.get(name)
         if fmt is not None and fmt not in self.settings.export_formats:
+            return False
+        if name in BULK_ACTIONS and bulk_action_off(self.settings, BULK_ACTIONS[name]):
             return False
         return super().is_action_allowed(name)
 

@@ -31,6 +31,7 @@ from .actions import form_problem
 from .base import OrderAdminView
 from .exporting import submit_job
 from .forms import ExportJobForm
+from .listing import TextValue
 from .presentation import Presenter
 
 logger = logging.getLogger("flask_order_admin.export")
@@ -153,6 +154,14 @@ def _format_cell(view: ExportsView, context: Any, record: ExportRecord, name: st
     return f".{record.fmt}"
 
 
+class StateFilter(TextValue, sqla_filters.FilterEqual):
+    pass  # a value with NUL is refused, as on the orders lists (PostgreSQL text cannot hold it)
+
+
+class ActorFilter(TextValue, sqla_filters.FilterLike):
+    pass
+
+
 class ExportsView(OrderAdminView):
     """The exports log (read-only), reached from the "My exports" tab of the orders lists."""
 
@@ -176,10 +185,8 @@ class ExportsView(OrderAdminView):
     def __init__(self, state: OrderAdminState) -> None:
         settings = state.settings
         self.column_filters = [
-            sqla_filters.FilterEqual(
-                "state", lazy_gettext("State"), options=[(code, label) for code, label in STATE_LABELS.items()]
-            ),
-            sqla_filters.FilterLike("actor", lazy_gettext("Who")),
+            StateFilter("state", lazy_gettext("State"), options=[(code, label) for code, label in STATE_LABELS.items()]),
+            ActorFilter("actor", lazy_gettext("Who")),
         ]
         super().__init__(
             ExportRecord, state, name=lazy_gettext("My exports"), endpoint=f"{settings.endpoint_prefix}_exports",

@@ -78,3 +78,15 @@ class ExportForm(PostedForm):
 
 class ExportJobForm(PostedForm):
     """Cancel or Run again on an export: only the CSRF token."""
+
+
+class BulkActionForm(PostedForm):
+    """Yes on a bulk confirm screen: the ticked orders (``order_id`` fields, read by the view) or every order
+    the list's filters match (in the POST's query string), and the list to go back to."""
+
+    scope = HiddenText(validators=[InputRequired(), AnyOf(("selected", "matching"))])
+    url = HiddenText()
+
+
+class BulkCancelForm(BulkActionForm):
+    reason = CancelForm.reason

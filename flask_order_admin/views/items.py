@@ -126,6 +126,6 @@ class ItemsView(OrderListView):
         return ngettext("The orders of the selected lines (%(num)s order)",
                         "The orders of the selected lines (%(num)s orders)", len(order_ids))
 
-    def matching_order_ids(self) -> list[int]:
-        order_id = self.binding.line_order_id
-        return [value for (value,) in self.matching_query().with_entities(order_id).distinct()]
+    def matching_order_ids(self, limit: int | None = None) -> list[int]:
+        query = self.matching_query().with_entities(self.binding.line_order_id).distinct()
+        return [value for (value,) in (query if limit is None else query.limit(limit))]

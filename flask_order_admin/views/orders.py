@@ -112,8 +112,9 @@ class OrdersView(OrderActionsMixin, OrderListView):
     def order_ids_of(self, row_ids: list[str]) -> list[int]:
         return [order_id for order_id in map(id_from_text, row_ids) if order_id is not None]
 
-    def matching_order_ids(self) -> list[int]:
-        return [order_id for (order_id,) in self.matching_query().with_entities(self.binding.order_pk)]
+    def matching_order_ids(self, limit: int | None = None) -> list[int]:
+        query = self.matching_query().with_entities(self.binding.order_pk)
+        return [order_id for (order_id,) in (query if limit is None else query.limit(limit))]
 
     def selection_description(self, order_ids: Sequence[int]) -> str:
         if len(order_ids) == 1:

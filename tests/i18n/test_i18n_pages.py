@@ -132,7 +132,20 @@ def pages(client, shop) -> dict[str, str]:
         "refused search": get("/admin/orders/search/", q="!?"),
         "search results": get("/admin/orders/search/", q="0"),
         "filtered list": get("/admin/orders/", flt0_status_equals="processing"),
+        "bulk confirm cancel, all matching": get("/admin/orders/bulk/cancel/", flt0_status_equals="processing"),
+        "bulk confirm restore, items tab": get("/admin/orders/items/bulk/restore/", flt0_status_equals="canceled"),
+        "bulk result with a refusal": bulk_result(client, get("/admin/orders/bulk/close/"),
+                                                  [shop["processing"].id, shop["canceled"].id]),
     }
+
+
+def bulk_result(client, confirm_page: str, order_ids: list[int]) -> str:
+    """The result page of a bulk Close (the last page built: it changes the orders)."""
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', confirm_page).group(1)
+    response = client.post("/admin/orders/bulk/close/run/", data={
+        "csrf_token": token, "scope": "selected", "url": "/admin/orders/", "order_id": order_ids})
+    assert response.status_code == 200
+    return response.text
 
 
 @pytest.mark.parametrize("locale", ["ru", "zh_Hans_CN"])
