@@ -24,6 +24,7 @@ from ..settings import Settings
 from .actions import form_problem
 from .export_access import export_refusal
 from .exporting import ExportRequest, start_export
+from . import formats
 from .forms import ExportForm
 from .framing import forbid_framing
 from .listing import order_page_url
@@ -44,7 +45,7 @@ class AtLeast(int):
     """A capped count: the pager does arithmetic with it; Flask-Admin's "List (…)" shows "10,000+"."""
 
     def __str__(self) -> str:
-        return f"{self - 1:,}+"
+        return f"{formats.amount(self - 1)}+"
 
     def __html__(self) -> str:
         return str(self)
@@ -74,6 +75,7 @@ class OrderAdminView(ModelView):
     page_size_options = (20, 50, 100, 200)
     named_filter_urls = True  # readable, stable filter arguments: ?flt0_status_equals=processing
     list_template = "order_admin/list.html"
+    numeric_columns: tuple[str, ...] = ()  # right-aligned in the list, as amounts are read: by their last digits
 
     def __init__(self, model: Any, state: OrderAdminState, **kwargs: Any) -> None:
         self.state = state

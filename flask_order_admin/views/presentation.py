@@ -1,4 +1,4 @@
-"""How order data reads on screen: numbers, money, dates, status badges, safe links."""
+"""How order data reads on screen: numbers, money, dates (``formats``), status badges, safe links."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..domain import OrderStatus, money
+from ..domain import OrderStatus
 from ..settings import Settings
+from . import formats
 from .redirects import local_path
 
 # Bootstrap 4 badge colour per status: waiting for the buyer (yellow), in progress (blue),
@@ -54,11 +55,15 @@ class Presenter:
             return ""
         return self.numbers.get(order_id) or self.settings.number_format.format(order_id)
 
-    def money(self, value: Decimal | int | None) -> str:
-        return f"{money(value):,.2f}"
+    def money(self, value: Decimal | int | str | None, currency: str | None = None) -> str:
+        """An amount in ``currency`` (an order's own), else in ``ORDER_ADMIN_CURRENCY``."""
+        return formats.money(value, currency or self.settings.currency)
+
+    def amount(self, value: int | Decimal) -> str:
+        return formats.amount(value)
 
     def when(self, value: datetime | None) -> str:
-        return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+        return formats.date_time(value)
 
     def status_label(self, code: str | None, raw: Any = None) -> str:
         """The label of a status (or of its code, as events keep it); ``raw``: the stored value of a
