@@ -161,7 +161,10 @@ class OrderAdminView(ModelView):
         g.order_admin_refusal_url = url
 
     def render(self, template: str, **kwargs: Any) -> str:
-        kwargs.setdefault("oa", Presenter(self.settings, kwargs.pop("numbers", None), kwargs.get("return_url")))
+        # A page about one order (confirm screens, merge): its amounts are in that order's currency.
+        currency = getattr(kwargs.get("order"), "currency", None)
+        numbers = kwargs.pop("numbers", None)
+        kwargs.setdefault("oa", Presenter(self.settings, numbers, kwargs.get("return_url"), currency))
         kwargs.setdefault("orders_endpoint", f"{self.settings.endpoint_prefix}_orders")
         kwargs.setdefault("items_endpoint", f"{self.settings.endpoint_prefix}_items")
         kwargs.setdefault("exports_endpoint", f"{self.settings.endpoint_prefix}_exports")

@@ -81,7 +81,9 @@ def progress_facts(record: ExportRecord, now: datetime | None = None) -> dict[st
     elif record.state == ExportState.RUNNING and written >= total:
         rows_text = gettext("%(total)s rows written; saving the file…", total=formats.amount(total))
     else:
-        rows_text = gettext("%(written)s of %(total)s rows", written=formats.amount(written), total=formats.amount(total))
+        rows_text = gettext(
+            "%(written)s of %(total)s rows", written=formats.amount(written), total=formats.amount(total)
+        )
     if record.state == ExportState.QUEUED:
         time_text = gettext("Waiting for a free export worker…")
     elif remaining is not None:

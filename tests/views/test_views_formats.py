@@ -151,10 +151,19 @@ def test_order_page_summary_items_history_and_comments_in_chinese_and_shanghai_t
 
 
 @pytest.mark.models(BUILTIN)  # the shop of the other model set keeps no currency per order
-def test_an_orders_own_currency_is_shown_on_its_page_and_in_the_list(client, make_order):
+def test_an_orders_own_currency_is_shown_on_its_page_its_history_and_in_the_list(
+    client, make_order, session, use_resolver,
+):
+    from flask_order_admin.pricing import Price
+    from flask_order_admin.services import cancel, restore
+
     order = make_order("processing", items=1, currency="RUB")
+    use_resolver(lambda item, at: Price(price=Decimal("101.50"), discount_price=None, china_delivery=Decimal("3")))
+    cancel(session, order.id, actor="alice")
+    restore(session, order.id, actor="alice")
     page = client.get("/admin/orders/details/", query_string={"id": order.id}).text
     assert re.search(r'id="order-total">RUB[\d,.]+</dd>', page)
+    assert re.search(r"price RUB100\.50 → RUB101\.50", page)  # the History tab
     assert _cells(client.get("/admin/orders/").text, "total")[0].startswith("RUB")
 
 
