@@ -68,6 +68,7 @@ def test_counts_and_file_sizes_group_digits_as_the_locale_does(locale, expected)
     ("en", "Europe/Moscow", f"Nov 29, 2026, 2:05{NNBSP}PM{NBSP}UTC+3"),
     ("en", "America/New_York", f"Nov 29, 2026, 6:05{NNBSP}AM{NBSP}UTC-5"),
     ("en", "Asia/Kolkata", f"Nov 29, 2026, 4:35{NNBSP}PM{NBSP}UTC+5:30"),
+    ("en", "America/St_Johns", f"Nov 29, 2026, 7:35{NNBSP}AM{NBSP}UTC-3:30"),
     ("ru", "Europe/Moscow", f"29 нояб. 2026{NNBSP}г., 14:05{NBSP}UTC+3"),
     ("ru", "UTC", f"29 нояб. 2026{NNBSP}г., 11:05{NBSP}UTC"),
     ("zh_Hans", "Asia/Shanghai", f"2026年11月29日 19:05{NBSP}UTC+8"),
