@@ -67,5 +67,5 @@ catalogs: $(STAMP)
 			$(VENV)/bin/pybabel init -D flask_order_admin -i $(CATALOGS)/flask_order_admin.pot -d $(CATALOGS) -l $$lang; \
 	done
 	$(VENV)/bin/pybabel update -D flask_order_admin -i $(CATALOGS)/flask_order_admin.pot -d $(CATALOGS) \
-		--ignore-obsolete --no-fuzzy-matching
+		--ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date
 	$(VENV)/bin/pybabel compile -D flask_order_admin -d $(CATALOGS) --statistics

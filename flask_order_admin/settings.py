@@ -17,6 +17,7 @@ from babel.numbers import is_currency
 
 from .domain import DEFAULT_MERGE_MATRIX, NumberFormat, OrderStatus, normalize_matrix
 from .domain.merge import MergeMatrix
+from .domain.messages import NC_, Message
 
 
 class OrderAdminConfigError(ValueError):
@@ -27,13 +28,22 @@ class OrderAdminConfigError(ValueError):
 # manager sees and downloads only their own. Only ORDER_ADMIN_ACCESS answering True grants it.
 ACCESS_ACTIONS = ("view", "export", "cancel", "restore", "close", "merge", "comment", "all_exports")
 
-DEFAULT_PROVIDERS = {"taobao": "Taobao", "stock": "Goods in stock"}
+# The default labels are the plugin's texts, shown in the manager's language; a host's own labels are shown as given.
+DEFAULT_MENU_NAME = NC_("menu", "Orders")
+DEFAULT_PROVIDERS: dict[str, str | Message] = {
+    "taobao": NC_("goods provider", "Taobao"), "stock": NC_("goods provider", "Goods in stock"),
+}
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a string")
     return value
+
+
+def _label(value: Any) -> str | Message:
+    """A host's own text, shown as given, or the plugin's default, shown in the manager's language."""
+    return value if isinstance(value, Message) else _text(value)
 
 
 def _optional_text(value: Any) -> str | None:
@@ -92,7 +102,7 @@ def _providers(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping) or not value:
         raise ValueError('must be a non-empty mapping of code to label, e.g. {"taobao": "Taobao"}')
     for code, label in value.items():
-        if not isinstance(code, str) or not code or len(code) > 32 or not isinstance(label, str):
+        if not isinstance(code, str) or not code or len(code) > 32 or not isinstance(label, (str, Message)):
             raise ValueError(f"bad entry {code!r}: codes are strings of 1 to 32 characters, labels strings")
     return dict(value)
 
@@ -229,7 +239,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ),
     ConfigKey("ORDER_ADMIN_URL", "orders", _text, "URL of the orders views under the Flask-Admin URL."),
     ConfigKey("ORDER_ADMIN_ENDPOINT_PREFIX", "order_admin", _text, "Prefix of every endpoint the plugin registers."),
-    ConfigKey("ORDER_ADMIN_MENU_NAME", "Orders", _text, "Menu entry (or category) of the orders views."),
+    ConfigKey("ORDER_ADMIN_MENU_NAME", DEFAULT_MENU_NAME, _label, "Menu entry (or category) of the orders views."),
     ConfigKey("ORDER_ADMIN_MENU_CATEGORY", None, _optional_text, "Flask-Admin menu category; None: a top-level entry."),
     ConfigKey("ORDER_ADMIN_SEARCH_LIMIT", 50, _positive_int(500), "Most orders a search by number returns."),
     ConfigKey("ORDER_ADMIN_MERGE_CANDIDATES_LIMIT", 100, _positive_int(1000), "Most orders the merge view offers."),
@@ -286,7 +296,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
 @dataclass(frozen=True)
 class Settings:
     number_format: NumberFormat = NumberFormat()
-    providers: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PROVIDERS))
+    providers: Mapping[str, str | Message] = field(default_factory=lambda: dict(DEFAULT_PROVIDERS))
     currency: str = "CNY"
     merge_matrix: MergeMatrix = field(default_factory=lambda: dict(DEFAULT_MERGE_MATRIX))
     merge_same_customer: bool = True
@@ -299,7 +309,7 @@ class Settings:
     actor_name: Callable[[Any], str] = default_actor_name
     url: str = "orders"
     endpoint_prefix: str = "order_admin"
-    menu_name: str = "Orders"
+    menu_name: str | Message = DEFAULT_MENU_NAME
     menu_category: str | None = None
     search_limit: int = 50
     merge_candidates_limit: int = 100
@@ -320,7 +330,7 @@ class Settings:
     # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables.
     order_models: Any = None
 
-    def provider_label(self, code: str) -> str:
+    def provider_label(self, code: str) -> str | Message:
         return self.providers.get(code, code)
 
     @property

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import TRANSITIONS, Action, OrderStatus
+from ..domain.messages import N_
 from ..errors import StaleOrder
 from ..models import utcnow
 from ..records import OrderRecord
@@ -140,8 +141,9 @@ def check_version(session: Session, settings: Settings, order: OrderRecord, expe
         select(events.c.actor, events.c.at).where(events.c.order_id == order.id)
         .order_by(events.c.at.desc(), events.c.id.desc()).limit(1)
     ).first()
-    who = (last.actor or "another manager") if last else "another manager"
-    when = last.at.strftime("%Y-%m-%d %H:%M:%S UTC") if last else "just now"
-    raise StaleOrder(
-        f"This order was changed by {who} at {when}; review it and try again.", order_number=order.number
-    )
+    if last is None:
+        raise StaleOrder(N_("This order was changed just now; review it and try again."), order_number=order.number)
+    raise StaleOrder(N_(
+        "This order was changed by %(who)s at %(when)s; review it and try again.",
+        who=last.actor or N_("another manager"), when=last.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+    ), order_number=order.number)

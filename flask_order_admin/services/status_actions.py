@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..domain import Action, TRANSITIONS, refusal_reason
+from ..domain.messages import N_, Message
 from ..domain.rules import switched_off_reason, unknown_status_reason
 from ..errors import ActionNotAllowed
 from ..records import OrderRecord
@@ -20,7 +21,7 @@ from .transaction import action_transaction, lock_orders
 SIGNALS = {Action.CANCEL: order_canceled, Action.CLOSE: order_closed}
 
 
-def action_refusal(settings: Settings, order: OrderRecord, action: Action) -> str | None:
+def action_refusal(settings: Settings, order: OrderRecord, action: Action) -> Message | None:
     """Why ``action`` may not run on ``order`` now, for a manager; None when it may.
 
     An action whose status the shop has no value for is off; an order whose stored status the
@@ -40,7 +41,8 @@ def action_refusal(settings: Settings, order: OrderRecord, action: Action) -> st
 def ensure_allowed(settings: Settings, order: OrderRecord, action: Action) -> None:
     reason = action_refusal(settings, order, action)
     if reason is not None:
-        raise ActionNotAllowed(f"{order.number}: {reason}", order_number=order.number)
+        raise ActionNotAllowed(N_("%(number)s: %(reason)s", number=order.number, reason=reason),
+                             order_number=order.number)
 
 
 def _transition(
@@ -92,7 +94,7 @@ def add_comment(
     """Add a manager's note to the order's history (its version stays: a note changes no order)."""
     text = (text or "").strip()
     if not text:
-        raise ActionNotAllowed("A comment cannot be empty.")
+        raise ActionNotAllowed(N_("A note cannot be empty."))
     settings = settings or current_settings()
     with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [order_id])[order_id]

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_
 from ..errors import ActionFailed, OrderActionError, OrderNotFound, SessionHasUncommittedWork
 from ..records import OrderRecord, order_records
 from ..settings import Settings, settings_in_use
@@ -53,12 +54,12 @@ def id_from_text(spelled: str) -> int | None:
 def checked_id(order_id: object) -> int:
     """An order id from code or a URL; OrderNotFound for anything that cannot be one."""
     if isinstance(order_id, bool):
-        raise OrderNotFound(f"There is no order {order_id!r}.")
+        raise OrderNotFound(N_("There is no order %(order)s.", order=repr(order_id)))
     if isinstance(order_id, str):
         order_id = id_from_text(order_id) or order_id
     if not isinstance(order_id, int) or not 1 <= order_id <= MAX_ID:
         shown = str(order_id)
-        raise OrderNotFound(f"There is no order {shown[:40]!r}.")
+        raise OrderNotFound(N_("There is no order %(order)s.", order=repr(shown[:40])))
     return order_id
 
 
@@ -128,9 +129,9 @@ def _refuse_uncommitted_work(session: Session) -> None:
 
 def _raise_if_busy_or_lost(exc: DBAPIError) -> None:
     if getattr(exc, "connection_invalidated", False) or _is_busy(exc):
-        raise ActionFailed(
+        raise ActionFailed(N_(
             "The database is busy or the connection was lost; nothing was changed. Please try again."
-        ) from exc
+        )) from exc
 
 
 def _is_busy(exc: DBAPIError) -> bool:
@@ -169,5 +170,5 @@ def lock_orders(session: Session, settings: Settings, order_ids: Iterable[int]) 
         session, binding, rows, settings.number_format, with_state=True)}
     for order_id in ids:
         if order_id not in found:
-            raise OrderNotFound(f"There is no order {order_id}; it may have been deleted.")
+            raise OrderNotFound.deleted(order_id)
     return found

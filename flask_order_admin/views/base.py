@@ -16,9 +16,10 @@ from werkzeug.wrappers import Response
 
 from .. import access
 from ..errors import ActionNotAllowed, OrderActionError
-from ..i18n import gettext, lazy_gettext, translate
 from ..extension import OrderAdminState
 from ..binding import ModelBinding
+from ..domain.messages import CLAUSE_SEPARATOR, Listing
+from ..i18n import gettext, lazy_gettext, source_language, translate
 from ..services.transaction import MAX_ID
 from ..settings import Settings
 from .actions import form_problem
@@ -87,6 +88,12 @@ class OrderAdminView(ModelView):
     @property
     def binding(self) -> ModelBinding:
         return self.settings.models
+
+    def get_filter_arg(self, index: int, flt: Any) -> str:
+        # Made from the filter's name: in English whatever the manager's language, so that the arguments
+        # Flask-Admin reads (named once, at start-up) are those the panel's links carry.
+        with source_language():
+            return super().get_filter_arg(index, flt)
 
     def create_blueprint(self, admin: Any) -> Blueprint:
         # Flask-Admin gives each view a blueprint of its own: its after_request sees every response of
@@ -278,11 +285,14 @@ class OrderListView(OrderAdminView):
             flt = self._filters[index]
             options = dict(flt.options or ()) if not callable(flt.options) else {}
             shown = options.get(value, value)
-            parts.append(f"{flt.name} {flt.operation()} {shown}")
+            parts.append(gettext("%(filter)s %(operation)s %(value)s", filter=flt.name, operation=flt.operation(),
+                                 value=shown))
         if view_args.search:
             parts.append(gettext("search “%(text)s”", text=view_args.search))
         tab = gettext("By orders") if self.list_tab == "orders" else gettext("By items")
-        return f"{tab}: {'; '.join(parts)}" if parts else gettext("%(tab)s: every order", tab=tab)
+        if not parts:
+            return gettext("%(tab)s: every order", tab=tab)
+        return gettext("%(tab)s: %(filters)s", tab=tab, filters=Listing(tuple(parts), CLAUSE_SEPARATOR))
 
     def refused_filter_args(self) -> list[str]:
         """The request's filter arguments whose value their filter refuses (read as Flask-Admin reads them)."""

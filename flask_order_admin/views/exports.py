@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import abort, flash, jsonify, redirect, send_file, url_for
 from flask_admin import expose
-from ..i18n import gettext, lazy_gettext
 from flask_admin.contrib.sqla import filters as sqla_filters
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -23,6 +22,7 @@ from .. import access
 from ..export.download import attachment_headers, export_filename
 from ..export.files import CONTENT_TYPES
 from ..extension import OrderAdminState
+from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
 from ..jobs.records import cancel_export, create_job, fail_if_stale, fail_stale, purge_expired
 from ..jobs.storage import file_path
 from ..models import ExportRecord, ExportState, utcnow
@@ -37,12 +37,12 @@ from .presentation import Presenter
 logger = logging.getLogger("flask_order_admin.export")
 
 STATE_LABELS = {
-    ExportState.QUEUED: lazy_gettext("Waiting to start"),
-    ExportState.RUNNING: lazy_gettext("Being prepared"),
-    ExportState.DONE: lazy_gettext("Ready"),
-    ExportState.FAILED: lazy_gettext("Failed"),
-    ExportState.CANCELED: lazy_gettext("Canceled"),
-    ExportState.EXPIRED: lazy_gettext("Expired"),
+    ExportState.QUEUED: lazy_pgettext("export state", "Waiting to start"),
+    ExportState.RUNNING: lazy_pgettext("export state", "Being prepared"),
+    ExportState.DONE: lazy_pgettext("export state", "Ready"),
+    ExportState.FAILED: lazy_pgettext("export state", "Failed"),
+    ExportState.CANCELED: lazy_pgettext("export state", "Canceled"),
+    ExportState.EXPIRED: lazy_pgettext("export state", "Expired"),
 }
 STATE_BADGES = {
     ExportState.QUEUED: "secondary", ExportState.RUNNING: "primary", ExportState.DONE: "success",
@@ -60,7 +60,7 @@ def clock(seconds: float) -> str:
 def state_badge(record: ExportRecord) -> Markup:
     label = STATE_LABELS.get(record.state, record.state)
     if record.runner == "inline" and record.state == ExportState.DONE:
-        label = lazy_gettext("Downloaded")
+        label = lazy_pgettext("export state", "Downloaded")
     return Markup('<span class="badge badge-{}" data-state="{}">{}</span>').format(
         STATE_BADGES.get(record.state, "light"), record.state, label
     )
@@ -96,7 +96,8 @@ def progress_facts(record: ExportRecord, now: datetime | None = None) -> dict[st
         "state": record.state, "state_label": str(STATE_LABELS.get(record.state, record.state)),
         "active": record.active, "rows_written": written, "rows_total": total, "percent": percent,
         "elapsed_seconds": round(elapsed, 1), "remaining_seconds": None if remaining is None else round(remaining, 1),
-        "rows_text": rows_text, "time_text": time_text, "error": record.error,
+        "rows_text": rows_text, "time_text": time_text,
+        "error": None if record.error is None else translate(record.error_message),
         "file_size": record.file_size, "file_size_text": formats.file_size(record.file_size),
     }
 
@@ -114,7 +115,8 @@ def _state_cell(view: ExportsView, context: Any, record: ExportRecord, name: str
     if record.active:
         return badge + Markup(' <small class="text-muted">{}%</small>').format(progress_facts(record)["percent"])
     if record.state == ExportState.FAILED and record.error:
-        return badge + Markup('<small class="d-block text-danger order-admin-export-error">{}</small>').format(record.error)
+        return badge + Markup('<small class="d-block text-danger order-admin-export-error">{}</small>').format(
+            translate(record.error_message))
     return badge
 
 
@@ -307,5 +309,5 @@ class ExportsView(OrderAdminView):
             return gettext("Export #%(id)s expired and its file was deleted; run it again.", id=record.id)
         if record.active:
             return gettext("Export #%(id)s is not ready yet.", id=record.id)
-        return gettext("Export #%(id)s has no file: it %(state)s.", id=record.id,
-                       state=str(STATE_LABELS.get(record.state, record.state)).lower())
+        return gettext("Export #%(id)s has no file (%(state)s).", id=record.id,
+                       state=STATE_LABELS.get(record.state, record.state))

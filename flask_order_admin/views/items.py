@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..i18n import gettext, lazy_gettext
 from sqlalchemy import select
 
 from ..extension import OrderAdminState
+from ..i18n import lazy_gettext, lazy_translate, ngettext
 from ..records import LineRecord, OrderRecord, order_records
 from ..services.transaction import id_from_text
 from .base import OrderAdminView, OrderListView
@@ -94,7 +94,7 @@ class ItemsView(OrderListView):
         self.column_sortable_list = sortable
         self.column_default_sort = (binding.line_pk_key, True)
         super().__init__(
-            binding.line, state, name=settings.menu_name, endpoint=f"{settings.endpoint_prefix}_items",
+            binding.line, state, name=lazy_translate(settings.menu_name), endpoint=f"{settings.endpoint_prefix}_items",
             url=f"{settings.url}/items",
         )
 
@@ -126,7 +126,8 @@ class ItemsView(OrderListView):
         ))
 
     def selection_description(self, order_ids: Sequence[int]) -> str:
-        return gettext("The orders of the selected lines (%(count)s orders)", count=len(order_ids))
+        return ngettext("The orders of the selected lines (%(num)s order)",
+                        "The orders of the selected lines (%(num)s orders)", len(order_ids))
 
     def matching_order_ids(self) -> list[int]:
         order_id = self.binding.line_order_id

@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import redirect, request
 from flask_admin import expose
-from ..i18n import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from ..domain import Action, order_totals
 from ..extension import OrderAdminState
+from ..i18n import gettext, lazy_gettext, lazy_translate, ngettext, translate
 from ..records import OrderRecord, line_records, order_records
 from ..services import events_of, get_order_record, search
 from ..services.events import EventRecord
@@ -48,7 +48,7 @@ def _buyer_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> st
 
 
 def _provider_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return view.settings.provider_label(_record(view, context, order).provider)
+    return translate(view.settings.provider_label(_record(view, context, order).provider))
 
 
 def _status_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
@@ -93,7 +93,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
         self.column_sortable_list = sortable
         self.column_default_sort = (binding.order_pk_key, True)
         super().__init__(
-            binding.order, state, name=settings.menu_name, category=settings.menu_category,
+            binding.order, state, name=lazy_translate(settings.menu_name), category=settings.menu_category,
             endpoint=f"{settings.endpoint_prefix}_orders", url=settings.url,
         )
 
@@ -121,7 +121,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
         if len(order_ids) == 1:
             number = self.binding.numbers_of(self.state.session, order_ids, self.settings.number_format)[order_ids[0]]
             return gettext("Order %(number)s", number=number)
-        return gettext("%(count)s selected orders", count=len(order_ids))
+        return ngettext("%(num)s selected order", "%(num)s selected orders", len(order_ids))
 
     def buyer_orders_url(self, order: OrderRecord) -> str | None:
         """The orders list filtered by this order's customer (its ref, or its email where it has none)."""

@@ -13,7 +13,7 @@ from flask import url_for
 from markupsafe import Markup
 
 from ..domain import OrderStatus
-from ..i18n import gettext
+from ..i18n import gettext, translate
 from ..settings import Settings
 from . import formats
 from .redirects import local_path
@@ -87,7 +87,7 @@ class Presenter:
         if not code:
             return "" if raw is None else gettext("unknown status %(value)s", value=raw)
         try:
-            return OrderStatus.parse(code).label
+            return translate(OrderStatus.parse(code).label)
         except ValueError:
             return code
 
@@ -124,7 +124,7 @@ class Presenter:
         ).format(url)
 
     def provider_label(self, code: str) -> str:
-        return self.settings.provider_label(code)
+        return translate(self.settings.provider_label(code))
 
 
 def _badge_colour(status: OrderStatus | None) -> str:

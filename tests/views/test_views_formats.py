@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
+import flask_babel
 from flask_babel import Babel
 
 from flask_order_admin.settings import DEFAULT_SETTINGS, OrderAdminConfigError, load_settings
@@ -35,9 +36,11 @@ def speak(app: Flask) -> Iterator[Callable[[str, str], None]]:
 
     def use(locale: str, zone: str = "UTC") -> None:
         babel.locale_selector, babel.timezone_selector = (lambda: locale), (lambda: zone)
+        flask_babel.refresh()  # the test's requests share its app context, where Flask-Babel keeps them
 
     yield use
     babel.locale_selector, babel.timezone_selector = kept
+    flask_babel.refresh()
 
 
 @pytest.mark.parametrize(("locale", "expected"), [
