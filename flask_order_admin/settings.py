@@ -13,6 +13,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.numbers import is_currency
+
 from .domain import DEFAULT_MERGE_MATRIX, NumberFormat, OrderStatus, normalize_matrix
 from .domain.merge import MergeMatrix
 from .domain.messages import NC_, Message
@@ -105,6 +107,12 @@ def _providers(value: Any) -> dict[str, str]:
     return dict(value)
 
 
+def _currency(value: Any) -> str:
+    if not isinstance(value, str) or not is_currency(value):
+        raise ValueError('must be an ISO 4217 currency code Babel knows, e.g. "CNY", "RUB", "USD"')
+    return value
+
+
 def _status(value: Any) -> OrderStatus:
     return OrderStatus.parse(value)
 
@@ -186,6 +194,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("ORDER_ADMIN_NUMBER_PREFIX", "ORD-", _prefix, "Text before the zero-padded id in an order number."),
     ConfigKey("ORDER_ADMIN_NUMBER_WIDTH", 10, _positive_int(18), "Digits of the zero-padded id in an order number."),
     ConfigKey("ORDER_ADMIN_PROVIDERS", DEFAULT_PROVIDERS, _providers, "Goods providers: code → label."),
+    ConfigKey(
+        "ORDER_ADMIN_CURRENCY", "CNY", _currency,
+        "Currency of the amounts of an order that names none (an order's own currency field wins).",
+    ),
     ConfigKey(
         "ORDER_ADMIN_MERGE_MATRIX", DEFAULT_MERGE_MATRIX, normalize_matrix,
         "Added-order status → statuses of the basic orders it may be merged into.",
@@ -289,6 +301,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
 class Settings:
     number_format: NumberFormat = NumberFormat()
     providers: Mapping[str, str | Message] = field(default_factory=lambda: dict(DEFAULT_PROVIDERS))
+    currency: str = "CNY"
     merge_matrix: MergeMatrix = field(default_factory=lambda: dict(DEFAULT_MERGE_MATRIX))
     merge_same_customer: bool = True
     merge_result_status: OrderStatus = OrderStatus.AWAITING_PAYMENT
@@ -367,6 +380,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
     return Settings(
         number_format=NumberFormat(values["ORDER_ADMIN_NUMBER_PREFIX"], values["ORDER_ADMIN_NUMBER_WIDTH"]),
         providers=values["ORDER_ADMIN_PROVIDERS"],
+        currency=values["ORDER_ADMIN_CURRENCY"],
         merge_matrix=values["ORDER_ADMIN_MERGE_MATRIX"],
         merge_same_customer=values["ORDER_ADMIN_MERGE_SAME_CUSTOMER"],
         merge_result_status=result_status,

@@ -26,6 +26,7 @@ from .actions import form_problem
 from .bulk import BULK_ACTIONS, BulkActionsMixin, bulk_action_off
 from .export_access import export_refusal
 from .exporting import ExportRequest, start_export
+from . import formats
 from .forms import ExportForm
 from .framing import forbid_framing
 from .presentation import Presenter, order_page_url
@@ -45,7 +46,7 @@ class AtLeast(int):
     """A capped count: the pager does arithmetic with it; Flask-Admin's "List (…)" shows "10,000+"."""
 
     def __str__(self) -> str:
-        return f"{self - 1:,}+"
+        return f"{formats.amount(self - 1)}+"
 
     def __html__(self) -> str:
         return str(self)
@@ -75,6 +76,7 @@ class OrderAdminView(ModelView):
     page_size_options = (20, 50, 100, 200)
     named_filter_urls = True  # readable, stable filter arguments: ?flt0_status_equals=processing
     list_template = "order_admin/list.html"
+    numeric_columns: tuple[str, ...] = ()  # right-aligned in the list, as amounts are read: by their last digits
 
     def __init__(self, model: Any, state: OrderAdminState, **kwargs: Any) -> None:
         self.state = state
@@ -167,7 +169,10 @@ class OrderAdminView(ModelView):
         g.order_admin_refusal_url = url
 
     def render(self, template: str, **kwargs: Any) -> str:
-        kwargs.setdefault("oa", Presenter(self.settings, kwargs.pop("numbers", None), kwargs.get("return_url")))
+        # A page about one order (confirm screens, merge): its amounts are in that order's currency.
+        currency = getattr(kwargs.get("order"), "currency", None)
+        numbers = kwargs.pop("numbers", None)
+        kwargs.setdefault("oa", Presenter(self.settings, numbers, kwargs.get("return_url"), currency))
         kwargs.setdefault("orders_endpoint", f"{self.settings.endpoint_prefix}_orders")
         kwargs.setdefault("items_endpoint", f"{self.settings.endpoint_prefix}_items")
         kwargs.setdefault("exports_endpoint", f"{self.settings.endpoint_prefix}_exports")

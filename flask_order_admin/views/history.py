@@ -69,7 +69,7 @@ def _restored(details: dict[str, Any], oa: Presenter) -> Markup:
     for change in changes:
         old, new = change.get("old") or {}, change.get("new") or {}
         moved = Markup("; ").join(
-            Markup("{} {} → {}").format(label, old.get(name) or "—", new.get(name) or "—")
+            Markup("{} {} → {}").format(label, oa.money(old.get(name)), oa.money(new.get(name)))
             for name, label in fields if old.get(name) != new.get(name)
         )
         items += Markup("<li>{}: {}</li>").format(change.get("title") or "", moved)

@@ -60,7 +60,8 @@ def _lines_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> An
 
 
 def _total_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return context["oa"].money(context["page_totals"][view.binding.order_id(order)].total)
+    record = _record(view, context, order)
+    return context["oa"].money(context["page_totals"][record.id].total, record.currency)
 
 
 class OrdersView(OrderActionsMixin, OrderListView):
@@ -68,6 +69,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
     can_view_details = True
     details_template = "order_admin/order.html"
     column_list = ["number", "created_at", "buyer_name", "provider", "status", "lines", "total"]
+    numeric_columns = ("lines", "total")
     column_labels = {
         "number": lazy_gettext("Number"), "created_at": lazy_gettext("Date"), "buyer_name": lazy_gettext("Buyer"),
         "provider": lazy_gettext("Provider"), "status": lazy_gettext("Status"), "lines": lazy_gettext("Lines"),
@@ -139,7 +141,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
         candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
         events = events_of(session, settings, order.id)
-        oa = Presenter(settings, self._linked_numbers(order, items, events), return_url)
+        oa = Presenter(settings, self._linked_numbers(order, items, events), return_url, order.currency)
         tab = request.args.get("tab")
         return self.render(
             self.details_template,

@@ -20,6 +20,9 @@ from tests.conftest import item_fields
 # Not English words: codes and names any language writes the same way. The admin's name ("Shop") and the
 # goods provider "Taobao" (its name, in Russian too) are the host's; ORD is the number prefix.
 NOT_WORDS = {"ORD", "SH", "CNY", "xls", "xlsx", "KB", "MB", "UTC", "Shop"}
+# What the locale's own data (CLDR, through Babel) writes in Latin letters: the yuan's sign in Russian and
+# English (CN¥), and the kilobyte (kB).
+NOT_WORDS |= {"CN", "kB"}
 # Flask-Admin's own English, which its catalogs cannot translate: the navbar button's aria-label, and the page
 # size menu ("20 items": its msgids are made with str.format before the lookup).
 FLASK_ADMIN_UNTRANSLATED = {"Toggle", "navigation", "items"}
