@@ -127,16 +127,24 @@ def ngettext(singular: str, plural: str, num: int, **params: Any) -> str:
 
 
 def lazy_gettext(msgid: str, **params: Any) -> LazyProxy:
-    return LazyProxy(gettext, msgid, enable_cache=False, **params)
+    return lazy_translate(Message(msgid, params=params))
 
 
 def lazy_pgettext(context: str, msgid: str, **params: Any) -> LazyProxy:
-    return LazyProxy(pgettext, context, msgid, enable_cache=False, **params)
+    return lazy_translate(Message(msgid, context=context, params=params))
 
 
 def lazy_translate(message: Message | str) -> LazyProxy:
     """``translate(message)`` each time the text is used (a label set at import time)."""
     return LazyProxy(translate, message, enable_cache=False)
+
+
+def message_of(text: Any) -> Any:
+    """The ``Message`` behind a lazy text of the plugin's (to keep it untranslated, e.g. in the database);
+    anything else as it is."""
+    if isinstance(text, LazyProxy) and text._func is translate and text._args:
+        return text._args[0]
+    return text
 
 
 def template_callables() -> dict[str, Any]:

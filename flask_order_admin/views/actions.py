@@ -224,4 +224,4 @@ class OrderActionsMixin:
         return self.start_export(self._order_export(order, form.format.data))
 
     def _order_export(self, order: OrderRecord, fmt: str) -> ExportRequest:
-        return ExportRequest([order.id], fmt, "order", gettext("Order %(number)s", number=order.number))
+        return ExportRequest([order.id], fmt, "order", N_("Order %(number)s", number=order.number))

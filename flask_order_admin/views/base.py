@@ -18,8 +18,8 @@ from .. import access
 from ..errors import ActionNotAllowed, OrderActionError
 from ..extension import OrderAdminState
 from ..binding import ModelBinding
-from ..domain.messages import CLAUSE_SEPARATOR, Listing
-from ..i18n import gettext, lazy_gettext, source_language, translate
+from ..domain.messages import CLAUSE_SEPARATOR, N_, Listing, Message
+from ..i18n import gettext, lazy_gettext, message_of, source_language, translate
 from ..services.transaction import MAX_ID
 from ..settings import Settings
 from .actions import form_problem
@@ -226,7 +226,7 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
         """The ids of the orders the list's current filters match (at most ``limit`` of them)."""
         raise NotImplementedError
 
-    def selection_description(self, order_ids: Sequence[int]) -> str:
+    def selection_description(self, order_ids: Sequence[int]) -> Message:
         raise NotImplementedError
 
     def start_export(self, wanted: ExportRequest) -> Response:
@@ -282,22 +282,24 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
         wanted = ExportRequest(order_ids, form.format.data, "matching", self.filter_description(), query_args)
         return self.start_export(wanted)
 
-    def filter_description(self) -> str:
-        """The list's tab, filters and search in words, e.g. "By orders: Status equals Shipped; search “Li”"."""
+    def filter_description(self) -> Message:
+        """The list's tab, filters and search in words, e.g. "By orders: Status equals Shipped; search “Li”",
+        kept untranslated (the exports log shows it in each manager's language; Flask-Admin's word for the
+        filter's operation is in the language of the manager who exported)."""
         view_args = self._get_list_extra_args()
         parts = []
         for index, _, value in view_args.filters or ():
             flt = self._filters[index]
             options = dict(flt.options or ()) if not callable(flt.options) else {}
             shown = options.get(value, value)
-            parts.append(gettext("%(filter)s %(operation)s %(value)s", filter=flt.name, operation=flt.operation(),
-                                 value=shown))
+            parts.append(N_("%(filter)s %(operation)s %(value)s", filter=message_of(flt.name),
+                            operation=str(flt.operation()), value=message_of(shown)))
         if view_args.search:
-            parts.append(gettext("search “%(text)s”", text=view_args.search))
-        tab = gettext("By orders") if self.list_tab == "orders" else gettext("By items")
+            parts.append(N_("search “%(text)s”", text=view_args.search))
+        tab = N_("By orders") if self.list_tab == "orders" else N_("By items")
         if not parts:
-            return gettext("%(tab)s: every order", tab=tab)
-        return gettext("%(tab)s: %(filters)s", tab=tab, filters=Listing(tuple(parts), CLAUSE_SEPARATOR))
+            return N_("%(tab)s: every order", tab=tab)
+        return N_("%(tab)s: %(filters)s", tab=tab, filters=Listing(tuple(parts), CLAUSE_SEPARATOR))
 
     def refused_filter_args(self) -> list[str]:
         """The request's filter arguments whose value their filter refuses (read as Flask-Admin reads them)."""

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extension import OrderAdminState
-from ..i18n import lazy_gettext, lazy_translate, ngettext
+from ..domain.messages import NP_, Message
+from ..i18n import lazy_gettext, lazy_translate
 from ..records import LineRecord, OrderRecord, order_records
 from ..services.transaction import id_from_text
 from .base import OrderAdminView, OrderListView
@@ -125,9 +126,9 @@ class ItemsView(OrderListView):
             select(binding.line_order_id).where(binding.line_pk.in_(item_ids)).distinct()
         ))
 
-    def selection_description(self, order_ids: Sequence[int]) -> str:
-        return ngettext("The orders of the selected lines (%(num)s order)",
-                        "The orders of the selected lines (%(num)s orders)", len(order_ids))
+    def selection_description(self, order_ids: Sequence[int]) -> Message:
+        return NP_("The orders of the selected lines (%(num)s order)",
+                   "The orders of the selected lines (%(num)s orders)", len(order_ids))
 
     def matching_order_ids(self, limit: int | None = None) -> list[int]:
         query = self.matching_query().with_entities(self.binding.line_order_id).distinct()

@@ -10,8 +10,9 @@ from flask_admin import expose
 from werkzeug.wrappers import Response
 
 from ..domain import Action, order_totals
+from ..domain.messages import N_, NP_, Message
 from ..extension import OrderAdminState
-from ..i18n import gettext, lazy_gettext, lazy_translate, ngettext, translate
+from ..i18n import lazy_gettext, lazy_translate, translate
 from ..records import OrderRecord, line_records, order_records
 from ..services import events_of, get_order_record, search
 from ..services.events import EventRecord
@@ -118,11 +119,11 @@ class OrdersView(OrderActionsMixin, OrderListView):
         query = self.matching_query().with_entities(self.binding.order_pk)
         return [order_id for (order_id,) in (query if limit is None else query.limit(limit))]
 
-    def selection_description(self, order_ids: Sequence[int]) -> str:
+    def selection_description(self, order_ids: Sequence[int]) -> Message:
         if len(order_ids) == 1:
             number = self.binding.numbers_of(self.state.session, order_ids, self.settings.number_format)[order_ids[0]]
-            return gettext("Order %(number)s", number=number)
-        return ngettext("%(num)s selected order", "%(num)s selected orders", len(order_ids))
+            return N_("Order %(number)s", number=number)
+        return NP_("%(num)s selected order", "%(num)s selected orders", len(order_ids))
 
     def buyer_orders_url(self, order: OrderRecord) -> str | None:
         """The orders list filtered by this order's customer (its ref, or its email where it has none)."""
