@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .domain.messages import Message
+
 
 class OrderActionError(Exception):
     """Base of every refused action; the database is left as it was."""
 
-    def __init__(self, message: str, *, order_number: str | None = None) -> None:
+    def __init__(self, message: str | Message, *, order_number: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = message  # a Message is translated by the view that shows it (i18n.translate)
         self.order_number = order_number
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
 class OrderNotFound(OrderActionError):
@@ -35,10 +40,20 @@ class StaleOrder(OrderActionError):
     """The order changed after the manager's page showed it."""
 
 
+class PricesChanged(StaleOrder):
+    """The resolver's prices are not those of the preview the manager confirmed; ``preview`` is the new one."""
+
+    def __init__(self, message: str | Message, *, order_number: str | None = None, preview: Any = None) -> None:
+        super().__init__(message, order_number=order_number)
+        self.preview = preview
+
+
 class PriceResolutionFailed(OrderActionError):
     """The host's price resolver failed or no longer sells some items."""
 
-    def __init__(self, message: str, *, order_number: str | None = None, items: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str | Message, *, order_number: str | None = None, items: list[str] | None = None
+    ) -> None:
         super().__init__(message, order_number=order_number)
         self.items = items or []
 

@@ -8,21 +8,23 @@ connection of the restore's own.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..binding import FieldJoins, ModelBinding
-from ..domain import TRANSITIONS, Action
-from ..errors import PriceResolutionFailed, StaleOrder
+from ..domain import TRANSITIONS, Action, OrderStatus, OrderTotals, line_totals, order_totals
+from ..domain.messages import N_
+from ..errors import PriceResolutionFailed, PricesChanged, StaleOrder
 from ..models import utcnow
-from ..pricing import Price
 from ..records import LineRecord, OrderRecord
 from ..resolver_pool import ResolverBusy, ResolverTimedOut
 from ..settings import Settings, uses_settings
@@ -46,40 +48,218 @@ class _OrderAsRead:
     lines: tuple[Any, ...]  # detached copies (of the line class), handed to the resolver
 
 
+@dataclass(frozen=True)
+class LinePrices:
+    """A line's three prices (yuan); ``discount_price`` None: no discount."""
+
+    price: Decimal | None
+    discount_price: Decimal | None
+    china_delivery: Decimal | None
+
+    def as_details(self) -> dict[str, str | None]:
+        return {name: _money_text(getattr(self, name)) for name in PRICE_FIELDS}
+
+
+@dataclass(frozen=True)
+class LinePreview:
+    """One line as Restore would leave it: its prices now and as of today (``new`` None: no longer sold)."""
+
+    id: int
+    title: str
+    provider_item_id: str | None
+    quantity: int
+    old: LinePrices
+    new: LinePrices | None
+    old_total: Decimal
+    new_total: Decimal | None
+
+    @property
+    def sold(self) -> bool:
+        return self.new is not None
+
+    @property
+    def changed(self) -> bool:
+        return self.new is not None and self.new != self.old
+
+    @property
+    def has_discount(self) -> bool:
+        """A discount price applies before or after (the unit price charged is the discount price)."""
+        return self.old.discount_price is not None or (self.new is not None and self.new.discount_price is not None)
+
+    @property
+    def name(self) -> str:
+        """How a manager recognises the item: its title and marketplace item id, never the line's row id."""
+        return describe_item(self.title, self.provider_item_id)
+
+    def as_removed(self) -> dict[str, Any]:
+        """What the history keeps of a line Restore removed (no longer sold)."""
+        return {"item_id": self.id, "title": self.title[:200], "provider_item_id": self.provider_item_id,
+                "quantity": self.quantity, **self.old.as_details(), "total": f"{self.old_total:.2f}"}
+
+
+@dataclass(frozen=True)
+class RestorePreview:
+    """What Restore would do to an order, from the resolver's answer, before anything changes.
+
+    ``fingerprint`` identifies these prices: Restore posted with it changes nothing when the prices it
+    finds are not these (``PricesChanged``).
+    """
+
+    order_id: int
+    number: str
+    version: int
+    priced_at: datetime
+    to_status: OrderStatus
+    lines: tuple[LinePreview, ...]
+    old_totals: OrderTotals
+    new_totals: OrderTotals  # of the lines still sold, at today's prices
+    fingerprint: str
+
+    @property
+    def unsold(self) -> list[LinePreview]:
+        return [line for line in self.lines if not line.sold]
+
+    @property
+    def changed(self) -> list[LinePreview]:
+        return [line for line in self.lines if line.changed]
+
+    @property
+    def restorable(self) -> bool:
+        """Some item is still sold (an order restored without all its items would hold none)."""
+        return any(line.sold for line in self.lines)
+
+
+@dataclass(frozen=True)
+class RestoreOutcome:
+    order: Any  # the order object (the shop's class, or ``models.Order``)
+    preview: RestorePreview
+    without_unsold: bool
+
+    @property
+    def removed(self) -> list[LinePreview]:
+        return self.preview.unsold if self.without_unsold else []
+
+
+@uses_settings
+def preview_restore(session: Session, order_id: int, *, settings: Settings) -> RestorePreview:
+    """What Restore would do now: every line's old and new prices, the old and new totals, the new status.
+
+    Nothing changes and no lock is taken: the lines are read, the connection let go, the resolver asked
+    (``price_lookup``). Refused as Restore would be (status, no resolver, a failed or slow resolver).
+    """
+    read = _read_order(session, order_id, None, settings)
+    at = utcnow()
+    return _preview(settings.models, read, _look_up(read, settings, at), at)
+
+
 @uses_settings
 def restore(
-    session: Session, order_id: int, *, actor: str, expected_version: int | None = None, settings: Settings,
+    session: Session, order_id: int, *, actor: str, expected_version: int | None = None,
+    expected_fingerprint: str | None = None, without_unsold: bool = False, settings: Settings,
 ) -> Any:
     """Restore a canceled order: reprice every item with the host's resolver, then Awaiting payment.
 
-    If the resolver has no price for an item, fails, or takes longer than
-    ``ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT``, nothing changes and the message
-    names the items. If the order or its lines change while the prices are
-    looked up, nothing changes either (StaleOrder).
+    If the resolver fails or takes longer than ``ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT``, nothing changes
+    and the message names the items. So too when an item is no longer sold, unless ``without_unsold``:
+    then those lines leave the order (the history keeps them with their prices). With
+    ``expected_fingerprint`` (of the ``preview_restore`` the manager confirmed), prices that moved since
+    refuse it (``PricesChanged``, carrying the new preview). If the order or its lines change while the
+    prices are looked up, nothing changes either (StaleOrder).
     """
+    return restore_order(
+        session, order_id, actor=actor, expected_version=expected_version,
+        expected_fingerprint=expected_fingerprint, without_unsold=without_unsold, settings=settings,
+    ).order
+
+
+@uses_settings
+def restore_order(
+    session: Session, order_id: int, *, actor: str, expected_version: int | None = None,
+    expected_fingerprint: str | None = None, without_unsold: bool = False, settings: Settings,
+) -> RestoreOutcome:
+    """``restore``, answering what it did (the preview it applied, the lines it removed)."""
     read = _read_order(session, order_id, expected_version, settings)
     at = utcnow()
     binding = settings.models
-    resolution = _look_up(read, settings, at)
-    _refuse_unresolved(binding, read.number, resolution)
+    preview = _preview(binding, read, _look_up(read, settings, at), at)
+    if expected_fingerprint is not None and preview.fingerprint != expected_fingerprint:
+        raise PricesChanged(
+            N_("The prices of %(number)s changed since you saw them; nothing was changed. "
+               "Check the new prices below.", number=read.number),
+            order_number=read.number, preview=preview,
+        )
+    _refuse_unsold(preview, without_unsold)
+    kept = {line.id: line for line in preview.lines if line.sold}
+    removed = preview.unsold
     with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [read.id])[read.id]
         check_version(session, settings, order, expected_version)
         items = session.execute(_lines_as_columns(binding, order.id)).all()
         _refuse_if_changed(read, binding, order, items)
         ensure_allowed(settings, order, Action.RESTORE)
-        changes = _apply_prices(session, binding, items, resolution.prices)
+        changes = _apply_prices(session, binding, [item for item in items if item.id in kept], kept)
+        if removed:
+            session.execute(delete(binding.line).where(binding.line_pk.in_([line.id for line in removed]))
+                            .execution_options(synchronize_session=False))
         from_status = order.status
-        to_status = TRANSITIONS[Action.RESTORE].to_status
-        change_order(session, settings, order, to_status=to_status)
+        change_order(session, settings, order, to_status=preview.to_status)
+        details: dict[str, Any] = {
+            "priced_at": at.isoformat(timespec="seconds"), "items": len(kept), "price_changes": changes,
+            "total": {"old": f"{preview.old_totals.total:.2f}", "new": f"{preview.new_totals.total:.2f}"},
+        }
+        if removed:
+            details["removed_lines"] = [line.as_removed() for line in removed]
         event = record_event(
             session, settings, order, Action.RESTORE.value, actor=actor, from_status=from_status,
-            to_status=to_status,
-            details={"priced_at": at.isoformat(timespec="seconds"), "items": len(items), "price_changes": changes},
+            to_status=preview.to_status, details=details,
         )
         transaction.send_after_commit(order_restored, order=order.obj, actor=actor, from_status=from_status,
-                                      to_status=to_status, details=event.details, event=event)
-    return order.obj
+                                      to_status=preview.to_status, details=event.details, event=event)
+    if removed:
+        session.expire(order.obj)  # lines left under the ORM's feet
+    return RestoreOutcome(order.obj, preview, without_unsold)
+
+
+def _preview(binding: ModelBinding, read: _OrderAsRead, resolution: Resolution, at: datetime) -> RestorePreview:
+    """The preview of the lines as read and the resolver's answer; a failed lookup refuses (naming the items)."""
+    _refuse_failed(binding, read.number, resolution)
+    lines = []
+    for item in read.lines:
+        line = LineRecord(binding, item)
+        old = LinePrices(line.price, line.discount_price, line.china_delivery)
+        price = resolution.prices.get(line.id)
+        new = None if price is None else LinePrices(price.price, price.discount_price, price.china_delivery)
+        quantity = line.quantity or 0
+        lines.append(LinePreview(
+            id=line.id, title=(line.title or "").strip(), provider_item_id=line.provider_item_id,
+            quantity=quantity, old=old, new=new, old_total=_line_total(quantity, old),
+            new_total=None if new is None else _line_total(quantity, new),
+        ))
+    old_totals = order_totals(line_totals(line.quantity, *_triple(line.old)) for line in lines)
+    new_totals = order_totals(line_totals(line.quantity, *_triple(line.new)) for line in lines if line.new)
+    return RestorePreview(
+        order_id=read.id, number=read.number, version=read.version, priced_at=at,
+        to_status=TRANSITIONS[Action.RESTORE].to_status, lines=tuple(lines), old_totals=old_totals,
+        new_totals=new_totals, fingerprint=_fingerprint(read.version, lines),
+    )
+
+
+def _triple(prices: LinePrices) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    return prices.price, prices.discount_price, prices.china_delivery
+
+
+def _line_total(quantity: int, prices: LinePrices) -> Decimal:
+    return line_totals(quantity, *_triple(prices)).total
+
+
+def _fingerprint(version: int, lines: Sequence[LinePreview]) -> str:
+    """A short digest of the order's version and every line's item, quantity and old and new prices."""
+    facts = [version] + [
+        [line.id, line.provider_item_id, line.quantity, line.old.as_details(),
+         None if line.new is None else line.new.as_details()]
+        for line in lines
+    ]
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:32]
 
 
 # What restore reads of the lines under the lock, by the plugin's field names.
@@ -102,14 +282,7 @@ def _read_order(session: Session, order_id: int, expected_version: int | None, s
     with read_transaction(session):
         order = get_order_record(session, order_id, settings=settings)
         check_version(session, settings, order, expected_version)
-        ensure_allowed(settings, order, Action.RESTORE)
-        if settings.price_resolver is None and settings.price_batch_resolver is None:
-            raise PriceResolutionFailed(
-                f"{order.number} cannot be restored: no price resolver is configured "
-                "(ORDER_ADMIN_PRICE_RESOLVER or ORDER_ADMIN_PRICE_BATCH_RESOLVER), "
-                "so its prices cannot be recalculated.",
-                order_number=order.number,
-            )
+        ensure_allowed(settings, order, Action.RESTORE)  # refused without a price resolver too
         return _OrderAsRead(order.id, order.number, order.version,
                             _detached_lines(session, settings.models, order.id))
 
@@ -164,30 +337,46 @@ def _refuse_if_changed(read: _OrderAsRead, binding: ModelBinding, order: OrderRe
         )
 
 
-def _describe(binding: ModelBinding, item: Any) -> str:
-    line = LineRecord(binding, item)
-    title = (line.title or "").strip() or "untitled"
+def describe_item(title: str | None, provider_item_id: str | None) -> str:
+    """“Title” (marketplace item id): how managers name an item in messages."""
+    title = (title or "").strip() or "untitled"
     if len(title) > 60:
         title = title[:59] + "…"
-    return f"“{title}” (line {line.id})"
+    return f"“{title}” ({provider_item_id})" if provider_item_id else f"“{title}”"
 
 
-def _refuse_unresolved(binding: ModelBinding, number: str, resolution: Resolution) -> None:
-    problems: list[str] = []
-    listed: list[str] = []
-    if resolution.no_longer_sold:
-        names = [_describe(binding, i) for i in resolution.no_longer_sold]
-        listed += names
-        problems.append("no longer sold: " + _join_some(names))
+def _describe(binding: ModelBinding, item: Any) -> str:
+    line = LineRecord(binding, item)
+    return describe_item(line.title, line.provider_item_id)
+
+
+def _refuse_failed(binding: ModelBinding, number: str, resolution: Resolution) -> None:
     if resolution.failed:
         names = [f"{_describe(binding, i)}: {why}" for i, why in resolution.failed]
-        listed += names
-        problems.append("price lookup failed for: " + _join_some(names))
-    if problems:
         raise PriceResolutionFailed(
-            f"{number} was not restored, nothing was changed; " + "; ".join(problems) + ".",
+            N_("%(number)s was not restored, nothing was changed; price lookup failed for: %(items)s.",
+               number=number, items=_join_some(names)),
             order_number=number,
-            items=listed,
+            items=names,
+        )
+
+
+def _refuse_unsold(preview: RestorePreview, without_unsold: bool) -> None:
+    names = [line.name for line in preview.unsold]
+    if not names:
+        return
+    if not preview.restorable:
+        raise PriceResolutionFailed(
+            N_("%(number)s cannot be restored: none of its items is sold any more (%(items)s). "
+               "It stays canceled.", number=preview.number, items=_join_some(names)),
+            order_number=preview.number, items=names,
+        )
+    if not without_unsold:
+        raise PriceResolutionFailed(
+            N_("%(number)s was not restored, nothing was changed; no longer sold: %(items)s. "
+               "Restore it without these items, or leave it canceled.", number=preview.number,
+               items=_join_some(names)),
+            order_number=preview.number, items=names,
         )
 
 
@@ -206,7 +395,7 @@ PRICE_FIELDS = ("price", "discount_price", "china_delivery")
 
 
 def _apply_prices(
-    session: Session, binding: ModelBinding, items: Sequence[Any], prices: dict[int, Price]
+    session: Session, binding: ModelBinding, items: Sequence[Any], kept: dict[int, LinePreview]
 ) -> list[dict]:
     """Write the new prices of ``items`` (rows with id, title and the three prices, by the plugin's names);
     the changes made. A price field the shop keeps as a constant stays that constant."""
@@ -214,7 +403,7 @@ def _apply_prices(
     changes: list[dict] = []
     updates: list[dict] = []
     for item in items:
-        new = prices[item.id]
+        new = kept[item.id].new
         old = (item.price, item.discount_price, item.china_delivery)
         if old == (new.price, new.discount_price, new.china_delivery):
             continue

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..domain import Action, TRANSITIONS, refusal_reason
+from ..domain.messages import N_
 from ..domain.rules import switched_off_reason, unknown_status_reason
 from ..errors import ActionNotAllowed
 from ..records import OrderRecord
@@ -32,7 +33,12 @@ def action_refusal(settings: Settings, order: OrderRecord, action: Action) -> st
         return unknown_status_reason(action, order.raw_status)
     if action == Action.MERGE:
         return None
-    return refusal_reason(action, order.status)
+    reason = refusal_reason(action, order.status)
+    if reason is None and action == Action.RESTORE and not settings.has_price_resolver:
+        # Restore recalculates every price: without a resolver it has no way forward.
+        return N_("No price resolver is configured (ORDER_ADMIN_PRICE_RESOLVER), so the prices cannot be "
+                  "recalculated and the order cannot be restored.")
+    return reason
 
 
 def ensure_allowed(settings: Settings, order: OrderRecord, action: Action) -> None:
