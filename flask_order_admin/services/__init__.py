@@ -10,6 +10,7 @@ shop's, whose objects they then return.
 from .events import events_of
 from .merging import MergeCandidates, find_merge_candidates, item_sums, merge, merge_candidates, merge_refusal
 from .orders import get_order, get_order_record
+from .previews import MergePreview, OrderGlance, order_glances, preview_merge
 from .restoring import LinePreview, RestoreOutcome, RestorePreview, preview_restore, restore, restore_order
 from .order_search import search
 from .status_actions import action_refusal, add_comment, cancel, close
@@ -19,5 +20,6 @@ __all__ = [
     "MergeCandidates", "OrderSums", "action_refusal", "add_comment", "cancel", "close", "events_of",
     "find_merge_candidates", "get_order", "get_order_record", "item_sums", "item_sums_by_order", "merge",
     "merge_candidates", "merge_refusal", "preview_restore", "restore", "restore_order", "search",
-    "LinePreview", "RestoreOutcome", "RestorePreview",
+    "LinePreview", "MergePreview", "OrderGlance", "RestoreOutcome", "RestorePreview", "order_glances",
+    "preview_merge",
 ]

@@ -36,6 +36,7 @@ from .status_actions import ensure_allowed
 from .transaction import action_transaction, checked_id, lock_orders, read_transaction
 
 _LISTED_ITEMS = 10
+LISTED_UNCHANGED = 20
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,17 @@ class RestorePreview:
     @property
     def changed(self) -> list[LinePreview]:
         return [line for line in self.lines if line.changed]
+
+    @property
+    def listed_lines(self) -> list[LinePreview]:
+        """The lines a confirm screen lists: every one no longer sold or repriced, then unchanged ones up to
+        ``LISTED_UNCHANGED`` (an order of thousands of lines lists what the manager must see)."""
+        unchanged = [line for line in self.lines if line.sold and not line.changed]
+        return self.unsold + self.changed + unchanged[:LISTED_UNCHANGED]
+
+    @property
+    def unlisted_lines(self) -> int:
+        return len(self.lines) - len(self.listed_lines)
 
     @property
     def restorable(self) -> bool:

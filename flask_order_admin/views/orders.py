@@ -10,11 +10,11 @@ from flask_admin import expose
 from ..i18n import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
-from ..domain import Action, order_totals
+from ..domain import Action, OrderStatus, order_totals
 from ..errors import OrderActionError
 from ..extension import OrderAdminState
 from ..records import OrderRecord, line_records, order_records
-from ..services import events_of, get_order_record, search
+from ..services import events_of, get_order_record, preview_restore, search
 from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView, OrderListView
@@ -136,6 +136,9 @@ class OrdersView(OrderActionsMixin, OrderListView):
         session, settings, binding = self.state.session, self.settings, self.binding
         try:
             order = get_order_record(session, request.args.get("id", ""), settings=settings)
+            unsold = self.unsold_line_ids(order)
+            if unsold:  # the resolver was asked outside the page's transaction: read the order afresh
+                order = get_order_record(session, order.id, settings=settings)
         except OrderActionError as error:
             flash(str(error), "error")
             return redirect(return_url)
@@ -148,6 +151,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
             model=order.obj,
             order=order,
             items=items,  # one statement for every line, however many
+            unsold_line_ids=unsold,
             events=events,
             numbers=self._linked_numbers(order, items, events),
             totals=order_totals(item.totals for item in items),
@@ -160,6 +164,18 @@ class OrdersView(OrderActionsMixin, OrderListView):
             details_columns=[],
             get_value=self.get_detail_value,
         )
+
+    def unsold_line_ids(self, order: OrderRecord) -> frozenset[int]:
+        """The lines of a canceled order that the price resolver says are no longer sold (marked on the Items
+        tab, as Restore would find them). Only a canceled order asks the resolver (no lock held, as Restore);
+        when it cannot answer, nothing is marked and Restore's preview says why."""
+        if order.status != OrderStatus.CANCELED or action_refusal(self.settings, Action.RESTORE, order):
+            return frozenset()
+        try:
+            preview = preview_restore(self.state.session, order.id, settings=self.settings)
+        except OrderActionError:
+            return frozenset()
+        return frozenset(line.id for line in preview.unsold)
 
     def _linked_numbers(self, order: OrderRecord, items: list[Any], events: list[Any]) -> dict[int, str]:
         """The numbers of every order the page links to (merged into, lines' origins, merge events): one lookup."""
