@@ -63,7 +63,7 @@ def test_merge_confirm_shows_both_orders_and_the_basic_order_after_the_merge(cli
     basic = make_order("ready_to_ship", items=1)
     page = client.get(f"/admin/orders/{added.id}/confirm/merge/", query_string={"into": basic.id}).text
     sides = re.search(r'id="merge-orders".*?id="merge-after"', page, re.S).group(0)
-    assert f"Added: {added.number}" in sides and f"Basic: {basic.number}" in sides
+    assert f"Added order {added.number}" in sides and f"Basic order {basic.number}" in sides
     assert "Li Wei 李伟" in sides and "buyer@example.com" in sides
     added_total = sum((i.totals.total for i in added.items), 0)
     basic_total = sum((i.totals.total for i in basic.items), 0)
