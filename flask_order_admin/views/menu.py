@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..i18n import gettext, lazy_gettext
+from ..i18n import gettext, lazy_gettext, translate
 
 from .. import access
 from ..domain import Action
@@ -63,7 +63,7 @@ def action_refusal(
     reason = rule_refusal(settings, order, action)
     if reason is None and action == Action.MERGE and merge_candidates is not None:
         return merge_candidates.reason
-    return reason
+    return None if reason is None else translate(reason)
 
 
 def merge_access_refusal(settings: Settings, added: OrderRecord, basic: OrderRecord) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from flask import flash, redirect, request
@@ -14,7 +15,7 @@ from ..domain import Action, OrderStatus, order_totals
 from ..errors import OrderActionError
 from ..extension import OrderAdminState
 from ..records import OrderRecord, line_records, order_records
-from ..services import events_of, get_order_record, preview_restore, search
+from ..services import RestorePreview, events_of, get_order_record, preview_restore, search
 from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView, OrderListView
@@ -22,7 +23,7 @@ from .forms import CommentForm
 from .listing import (
     BuyerEmailFilter, CustomerFilter, order_filters, order_link, page_totals, sort_target, status_badge,
 )
-from .menu import action_menu, action_refusal
+from .menu import MenuEntry, action_menu, action_refusal
 from .presentation import Presenter
 from .redirects import local_path
 
@@ -136,8 +137,8 @@ class OrdersView(OrderActionsMixin, OrderListView):
         session, settings, binding = self.state.session, self.settings, self.binding
         try:
             order = get_order_record(session, request.args.get("id", ""), settings=settings)
-            unsold = self.unsold_line_ids(order)
-            if unsold:  # the resolver was asked outside the page's transaction: read the order afresh
+            restore_preview = self.restore_preview_of(order)
+            if restore_preview is not None:  # the resolver was asked outside the page's transaction: read afresh
                 order = get_order_record(session, order.id, settings=settings)
         except OrderActionError as error:
             flash(str(error), "error")
@@ -151,11 +152,11 @@ class OrdersView(OrderActionsMixin, OrderListView):
             model=order.obj,
             order=order,
             items=items,  # one statement for every line, however many
-            unsold_line_ids=unsold,
+            unsold_line_ids=frozenset(line.id for line in restore_preview.unsold) if restore_preview else (),
             events=events,
             numbers=self._linked_numbers(order, items, events),
             totals=order_totals(item.totals for item in items),
-            menu=action_menu(settings, order, candidates),
+            menu=self.order_menu(order, candidates, restore_preview),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
             buyer_orders_url=self.buyer_orders_url(order),
@@ -165,17 +166,26 @@ class OrdersView(OrderActionsMixin, OrderListView):
             get_value=self.get_detail_value,
         )
 
-    def unsold_line_ids(self, order: OrderRecord) -> frozenset[int]:
-        """The lines of a canceled order that the price resolver says are no longer sold (marked on the Items
-        tab, as Restore would find them). Only a canceled order asks the resolver (no lock held, as Restore);
-        when it cannot answer, nothing is marked and Restore's preview says why."""
+    def restore_preview_of(self, order: OrderRecord) -> RestorePreview | None:
+        """What Restore would find for a canceled order the user may restore: the Items tab marks the lines no
+        longer sold. Only then is the resolver asked (no lock held, as Restore); when it cannot answer, None,
+        and Restore's own preview says why."""
         if order.status != OrderStatus.CANCELED or action_refusal(self.settings, Action.RESTORE, order):
-            return frozenset()
+            return None
         try:
-            preview = preview_restore(self.state.session, order.id, settings=self.settings)
+            return preview_restore(self.state.session, order.id, settings=self.settings)
         except OrderActionError:
-            return frozenset()
-        return frozenset(line.id for line in preview.unsold)
+            return None
+
+    def order_menu(
+        self, order: OrderRecord, candidates: Any, restore_preview: RestorePreview | None
+    ) -> list[MenuEntry]:
+        """The Order actions menu; Restore disabled when none of the order's items is sold any more."""
+        menu = action_menu(self.settings, order, candidates)
+        if restore_preview is None or restore_preview.restorable:
+            return menu
+        nothing_sold = gettext("None of its items is sold any more, so it cannot be restored.")
+        return [replace(entry, reason=nothing_sold) if entry.action == Action.RESTORE else entry for entry in menu]
 
     def _linked_numbers(self, order: OrderRecord, items: list[Any], events: list[Any]) -> dict[int, str]:
         """The numbers of every order the page links to (merged into, lines' origins, merge events): one lookup."""

@@ -126,3 +126,11 @@ def test_no_item_sold_leaves_only_the_way_back(client, make_order, configure):
     assert "None of the items is sold any more" in page
     assert 'id="confirm-yes"' not in page and 'id="confirm-without-unsold"' not in page
     assert 'id="confirm-no"' in page
+
+
+def test_restore_is_disabled_when_no_item_is_sold_any_more(client, make_order, configure):
+    order = make_order("canceled", items=2)
+    configure(price_resolver=lambda item, at: None)
+    page = client.get(f"/admin/orders/details/?id={order.id}").text
+    assert re.search(r'title="None of its items is sold any more[^"]*" tabindex="0" data-action="restore"', page)
+    assert page.count("No longer sold</span>") == 2
