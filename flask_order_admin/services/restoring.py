@@ -29,7 +29,7 @@ from ..records import LineRecord, OrderRecord
 from ..resolver_pool import ResolverBusy, ResolverTimedOut
 from ..settings import Settings, uses_settings
 from ..signals import order_restored
-from .events import change_order, check_version, record_event
+from .events import change_order, check_version, record_events, restored_event
 from .orders import get_order_record
 from .price_lookup import Resolution, look_up_prices
 from .status_actions import ensure_allowed
@@ -215,16 +215,11 @@ def restore_order(
                             .execution_options(synchronize_session=False))
         from_status = order.status
         change_order(session, settings, order, to_status=preview.to_status)
-        details: dict[str, Any] = {
-            "priced_at": at.isoformat(timespec="seconds"), "items": len(kept), "price_changes": changes,
-            "total": {"old": f"{preview.old_totals.total:.2f}", "new": f"{preview.new_totals.total:.2f}"},
-        }
-        if removed:
-            details["removed_lines"] = [line.as_removed() for line in removed]
-        event = record_event(
-            session, settings, order, Action.RESTORE.value, actor=actor, from_status=from_status,
-            to_status=preview.to_status, details=details,
-        )
+        [event] = record_events(session, settings, [restored_event(
+            order, actor=actor, from_status=from_status, priced_at=at, items=len(kept), price_changes=changes,
+            totals=(preview.old_totals.total, preview.new_totals.total),
+            removed_lines=[line.as_removed() for line in removed],
+        )])
         transaction.send_after_commit(order_restored, order=order.obj, actor=actor, from_status=from_status,
                                       to_status=preview.to_status, details=event.details, event=event)
     if removed:

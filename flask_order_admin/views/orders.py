@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
-from flask import flash, redirect, request
+from flask import redirect, request
 from flask_admin import expose
 from ..i18n import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from ..domain import Action, OrderStatus, order_totals
-from ..errors import OrderActionError
+from ..errors import PriceResolutionFailed
 from ..extension import OrderAdminState
 from ..records import OrderRecord, line_records, order_records
 from ..services import RestorePreview, events_of, get_order_record, preview_restore, search
+from ..services.events import EventRecord
 from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView, OrderListView
 from .forms import CommentForm
 from .listing import (
-    BuyerEmailFilter, CustomerFilter, order_filters, order_link, page_totals, sort_target, status_badge,
+    BuyerEmailFilter, CustomerFilter, order_filters, page_totals, sort_target,
 )
-from .menu import MenuEntry, action_menu, action_refusal
+from .history import history_lines, linked_order_ids
+from .menu import action_menu, action_refusal
 from .presentation import Presenter
 from .redirects import local_path
 
@@ -36,11 +37,11 @@ def _record(view: OrderAdminView, context: Any, order: Any) -> OrderRecord:
 
 def _number_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
     record = _record(view, context, order)
-    return order_link(view.settings, record.id, record.number, context.get("return_url"))
+    return context["oa"].order_link(record.id, record.number)
 
 
 def _date_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return Presenter(view.settings).when(_record(view, context, order).created_at)
+    return context["oa"].when(_record(view, context, order).created_at)
 
 
 def _buyer_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
@@ -52,8 +53,7 @@ def _provider_cell(view: OrderAdminView, context: Any, order: Any, name: str) ->
 
 
 def _status_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
-    record = _record(view, context, order)
-    return status_badge(Presenter(view.settings), record.status, record.raw_status)
+    return context["oa"].status_badge(_record(view, context, order))
 
 
 def _lines_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
@@ -61,7 +61,7 @@ def _lines_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> An
 
 
 def _total_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return Presenter(view.settings).money(context["page_totals"][view.binding.order_id(order)].total)
+    return context["oa"].money(context["page_totals"][view.binding.order_id(order)].total)
 
 
 class OrdersView(OrderActionsMixin, OrderListView):
@@ -135,28 +135,25 @@ class OrdersView(OrderActionsMixin, OrderListView):
     def details_view(self) -> Response | str:
         return_url = self.list_url()
         session, settings, binding = self.state.session, self.settings, self.binding
-        try:
-            order = get_order_record(session, request.args.get("id", ""), settings=settings)
-            restore_preview = self.restore_preview_of(order)
-            if restore_preview is not None:  # the resolver was asked outside the page's transaction: read afresh
-                order = get_order_record(session, order.id, settings=settings)
-        except OrderActionError as error:
-            flash(str(error), "error")
-            return redirect(return_url)
+        order = get_order_record(session, request.args.get("id", ""), settings=settings)
+        restore_preview = self.restore_preview_of(order)
+        if restore_preview is not None:  # the resolver was asked outside the page's transaction: read afresh
+            order = get_order_record(session, order.id, settings=settings)
         candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
         events = events_of(session, settings, order.id)
+        oa = Presenter(settings, self._linked_numbers(order, items, events), return_url)
         tab = request.args.get("tab")
         return self.render(
             self.details_template,
             model=order.obj,
             order=order,
+            oa=oa,
             items=items,  # one statement for every line, however many
             unsold_line_ids=frozenset(line.id for line in restore_preview.unsold) if restore_preview else (),
-            events=events,
-            numbers=self._linked_numbers(order, items, events),
+            history=history_lines(events, oa),
             totals=order_totals(item.totals for item in items),
-            menu=self.order_menu(order, candidates, restore_preview),
+            menu=action_menu(settings, order, candidates, return_url, refusals=self.page_refusals(restore_preview)),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
             buyer_orders_url=self.buyer_orders_url(order),
@@ -174,25 +171,19 @@ class OrdersView(OrderActionsMixin, OrderListView):
             return None
         try:
             return preview_restore(self.state.session, order.id, settings=self.settings)
-        except OrderActionError:
+        except PriceResolutionFailed:  # not a refusal of this page: it shows the order, unmarked
             return None
 
-    def order_menu(
-        self, order: OrderRecord, candidates: Any, restore_preview: RestorePreview | None
-    ) -> list[MenuEntry]:
-        """The Order actions menu; Restore disabled when none of the order's items is sold any more."""
-        menu = action_menu(self.settings, order, candidates)
+    @staticmethod
+    def page_refusals(restore_preview: RestorePreview | None) -> dict[Action, str]:
+        """What the page found that the rules cannot know: Restore has no way forward when no item is sold."""
         if restore_preview is None or restore_preview.restorable:
-            return menu
-        nothing_sold = gettext("None of its items is sold any more, so it cannot be restored.")
-        return [replace(entry, reason=nothing_sold) if entry.action == Action.RESTORE else entry for entry in menu]
+            return {}
+        return {Action.RESTORE: gettext("None of its items is sold any more, so it cannot be restored.")}
 
-    def _linked_numbers(self, order: OrderRecord, items: list[Any], events: list[Any]) -> dict[int, str]:
+    def _linked_numbers(self, order: OrderRecord, items: list[Any], events: list[EventRecord]) -> dict[int, str]:
         """The numbers of every order the page links to (merged into, lines' origins, merge events): one lookup."""
-        ids = {order.id, order.merged_into_id, *(item.origin_order_id for item in items)}
-        for event in events:
-            details = event.details or {}
-            ids.update((details.get("into_id"), details.get("from_id")))
+        ids = {order.id, order.merged_into_id, *(item.origin_order_id for item in items), *linked_order_ids(events)}
         return self.binding.numbers_of(
             self.state.session, [i for i in ids if isinstance(i, int)], self.settings.number_format
         )
@@ -202,11 +193,8 @@ class OrdersView(OrderActionsMixin, OrderListView):
         """Digits of an order number: one match opens it, several are listed (the exact one first)."""
         return_url = self.list_url()
         text = request.args.get("q", "")
-        try:
-            found = search(self.state.session, text, settings=self.settings)
-        except OrderActionError as error:
-            flash(str(error), "error")
-            return redirect(local_path(request.args.get("back")) or return_url)
+        self.refusals_go_to(local_path(request.args.get("back")) or return_url)
+        found = search(self.state.session, text, settings=self.settings)
         if len(found) == 1:
             return redirect(self.order_url(self.binding.order_id(found[0]), return_url))
         records = order_records(self.state.session, self.binding, found, self.settings.number_format)

@@ -120,7 +120,7 @@ def test_merge_confirm_shows_both_orders_and_the_result(page, base_url, new_orde
     basic = new_order("ready_for_packing", customer_ref="preview-buyer", lines=3)
     open_order(page, base_url, added)
     choose(page, "merge")
-    candidate = page.locator(f"a.order-admin-candidate:has-text('{number(basic)}')")
+    candidate = page.locator(f"#merge-form a.order-admin-order-link:has-text('{number(basic)}')")
     assert candidate.get_attribute("target") == "_blank" and candidate.get_attribute("rel") == "noopener"
     with page.context.expect_page() as opened:
         candidate.click()

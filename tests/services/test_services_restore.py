@@ -278,7 +278,7 @@ def test_restore_without_unsold_rolls_back_whole_on_a_failure(session, make_orde
     def broken(*args, **kwargs):
         raise RuntimeError("the history table is gone")
 
-    monkeypatch.setattr(restoring, "record_event", broken)
+    monkeypatch.setattr(restoring, "record_events", broken)
     with pytest.raises(RuntimeError):
         services.restore(session, order.id, actor="ann", without_unsold=True)
     assert snapshot(order.id) == before  # the lines are back, prices and status as they were

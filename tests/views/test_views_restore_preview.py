@@ -45,7 +45,7 @@ def test_preview_shows_each_lines_old_and_new_prices_the_totals_and_the_new_stat
     new_total = (D("120.00") + D("8.00")) * first.quantity + second.totals.total
     total = re.search(r'id="restore-total">(.*?)</dd>', page, re.S).group(1)
     assert f"{old_total:,.2f} CNY" in total and f"<strong>{new_total:,.2f} CNY</strong>" in total
-    assert re.search(r'id="restore-new-status">Awaiting payment<', page)
+    assert re.search(r'id="restore-new-status"><span class="badge badge-\w+">Awaiting payment<', page)
     assert "1 line gets a new price" in page
     assert 'class="btn btn-success mr-2" id="confirm-yes"' in page  # green: it brings the order back
     assert current_orders(session).get(order.id).status == OrderStatus.CANCELED  # a preview changes nothing
