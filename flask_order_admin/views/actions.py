@@ -8,6 +8,7 @@ handler (``OrderAdminView._run_view``). A GET on a POST URL gets 405.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, flash, redirect, request
@@ -18,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from .. import access
 from ..domain import Action
+from ..domain.messages import N_
 from ..errors import MergeNotAllowed, PricesChanged
 from ..export.query import count_rows
 from ..i18n import ngettext, translate
@@ -45,15 +47,15 @@ YES_BUTTON_STYLES = {
     Action.CANCEL: "danger", Action.MERGE: "warning", Action.CLOSE: "primary", Action.RESTORE: "success",
 }
 
-# Message ids, translated per request with gettext(…, number=…).
+# Translated per request with their number, into and status (``render_confirm``).
 QUESTIONS = {
-    Action.CANCEL: "Are you sure you want to cancel order %(number)s?",
-    Action.RESTORE: (
+    Action.CANCEL: N_("Are you sure you want to cancel order %(number)s?"),
+    Action.RESTORE: N_(
         "Are you sure you want to restore order %(number)s? Its item prices are recalculated as of today "
         "and it becomes %(status)s."
     ),
-    Action.CLOSE: "Are you sure you want to close order %(number)s? A completed order can only be exported.",
-    Action.MERGE: (
+    Action.CLOSE: N_("Are you sure you want to close order %(number)s? A completed order can only be exported."),
+    Action.MERGE: N_(
         "Are you sure you want to merge order %(number)s into order %(into)s? All its items move to %(into)s, "
         "which becomes %(status)s; %(number)s stays as a record with status Merged."
     ),
@@ -139,10 +141,10 @@ class OrderActionsMixin:
             formdata=None, version=version, url=return_url, into=into.id if into else None,
             fingerprint=preview.fingerprint if preview else None,
         )
-        question = gettext(
-            QUESTIONS[action], number=order.number, into=into.number if into else "",
-            status=(preview.to_status if preview else settings.merge_result_status).label,
-        )
+        question = translate(replace(QUESTIONS[action], params={
+            "number": order.number, "into": into.number if into else "",
+            "status": (preview.to_status if preview else settings.merge_result_status).label,
+        }))
         merge_preview = preview_merge(session, order, into, settings) if into is not None else None
         glance = order_glances(session, [order], settings)[0] if action in (Action.CANCEL, Action.CLOSE) else None
         return self.render(
