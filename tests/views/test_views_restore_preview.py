@@ -134,3 +134,13 @@ def test_restore_is_disabled_when_no_item_is_sold_any_more(client, make_order, c
     page = client.get(f"/admin/orders/details/?id={order.id}").text
     assert re.search(r'title="None of its items is sold any more[^"]*" tabindex="0" data-action="restore"', page)
     assert page.count("No longer sold</span>") == 2
+
+
+def test_only_a_canceled_orders_page_asks_the_resolver(client, make_order, configure):
+    asked = []
+    configure(price_resolver=lambda item, at: asked.append(line_of(item).id) or Price(D("1.00")))
+    processing, canceled = make_order("processing", items=2), make_order("canceled", items=2)
+    client.get(f"/admin/orders/details/?id={processing.id}")
+    assert asked == []
+    client.get(f"/admin/orders/details/?id={canceled.id}")
+    assert sorted(asked) == sorted(item.id for item in canceled.items)
