@@ -4,6 +4,10 @@ The prices are looked up before anything is locked: read the order and its lines
 connection, ask the host's resolver (``price_lookup``), then lock the order, check that neither
 it nor its lines changed meanwhile, and apply. A slow resolver therefore holds no lock and no
 connection of the restore's own.
+
+``preview_restore`` does the same reading and lookup and stops there: the confirm screen shows its
+old → new prices and totals, and the manager's Yes carries its fingerprint, so that a Restore whose
+prices are no longer those refuses (``PricesChanged``) rather than apply prices nobody saw.
 """
 
 from __future__ import annotations
