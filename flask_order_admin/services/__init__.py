@@ -17,9 +17,8 @@ from .status_actions import action_refusal, add_comment, cancel, close
 from .totals_query import OrderSums, item_sums_by_order
 
 __all__ = [
-    "MergeCandidates", "OrderSums", "action_refusal", "add_comment", "cancel", "close", "events_of",
-    "find_merge_candidates", "get_order", "get_order_record", "item_sums", "item_sums_by_order", "merge",
-    "merge_candidates", "merge_refusal", "preview_restore", "restore", "restore_order", "search",
-    "LinePreview", "MergePreview", "OrderGlance", "RestoreOutcome", "RestorePreview", "order_glances",
-    "preview_merge",
+    "LinePreview", "MergeCandidates", "MergePreview", "OrderGlance", "OrderSums", "RestoreOutcome",
+    "RestorePreview", "action_refusal", "add_comment", "cancel", "close", "events_of", "find_merge_candidates",
+    "get_order", "get_order_record", "item_sums", "item_sums_by_order", "merge", "merge_candidates",
+    "merge_refusal", "order_glances", "preview_merge", "preview_restore", "restore", "restore_order", "search",
 ]
