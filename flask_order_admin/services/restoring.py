@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..binding import FieldJoins, ModelBinding
 from ..domain import TRANSITIONS, Action, OrderStatus, OrderTotals, line_totals, order_totals
-from ..domain.messages import N_
+from ..domain.messages import N_, Listing, Message
 from ..errors import PriceResolutionFailed, PricesChanged, StaleOrder
 from ..models import utcnow
 from ..records import LineRecord, OrderRecord
@@ -92,7 +92,7 @@ class LinePreview:
         return self.old.discount_price is not None or (self.new is not None and self.new.discount_price is not None)
 
     @property
-    def name(self) -> str:
+    def name(self) -> Message:
         """How a manager recognises the item: its title and marketplace item id, never the line's row id."""
         return describe_item(self.title, self.provider_item_id)
 
@@ -320,17 +320,15 @@ def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution
     try:
         return look_up_prices(settings, read.lines, at)
     except ResolverTimedOut:
-        raise PriceResolutionFailed(
-            f"{read.number} was not restored: the price resolver did not answer within "
-            f"{settings.price_resolver_timeout:g} seconds. Nothing was changed; try again later.",
-            order_number=read.number,
-        ) from None
+        raise PriceResolutionFailed(N_(
+            "%(number)s was not restored: the price resolver did not answer within %(seconds)s seconds. "
+            "Nothing was changed; try again later.", number=read.number, seconds=f"{settings.price_resolver_timeout:g}",
+        ), order_number=read.number) from None
     except ResolverBusy:
-        raise PriceResolutionFailed(
-            f"{read.number} was not restored: the price resolver is still busy with earlier requests that did "
-            "not answer; try again in a minute. Nothing was changed.",
-            order_number=read.number,
-        ) from None
+        raise PriceResolutionFailed(N_(
+            "%(number)s was not restored: the price resolver is still busy with earlier requests that did "
+            "not answer; try again in a minute. Nothing was changed.", number=read.number,
+        ), order_number=read.number) from None
 
 
 def _line_keys(items: Sequence[Any]) -> list[tuple[int, str | None, int]]:
@@ -341,34 +339,36 @@ def _line_keys(items: Sequence[Any]) -> list[tuple[int, str | None, int]]:
 def _refuse_if_changed(read: _OrderAsRead, binding: ModelBinding, order: OrderRecord, items: Sequence[Any]) -> None:
     as_read = [LineRecord(binding, line) for line in read.lines]
     if order.version != read.version or _line_keys(items) != _line_keys(as_read):
-        raise StaleOrder(
-            f"{read.number} was not restored: it changed while its prices were being looked up; "
-            "nothing was changed, try again.",
-            order_number=read.number,
-        )
+        raise StaleOrder(N_(
+            "%(number)s was not restored: it changed while its prices were being looked up; "
+            "nothing was changed, try again.", number=read.number,
+        ), order_number=read.number)
 
 
-def describe_item(title: str | None, provider_item_id: str | None) -> str:
-    """“Title” (marketplace item id): how managers name an item in messages."""
-    title = (title or "").strip() or "untitled"
+def describe_item(title: str | None, provider_item_id: str | None) -> Message:
+    """“Title” (marketplace item id): how managers name an item in messages, never by the line's row id."""
+    title = (title or "").strip()
     if len(title) > 60:
         title = title[:59] + "…"
-    return f"“{title}” ({provider_item_id})" if provider_item_id else f"“{title}”"
+    shown = title or N_("untitled")
+    if provider_item_id:
+        return N_("“%(title)s” (%(item)s)", title=shown, item=provider_item_id)
+    return N_("“%(title)s”", title=shown)
 
 
-def _describe(binding: ModelBinding, item: Any) -> str:
+def _describe(binding: ModelBinding, item: Any) -> Message:
     line = LineRecord(binding, item)
     return describe_item(line.title, line.provider_item_id)
 
 
 def _refuse_failed(binding: ModelBinding, number: str, resolution: Resolution) -> None:
     if resolution.failed:
-        names = [f"{_describe(binding, i)}: {why}" for i, why in resolution.failed]
+        names = [N_("%(item)s: %(why)s", item=_describe(binding, i), why=why) for i, why in resolution.failed]
         raise PriceResolutionFailed(
             N_("%(number)s was not restored, nothing was changed; price lookup failed for: %(items)s.",
-               number=number, items=_join_some(names)),
+               number=number, items=_some(names)),
             order_number=number,
-            items=names,
+            items=[str(name) for name in names],
         )
 
 
@@ -378,24 +378,25 @@ def _refuse_unsold(preview: RestorePreview, without_unsold: bool) -> None:
         return
     if not preview.restorable:
         raise PriceResolutionFailed(
-            N_("%(number)s cannot be restored: none of its items is sold any more (%(items)s). "
-               "It stays canceled.", number=preview.number, items=_join_some(names)),
-            order_number=preview.number, items=names,
+            N_("%(number)s cannot be restored: every item of it is no longer sold (%(items)s). "
+               "It stays canceled.", number=preview.number, items=_some(names)),
+            order_number=preview.number, items=[str(name) for name in names],
         )
     if not without_unsold:
         raise PriceResolutionFailed(
             N_("%(number)s was not restored, nothing was changed; no longer sold: %(items)s. "
                "Restore it without these items, or leave it canceled.", number=preview.number,
-               items=_join_some(names)),
-            order_number=preview.number, items=names,
+               items=_some(names)),
+            order_number=preview.number, items=[str(name) for name in names],
         )
 
 
-def _join_some(names: list[str]) -> str:
-    shown = ", ".join(names[:_LISTED_ITEMS])
-    if len(names) > _LISTED_ITEMS:
-        shown += f" and {len(names) - _LISTED_ITEMS} more"
-    return shown
+def _some(names: list[Message]) -> Message | Listing:
+    """The first few names, and how many more there are."""
+    shown = Listing(tuple(names[:_LISTED_ITEMS]))
+    if len(names) <= _LISTED_ITEMS:
+        return shown
+    return N_("%(items)s and %(count)s more", items=shown, count=len(names) - _LISTED_ITEMS)
 
 
 def _money_text(value: Decimal | None) -> str | None:

@@ -8,21 +8,22 @@ handler (``OrderAdminView._run_view``). A GET on a POST URL gets 405.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash, redirect, request
 from flask_admin import expose
-from ..i18n import gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from .. import access
-from ..domain import Action
-from ..domain.messages import N_
+from ..domain import Action, OrderStatus
+from ..domain.messages import N_, NC_, Message
 from ..errors import MergeNotAllowed, PricesChanged
 from ..export.query import count_rows
-from ..i18n import ngettext, translate
+from ..i18n import gettext, ngettext, translate
 from ..records import OrderRecord
 from ..services import (
     MergeCandidates, RestoreOutcome, RestorePreview, add_comment, cancel, close, find_merge_candidates,
@@ -32,6 +33,7 @@ from .exporting import ExportRequest
 from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm, RestoreForm
 from .listing import page_totals
 from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unless_allowed
+from .presentation import Presenter
 from .redirects import local_path
 
 CONFIRMED_ACTIONS = "any(cancel,restore,close,merge)"
@@ -42,13 +44,13 @@ FORMS: dict[Action, type[ConfirmActionForm]] = {
 }
 
 # The Yes button's Bootstrap colour says the risk: red stops an order (Cancel), yellow changes two orders
-# for good (Merge), blue moves an order on (Close), green brings one back (Restore). README, "Confirm screens".
+# for good (Merge), blue moves an order on (Close), green brings one back (Restore). README, "Actions".
 YES_BUTTON_STYLES = {
     Action.CANCEL: "danger", Action.MERGE: "warning", Action.CLOSE: "primary", Action.RESTORE: "success",
 }
 
-# Translated per request with their number, into and status (``render_confirm``).
-QUESTIONS = {
+# Translated per request, with the order's number (and the basic order's, for a merge) and the new status.
+QUESTIONS: dict[Action, Message] = {
     Action.CANCEL: N_("Are you sure you want to cancel order %(number)s?"),
     Action.RESTORE: N_(
         "Are you sure you want to restore order %(number)s? Its item prices are recalculated as of today "
@@ -57,21 +59,29 @@ QUESTIONS = {
     Action.CLOSE: N_("Are you sure you want to close order %(number)s? A completed order can only be exported."),
     Action.MERGE: N_(
         "Are you sure you want to merge order %(number)s into order %(into)s? All its items move to %(into)s, "
-        "which becomes %(status)s; %(number)s stays as a record with status Merged."
+        "which becomes %(status)s; %(number)s stays as a record with status %(merged)s."
     ),
 }
 
-DONE = {
-    Action.CANCEL: "Order %(number)s was canceled.",
-    Action.CLOSE: "Order %(number)s was closed.",
-    Action.MERGE: "Order %(number)s was merged into this order.",
+DONE: dict[Action, Message] = {
+    Action.CANCEL: N_("Order %(number)s was canceled."),
+    Action.CLOSE: N_("Order %(number)s was closed."),
+    Action.MERGE: N_("Order %(number)s was merged into this order."),
+}
+
+# The confirm screen's title: what Yes does.
+CONFIRM_TITLES: dict[Action, Message] = {
+    Action.CANCEL: NC_("confirm screen", "Cancel order %(number)s"),
+    Action.RESTORE: NC_("confirm screen", "Restore order %(number)s"),
+    Action.CLOSE: NC_("confirm screen", "Close order %(number)s"),
+    Action.MERGE: NC_("confirm screen", "Merge order %(number)s"),
 }
 
 
-def restored_message(outcome: RestoreOutcome, currency: str | None) -> str:
+def restored_message(outcome: RestoreOutcome, money: Callable[[Decimal], str]) -> str:
     """What Restore did, in words: how many prices changed (or none), the new total, the items removed."""
     preview = outcome.preview
-    total = f"{preview.new_totals.total:,.2f} {currency or ''}".strip()
+    total = money(preview.new_totals.total)
     changed = len(preview.changed)
     if changed:
         said = ngettext(
@@ -98,7 +108,7 @@ def form_problem(form: FlaskForm) -> str:
             "Reload the page and try again."
         )
     return gettext("Nothing was changed: %(errors)s", errors="; ".join(
-        f"{form[name].label.text}: {', '.join(errors)}" for name, errors in form.errors.items()
+        f"{form[name].label.text}: {', '.join(map(str, errors))}" for name, errors in form.errors.items()
     ))
 
 
@@ -141,14 +151,15 @@ class OrderActionsMixin:
             formdata=None, version=version, url=return_url, into=into.id if into else None,
             fingerprint=preview.fingerprint if preview else None,
         )
-        question = translate(replace(QUESTIONS[action], params={
-            "number": order.number, "into": into.number if into else "",
-            "status": (preview.to_status if preview else settings.merge_result_status).label,
-        }))
+        facts = {"number": order.number, "into": into.number if into else "",
+                 "status": (preview.to_status if preview else settings.merge_result_status).label,
+                 "merged": OrderStatus.MERGED.label}
+        question = translate(replace(QUESTIONS[action], params=facts))
+        title = translate(replace(CONFIRM_TITLES[action], params=facts))
         merge_preview = preview_merge(session, order, into, settings) if into is not None else None
         glance = order_glances(session, [order], settings)[0] if action in (Action.CANCEL, Action.CLOSE) else None
         return self.render(
-            "order_admin/confirm.html", order=order, action=action, form=form, question=question,
+            "order_admin/confirm.html", order=order, action=action, form=form, question=question, title=title,
             yes_style=YES_BUTTON_STYLES[action], glance=glance, restore=preview, merge_preview=merge_preview,
             notice=notice, post_url=self.get_url(".run_action_view", order_id=order.id, action_name=action.value),
             order_url=self.order_url(order.id, return_url), return_url=return_url,
@@ -158,7 +169,7 @@ class OrderActionsMixin:
         """The basic order picked on the candidates page, once the rules and the host's rule allow the merge."""
         into_id = request.args.get("into", type=int)
         if not into_id:
-            raise MergeNotAllowed(gettext("Pick the order to merge %(number)s into.", number=order.number))
+            raise MergeNotAllowed(N_("Pick the order to merge %(number)s into.", number=order.number))
         into = get_order_record(self.state.session, into_id, settings=self.settings)
         refusal = (merge_access_refusal(self.settings, order, into)
                    or merge_refusal(self.state.session, order, into, self.settings))
@@ -196,10 +207,10 @@ class OrderActionsMixin:
             return self.render_confirm(order, action, form.version.data, return_url, preview=error.preview,
                                        notice=translate(error.message))
         if isinstance(shown, RestoreOutcome):
-            flash(restored_message(shown, currency), "success")
+            flash(restored_message(shown, Presenter(self.settings, currency=currency).money), "success")
             shown = shown.order
         else:
-            flash(gettext(DONE[action], number=number), "success")
+            flash(translate(replace(DONE[action], params={"number": number})), "success")
         return redirect(self.order_url(self.binding.order_id(shown), return_url))
 
     def _perform(self, action: Action, order_id: int, form: Any) -> Any:
@@ -223,7 +234,8 @@ class OrderActionsMixin:
         refuse_unless_allowed(self.settings, Action.MERGE, order)
         found = self.merge_candidates_of(order)
         return self.render(
-            "order_admin/merge.html", order=order, candidates=found.records, reason=found.reason,
+            "order_admin/merge.html", order=order, candidates=found.records,
+            reason=None if found.reason is None else translate(found.reason),
             totals=page_totals(self.state.session, [candidate.id for candidate in found.records], self.settings),
             version=request.args.get("version", type=int) or order.version,
             confirm_url=self.get_url(".confirm_view", order_id=order.id, action_name=Action.MERGE.value),

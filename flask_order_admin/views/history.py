@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..domain import Action
-from ..i18n import gettext, lazy_gettext
+from ..i18n import gettext, lazy_pgettext
 from ..services.events import EventRecord
 from .presentation import Presenter
 
@@ -56,14 +56,14 @@ def linked_order_ids(events: Iterable[EventRecord]) -> set[int]:
 def _canceled(details: dict[str, Any], oa: Presenter) -> Markup:
     if not details.get("reason"):
         return Markup()
-    return Markup("{} {}").format(gettext("Reason:"), details["reason"])
+    return Markup("{}").format(gettext("Reason: %(reason)s", reason=details["reason"]))
 
 
 def _restored(details: dict[str, Any], oa: Presenter) -> Markup:
-    return _price_changes(details) + _total_change(details) + _removed_lines(details)
+    return _price_changes(details, oa) + _total_change(details, oa) + _removed_lines(details, oa)
 
 
-def _price_changes(details: dict[str, Any]) -> Markup:
+def _price_changes(details: dict[str, Any], oa: Presenter) -> Markup:
     changes = details.get("price_changes") or []
     if not changes:
         return Markup("{}").format(gettext("Prices recalculated; none changed."))
@@ -73,21 +73,22 @@ def _price_changes(details: dict[str, Any]) -> Markup:
     for change in changes:
         old, new = change.get("old") or {}, change.get("new") or {}
         moved = Markup("; ").join(
-            Markup("{} {} → {}").format(label, old.get(name) or "—", new.get(name) or "—")
+            Markup("{} {} → {}").format(label, oa.money(old.get(name)), oa.money(new.get(name)))
             for name, label in fields if old.get(name) != new.get(name)
         )
         items += Markup("<li>{}: {}</li>").format(change.get("title") or "", moved)
     return Markup('<ul class="mb-0 pl-3">{}</ul>').format(items)
 
 
-def _total_change(details: dict[str, Any]) -> Markup:
+def _total_change(details: dict[str, Any], oa: Presenter) -> Markup:
     total = details.get("total") or {}
     if total.get("old") == total.get("new"):
         return Markup()
-    return Markup("<div>{} {} → {}</div>").format(gettext("Order total"), total.get("old"), total.get("new"))
+    return Markup("<div>{} {} → {}</div>").format(
+        gettext("Order total"), oa.money(total.get("old")), oa.money(total.get("new")))
 
 
-def _removed_lines(details: dict[str, Any]) -> Markup:
+def _removed_lines(details: dict[str, Any], oa: Presenter) -> Markup:
     """The lines Restore left out as no longer sold: they are gone from the order, so the history keeps them."""
     removed = details.get("removed_lines") or []
     if not removed:
@@ -97,8 +98,9 @@ def _removed_lines(details: dict[str, Any]) -> Markup:
         item_id = Markup(" ({})").format(line["provider_item_id"]) if line.get("provider_item_id") else Markup()
         items += Markup("<li>{}{}: {}</li>").format(line.get("title") or "", item_id, gettext(
             "quantity %(quantity)s, price %(price)s, discount price %(discount)s, China delivery %(delivery)s, "
-            "line total %(total)s", quantity=line.get("quantity"), price=line.get("price"),
-            discount=line.get("discount_price") or "—", delivery=line.get("china_delivery"), total=line.get("total"),
+            "line total %(total)s", quantity=line.get("quantity"), price=oa.money(line.get("price")),
+            discount=oa.money(line["discount_price"]) if line.get("discount_price") else "—",
+            delivery=oa.money(line.get("china_delivery")), total=oa.money(line.get("total")),
         ))
     return Markup('<div class="mt-1">{}</div><ul class="mb-0 pl-3 order-admin-removed-lines">{}</ul>').format(
         gettext("Removed, no longer sold:"), items)
@@ -106,9 +108,9 @@ def _removed_lines(details: dict[str, Any]) -> Markup:
 
 def _merged(details: dict[str, Any], oa: Presenter) -> Markup:
     if details.get("role") == "added" and isinstance(details.get("into_id"), int):
-        text = Markup("{} {}").format(gettext("Items moved into"), oa.order_link(details["into_id"]))
+        text = gettext("Items moved into %(order)s", order=oa.order_link(details["into_id"]))
     elif details.get("role") == "basic" and isinstance(details.get("from_id"), int):
-        text = Markup("{} {}").format(gettext("Received the items of"), oa.order_link(details["from_id"]))
+        text = gettext("Received the items of %(order)s", order=oa.order_link(details["from_id"]))
     else:
         text = Markup()
     moved = details.get("moved") or {}
@@ -133,12 +135,13 @@ def _no_details(details: dict[str, Any], oa: Presenter) -> Markup:
     return Markup()
 
 
-# Each kind: its label (translated per request) and its Details cell.
+# Each kind: its label (translated per request; "history": what happened, not the status of the same name)
+# and its Details cell.
 _KINDS: dict[str, tuple[Any, Callable[[dict[str, Any], Presenter], Markup]]] = {
-    Action.CANCEL: (lazy_gettext("Canceled"), _canceled),
-    Action.RESTORE: (lazy_gettext("Restored"), _restored),
-    Action.CLOSE: (lazy_gettext("Closed"), _no_details),
-    Action.MERGE: (lazy_gettext("Merged"), _merged),
-    Action.COMMENT: (lazy_gettext("Note"), _note),
-    Action.EXPORT: (lazy_gettext("Exported"), _exported),
+    Action.CANCEL: (lazy_pgettext("history", "Canceled"), _canceled),
+    Action.RESTORE: (lazy_pgettext("history", "Restored"), _restored),
+    Action.CLOSE: (lazy_pgettext("history", "Closed"), _no_details),
+    Action.MERGE: (lazy_pgettext("history", "Merged"), _merged),
+    Action.COMMENT: (lazy_pgettext("history", "Note"), _note),
+    Action.EXPORT: (lazy_pgettext("history", "Exported"), _exported),
 }

@@ -51,7 +51,7 @@ def test_confirm_screens_show_total_buyer_and_lines_and_a_yes_coloured_by_risk(c
     for action, colour in (("cancel", "danger"), ("close", "primary")):
         page = confirm(client, order, action)
         assert "Zhou Min 周敏" in page and "buyer@example.com" in page
-        assert f"{total:,.2f} CNY" in page
+        assert f"CN¥{total:,.2f}" in page
         for item in order.items:
             assert item.title in page and item.provider_item_id in page
         assert f'class="btn btn-{colour} mr-2" id="confirm-yes"' in page
@@ -109,7 +109,7 @@ def test_restore_reprices_and_says_what_changed(client, make_order, session, for
     assert f"Order {order.number} was restored: the price of 1 line changed, new total" in response.text
     assert "were recalculated" not in response.text
     assert reload(session, order).status == OrderStatus.AWAITING_PAYMENT
-    assert "price 100.50 → 120.00" in response.text  # the history tab on the page shown
+    assert "price CN¥100.50 → CN¥120.00" in response.text  # the history tab on the page shown
 
 
 def test_close_then_only_export_is_left(client, make_order, session, form_fields):

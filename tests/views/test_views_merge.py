@@ -70,7 +70,7 @@ def test_merge_confirm_shows_both_orders_and_the_basic_order_after_the_merge(cli
     after = re.search(r'id="merge-after".*?</section>', page, re.S).group(0)
     assert f"After the merge, {basic.number} holds" in after
     assert re.search(r"<dd[^>]*>3 / ", after)  # 1 + 2 lines
-    assert f"{added_total + basic_total:,.2f} CNY" in re.search(r'id="merge-after-total">(.*?)</dd>', after).group(1)
+    assert f"CN¥{added_total + basic_total:,.2f}" in re.search(r'id="merge-after-total">(.*?)</dd>', after).group(1)
     assert ">Awaiting payment<" in after
     for item in added.items + basic.items:
         assert item.title in after

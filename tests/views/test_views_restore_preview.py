@@ -35,16 +35,16 @@ def test_preview_shows_each_lines_old_and_new_prices_the_totals_and_the_new_stat
         else Price(line_of(item).price, line_of(item).discount_price, line_of(item).china_delivery)))
     page = confirm_restore(client, order)
     changed = row_of(page, first.id)
-    assert "100.50 → <strong>130.00</strong>" in changed
-    assert "— → <strong>120.00</strong>" in changed  # no discount before, one now
-    assert "7.30 → <strong>8.00</strong>" in changed
+    assert "CN¥100.50 → <strong>CN¥130.00</strong>" in changed
+    assert "— → <strong>CN¥120.00</strong>" in changed  # no discount before, one now
+    assert "CN¥7.30 → <strong>CN¥8.00</strong>" in changed
     assert 'class="table-warning"' in changed
     unchanged = row_of(page, second.id)
     assert "→" not in unchanged and "91.25" in unchanged  # its discount price applies
     old_total = sum((i.totals.total for i in order.items), D(0))
     new_total = (D("120.00") + D("8.00")) * first.quantity + second.totals.total
     total = re.search(r'id="restore-total">(.*?)</dd>', page, re.S).group(1)
-    assert f"{old_total:,.2f} CNY" in total and f"<strong>{new_total:,.2f} CNY</strong>" in total
+    assert f"CN¥{old_total:,.2f}" in total and f"<strong>CN¥{new_total:,.2f}</strong>" in total
     assert re.search(r'id="restore-new-status"><span class="badge badge-\w+">Awaiting payment<', page)
     assert "1 line gets a new price" in page
     assert 'class="btn btn-success mr-2" id="confirm-yes"' in page  # green: it brings the order back
@@ -61,7 +61,7 @@ def test_prices_moving_between_preview_and_yes_change_nothing_and_show_the_new_p
     response = post(client, order, fields)
     assert response.request.path == f"/admin/orders/{order.id}/restore/"  # the preview again, not a redirect
     assert "changed since you saw them; nothing was changed" in response.text
-    assert "<strong>55.00</strong>" in response.text
+    assert "<strong>CN¥55.00</strong>" in response.text
     orders = current_orders(session)
     assert orders.get(order.id).status == OrderStatus.CANCELED and orders.events(order.id) == []
     again = form_fields(response.text, "confirm-form")
