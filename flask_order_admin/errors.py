@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from .domain.messages import Message
+
 
 class OrderActionError(Exception):
     """Base of every refused action; the database is left as it was."""
 
-    def __init__(self, message: str, *, order_number: str | None = None) -> None:
+    def __init__(self, message: str | Message, *, order_number: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = message  # a Message where a view translates it (``i18n.translate``)
         self.order_number = order_number
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
 class OrderNotFound(OrderActionError):
@@ -44,7 +46,7 @@ class PriceResolutionFailed(OrderActionError):
 
 
 class OrderSearchError(OrderActionError):
-    """The search text is not an order number."""
+    """The search text cannot find anything (empty, too long, no letter or digit)."""
 
 
 class ActionFailed(OrderActionError):
