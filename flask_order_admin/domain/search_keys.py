@@ -23,6 +23,7 @@ SEARCH_TEXT_LENGTH = 200
 
 _SPACES = re.compile(r"\s+")
 _NOT_DIGITS = re.compile(r"[^0-9]")
+_LIKE_SPECIAL = re.compile(r"([\\%_])")
 
 
 def normalize_text(text: object) -> str:
@@ -48,6 +49,11 @@ def phone_key(phone: str | None) -> str:
 def next_prefix(prefix: str) -> str:
     """The smallest text after every text that starts with ``prefix`` (code point order)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def like_escaped(text: str) -> str:
+    """``text`` for a LIKE pattern with ``ESCAPE '\\'``: its ``%``, ``_`` and ``\\`` taken literally."""
+    return _LIKE_SPECIAL.sub(r"\\\1", text)
 
 
 def has_word_characters(text: str) -> bool:

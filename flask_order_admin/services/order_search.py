@@ -31,8 +31,8 @@ from ..domain import NotAnOrderNumber
 from ..domain.merge import normalize_email
 from ..domain.messages import N_
 from ..domain.search_keys import (
-    PHONE_MIN_DIGITS, SEARCH_TEXT_LENGTH, has_word_characters, name_key, next_prefix, normalize_text, phone_digits,
-    phone_key,
+    PHONE_MIN_DIGITS, SEARCH_TEXT_LENGTH, has_word_characters, like_escaped, name_key, next_prefix, normalize_text,
+    phone_digits, phone_key,
 )
 from ..errors import OrderSearchError
 from ..settings import Settings, current_settings
@@ -40,7 +40,6 @@ from .number_index import index_new_orders
 
 # What a phone may look like as typed: digits with the usual separators, an international "+" first.
 _PHONE_TEXT = re.compile(r"\+?\(?[0-9][0-9 ()./-]*")
-_LIKE_SPECIAL = re.compile(r"([\\%_])")
 
 
 def search(session: Session, text: object, *, settings: Settings | None = None) -> list[Any]:
@@ -172,7 +171,7 @@ def _starts_with(fields: Any, key_name: str, plain_name: str, key: str) -> Itera
     field = fields.get(plain_name)
     if field is None or field.is_constant:
         return
-    pattern = _LIKE_SPECIAL.sub(r"\\\1", key) + "%"
+    pattern = like_escaped(key) + "%"
     yield Lookup(field, lambda column: func.lower(column).like(pattern, escape="\\"))
 
 
