@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..export.errors import ExportLimitReached
 from ..models import ExportRecord, ExportState, utcnow
+from ..services.events import exported_event, record_events
 from ..settings import Settings
 from .storage import new_file_name, remove_file, remove_old_files
 
@@ -188,10 +189,9 @@ def add_order_event(session: Session, settings: Settings, record: ExportRecord) 
     when the export was of exactly one order."""
     if record.order_count == 1:
         [order_id] = record.order_ids
-        session.execute(insert(settings.models.events).values(
-            order_id=order_id, at=utcnow(), actor=record.actor, action="export",
-            details={"export_id": record.id, "format": record.fmt, "rows": record.rows_written},
-        ))
+        record_events(session, settings, [exported_event(
+            order_id, actor=record.actor, export_id=record.id, fmt=record.fmt, rows=record.rows_written,
+        )])
 
 
 def cancel_export(session: Session, export_id: int) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ..domain import OrderStatus
+from ..domain import TRANSITIONS, Action, OrderStatus
 from ..errors import StaleOrder
 from ..models import utcnow
 from ..records import OrderRecord
@@ -18,7 +18,8 @@ from ..settings import Settings
 
 @dataclass(frozen=True)
 class EventRecord:
-    """An event as written (what the signals carry): the row of the history table."""
+    """An event as written and read back (what the signals carry, what the history shows): a row of the
+    history table. ``action`` is the kind (an ``Action`` value), which says what ``details`` holds."""
 
     id: int
     order_id: int
@@ -30,40 +31,69 @@ class EventRecord:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def record_event(
-    session: Session,
-    settings: Settings,
-    order: OrderRecord,
-    action: str,
-    *,
-    actor: str,
-    from_status: OrderStatus | None = None,
-    to_status: OrderStatus | None = None,
-    details: dict[str, Any] | None = None,
-) -> EventRecord:
-    """Write one event; statuses are kept as the plugin's codes, whatever the shop stores."""
-    [event] = record_events(session, settings, [event_values(
-        order, action, actor=actor, from_status=from_status, to_status=to_status, details=details)])
-    return event
+# One builder per kind of event (as Saleor's order/events.py): each says what its kind records. They return
+# the row to write; ``record_events`` writes one or several in one statement.
+
+def canceled_event(order: OrderRecord, *, actor: str, from_status: OrderStatus | None,
+                   reason: str | None = None) -> dict[str, Any]:
+    """Canceled; ``reason``: the manager's words, if any."""
+    reason = (reason or "").strip()
+    return _row(order.id, Action.CANCEL, actor, from_status, TRANSITIONS[Action.CANCEL].to_status,
+                {"reason": reason[:2000]} if reason else {})
 
 
-def event_values(
-    order: OrderRecord, action: str, *, actor: str, from_status: OrderStatus | None = None,
-    to_status: OrderStatus | None = None, details: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+def closed_event(order: OrderRecord, *, actor: str, from_status: OrderStatus | None) -> dict[str, Any]:
+    return _row(order.id, Action.CLOSE, actor, from_status, TRANSITIONS[Action.CLOSE].to_status, {})
+
+
+def restored_event(order: OrderRecord, *, actor: str, from_status: OrderStatus | None, priced_at: datetime,
+                   items: int, price_changes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Restored with prices as of ``priced_at``: ``price_changes`` holds each line whose prices moved
+    (``line_id``, ``title``, ``old`` and ``new`` price fields)."""
+    return _row(order.id, Action.RESTORE, actor, from_status, TRANSITIONS[Action.RESTORE].to_status, {
+        "priced_at": priced_at.isoformat(timespec="seconds"), "items": items, "price_changes": price_changes,
+    })
+
+
+def merged_away_event(added: OrderRecord, basic: OrderRecord, *, actor: str, from_status: OrderStatus | None,
+                      moved: dict[str, Any]) -> dict[str, Any]:
+    """The added order's side of a merge: its lines (``moved``: their count and sums) went to ``basic``."""
+    return _row(added.id, Action.MERGE, actor, from_status, OrderStatus.MERGED,
+                {"moved": moved, "role": "added", "into_id": basic.id, "into_number": basic.number})
+
+
+def merged_in_event(basic: OrderRecord, added: OrderRecord, *, actor: str, from_status: OrderStatus | None,
+                    to_status: OrderStatus, moved: dict[str, Any]) -> dict[str, Any]:
+    """The basic order's side of a merge: it received the lines of ``added``."""
+    return _row(basic.id, Action.MERGE, actor, from_status, to_status,
+                {"moved": moved, "role": "basic", "from_id": added.id, "from_number": added.number})
+
+
+def note_added_event(order: OrderRecord, *, actor: str, text: str) -> dict[str, Any]:
+    return _row(order.id, Action.COMMENT, actor, None, None, {"text": text[:5000]})
+
+
+def exported_event(order_id: int, *, actor: str, export_id: int, fmt: str, rows: int) -> dict[str, Any]:
+    """The order was exported on its own (an export of several orders is in the exports log only)."""
+    return _row(order_id, Action.EXPORT, actor, None, None, {"export_id": export_id, "format": fmt, "rows": rows})
+
+
+def _row(order_id: int, action: Action, actor: str, from_status: OrderStatus | None,
+         to_status: OrderStatus | None, details: dict[str, Any]) -> dict[str, Any]:
+    """The history row; statuses are kept as the plugin's codes, whatever the shop stores."""
     return {
-        "order_id": order.id,
+        "order_id": order_id,
         "at": utcnow(),
         "actor": (actor or "")[:200],
-        "action": action,
+        "action": action.value,
         "from_status": None if from_status is None else str(from_status),
         "to_status": None if to_status is None else str(to_status),
-        "details": details or {},
+        "details": details,
     }
 
 
 def record_events(session: Session, settings: Settings, rows: list[dict[str, Any]]) -> list[EventRecord]:
-    """Write several events in one statement (``event_values`` each); they come back with their ids."""
+    """Write events (rows from the builders above) in one statement; they come back with their ids."""
     events = settings.models.events
     ids = session.scalars(insert(events).returning(events.c.id, sort_by_parameter_order=True), rows).all()
     return [EventRecord(id=event_id, **row) for event_id, row in zip(ids, rows, strict=True)]
@@ -92,12 +122,13 @@ def change_orders(
     binding.state.save_many(session, saved)
 
 
-def events_of(session: Session, settings: Settings, order_id: int) -> list[Any]:
-    """The order's events, oldest first (rows with ``at``, ``actor``, ``action``, statuses, ``details``)."""
+def events_of(session: Session, settings: Settings, order_id: int) -> list[EventRecord]:
+    """The order's events, oldest first."""
     events = settings.models.events
-    return list(session.execute(
+    rows = session.execute(
         select(events).where(events.c.order_id == order_id).order_by(events.c.at, events.c.id)
-    ))
+    ).mappings()
+    return [EventRecord(**{**row, "details": row["details"] or {}}) for row in rows]
 
 
 def check_version(session: Session, settings: Settings, order: OrderRecord, expected_version: int | None) -> None:

@@ -18,7 +18,7 @@ from ..errors import AlreadyMerged, MergeNotAllowed
 from ..records import OrderRecord, order_records
 from ..settings import Settings, current_settings, uses_settings
 from ..signals import orders_merged
-from .events import change_orders, check_version, event_values, record_events
+from .events import change_orders, check_version, merged_away_event, merged_in_event, record_events
 from .orders import get_order_record
 from .transaction import action_transaction, checked_id, lock_orders
 
@@ -139,11 +139,9 @@ def merge(
         ])
         shared = {"moved": moved.as_details()}
         added_event, basic_event = record_events(session, settings, [
-            event_values(added, Action.MERGE.value, actor=actor, from_status=added_from, to_status=OrderStatus.MERGED,
-                         details={**shared, "role": "added", "into_id": basic.id, "into_number": basic.number}),
-            event_values(basic, Action.MERGE.value, actor=actor, from_status=basic_from,
-                         to_status=settings.merge_result_status,
-                         details={**shared, "role": "basic", "from_id": added.id, "from_number": added.number}),
+            merged_away_event(added, basic, actor=actor, from_status=added_from, moved=shared["moved"]),
+            merged_in_event(basic, added, actor=actor, from_status=basic_from,
+                            to_status=settings.merge_result_status, moved=shared["moved"]),
         ])
         transaction.send_after_commit(orders_merged, basic=basic.obj, added=added.obj, actor=actor, details=shared,
                                       basic_event=basic_event, added_event=added_event)

@@ -27,7 +27,7 @@ from ..records import LineRecord, OrderRecord
 from ..resolver_pool import ResolverBusy, ResolverTimedOut
 from ..settings import Settings, uses_settings
 from ..signals import order_restored
-from .events import change_order, check_version, record_event
+from .events import change_order, check_version, record_events, restored_event
 from .orders import get_order_record
 from .price_lookup import Resolution, look_up_prices
 from .status_actions import ensure_allowed
@@ -72,11 +72,9 @@ def restore(
         from_status = order.status
         to_status = TRANSITIONS[Action.RESTORE].to_status
         change_order(session, settings, order, to_status=to_status)
-        event = record_event(
-            session, settings, order, Action.RESTORE.value, actor=actor, from_status=from_status,
-            to_status=to_status,
-            details={"priced_at": at.isoformat(timespec="seconds"), "items": len(items), "price_changes": changes},
-        )
+        [event] = record_events(session, settings, [restored_event(
+            order, actor=actor, from_status=from_status, priced_at=at, items=len(items), price_changes=changes,
+        )])
         transaction.send_after_commit(order_restored, order=order.obj, actor=actor, from_status=from_status,
                                       to_status=to_status, details=event.details, event=event)
     return order.obj

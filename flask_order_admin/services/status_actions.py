@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,7 +14,7 @@ from ..errors import ActionNotAllowed
 from ..records import OrderRecord
 from ..settings import Settings, current_settings
 from ..signals import order_canceled, order_closed, order_commented
-from .events import change_order, check_version, record_event
+from .events import canceled_event, change_order, check_version, closed_event, note_added_event, record_events
 from .transaction import action_transaction, lock_orders
 
 SIGNALS = {Action.CANCEL: order_canceled, Action.CLOSE: order_closed}
@@ -49,8 +51,9 @@ def _transition(
     actor: str,
     expected_version: int | None,
     settings: Settings | None,
-    details: dict | None = None,
+    event: Callable[..., dict[str, Any]],
 ) -> Any:
+    """Move the order along ``action``'s transition; ``event`` builds its history row (services/events.py)."""
     settings = settings or current_settings()
     with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [order_id])[order_id]
@@ -59,10 +62,9 @@ def _transition(
         from_status = order.status
         to_status = TRANSITIONS[action].to_status
         change_order(session, settings, order, to_status=to_status)
-        event = record_event(session, settings, order, action.value, actor=actor, from_status=from_status,
-                             to_status=to_status, details=details)
+        [written] = record_events(session, settings, [event(order, actor=actor, from_status=from_status)])
         transaction.send_after_commit(SIGNALS[action], order=order.obj, actor=actor, from_status=from_status,
-                                      to_status=to_status, details=event.details, event=event)
+                                      to_status=to_status, details=written.details, event=written)
     return order.obj
 
 
@@ -71,9 +73,8 @@ def cancel(
     expected_version: int | None = None, settings: Settings | None = None,
 ) -> Any:
     """Cancel an order whose goods have not reached the warehouse; returns the order."""
-    details = {"reason": reason.strip()[:2000]} if reason and reason.strip() else None
     return _transition(session, order_id, Action.CANCEL, actor=actor, expected_version=expected_version,
-                       settings=settings, details=details)
+                       settings=settings, event=partial(canceled_event, reason=reason))
 
 
 def close(
@@ -82,7 +83,7 @@ def close(
 ) -> Any:
     """Close (complete) an order; afterwards it can only be exported. Returns the order."""
     return _transition(session, order_id, Action.CLOSE, actor=actor, expected_version=expected_version,
-                       settings=settings)
+                       settings=settings, event=closed_event)
 
 
 def add_comment(
@@ -96,8 +97,7 @@ def add_comment(
     with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [order_id])[order_id]
         ensure_allowed(settings, order, Action.COMMENT)
-        event = record_event(session, settings, order, Action.COMMENT.value, actor=actor,
-                             details={"text": text[:5000]})
+        [event] = record_events(session, settings, [note_added_event(order, actor=actor, text=text)])
         transaction.send_after_commit(order_commented, order=order.obj, actor=actor, details=event.details,
                                       event=event)
     return order.obj

@@ -2,7 +2,8 @@
 
 Each change is a POST with a CSRF token and the order's version as the manager's
 page showed it; the view calls the service, flashes its answer and redirects
-back to the order page (POST-redirect-GET). A GET on a POST URL gets 405.
+back to the order page (POST-redirect-GET); a refusal goes through the views' one
+handler (``OrderAdminView._run_view``). A GET on a POST URL gets 405.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from .. import access
 from ..domain import Action
-from ..errors import OrderActionError
+from ..errors import MergeNotAllowed
 from ..export.query import count_rows
 from ..records import OrderRecord
 from ..services import (
@@ -27,7 +28,7 @@ from ..services import (
 from .exporting import ExportRequest
 from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm
 from .listing import page_totals
-from .menu import action_refusal, merge_access_refusal, permitted_merge_candidates
+from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unless_allowed
 from .redirects import local_path
 
 CONFIRMED_ACTIONS = "any(cancel,restore,close,merge)"
@@ -70,31 +71,26 @@ def form_problem(form: FlaskForm) -> str:
 
 
 class OrderActionsMixin:
-    """Mixed into the orders view, whose ``order_url``, ``list_url``, ``require`` and ``start_export`` it uses."""
+    """Mixed into the orders view, whose ``order_url``, ``list_url``, ``require`` and ``start_export`` it uses.
 
-    def load_order(self, order_id: Any) -> OrderRecord | Response:
-        """The order, or a redirect to the list with the reason it cannot be shown."""
-        try:
-            return get_order_record(self.state.session, order_id, settings=self.settings)
-        except OrderActionError as error:
-            flash(str(error), "error")
-            return redirect(self.list_url())
+    A refusal is an ``OrderActionError`` the views let through: the view's one handler
+    (``OrderAdminView._run_view``) flashes it and brings the manager back to the order page.
+    """
+
+    def load_order(self, order_id: Any, *, tab: str | None = None) -> OrderRecord:
+        """The order (OrderNotFound otherwise, which goes back to the list); from now on a refusal goes back
+        to its page (on ``tab``)."""
+        order = get_order_record(self.state.session, order_id, settings=self.settings)
+        self.refusals_go_to(self.order_url(order.id, self.list_url(), tab=tab))
+        return order
 
     @expose(f"/<int:order_id>/confirm/<{CONFIRMED_ACTIONS}:action_name>/")
     def confirm_view(self, order_id: int, action_name: str) -> Response | str:
         """The "Are you sure…?" screen: changes nothing; its Yes posts to ``run_action_view``."""
         action, return_url = Action(action_name), self.list_url()
         order = self.load_order(order_id)
-        if isinstance(order, Response):
-            return order
-        order_url = self.order_url(order.id, return_url)
-        refusal = action_refusal(self.settings, action, order)
-        into = None
-        if refusal is None and action == Action.MERGE:
-            into, refusal = self._merge_target(order)
-        if refusal is not None:
-            flash(refusal, "error")
-            return redirect(order_url)
+        refuse_unless_allowed(self.settings, action, order)
+        into = self._merge_target(order) if action == Action.MERGE else None
         version = request.args.get("version", type=int) or order.version
         form = FORMS[action](version=version, url=return_url, into=into.id if into else None)
         question = gettext(
@@ -104,19 +100,20 @@ class OrderActionsMixin:
         return self.render(
             "order_admin/confirm.html", order=order, action=action, form=form, question=question,
             post_url=self.get_url(".run_action_view", order_id=order.id, action_name=action.value),
-            order_url=order_url, return_url=return_url,
+            order_url=self.order_url(order.id, return_url), return_url=return_url,
         )
 
-    def _merge_target(self, order: OrderRecord) -> tuple[OrderRecord | None, str | None]:
+    def _merge_target(self, order: OrderRecord) -> OrderRecord:
+        """The basic order picked on the candidates page, once the rules and the host's rule allow the merge."""
         into_id = request.args.get("into", type=int)
         if not into_id:
-            return None, gettext("Pick the order to merge %(number)s into.", number=order.number)
-        try:
-            into = get_order_record(self.state.session, into_id, settings=self.settings)
-        except OrderActionError as error:
-            return None, str(error)
-        return into, (merge_access_refusal(self.settings, order, into)
-                      or merge_refusal(self.state.session, order, into, self.settings))
+            raise MergeNotAllowed(gettext("Pick the order to merge %(number)s into.", number=order.number))
+        into = get_order_record(self.state.session, into_id, settings=self.settings)
+        refusal = (merge_access_refusal(self.settings, order, into)
+                   or merge_refusal(self.state.session, order, into, self.settings))
+        if refusal is not None:
+            raise MergeNotAllowed(refusal, order_number=order.number)
+        return into
 
     def merge_candidates_of(self, order: OrderRecord) -> MergeCandidates:
         """The orders ``order`` can be merged into that the host's rule lets the current user merge it into."""
@@ -133,8 +130,6 @@ class OrderActionsMixin:
     def run_action_view(self, order_id: int, action_name: str) -> Response:
         action = Action(action_name)
         order = self.load_order(order_id)
-        if isinstance(order, Response):
-            return order
         self.require(action.value, order.obj)
         form = FORMS[action]()
         return_url = local_path(form.url.data)
@@ -142,13 +137,9 @@ class OrderActionsMixin:
             flash(form_problem(form), "error")
             return redirect(self.order_url(order.id, return_url))
         number = order.number
-        try:
-            if action == Action.MERGE:
-                self._require_merge_access(order, form.into.data)
-            shown = self._perform(action, order.id, form)
-        except OrderActionError as error:
-            flash(str(error), "error")
-            return redirect(self.order_url(order_id, return_url))
+        if action == Action.MERGE:
+            self._require_merge_access(order, form.into.data)
+        shown = self._perform(action, order.id, form)
         flash(gettext(DONE[action], number=number), "success")
         return redirect(self.order_url(self.binding.order_id(shown), return_url))
 
@@ -169,12 +160,7 @@ class OrderActionsMixin:
         """The orders this one can be merged into; the manager picks one and goes on to confirm."""
         return_url = self.list_url()
         order = self.load_order(order_id)
-        if isinstance(order, Response):
-            return order
-        denied = action_refusal(self.settings, Action.MERGE, order)
-        if denied is not None:
-            flash(denied, "error")
-            return redirect(self.order_url(order.id, return_url))
+        refuse_unless_allowed(self.settings, Action.MERGE, order)
         found = self.merge_candidates_of(order)
         return self.render(
             "order_admin/merge.html", order=order, candidates=found.records, reason=found.reason,
@@ -186,21 +172,15 @@ class OrderActionsMixin:
 
     @expose("/<int:order_id>/comment/", methods=("POST",))
     def comment_view(self, order_id: int) -> Response:
-        order = self.load_order(order_id)
-        if isinstance(order, Response):
-            return order
+        order = self.load_order(order_id, tab="comments")
         self.require(Action.COMMENT.value, order.obj)
         form = CommentForm()
         order_url = self.order_url(order.id, local_path(form.url.data), tab="comments")
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(order_url)
-        try:
-            add_comment(self.state.session, order.id, actor=access.actor_name(self.settings), text=form.text.data,
-                        settings=self.settings)
-        except OrderActionError as error:
-            flash(str(error), "error")
-            return redirect(order_url)
+        add_comment(self.state.session, order.id, actor=access.actor_name(self.settings), text=form.text.data,
+                    settings=self.settings)
         flash(gettext("Your note was added to the order history."), "success")
         return redirect(order_url)
 
@@ -211,35 +191,26 @@ class OrderActionsMixin:
         An order with more rows than are exported at once gets a page whose button (a POST) starts its job.
         """
         order = self.load_order(order_id)
-        if isinstance(order, Response):
-            return order
         self.require(Action.EXPORT.value, order.obj)
-        order_url = self.order_url(order.id, self.list_url())
         fmt = request.args.get("format") or self.settings.export_formats[0]
-        try:
-            rows = count_rows(self.state.session, self.settings, [order.id], self.settings.export_max_rows)
-        except OrderActionError as error:
-            flash(str(error), "error")
-            return redirect(order_url)
+        rows = count_rows(self.state.session, self.settings, [order.id], self.settings.export_max_rows)
         if rows > self.settings.export_inline_rows:
             return self.render(
-                "order_admin/export_order.html", order=order, rows=rows, fmt=fmt, order_url=order_url,
+                "order_admin/export_order.html", order=order, rows=rows, fmt=fmt,
+                order_url=self.order_url(order.id, self.list_url()),
                 post_url=self.get_url(".export_order_job_view", order_id=order.id, url=self.list_url()),
             )
-        return self.start_export(self._order_export(order, fmt), order_url)
+        return self.start_export(self._order_export(order, fmt))
 
     @expose("/<int:order_id>/export/", methods=("POST",))
     def export_order_job_view(self, order_id: int) -> Response:
         order = self.load_order(order_id)
-        if isinstance(order, Response):
-            return order
         self.require(Action.EXPORT.value, order.obj)
-        order_url = self.order_url(order.id, self.list_url())
         form = ExportForm()
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
-            return redirect(order_url)
-        return self.start_export(self._order_export(order, form.format.data), order_url)
+            return redirect(self.order_url(order.id, self.list_url()))
+        return self.start_export(self._order_export(order, form.format.data))
 
     def _order_export(self, order: OrderRecord, fmt: str) -> ExportRequest:
         return ExportRequest([order.id], fmt, "order", gettext("Order %(number)s", number=order.number))

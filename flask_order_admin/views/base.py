@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import Blueprint, abort, flash, has_request_context, redirect, request
+from flask import Blueprint, abort, flash, g, has_request_context, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
-from ..i18n import gettext, lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model.base import ViewArgs
 from sqlalchemy import func, literal_column, select
@@ -16,7 +15,8 @@ from sqlalchemy.orm import Query
 from werkzeug.wrappers import Response
 
 from .. import access
-from ..errors import OrderActionError
+from ..errors import ActionNotAllowed, OrderActionError
+from ..i18n import gettext, lazy_gettext, translate
 from ..extension import OrderAdminState
 from ..binding import ModelBinding
 from ..domain import OrderStatus
@@ -27,8 +27,8 @@ from .export_access import export_refusal
 from .exporting import ExportRequest, start_export
 from .forms import ExportForm
 from .framing import forbid_framing
-from .listing import OrderScope, StatusFilter, StatusInFilter, order_page_url
-from .presentation import Presenter
+from .listing import OrderScope, StatusFilter, StatusInFilter
+from .presentation import STATUS_BADGES, Presenter, order_page_url
 from .redirects import forged_url_arg, return_url_arg
 from .status_pills import StatusPill, other_filters_applied, shown_statuses, status_counts
 
@@ -139,8 +139,34 @@ class OrderAdminView(ModelView):
     def inaccessible_callback(self, name: Any, **kwargs: Any) -> Response:
         return access.login_redirect_or_403()
 
+    def _run_view(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Flask-Admin runs every view through here: a refused action (an ``OrderActionError`` the view lets
+        through) is flashed by ``handle_view_exception`` and the manager goes back (``refusal_url``)."""
+        try:
+            return super()._run_view(fn, *args, **kwargs)
+        except OrderActionError as error:
+            self.state.session.rollback()  # what the view had begun is dropped, as the service dropped its own
+            if not self.handle_view_exception(error):
+                raise
+            return redirect(self.refusal_url())
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, OrderActionError):
+            flash(translate(exc.message), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def refusal_url(self) -> str:
+        """Where a refused request goes back to: the page the view named (``refusals_go_to``), else the list."""
+        return g.get("order_admin_refusal_url") or self.list_url()
+
+    def refusals_go_to(self, url: str) -> None:
+        """From now on in this request, a refusal brings the manager back to ``url`` (e.g. the order page,
+        once the order is known)."""
+        g.order_admin_refusal_url = url
+
     def render(self, template: str, **kwargs: Any) -> str:
-        kwargs.setdefault("oa", Presenter(self.settings, kwargs.pop("numbers", None)))
+        kwargs.setdefault("oa", Presenter(self.settings, kwargs.pop("numbers", None), kwargs.get("return_url")))
         kwargs.setdefault("orders_endpoint", f"{self.settings.endpoint_prefix}_orders")
         kwargs.setdefault("items_endpoint", f"{self.settings.endpoint_prefix}_items")
         kwargs.setdefault("exports_endpoint", f"{self.settings.endpoint_prefix}_exports")
@@ -160,21 +186,22 @@ class OrderAdminView(ModelView):
         if not access.is_allowed(self.settings, action, order):
             abort(403)
 
-    def require_export_of(self, order_ids: Sequence[int], *, refused_url: str | None = None) -> None:
+    def require_export_of(self, order_ids: Sequence[int], *, explain: bool = False) -> None:
         """Stop unless the current user may export these orders: the one check every bulk export and every
         download of an export file goes through. The rule is asked about each order (``export_access``);
-        one denied order refuses the whole export: 403, or with ``refused_url`` the reason flashed there."""
+        one denied order refuses the whole export: 403, or with ``explain`` a refusal saying why."""
         self.require("export")
         try:
             refusal = export_refusal(self.state.session, self.settings, order_ids)
-        except OrderActionError as error:
-            refusal = str(error)
+        except OrderActionError:
+            if not explain:
+                abort(403)
+            raise
         if refusal is None:
             return
-        if refused_url is None:
+        if not explain:
             abort(403)
-        flash(refusal, "error")
-        abort(redirect(refused_url))
+        raise ActionNotAllowed(refusal)
 
 
 class OrderListView(OrderAdminView):
@@ -216,7 +243,7 @@ class OrderListView(OrderAdminView):
                 toggle_url, adds = None, True
             pills.append(StatusPill(
                 status, presenter.status_label(status.value), counts[status], self._status_url([status]), active,
-                toggle_url, adds, presenter.status_badge(status.value),
+                toggle_url, adds, STATUS_BADGES.get(status, "light"),
             ))
         return pills
 
@@ -239,15 +266,13 @@ class OrderListView(OrderAdminView):
     def selection_description(self, order_ids: Sequence[int]) -> str:
         raise NotImplementedError
 
-    def start_export(self, wanted: ExportRequest, fallback_url: str) -> Response:
-        return start_export(self.state, wanted, fallback_url)
+    def start_export(self, wanted: ExportRequest) -> Response:
+        return start_export(self.state, wanted)
 
     def export_selected(self, row_ids: list[str], fmt: str) -> Response:
         order_ids = self.order_ids_of(row_ids)
-        self.require_export_of(order_ids, refused_url=self.list_url())
-        return self.start_export(
-            ExportRequest(order_ids, fmt, "selected", self.selection_description(order_ids)), self.list_url()
-        )
+        self.require_export_of(order_ids, explain=True)
+        return self.start_export(ExportRequest(order_ids, fmt, "selected", self.selection_description(order_ids)))
 
     @action("export_selected", lazy_gettext("Export selected"))
     def action_export_selected(self, row_ids: list[str]) -> Response:
@@ -278,6 +303,7 @@ class OrderListView(OrderAdminView):
         """Every order the list's current filters (in this POST's query string) match."""
         self.require("export")
         back = self.get_url(".index_view", **request.args)
+        self.refusals_go_to(back)
         if self.refused_filter_args():  # Flask-Admin would drop them, and the export would widen
             flash(gettext("Nothing was exported: a filter value is not valid."), "error")
             return redirect(back)
@@ -286,10 +312,10 @@ class OrderListView(OrderAdminView):
             flash(form_problem(form), "error")
             return redirect(back)
         order_ids = self.matching_order_ids()
-        self.require_export_of(order_ids, refused_url=back)
+        self.require_export_of(order_ids, explain=True)
         query_args = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()}
         wanted = ExportRequest(order_ids, form.format.data, "matching", self.filter_description(), query_args)
-        return self.start_export(wanted, back)
+        return self.start_export(wanted)
 
     def filter_description(self) -> str:
         """The list's tab, filters and search in words, e.g. "By orders: Status equals Shipped; search “Li”"."""

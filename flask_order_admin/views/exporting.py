@@ -18,7 +18,6 @@ from ..i18n import gettext
 from werkzeug.wrappers import Response
 
 from .. import access
-from ..errors import OrderActionError
 from ..export.download import prepare_download
 from ..export.errors import ExportTooLarge
 from ..export.files import check_format_offered
@@ -43,35 +42,31 @@ def progress_url(state: OrderAdminState, export_id: int) -> str:
     return url_for(f"{state.settings.endpoint_prefix}_exports.progress_view", export_id=export_id)
 
 
-def start_export(state: OrderAdminState, wanted: ExportRequest, fallback_url: str) -> Response:
-    """The file at once, or a redirect to the new job's progress page; a refusal is a message on ``fallback_url``.
+def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
+    """The file at once, or a redirect to the new job's progress page. A refusal (too big, over the limits)
+    is an ``OrderActionError`` for the view's handler.
 
     Access checks are the caller's.
     """
     settings, session, actor = state.settings, state.session, access.actor_name(state.settings)
-    try:
-        check_format_offered(wanted.fmt)
-        ids = export_ids(wanted.order_ids)
-        if len(ids) > settings.export_max_rows:  # every order is at least one row
-            raise ExportTooLarge(len(ids), settings.export_max_rows)
-        rows = (count_rows(session, settings, ids, settings.export_max_rows)
-                if len(ids) <= settings.export_inline_rows else None)
-        if rows is not None and rows <= settings.export_inline_rows:
-            download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt)
-            record_instant(
-                session, settings, actor=actor, order_ids=download.summary.order_ids, rows=download.summary.rows,
-                fmt=wanted.fmt, source=wanted.source, description=wanted.description, file_size=download.size,
-                query_args=wanted.query_args,
-            )
-            return download.response
-        record = create_job(
-            session, settings, state.export_folder(), actor=actor, order_ids=ids, fmt=wanted.fmt,
-            source=wanted.source, description=wanted.description, query_args=wanted.query_args, rows_total=rows,
+    check_format_offered(wanted.fmt)
+    ids = export_ids(wanted.order_ids)
+    if len(ids) > settings.export_max_rows:  # every order is at least one row
+        raise ExportTooLarge(len(ids), settings.export_max_rows)
+    rows = (count_rows(session, settings, ids, settings.export_max_rows)
+            if len(ids) <= settings.export_inline_rows else None)
+    if rows is not None and rows <= settings.export_inline_rows:
+        download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt)
+        record_instant(
+            session, settings, actor=actor, order_ids=download.summary.order_ids, rows=download.summary.rows,
+            fmt=wanted.fmt, source=wanted.source, description=wanted.description, file_size=download.size,
+            query_args=wanted.query_args,
         )
-    except OrderActionError as error:
-        session.rollback()
-        flash(str(error), "error")
-        return redirect(fallback_url)
+        return download.response
+    record = create_job(
+        session, settings, state.export_folder(), actor=actor, order_ids=ids, fmt=wanted.fmt,
+        source=wanted.source, description=wanted.description, query_args=wanted.query_args, rows_total=rows,
+    )
     if submit_job(state, record):
         flash(gettext("Export #%(id)s is being prepared in the background.", id=record.id), "success")
     return redirect(progress_url(state, record.id))

@@ -20,7 +20,6 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from .. import access
-from ..errors import OrderActionError
 from ..export.download import attachment_headers, export_filename
 from ..export.files import CONTENT_TYPES
 from ..extension import OrderAdminState
@@ -276,16 +275,12 @@ class ExportsView(OrderAdminView):
             flash(gettext("Export #%(id)s is still being prepared.", id=export_id), "error")
             return redirect(back)
         self.require_export_of(record.order_ids)
-        try:
-            again = create_job(
-                self.state.session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
-                order_ids=record.order_ids, fmt=record.fmt, source=record.source, description=record.description,
-                query_args=record.query_args, retry_of_id=record.id,
-            )
-        except OrderActionError as error:
-            self.state.session.rollback()
-            flash(str(error), "error")
-            return redirect(back)
+        self.refusals_go_to(back)
+        again = create_job(
+            self.state.session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
+            order_ids=record.order_ids, fmt=record.fmt, source=record.source, description=record.description,
+            query_args=record.query_args, retry_of_id=record.id,
+        )
         if submit_job(self.state, again):
             flash(gettext("Export #%(id)s runs again as export #%(again)s.", id=export_id, again=again.id), "success")
         return redirect(self.get_url(".progress_view", export_id=again.id))

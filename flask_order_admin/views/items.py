@@ -6,15 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..i18n import gettext, lazy_gettext
-from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extension import OrderAdminState
 from ..records import LineRecord, OrderRecord, order_records
 from ..services.transaction import id_from_text
 from .base import OrderAdminView, OrderListView
-from .listing import both_languages, order_filters, order_link, sort_target, status_badge
-from .presentation import Presenter, http_url
+from .listing import both_languages, order_filters, sort_target
 
 
 def _line(view: OrderAdminView, context: Any, item: Any) -> LineRecord:
@@ -27,22 +25,15 @@ def _order(view: OrderAdminView, context: Any, item: Any) -> OrderRecord:
 
 def _order_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
     order = _order(view, context, item)
-    return order_link(view.settings, order.id, order.number, context.get("return_url"))
+    return context["oa"].order_link(order.id, order.number)
 
 
 def _photo_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
-    url = http_url(_line(view, context, item).photo_url)
-    if url is None:
-        return ""
-    return Markup('<img src="{}" alt="" class="order-admin-thumb" loading="lazy">').format(url)
+    return context["oa"].item_photo(_line(view, context, item))
 
 
 def _title_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
-    line = _line(view, context, item)
-    url = http_url(line.url)
-    if url is None:
-        return line.title
-    return Markup('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>').format(url, line.title)
+    return context["oa"].item_link(_line(view, context, item))
 
 
 def _color_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
@@ -60,16 +51,15 @@ def _quantity_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> 
 
 
 def _price_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
-    return Presenter(view.settings).money(_line(view, context, item).totals.unit_price)
+    return context["oa"].money(_line(view, context, item).totals.unit_price)
 
 
 def _line_total_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
-    return Presenter(view.settings).money(_line(view, context, item).totals.total)
+    return context["oa"].money(_line(view, context, item).totals.total)
 
 
 def _order_status_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
-    order = _order(view, context, item)
-    return status_badge(Presenter(view.settings), order.status, order.raw_status)
+    return context["oa"].status_badge(_order(view, context, item))
 
 
 class ItemsView(OrderListView):

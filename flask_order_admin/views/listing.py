@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask import url_for
 from ..i18n import lazy_gettext
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.tools import parse_like_term
-from markupsafe import Markup
 from sqlalchemy import false, select
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -32,7 +30,6 @@ from ..domain.merge import normalize_email
 from ..domain.search_keys import normalize_text
 from ..services.totals_query import item_sums_by_order
 from ..settings import Settings
-from .presentation import Presenter
 
 
 def page_totals(session: Any, order_ids: Any, settings: Settings) -> Any:
@@ -231,23 +228,6 @@ def sort_target(binding: ModelBinding, base: Any, field: Any) -> Any:
     if field.via is not None:
         return f"{field.via}.{field.key}"
     return getattr(base, field.key)
-
-
-def order_page_url(settings: Settings, order_id: int, return_url: str | None = None, **extra: Any) -> str:
-    return url_for(f"{settings.endpoint_prefix}_orders.details_view", id=order_id, url=return_url, **extra)
-
-
-def order_link(settings: Settings, order_id: int, number: str, return_url: str | None = None) -> Markup:
-    return Markup('<a href="{}" class="text-nowrap">{}</a>').format(
-        order_page_url(settings, order_id, return_url), number
-    )
-
-
-def status_badge(presenter: Presenter, status: OrderStatus | None, raw: Any = None) -> Markup:
-    """The badge of a status; an unknown stored value shows as it is ("unknown status 77")."""
-    return Markup('<span class="badge badge-{}">{}</span>').format(
-        presenter.status_badge(status), presenter.status_label(status, raw)
-    )
 
 
 def both_languages(english: str | None, chinese: str | None) -> str:

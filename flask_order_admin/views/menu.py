@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..i18n import gettext, lazy_gettext
+from flask import url_for
 
 from .. import access
-from ..domain import Action
+from ..domain import Action, OrderStatus
+from ..errors import ActionNotAllowed
+from ..i18n import gettext, lazy_gettext
 from ..records import OrderRecord
 from ..services import MergeCandidates
 from ..services import action_refusal as rule_refusal
@@ -42,13 +44,23 @@ _DENIED = {
 
 @dataclass(frozen=True)
 class MenuEntry:
+    """One entry of the Order actions menu: where it leads, or (disabled) why it cannot run now."""
+
     action: Action
     label: str
-    reason: str | None  # None: enabled
+    url: str | None  # None: disabled
+    reason: str | None = None
+    format: str | None = None  # an export entry's file format
 
     @property
     def enabled(self) -> bool:
-        return self.reason is None
+        return self.url is not None
+
+
+@dataclass(frozen=True)
+class ActionMenu:
+    entries: list[MenuEntry]
+    note: str | None  # one line under the entries on what is disabled (each entry's reason is its tooltip)
 
 
 def action_refusal(
@@ -64,6 +76,13 @@ def action_refusal(
     if reason is None and action == Action.MERGE and merge_candidates is not None:
         return merge_candidates.reason
     return reason
+
+
+def refuse_unless_allowed(settings: Settings, action: Action, order: OrderRecord) -> None:
+    """ActionNotAllowed, saying why, unless the current user may run ``action`` on ``order`` now."""
+    reason = action_refusal(settings, action, order)
+    if reason is not None:
+        raise ActionNotAllowed(reason, order_number=order.number)
 
 
 def merge_access_refusal(settings: Settings, added: OrderRecord, basic: OrderRecord) -> str | None:
@@ -89,8 +108,55 @@ def permitted_merge_candidates(settings: Settings, added: OrderRecord, found: Me
     ))
 
 
-def action_menu(settings: Settings, order: OrderRecord, merge_candidates: MergeCandidates) -> list[MenuEntry]:
+def action_menu(
+    settings: Settings, order: OrderRecord, merge_candidates: MergeCandidates, return_url: str | None
+) -> ActionMenu:
+    """The menu of ``order``'s page, each entry with its URL (every format's export its own entry)."""
+    entries = []
+    for action in MENU_ACTIONS:
+        reason = action_refusal(settings, action, order, merge_candidates)
+        label = str(ACTION_LABELS[action])
+        if reason is not None:
+            entries.append(MenuEntry(action, label, None, reason))
+        elif action == Action.EXPORT:
+            entries.extend(_export_entries(settings, order, label, return_url))
+        else:
+            entries.append(MenuEntry(action, label, _action_url(settings, action, order, return_url)))
+    return ActionMenu(entries, _disabled_note(order, [entry for entry in entries if not entry.enabled]))
+
+
+def _export_entries(settings: Settings, order: OrderRecord, label: str, return_url: str | None) -> list[MenuEntry]:
+    """One entry per offered format; the first format needs no ?format= in the URL."""
+    formats = settings.export_formats
     return [
-        MenuEntry(action, str(ACTION_LABELS[action]), action_refusal(settings, action, order, merge_candidates))
-        for action in MENU_ACTIONS
+        MenuEntry(Action.EXPORT, f"{label} (.{fmt})" if len(formats) > 1 else label, url_for(
+            f"{settings.endpoint_prefix}_orders.export_order_view", order_id=order.id,
+            format=None if index == 0 else fmt, url=return_url,
+        ), format=fmt)
+        for index, fmt in enumerate(formats)
     ]
+
+
+def _action_url(settings: Settings, action: Action, order: OrderRecord, return_url: str | None) -> str:
+    """Merge goes to the list of orders to merge into; the others to their confirm screen."""
+    endpoint = f"{settings.endpoint_prefix}_orders"
+    if action == Action.MERGE:
+        return url_for(f"{endpoint}.merge_candidates_view", order_id=order.id, version=order.version, url=return_url)
+    return url_for(f"{endpoint}.confirm_view", order_id=order.id, action_name=action.value,
+                   version=order.version, url=return_url)
+
+
+# An order that only export is left for says so once, rather than once per disabled action.
+_READ_ONLY_NOTES = {
+    OrderStatus.COMPLETED: lazy_gettext("A completed order can only be exported."),
+    OrderStatus.MERGED: lazy_gettext("A merged order can only be exported: its items are in the basic order."),
+}
+
+
+def _disabled_note(order: OrderRecord, disabled: list[MenuEntry]) -> str | None:
+    if not disabled:
+        return None
+    if order.status in _READ_ONLY_NOTES and all(entry.action != Action.EXPORT for entry in disabled):
+        return str(_READ_ONLY_NOTES[order.status])
+    return gettext("Not available now: %(actions)s. Point at one to see why.",
+                   actions=", ".join(entry.label for entry in disabled))

@@ -5,23 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import flash, redirect, request
+from flask import redirect, request
 from flask_admin import expose
-from ..i18n import gettext, lazy_gettext, translate
+from ..i18n import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from ..domain import Action, order_totals
-from ..errors import OrderActionError
 from ..extension import OrderAdminState
 from ..records import OrderRecord, line_records, order_records
 from ..services import events_of, get_order_record, search
+from ..services.events import EventRecord
 from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView, OrderListView
 from .forms import CommentForm
 from .listing import (
-    BuyerEmailFilter, CustomerFilter, order_filters, order_link, page_totals, sort_target, status_badge,
+    BuyerEmailFilter, CustomerFilter, order_filters, page_totals, sort_target,
 )
+from .history import history_lines, linked_order_ids
 from .menu import action_menu, action_refusal
 from .presentation import Presenter
 from .redirects import local_path, with_query_arg
@@ -35,11 +36,11 @@ def _record(view: OrderAdminView, context: Any, order: Any) -> OrderRecord:
 
 def _number_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
     record = _record(view, context, order)
-    return order_link(view.settings, record.id, record.number, context.get("return_url"))
+    return context["oa"].order_link(record.id, record.number)
 
 
 def _date_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return Presenter(view.settings).when(_record(view, context, order).created_at)
+    return context["oa"].when(_record(view, context, order).created_at)
 
 
 def _buyer_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
@@ -51,8 +52,7 @@ def _provider_cell(view: OrderAdminView, context: Any, order: Any, name: str) ->
 
 
 def _status_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
-    record = _record(view, context, order)
-    return status_badge(Presenter(view.settings), record.status, record.raw_status)
+    return context["oa"].status_badge(_record(view, context, order))
 
 
 def _lines_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
@@ -60,7 +60,7 @@ def _lines_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> An
 
 
 def _total_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return Presenter(view.settings).money(context["page_totals"][view.binding.order_id(order)].total)
+    return context["oa"].money(context["page_totals"][view.binding.order_id(order)].total)
 
 
 class OrdersView(OrderActionsMixin, OrderListView):
@@ -134,24 +134,21 @@ class OrdersView(OrderActionsMixin, OrderListView):
     def details_view(self) -> Response | str:
         return_url = self.list_url()
         session, settings, binding = self.state.session, self.settings, self.binding
-        try:
-            order = get_order_record(session, request.args.get("id", ""), settings=settings)
-        except OrderActionError as error:
-            flash(str(error), "error")
-            return redirect(return_url)
+        order = get_order_record(session, request.args.get("id", ""), settings=settings)
         candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
         events = events_of(session, settings, order.id)
+        oa = Presenter(settings, self._linked_numbers(order, items, events), return_url)
         tab = request.args.get("tab")
         return self.render(
             self.details_template,
             model=order.obj,
             order=order,
+            oa=oa,
             items=items,  # one statement for every line, however many
-            events=events,
-            numbers=self._linked_numbers(order, items, events),
+            history=history_lines(events, oa),
             totals=order_totals(item.totals for item in items),
-            menu=action_menu(settings, order, candidates),
+            menu=action_menu(settings, order, candidates, return_url),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
             buyer_orders_url=self.buyer_orders_url(order),
@@ -161,12 +158,9 @@ class OrdersView(OrderActionsMixin, OrderListView):
             get_value=self.get_detail_value,
         )
 
-    def _linked_numbers(self, order: OrderRecord, items: list[Any], events: list[Any]) -> dict[int, str]:
+    def _linked_numbers(self, order: OrderRecord, items: list[Any], events: list[EventRecord]) -> dict[int, str]:
         """The numbers of every order the page links to (merged into, lines' origins, merge events): one lookup."""
-        ids = {order.id, order.merged_into_id, *(item.origin_order_id for item in items)}
-        for event in events:
-            details = event.details or {}
-            ids.update((details.get("into_id"), details.get("from_id")))
+        ids = {order.id, order.merged_into_id, *(item.origin_order_id for item in items), *linked_order_ids(events)}
         return self.binding.numbers_of(
             self.state.session, [i for i in ids if isinstance(i, int)], self.settings.number_format
         )
@@ -177,11 +171,8 @@ class OrdersView(OrderActionsMixin, OrderListView):
         The typed text stays in the box (``q`` in the URL), also where a refusal sends the manager back."""
         return_url = self.list_url()
         text = request.args.get("q", "")
-        try:
-            found = search(self.state.session, text, settings=self.settings)
-        except OrderActionError as error:
-            flash(translate(error.message), "error")
-            return redirect(with_query_arg(local_path(request.args.get("back")) or return_url, "q", text))
+        self.refusals_go_to(with_query_arg(local_path(request.args.get("back")) or return_url, "q", text))
+        found = search(self.state.session, text, settings=self.settings)
         if len(found) == 1:
             return redirect(self.order_url(self.binding.order_id(found[0]), return_url, q=text))
         records = order_records(self.state.session, self.binding, found, self.settings.number_format)

@@ -1,4 +1,5 @@
-"""How order data reads on screen: numbers, money, dates, status badges, safe links."""
+"""How order data reads on screen: numbers, money, dates, and the one renderer of each element the pages
+and the list cells share (status badge, order link, item link and photo), as ``Markup``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import url_for
+from markupsafe import Markup
+
 from ..domain import OrderStatus, money
+from ..i18n import gettext
 from ..settings import Settings
 from .redirects import local_path
 
@@ -41,13 +46,21 @@ def http_url(url: str | None) -> str | None:
     return None
 
 
-class Presenter:
-    """Passed to every template as ``oa``. ``numbers``: the numbers of the orders the page links to, by id
-    (a shop's own numbers are looked up by the view; numbers made from the id need no lookup)."""
+def order_page_url(settings: Settings, order_id: int, return_url: str | None = None, **extra: Any) -> str:
+    return url_for(f"{settings.endpoint_prefix}_orders.details_view", id=order_id, url=return_url, **extra)
 
-    def __init__(self, settings: Settings, numbers: Mapping[int, str] | None = None) -> None:
+
+class Presenter:
+    """Passed to every template as ``oa`` (and read by the list cells from their context). ``numbers``: the
+    numbers of the orders the page links to, by id (a shop's own numbers are looked up by the view; numbers
+    made from the id need no lookup); ``return_url``: where the order pages it links to go back to."""
+
+    def __init__(
+        self, settings: Settings, numbers: Mapping[int, str] | None = None, return_url: str | None = None
+    ) -> None:
         self.settings = settings
         self.numbers = numbers or {}
+        self.return_url = return_url
 
     def number(self, order_id: int | None) -> str:
         if order_id is None:
@@ -64,22 +77,47 @@ class Presenter:
         """The label of a status (or of its code, as events keep it); ``raw``: the stored value of a
         status the shop's mapping does not know."""
         if not code:
-            return "" if raw is None else f"unknown status {raw}"
+            return "" if raw is None else gettext("unknown status %(value)s", value=raw)
         try:
             return OrderStatus.parse(code).label
         except ValueError:
             return code
 
-    def status_badge(self, code: str | None) -> str:
-        try:
-            return STATUS_BADGES[OrderStatus.parse(code)]
-        except ValueError:
-            return "light"
+    def status_badge(self, order: Any) -> Markup:
+        """An order's status badge; a stored value the shop's mapping does not know shows as it is
+        ("unknown status 77")."""
+        return Markup('<span class="badge badge-{}">{}</span>').format(
+            _badge_colour(order.status), self.status_label(order.status, order.raw_status)
+        )
 
-    def order_status_label(self, order: Any) -> str:
-        return self.status_label(order.status, order.raw_status)
+    def order_link(self, order_id: int, number: str | None = None) -> Markup:
+        """A link to an order's page (its number never wraps)."""
+        return Markup('<a href="{}" class="text-nowrap order-admin-order-link">{}</a>').format(
+            order_page_url(self.settings, order_id, self.return_url), number or self.number(order_id)
+        )
+
+    def item_link(self, line: Any) -> Markup:
+        """A line's title, linked to the marketplace page when its URL is a safe one."""
+        url = http_url(line.url)
+        if url is None:
+            return Markup('<span class="order-admin-item-title">{}</span>').format(line.title or "")
+        return Markup(
+            '<a href="{}" target="_blank" rel="noopener noreferrer" class="order-admin-item-title">{}</a>'
+        ).format(url, line.title or "")
+
+    def item_photo(self, line: Any) -> Markup:
+        """A line's photo thumbnail, linked to the full photo; nothing when its URL is not a safe one."""
+        url = http_url(line.photo_url)
+        if url is None:
+            return Markup()
+        return Markup(
+            '<a href="{0}" target="_blank" rel="noopener noreferrer">'
+            '<img src="{0}" alt="" class="order-admin-thumb" loading="lazy"></a>'
+        ).format(url)
 
     def provider_label(self, code: str) -> str:
         return self.settings.provider_label(code)
 
-    http_url = staticmethod(http_url)
+
+def _badge_colour(status: OrderStatus | None) -> str:
+    return STATUS_BADGES.get(status, "light") if status is not None else "light"

@@ -9,7 +9,7 @@ import pytest
 
 
 def numbers_listed(page: str) -> set[str]:
-    return set(re.findall(r'class="text-nowrap">([^<]+)</a>', page))
+    return set(re.findall(r'class="text-nowrap[^"]*">([^<]+)</a>', page))
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def _pills_block(page: str) -> str:
 
 
 def numbers_listed(page: str) -> set[str]:
-    return set(re.findall(r'class="text-nowrap">([^<]+)</a>', page))
+    return set(re.findall(r'class="text-nowrap[^"]*">([^<]+)</a>', page))
 
 
 @pytest.fixture

@@ -1,0 +1,116 @@
+"""The History tab: each kind of event (``services/events.py``) as a line a manager reads.
+
+One presenter per kind writes the Details cell; the template only lays the lines out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from ..domain import Action
+from ..i18n import gettext, lazy_gettext
+from ..services.events import EventRecord
+from .presentation import Presenter
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    actor: str
+    label: str
+    status_change: str  # "Processing → Canceled", or "" when the status did not change
+    details: Markup
+    note: str | None = None  # a manager's note (the Comments tab lists them)
+
+
+def history_lines(events: Iterable[EventRecord], oa: Presenter) -> list[HistoryLine]:
+    """The events as the History tab shows them, newest first."""
+    lines = []
+    for event in reversed(list(events)):
+        label, details = _KINDS.get(event.action, (None, None))
+        change = ""
+        if event.from_status or event.to_status:
+            change = f"{oa.status_label(event.from_status)} → {oa.status_label(event.to_status)}"
+        lines.append(HistoryLine(
+            at=event.at, actor=event.actor, label=str(label) if label else event.action, status_change=change,
+            details=details(event.details, oa) if details else Markup(),
+            note=event.details.get("text") if event.action == Action.COMMENT else None,
+        ))
+    return lines
+
+
+def linked_order_ids(events: Iterable[EventRecord]) -> set[int]:
+    """The orders the history links to (the other order of each merge), whose numbers the page looks up."""
+    ids = set()
+    for event in events:
+        if event.action == Action.MERGE:
+            ids.update(i for i in (event.details.get("into_id"), event.details.get("from_id")) if isinstance(i, int))
+    return ids
+
+
+def _canceled(details: dict[str, Any], oa: Presenter) -> Markup:
+    if not details.get("reason"):
+        return Markup()
+    return Markup("{} {}").format(gettext("Reason:"), details["reason"])
+
+
+def _restored(details: dict[str, Any], oa: Presenter) -> Markup:
+    changes = details.get("price_changes") or []
+    if not changes:
+        return Markup("{}").format(gettext("Prices recalculated; none changed."))
+    fields = (("price", gettext("price")), ("discount_price", gettext("discount price")),
+              ("china_delivery", gettext("China delivery")))
+    items = Markup()
+    for change in changes:
+        old, new = change.get("old") or {}, change.get("new") or {}
+        moved = Markup("; ").join(
+            Markup("{} {} → {}").format(label, old.get(name) or "—", new.get(name) or "—")
+            for name, label in fields if old.get(name) != new.get(name)
+        )
+        items += Markup("<li>{}: {}</li>").format(change.get("title") or "", moved)
+    return Markup('<ul class="mb-0 pl-3">{}</ul>').format(items)
+
+
+def _merged(details: dict[str, Any], oa: Presenter) -> Markup:
+    if details.get("role") == "added" and isinstance(details.get("into_id"), int):
+        text = Markup("{} {}").format(gettext("Items moved into"), oa.order_link(details["into_id"]))
+    elif details.get("role") == "basic" and isinstance(details.get("from_id"), int):
+        text = Markup("{} {}").format(gettext("Received the items of"), oa.order_link(details["from_id"]))
+    else:
+        text = Markup()
+    moved = details.get("moved") or {}
+    if moved:
+        text += Markup(" ({})").format(gettext(
+            "%(lines)s lines, quantity %(quantity)s", lines=moved.get("lines"), quantity=moved.get("quantity")
+        ))
+    return text
+
+
+def _note(details: dict[str, Any], oa: Presenter) -> Markup:
+    return Markup('<span class="order-admin-note">{}</span>').format(details.get("text") or "")
+
+
+def _exported(details: dict[str, Any], oa: Presenter) -> Markup:
+    return Markup("{}").format(gettext(
+        "%(rows)s rows as .%(format)s", rows=details.get("rows"), format=details.get("format")
+    ))
+
+
+def _no_details(details: dict[str, Any], oa: Presenter) -> Markup:
+    return Markup()
+
+
+# Each kind: its label (translated per request) and its Details cell.
+_KINDS: dict[str, tuple[Any, Callable[[dict[str, Any], Presenter], Markup]]] = {
+    Action.CANCEL: (lazy_gettext("Canceled"), _canceled),
+    Action.RESTORE: (lazy_gettext("Restored"), _restored),
+    Action.CLOSE: (lazy_gettext("Closed"), _no_details),
+    Action.MERGE: (lazy_gettext("Merged"), _merged),
+    Action.COMMENT: (lazy_gettext("Note"), _note),
+    Action.EXPORT: (lazy_gettext("Exported"), _exported),
+}
