@@ -133,13 +133,14 @@ def _lookups(binding: ModelBinding, text: str) -> Iterator[Any]:
     if len(digits) >= PHONE_MIN_DIGITS:
         yield from _key_equal(fields, "buyer_phone_key", "buyer_phone", phone_key(digits), None,
                               plain={text, digits, f"+{digits}"})
-    if not digits:
+    if not digits and not is_email:
         yield from _key_equal(fields, "buyer_name_key", "buyer_name", name_key(text), func.lower)
     # "Starts with" matches (a phone's key is reversed: its last digits).
     if len(digits) >= PHONE_MIN_DIGITS and "buyer_phone_key" in fields:
         yield _key_prefix(fields["buyer_phone_key"], phone_key(digits))
-    if not digits:
+    if not digits and not is_email:
         yield from _starts_with(fields, "buyer_name_key", "buyer_name", name_key(text))
+    if not digits:
         yield from _starts_with(fields, "buyer_email_key", "buyer_email", normalize_email(text))
 
 
