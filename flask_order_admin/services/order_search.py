@@ -61,6 +61,8 @@ def search(session: Session, text: object, *, settings: Settings | None = None) 
         raise OrderSearchError(N_("“%(text)s” holds no letter or digit to search for.", text=_shorten(cleaned)))
     limit = settings.search_limit
     found = _number_matches(session, binding, cleaned, settings)
+    if found and _is_whole_number(binding, found[0], cleaned, settings):
+        return found  # a whole order number means that order: no other field is searched
     seen = {binding.order_id(order) for order in found}
     ids = []
     for condition in _lookups(binding, cleaned):
@@ -82,6 +84,10 @@ def _number_matches(session: Session, binding: ModelBinding, text: str, settings
         return []
     index_new_orders(session, settings)
     return binding.numbers.search(session, binding, text, settings.number_format, settings.search_limit)
+
+
+def _is_whole_number(binding: ModelBinding, order: Any, text: str, settings: Settings) -> bool:
+    return binding.number_of(order, settings.number_format).lower() == text.replace(" ", "").lower()
 
 
 class Lookup:
