@@ -11,6 +11,7 @@ from ..i18n import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from ..domain import Action, order_totals
+from ..domain.search_keys import normalize_text
 from ..extension import OrderAdminState
 from ..records import OrderRecord, line_records, order_records
 from ..services import events_of, get_order_record, search
@@ -176,4 +177,5 @@ class OrdersView(OrderActionsMixin, OrderListView):
         if len(found) == 1:
             return redirect(self.order_url(self.binding.order_id(found[0]), return_url, q=text))
         records = order_records(self.state.session, self.binding, found, self.settings.number_format)
-        return self.render("order_admin/search_results.html", query=text, orders=records, return_url=return_url)
+        return self.render("order_admin/search_results.html", query=normalize_text(text), orders=records,
+                           return_url=return_url)
