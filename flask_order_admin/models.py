@@ -80,7 +80,7 @@ class Order(OrderAdminBase):
     buyer_name: Mapped[str] = mapped_column(String(200), default="")
     buyer_email: Mapped[str | None] = mapped_column(String(254))
     # Lower-cased email, kept by the validator below, so "same customer" is an index lookup.
-    buyer_email_key: Mapped[str] = mapped_column(String(254), default="")
+    buyer_email_key: Mapped[str] = mapped_column(KeyText(254), default="")
     buyer_phone: Mapped[str | None] = mapped_column(String(64))
     # The search box's keys, kept by the validators below (domain/search_keys.py): the name normalised and
     # case-folded, the phone's digits reversed; compared byte by byte, so "starts with" is an index range.

@@ -1,7 +1,9 @@
 """order_admin: the search box's keys (buyer name and phone) and its indexes
 
 ``buyer_name_key`` (the name NFKC-normalised and case-folded) and ``buyer_phone_key`` (the phone's
-digits reversed), compared byte by byte; the email key's index becomes ``(buyer_email_key, id)``;
+digits reversed), compared byte by byte as ``buyer_email_key`` now is too (so a prefix is one index
+range whatever the database's collation: MariaDB's utf8mb4_unicode_ci sorts "`" before "_"); the
+email key's index becomes ``(buyer_email_key, id)``;
 the items get an index of ``(provider_item_id, order_id)``. The keys of the orders already there
 are computed here, in chunks, by the same functions the model's validators use (frozen copies: a
 revision never follows later changes of the code).
@@ -55,6 +57,8 @@ def upgrade() -> None:
         batch.alter_column("buyer_name_key", server_default=None, existing_type=_key_text(200), existing_nullable=False)
         batch.alter_column("buyer_phone_key", server_default=None, existing_type=_key_text(32), existing_nullable=False)
         batch.drop_index("ix_order_admin_orders_buyer_email_key")
+        batch.alter_column("buyer_email_key", type_=_key_text(254), existing_type=sa.String(254),
+                           existing_nullable=False)
         batch.create_index("ix_order_admin_orders_buyer_email_key", ["buyer_email_key", "id"])
         batch.create_index("ix_order_admin_orders_buyer_name_key", ["buyer_name_key", "id"])
         batch.create_index("ix_order_admin_orders_buyer_phone_key", ["buyer_phone_key", "id"])
@@ -89,6 +93,8 @@ def downgrade() -> None:
         batch.drop_index("ix_order_admin_orders_buyer_phone_key")
         batch.drop_index("ix_order_admin_orders_buyer_name_key")
         batch.drop_index("ix_order_admin_orders_buyer_email_key")
+        batch.alter_column("buyer_email_key", type_=sa.String(254), existing_type=_key_text(254),
+                           existing_nullable=False)
         batch.create_index("ix_order_admin_orders_buyer_email_key", ["buyer_email_key"])
         batch.drop_column("buyer_phone_key")
         batch.drop_column("buyer_name_key")
