@@ -121,7 +121,7 @@ def insert_rows(db: SQLAlchemy) -> None:
                 "created_at": WHEN, "updated_at": WHEN, "status_changed_at": WHEN, "currency": "CNY",
                 "merged_into_id": merged_into_id, "version": 3, **search_keys}
 
-    # Since oa_0004 the search keys are columns too (filled by that revision for the rows before it).
+    # Since oa_0005 the search keys are columns too (filled by that revision for the rows before it).
     search_keys = {"buyer_name_key": name_key("Li Wei 李伟"), "buyer_phone_key": phone_key("+86 138 0000 0000")}
     search_keys = {name: value for name, value in search_keys.items() if name in orders.c}
 

@@ -8,8 +8,8 @@ the items get an index of ``(provider_item_id, order_id)``. The keys of the orde
 are computed here, in chunks, by the same functions the model's validators use (frozen copies: a
 revision never follows later changes of the code).
 
-Revision ID: oa_0004
-Revises: oa_0003
+Revision ID: oa_0005
+Revises: oa_0004
 Create Date: 2026-11-29
 """
 
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
 
-revision = "oa_0004"
-down_revision = "oa_0003"
+revision = "oa_0005"
+down_revision = "oa_0004"
 branch_labels = None
 depends_on = None
 
