@@ -1,4 +1,4 @@
-"""The "By orders" list tab, the order page and the search by number."""
+"""The "By orders" list tab, the order page and the search box."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask_admin import expose
 from werkzeug.wrappers import Response
 
 from ..domain import Action, OrderStatus, order_totals
+from ..domain.search_keys import normalize_text
 from ..errors import PriceResolutionFailed
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_translate, ngettext, translate
@@ -26,7 +27,7 @@ from .listing import (
 from .history import history_lines, linked_order_ids
 from .menu import action_menu, action_refusal
 from .presentation import Presenter
-from .redirects import local_path
+from .redirects import local_path, with_query_arg
 
 ORDER_PAGE_TABS = ("items", "history", "comments")
 
@@ -193,12 +194,14 @@ class OrdersView(OrderActionsMixin, OrderListView):
 
     @expose("/search/")
     def search_view(self) -> Response | str:
-        """Digits of an order number: one match opens it, several are listed (the exact one first)."""
+        """The search box: one match opens it, several are listed (the order number's exact match first).
+        The typed text stays in the box (``q`` in the URL), also where a refusal sends the manager back."""
         return_url = self.list_url()
         text = request.args.get("q", "")
-        self.refusals_go_to(local_path(request.args.get("back")) or return_url)
+        self.refusals_go_to(with_query_arg(local_path(request.args.get("back")) or return_url, "q", text))
         found = search(self.state.session, text, settings=self.settings)
         if len(found) == 1:
-            return redirect(self.order_url(self.binding.order_id(found[0]), return_url))
+            return redirect(self.order_url(self.binding.order_id(found[0]), return_url, q=text))
         records = order_records(self.state.session, self.binding, found, self.settings.number_format)
-        return self.render("order_admin/search_results.html", query=text, orders=records, return_url=return_url)
+        return self.render("order_admin/search_results.html", query=normalize_text(text), orders=records,
+                           return_url=return_url)
