@@ -245,6 +245,11 @@ def background_exports(shop: Any, tmp_path: Path) -> Iterator[None]:
 
 def test_an_export_its_progress_page_and_my_exports(walk, new_order, background_exports):
     order_id = new_order("ready_to_ship", lines=2)
+    # The same manager exported once in English before switching: My exports lists that one too.
+    walk.open("/admin/orders/?lang=en&flt0_status_equals=ready_to_ship")
+    walk.page.click("#export-matching")
+    walk.page.wait_for_url("**/admin/orders/exports/*/")
+    walk.open(f"/admin/orders/?lang={walk.language}")
     walk.open(f"/admin/orders/details/?id={order_id}")
     walk.page.click("#order-actions")
     walk.page.click(".dropdown-menu a[data-action=export]")
