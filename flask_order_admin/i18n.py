@@ -170,10 +170,15 @@ def _host_directories() -> tuple[str, ...]:
     if babel is None:
         return ()
     directories = getattr(babel, "translation_directories", None) or getattr(babel, "default_directories", ())
-    root = Path(current_app.root_path)
-    return tuple(str(root / directory) for directory in directories)
+    return _absolute_directories(current_app.root_path, tuple(directories))
 
 
+@lru_cache(maxsize=64)
+def _absolute_directories(root: str, directories: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(str(Path(root) / directory) for directory in directories)
+
+
+@lru_cache(maxsize=64)
 def _catalog_names(locale: Locale) -> tuple[str, ...]:
     """Catalog folders to try, most specific first: ``zh_Hans_CN``, ``zh_Hans``, ``zh_CN``, ``zh``.
 

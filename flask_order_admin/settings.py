@@ -13,6 +13,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.numbers import is_currency
+
 from .domain import DEFAULT_MERGE_MATRIX, NumberFormat, OrderStatus, normalize_matrix
 from .domain.merge import MergeMatrix
 from .domain.messages import NC_, Message
@@ -105,6 +107,12 @@ def _providers(value: Any) -> dict[str, str]:
     return dict(value)
 
 
+def _currency(value: Any) -> str:
+    if not isinstance(value, str) or not is_currency(value):
+        raise ValueError('must be an ISO 4217 currency code Babel knows, e.g. "CNY", "RUB", "USD"')
+    return value
+
+
 def _status(value: Any) -> OrderStatus:
     return OrderStatus.parse(value)
 
@@ -187,6 +195,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("ORDER_ADMIN_NUMBER_WIDTH", 10, _positive_int(18), "Digits of the zero-padded id in an order number."),
     ConfigKey("ORDER_ADMIN_PROVIDERS", DEFAULT_PROVIDERS, _providers, "Goods providers: code → label."),
     ConfigKey(
+        "ORDER_ADMIN_CURRENCY", "CNY", _currency,
+        "Currency of the amounts of an order that names none (an order's own currency field wins).",
+    ),
+    ConfigKey(
         "ORDER_ADMIN_MERGE_MATRIX", DEFAULT_MERGE_MATRIX, normalize_matrix,
         "Added-order status → statuses of the basic orders it may be merged into.",
     ),
@@ -229,7 +241,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("ORDER_ADMIN_ENDPOINT_PREFIX", "order_admin", _text, "Prefix of every endpoint the plugin registers."),
     ConfigKey("ORDER_ADMIN_MENU_NAME", DEFAULT_MENU_NAME, _label, "Menu entry (or category) of the orders views."),
     ConfigKey("ORDER_ADMIN_MENU_CATEGORY", None, _optional_text, "Flask-Admin menu category; None: a top-level entry."),
-    ConfigKey("ORDER_ADMIN_SEARCH_LIMIT", 50, _positive_int(500), "Most orders a search by number returns."),
+    ConfigKey("ORDER_ADMIN_SEARCH_LIMIT", 50, _positive_int(500), "Most orders a search returns."),
     ConfigKey("ORDER_ADMIN_MERGE_CANDIDATES_LIMIT", 100, _positive_int(1000), "Most orders the merge view offers."),
     ConfigKey("ORDER_ADMIN_EXPORT_MAX_ROWS", 200_000, _positive_int(10_000_000), "Most item rows one export may hold."),
     ConfigKey("ORDER_ADMIN_EXPORT_FORMATS", ("xls",), _formats, 'Export formats offered: "xls", and "xlsx" (needs XlsxWriter).'),
@@ -289,6 +301,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
 class Settings:
     number_format: NumberFormat = NumberFormat()
     providers: Mapping[str, str | Message] = field(default_factory=lambda: dict(DEFAULT_PROVIDERS))
+    currency: str = "CNY"
     merge_matrix: MergeMatrix = field(default_factory=lambda: dict(DEFAULT_MERGE_MATRIX))
     merge_same_customer: bool = True
     merge_result_status: OrderStatus = OrderStatus.AWAITING_PAYMENT
@@ -324,6 +337,11 @@ class Settings:
 
     def provider_label(self, code: str) -> str | Message:
         return self.providers.get(code, code)
+
+    @property
+    def has_price_resolver(self) -> bool:
+        """Restore can recalculate prices (a resolver per item or a batch one is set)."""
+        return self.price_resolver is not None or self.price_batch_resolver is not None
 
     @property
     def models(self) -> Any:
@@ -367,6 +385,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
     return Settings(
         number_format=NumberFormat(values["ORDER_ADMIN_NUMBER_PREFIX"], values["ORDER_ADMIN_NUMBER_WIDTH"]),
         providers=values["ORDER_ADMIN_PROVIDERS"],
+        currency=values["ORDER_ADMIN_CURRENCY"],
         merge_matrix=values["ORDER_ADMIN_MERGE_MATRIX"],
         merge_same_customer=values["ORDER_ADMIN_MERGE_SAME_CUSTOMER"],
         merge_result_status=result_status,

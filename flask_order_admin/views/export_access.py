@@ -18,6 +18,7 @@ from ..domain.messages import Listing
 from ..i18n import gettext, ngettext
 from ..export.query import export_ids
 from ..settings import Settings
+from .formats import amount
 
 IDS_PER_SELECT = 1000  # well under every database's limit of bound parameters
 NUMBERS_SHOWN = 3  # denied order numbers named in the message; the rest are counted
@@ -54,11 +55,11 @@ def export_refusal(session: Session, settings: Settings, order_ids: Iterable[obj
         return gettext("You may not export order %(number)s. Nothing was exported.", number=number(ids[0]))
     numbers: Listing | str = Listing(tuple(number(order_id) for order_id in denied[:NUMBERS_SHOWN]))
     if len(denied) > NUMBERS_SHOWN:
-        numbers = gettext("%(numbers)s and %(count)s more", numbers=numbers, count=f"{len(denied) - NUMBERS_SHOWN:,}")
+        numbers = gettext("%(numbers)s and %(count)s more", numbers=numbers, count=amount(len(denied) - NUMBERS_SHOWN))
     return ngettext(
         "You may not export %(denied)s of the %(total)s order: %(numbers)s. "
         "Nothing was exported; narrow the selection.",
         "You may not export %(denied)s of the %(total)s orders: %(numbers)s. "
         "Nothing was exported; narrow the selection.", len(ids),
-        denied=f"{len(denied):,}", total=f"{len(ids):,}", numbers=numbers,
+        denied=amount(len(denied)), total=amount(len(ids)), numbers=numbers,
     )

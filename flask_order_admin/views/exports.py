@@ -30,6 +30,7 @@ from ..services.transaction import MAX_ID
 from .actions import form_problem
 from .base import OrderAdminView
 from .exporting import submit_job
+from . import formats
 from .forms import ExportJobForm
 from .listing import TextValue
 from .presentation import Presenter
@@ -48,14 +49,6 @@ STATE_BADGES = {
     ExportState.QUEUED: "secondary", ExportState.RUNNING: "primary", ExportState.DONE: "success",
     ExportState.FAILED: "danger", ExportState.CANCELED: "dark", ExportState.EXPIRED: "light",
 }
-
-
-def file_size_text(size: int | None) -> str:
-    if size is None:
-        return "—"
-    if size < 1024 * 1024:
-        return gettext("%(size)s KB", size=f"{max(1, round(size / 1024)):,}")
-    return gettext("%(size)s MB", size=f"{size / 2**20:,.1f}")
 
 
 def clock(seconds: float) -> str:
@@ -87,9 +80,11 @@ def progress_facts(record: ExportRecord, now: datetime | None = None) -> dict[st
     if total is None:
         rows_text = gettext("Counting the rows…") if record.active else ""
     elif record.state == ExportState.RUNNING and written >= total:
-        rows_text = gettext("%(total)s rows written; saving the file…", total=f"{total:,}")
+        rows_text = gettext("%(total)s rows written; saving the file…", total=formats.amount(total))
     else:
-        rows_text = gettext("%(written)s of %(total)s rows", written=f"{written:,}", total=f"{total:,}")
+        rows_text = gettext(
+            "%(written)s of %(total)s rows", written=formats.amount(written), total=formats.amount(total)
+        )
     if record.state == ExportState.QUEUED:
         time_text = gettext("Waiting for a free export worker…")
     elif remaining is not None:
@@ -104,7 +99,7 @@ def progress_facts(record: ExportRecord, now: datetime | None = None) -> dict[st
         "elapsed_seconds": round(elapsed, 1), "remaining_seconds": None if remaining is None else round(remaining, 1),
         "rows_text": rows_text, "time_text": time_text,
         "error": None if record.error is None else translate(record.error_message),
-        "file_size": record.file_size, "file_size_text": file_size_text(record.file_size),
+        "file_size": record.file_size, "file_size_text": formats.file_size(record.file_size),
     }
 
 
@@ -130,13 +125,14 @@ def _rows_cell(view: ExportsView, context: Any, record: ExportRecord, name: str)
     if record.rows_total is None:
         return "—"
     if record.state in (ExportState.DONE, ExportState.EXPIRED):
-        return f"{record.rows_written or 0:,}"
+        return formats.amount(record.rows_written or 0)
     # Still going, or stopped on the way: how far it got.
-    return gettext("%(written)s of %(total)s", written=f"{record.rows_written or 0:,}", total=f"{record.rows_total:,}")
+    return gettext("%(written)s of %(total)s", written=formats.amount(record.rows_written or 0),
+                   total=formats.amount(record.rows_total))
 
 
 def _size_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> str:
-    return file_size_text(record.file_size)
+    return formats.file_size(record.file_size)
 
 
 def _file_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> Any:
@@ -170,6 +166,7 @@ class ExportsView(OrderAdminView):
     column_display_actions = False
     page_size = 20
     column_list = ["id", "created_at", "actor", "description", "fmt", "state", "rows", "file_size", "file"]
+    numeric_columns = ("rows", "file_size")
     column_labels = {
         "id": "#", "created_at": lazy_gettext("Started"), "actor": lazy_gettext("Who"),
         "description": lazy_gettext("What"), "fmt": lazy_gettext("Format"), "state": lazy_gettext("State"),

@@ -46,16 +46,18 @@ def _size_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
     return both_languages(line.size, line.size_cn)
 
 
-def _quantity_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
-    return _line(view, context, item).quantity
+def _quantity_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
+    return context["oa"].amount(_line(view, context, item).quantity)
 
 
 def _price_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
-    return context["oa"].money(_line(view, context, item).totals.unit_price)
+    price = _line(view, context, item).totals.unit_price
+    return context["oa"].money(price, _order(view, context, item).currency)
 
 
 def _line_total_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
-    return context["oa"].money(_line(view, context, item).totals.total)
+    total = _line(view, context, item).totals.total
+    return context["oa"].money(total, _order(view, context, item).currency)
 
 
 def _order_status_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
@@ -66,6 +68,7 @@ class ItemsView(OrderListView):
     list_tab = "items"
     column_display_actions = False
     column_list = ["order_id", "photo_url", "title", "color", "size", "quantity", "price", "line_total", "status"]
+    numeric_columns = ("quantity", "price", "line_total")
     column_labels = {
         "order_id": lazy_gettext("Order"), "photo_url": lazy_gettext("Photo"), "title": lazy_gettext("Item"),
         "color": lazy_gettext("Color / 颜色分类"), "size": lazy_gettext("Size / 尺码"),

@@ -1,5 +1,5 @@
-"""How order data reads on screen: numbers, money, dates, and the one renderer of each element the pages
-and the list cells share (status badge, order link, item link and photo), as ``Markup``."""
+"""How order data reads on screen: numbers, money and dates (``formats``), and the one renderer of each element
+the pages and the list cells share (status badge, order link, item link and photo), as ``Markup``."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 from flask import url_for
 from markupsafe import Markup
 
-from ..domain import OrderStatus, money
+from ..domain import OrderStatus
 from ..i18n import gettext, translate
 from ..settings import Settings
+from . import formats
 from .redirects import local_path
 
 # Bootstrap 4 badge colour per status: waiting for the buyer (yellow), in progress (blue),
@@ -53,25 +54,32 @@ def order_page_url(settings: Settings, order_id: int, return_url: str | None = N
 class Presenter:
     """Passed to every template as ``oa`` (and read by the list cells from their context). ``numbers``: the
     numbers of the orders the page links to, by id (a shop's own numbers are looked up by the view; numbers
-    made from the id need no lookup); ``return_url``: where the order pages it links to go back to."""
+    made from the id need no lookup); ``return_url``: where the order pages it links to go back to;
+    ``currency``: the currency of the page's order, that of the amounts given none."""
 
     def __init__(
-        self, settings: Settings, numbers: Mapping[int, str] | None = None, return_url: str | None = None
+        self, settings: Settings, numbers: Mapping[int, str] | None = None, return_url: str | None = None,
+        currency: str | None = None,
     ) -> None:
         self.settings = settings
         self.numbers = numbers or {}
         self.return_url = return_url
+        self.currency = currency
 
     def number(self, order_id: int | None) -> str:
         if order_id is None:
             return ""
         return self.numbers.get(order_id) or self.settings.number_format.format(order_id)
 
-    def money(self, value: Decimal | int | None) -> str:
-        return f"{money(value):,.2f}"
+    def money(self, value: Decimal | int | str | None, currency: str | None = None) -> str:
+        """An amount in ``currency`` (an order's own), else in the page order's, else in ``ORDER_ADMIN_CURRENCY``."""
+        return formats.money(value, currency or self.currency or self.settings.currency)
+
+    def amount(self, value: int | Decimal) -> str:
+        return formats.amount(value)
 
     def when(self, value: datetime | None) -> str:
-        return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+        return formats.date_time(value)
 
     def status_label(self, code: str | None, raw: Any = None) -> str:
         """The label of a status (or of its code, as events keep it); ``raw``: the stored value of a
@@ -86,15 +94,27 @@ class Presenter:
     def status_badge(self, order: Any) -> Markup:
         """An order's status badge; a stored value the shop's mapping does not know shows as it is
         ("unknown status 77")."""
+        return self._badge(order.status, order.raw_status)
+
+    def new_status_badge(self, status: OrderStatus) -> Markup:
+        """The badge of the status an action would give an order (a confirm screen's "→ Awaiting payment")."""
+        return self._badge(status, None)
+
+    def _badge(self, status: OrderStatus | None, raw: Any) -> Markup:
         return Markup('<span class="badge badge-{}">{}</span>').format(
-            _badge_colour(order.status), self.status_label(order.status, order.raw_status)
+            _badge_colour(status), self.status_label(status, raw)
         )
 
-    def order_link(self, order_id: int, number: str | None = None) -> Markup:
-        """A link to an order's page (its number never wraps)."""
-        return Markup('<a href="{}" class="text-nowrap order-admin-order-link">{}</a>').format(
-            order_page_url(self.settings, order_id, self.return_url), number or self.number(order_id)
-        )
+    def order_link(self, order_id: int, number: str | None = None, *, new_tab: bool = False) -> Markup:
+        """A link to an order's page (its number never wraps); ``new_tab``: opened beside the page, to check
+        the order without leaving a choice half made (the merge candidates)."""
+        url, shown = order_page_url(self.settings, order_id, self.return_url), number or self.number(order_id)
+        if not new_tab:
+            return Markup('<a href="{}" class="text-nowrap order-admin-order-link">{}</a>').format(url, shown)
+        return Markup(
+            '<a href="{}" class="text-nowrap order-admin-order-link" target="_blank" rel="noopener" title="{}">{} '
+            '<span class="fa fa-external-link" aria-hidden="true"></span></a>'
+        ).format(url, gettext("Opens in a new tab"), shown)
 
     def item_link(self, line: Any) -> Markup:
         """A line's title, linked to the marketplace page when its URL is a safe one."""

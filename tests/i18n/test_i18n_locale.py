@@ -53,7 +53,7 @@ def test_a_service_refusal_is_translated_with_the_statuses_inside_it():
     assert str(error) == "Only orders in status Canceled can be restored; this order is Shipped."
     with host("ru").test_request_context():
         assert translate(error.message) == (
-            "Восстановить можно только заказ в статусе Отменён; статус этого заказа — «Отправлен»."
+            "Восстановить можно только заказ в статусе «Отменён»; статус этого заказа — «Отправлен»."
         )
     with host("zh_Hans").test_request_context():
         assert translate(error.message) == "只有以下状态的订单可以恢复：已取消；此订单的状态是“已发货”。"
