@@ -15,6 +15,7 @@ from ..extension import OrderAdminState
 from ..records import OrderRecord, line_records, order_records
 from ..services import events_of, get_order_record, search
 from ..services.events import EventRecord
+from ..services.moved_lines import moved_lines
 from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView, OrderListView
@@ -138,7 +139,9 @@ class OrdersView(OrderActionsMixin, OrderListView):
         candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
         events = events_of(session, settings, order.id)
-        oa = Presenter(settings, self._linked_numbers(order, items, events), return_url)
+        moved = moved_lines(session, settings, order)
+        oa = Presenter(settings, self._linked_numbers(order, [*items, *moved.lines], events, moved.holder_id),
+                       return_url)
         tab = request.args.get("tab")
         return self.render(
             self.details_template,
@@ -148,6 +151,8 @@ class OrdersView(OrderActionsMixin, OrderListView):
             items=items,  # one statement for every line, however many
             history=history_lines(events, oa),
             totals=order_totals(item.totals for item in items),
+            moved=moved,
+            moved_totals=order_totals(line.totals for line in moved.lines),
             menu=action_menu(settings, order, candidates, return_url),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
@@ -158,9 +163,13 @@ class OrdersView(OrderActionsMixin, OrderListView):
             get_value=self.get_detail_value,
         )
 
-    def _linked_numbers(self, order: OrderRecord, items: list[Any], events: list[EventRecord]) -> dict[int, str]:
-        """The numbers of every order the page links to (merged into, lines' origins, merge events): one lookup."""
-        ids = {order.id, order.merged_into_id, *(item.origin_order_id for item in items), *linked_order_ids(events)}
+    def _linked_numbers(
+        self, order: OrderRecord, items: list[Any], events: list[EventRecord], holder_id: int | None
+    ) -> dict[int, str]:
+        """The numbers of every order the page links to (merged into, the holder of its moved lines, lines'
+        origins, merge events): one lookup."""
+        ids = {order.id, order.merged_into_id, holder_id, *(item.origin_order_id for item in items),
+               *linked_order_ids(events)}
         return self.binding.numbers_of(
             self.state.session, [i for i in ids if isinstance(i, int)], self.settings.number_format
         )
