@@ -206,11 +206,16 @@ def find_merge_candidates(session: Session, order_id: int, *, settings: Settings
     if candidates:
         return MergeCandidates(candidates, None)
     labels = ", ".join(s.label for s in OrderStatus if s in basic_statuses)
-    who = "of the same customer and " if settings.merge_same_customer else ""
-    return MergeCandidates(
-        [], f"No other order {who}goods provider ({settings.provider_label(order.provider)}) is in a status "
-            f"{order.number} ({status.label}) can be merged into: {labels}."
-    )
+    provider = settings.provider_label(order.provider)
+    if settings.merge_same_customer:
+        return MergeCandidates([], (
+            f"{order.number} ({status.label}) can be merged only into an order of the same customer and goods "
+            f"provider ({provider}) in one of these statuses: {labels}. There is no such order now."
+        ))
+    return MergeCandidates([], (
+        f"{order.number} ({status.label}) can be merged only into an order of the same goods provider "
+        f"({provider}) in one of these statuses: {labels}. There is no such order now."
+    ))
 
 
 def merge_candidates(session: Session, order_id: int, *, settings: Settings | None = None) -> list[Any]:

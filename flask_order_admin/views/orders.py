@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import redirect, request
+from flask import abort, current_app, redirect, request
 from flask_admin import expose
 from ..i18n import gettext, lazy_gettext
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from ..domain import Action, order_totals
@@ -158,6 +159,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
             comment_form=CommentForm(url=return_url),
             buyer_orders_url=self.buyer_orders_url(order),
             active_tab=tab if tab in ORDER_PAGE_TABS else "items",
+            tab_urls={name: self.order_url(order.id, return_url, tab=name) for name in ORDER_PAGE_TABS},
             return_url=return_url,
             details_columns=[],
             get_value=self.get_detail_value,
@@ -173,6 +175,29 @@ class OrdersView(OrderActionsMixin, OrderListView):
         return self.binding.numbers_of(
             self.state.session, [i for i in ids if isinstance(i, int)], self.settings.number_format
         )
+
+    @expose("/<path:unknown_path>")
+    def unknown_page_view(self, unknown_path: str) -> Response:
+        """Any other address under the orders panel: the panel's own 404 page, or its 405 for a GET on the
+        address of a button (a POST), or the address with its missing slash (the router's own redirect,
+        which this catch-all would otherwise shadow)."""
+        adapter = current_app.url_map.bind_to_environ(request.environ)
+        slashed = request.path if request.path.endswith("/") else request.path + "/"
+        if slashed != request.path and self._routed_elsewhere(adapter, slashed, "GET"):
+            query = request.query_string.decode("latin-1")
+            return redirect(slashed + (f"?{query}" if query else ""), code=308)
+        methods = {method for method in ("POST", "GET") for path in {request.path, slashed}
+                   if self._routed_elsewhere(adapter, path, method)}
+        if methods:
+            raise MethodNotAllowed(valid_methods=sorted(methods))
+        abort(404)
+
+    def _routed_elsewhere(self, adapter: Any, path: str, method: str) -> bool:
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            return False
+        return endpoint != request.endpoint
 
     @expose("/search/")
     def search_view(self) -> Response | str:
