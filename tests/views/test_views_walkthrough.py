@@ -112,3 +112,20 @@ def test_the_active_tab_lives_in_the_address(client, make_order):
         assert f"tab={name}" in href and f"id={order.id}" in href
     assert re.search(r'<a class="nav-link active" id="tab-history"', page)
     assert re.search(r'class="tab-pane active" id="pane-history"', page)
+
+
+def test_a_failure_inside_the_panel_gets_the_panels_error_page(app, client, make_order, monkeypatch):
+    import flask_order_admin.views.orders as orders_views
+
+    order = make_order("processing")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the history table is gone")
+
+    monkeypatch.setattr(orders_views, "events_of", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
+    response = client.get("/admin/orders/details/", query_string={"id": order.id})
+    assert response.status_code == 500
+    assert 'id="error-page" data-status="500"' in response.text and "nothing was changed" in response.text
+    assert "the history table is gone" not in response.text
+    assert response.headers["X-Frame-Options"] == "DENY"
