@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, has_request_context, make_response, redirect, request, url_for
@@ -54,6 +55,17 @@ EXPORT_ACTIONS = {"export_selected": "xls", "export_selected_xlsx": "xlsx"}
 # and "10,000+" is all a manager needs.
 COUNT_CAP = 10_000
 PAGES_AHEAD = 10  # deep in a long list the pager still offers this many pages further on
+
+
+@dataclass(frozen=True)
+class PanelUrls:
+    """The addresses every plugin page links to (the list tabs, the search box): the views name them,
+    the templates only print them."""
+
+    orders: str
+    items: str
+    exports: str
+    search: str
 
 
 class AtLeast(int):
@@ -132,6 +144,13 @@ class OrderAdminView(ModelView):
 
     def orders_list_url(self) -> str:
         return self.get_url(f"{self.settings.endpoint_prefix}_orders.index_view")
+
+    def panel_urls(self) -> PanelUrls:
+        prefix = self.settings.endpoint_prefix
+        return PanelUrls(
+            orders=self.orders_list_url(), items=self.get_url(f"{prefix}_items.index_view"),
+            exports=self.get_url(f"{prefix}_exports.index_view"), search=self.get_url(f"{prefix}_orders.search_view"),
+        )
 
     @property
     def last_page(self) -> int:
@@ -218,9 +237,7 @@ class OrderAdminView(ModelView):
 
     def render(self, template: str, **kwargs: Any) -> str:
         kwargs.setdefault("oa", Presenter(self.settings, kwargs.pop("numbers", None), kwargs.get("return_url")))
-        kwargs.setdefault("orders_endpoint", f"{self.settings.endpoint_prefix}_orders")
-        kwargs.setdefault("items_endpoint", f"{self.settings.endpoint_prefix}_items")
-        kwargs.setdefault("exports_endpoint", f"{self.settings.endpoint_prefix}_exports")
+        kwargs.setdefault("panel_urls", self.panel_urls())
         kwargs.setdefault("export_formats", self.settings.export_formats)
         kwargs.setdefault("export_form", ExportForm())
         return super().render(template, **kwargs)

@@ -157,6 +157,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
             menu=action_menu(settings, order, candidates, return_url),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
+            comment_url=self.get_url(".comment_view", order_id=order.id),
             buyer_orders_url=self.buyer_orders_url(order),
             active_tab=tab if tab in ORDER_PAGE_TABS else "items",
             tab_urls={name: self.order_url(order.id, return_url, tab=name) for name in ORDER_PAGE_TABS},
