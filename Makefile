@@ -6,6 +6,10 @@ FLASK := $(VENV)/bin/flask
 STAMP := $(VENV)/.installed
 DEMO_ADMIN_PASSWORD ?= admin
 export DEMO_ADMIN_PASSWORD
+# The demo's language (en, ru or zh_Hans; ?lang= switches it per session) and the timezone its times are shown in.
+DEMO_LANGUAGE ?= en
+DEMO_TIMEZONE ?= Europe/Moscow
+export DEMO_LANGUAGE DEMO_TIMEZONE
 
 .PHONY: demo demo-legacy test bench bench-full wheel-check stress catalogs
 
@@ -19,6 +23,7 @@ demo: $(STAMP)
 	$(FLASK) --app example_app seed-demo --if-empty
 	@echo
 	@echo "  Open http://127.0.0.1:5000/admin/ and log in as user 'admin', password '$(DEMO_ADMIN_PASSWORD)'"
+	@echo "  Language: $(DEMO_LANGUAGE) (make demo DEMO_LANGUAGE=ru or zh_Hans; or ?lang=ru on any page), times in $(DEMO_TIMEZONE)"
 	@echo
 	$(FLASK) --app example_app run --host 127.0.0.1 --port 5000
 
@@ -27,6 +32,7 @@ demo-legacy: $(STAMP)
 	$(FLASK) --app example_app.legacy seed-shop --if-empty
 	@echo
 	@echo "  Open http://127.0.0.1:5001/backoffice/ and log in as 'admin', password '$(DEMO_ADMIN_PASSWORD)' (Sales > Orders)"
+	@echo "  Language: $(DEMO_LANGUAGE) (DEMO_LANGUAGE=ru or zh_Hans; or ?lang=ru on any page), times in $(DEMO_TIMEZONE)"
 	@echo
 	$(FLASK) --app example_app.legacy run --host 127.0.0.1 --port 5001
 
@@ -61,5 +67,5 @@ catalogs: $(STAMP)
 			$(VENV)/bin/pybabel init -D flask_order_admin -i $(CATALOGS)/flask_order_admin.pot -d $(CATALOGS) -l $$lang; \
 	done
 	$(VENV)/bin/pybabel update -D flask_order_admin -i $(CATALOGS)/flask_order_admin.pot -d $(CATALOGS) \
-		--ignore-obsolete --no-fuzzy-matching
+		--ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date
 	$(VENV)/bin/pybabel compile -D flask_order_admin -d $(CATALOGS) --statistics

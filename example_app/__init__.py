@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask_babel import Babel
 from flask import Flask, redirect, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
@@ -19,6 +18,7 @@ from .auth import ShopAdminIndex, ensure_admin_user, init_login
 from .catalog import catalog_price
 from .commands import register_commands
 from .deployment import HttpsSessionInterface, require_secret_key, trust_proxies
+from .languages import init_languages
 from .models import db
 
 DEFAULT_ADMIN_PASSWORD = "admin"
@@ -45,13 +45,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
     app.session_interface = HttpsSessionInterface()  # Secure where the request came over HTTPS
 
-    Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
+    init_languages(app)  # Flask-Babel: ?lang=ru|zh_Hans|en or DEMO_LANGUAGE, times in DEMO_TIMEZONE
     db.init_app(app)
     CSRFProtect(app)
     init_login(app)
     # A new Admin per app: module-level Admin or views would be bound to the first app only.
     admin = Admin(
-        app, name="Demo shop", url="/admin", theme=Bootstrap4Theme(), index_view=ShopAdminIndex(url="/admin")
+        app, name="Demo shop", url="/admin", index_view=ShopAdminIndex(url="/admin"),
+        theme=Bootstrap4Theme(base_template="shop/admin_base.html"),  # Flask-Admin's, with a language switcher
     )
     OrderAdmin(app, admin=admin, db=db)
     register_commands(app)

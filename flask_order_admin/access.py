@@ -5,7 +5,8 @@
 ``order`` the order concerned or None for the panel as a whole and bulk exports.
 A merge asks ("merge", order) for both of its orders (views/menu.py,
 ``merge_access_refusal``); a bulk export asks ("export", order) for each order
-after ("export", None) (views/export_access.py).
+after ("export", None) (views/export_access.py); a bulk cancel, close or restore asks (action, None)
+to offer it, then (action, order) for each order, and refuses only the orders denied (services/bulk.py).
 Where the setting is None, or the callable answers None, the default rule
 decides: a Flask-Login user who is logged in; with no Flask-Login on the app,
 nobody (the panel is never open to anonymous users unless the host says so).

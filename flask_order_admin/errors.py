@@ -1,22 +1,31 @@
-"""Typed errors of refused actions. ``str(error)`` is written for order managers."""
+"""Typed errors of refused actions, written for order managers.
+
+``error.message`` is a ``Message`` (or a plain string), which the views show in the manager's language
+(``i18n.translate``); ``str(error)`` is its English text, for logs and for code outside a request.
+"""
 
 from __future__ import annotations
+
+from .domain.messages import N_, Message
 
 
 class OrderActionError(Exception):
     """Base of every refused action; the database is left as it was."""
 
-    def __init__(self, message: str, *, order_number: str | None = None) -> None:
+    def __init__(self, message: Message | str, *, order_number: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.order_number = order_number
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
 class OrderNotFound(OrderActionError):
-    pass
+    @classmethod
+    def deleted(cls, order_id: object) -> "OrderNotFound":
+        """The order with this id is not (or no longer) there."""
+        return cls(N_("There is no order %(order)s; it may have been deleted.", order=order_id))
 
 
 class ActionNotAllowed(OrderActionError):
@@ -38,7 +47,9 @@ class StaleOrder(OrderActionError):
 class PriceResolutionFailed(OrderActionError):
     """The host's price resolver failed or no longer sells some items."""
 
-    def __init__(self, message: str, *, order_number: str | None = None, items: list[str] | None = None) -> None:
+    def __init__(
+        self, message: Message | str, *, order_number: str | None = None, items: list[str] | None = None
+    ) -> None:
         super().__init__(message, order_number=order_number)
         self.items = items or []
 

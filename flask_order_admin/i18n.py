@@ -2,9 +2,11 @@
 
 The locale and timezone are the host's: Flask-Babel's selectors when the host has initialised
 Flask-Babel, English and UTC otherwise (also when Flask-Babel is installed but not initialised, where
-Flask-Admin's own pages fail). The catalogs ship in ``flask_order_admin/translations``; a host's own
-catalog of the same domain, in one of its Flask-Babel translation directories, is read first, so a
-host can reword any of the plugin's strings.
+Flask-Admin's own pages fail). Outside a request (an export job, a CLI command) the selector is not
+asked, as it may read the request: the app's default locale applies, or the one ``locale_of`` sets (a
+job writes its file in the language of the manager who started it). The catalogs ship in
+``flask_order_admin/translations``; a host's own catalog of the same domain, in one of its Flask-Babel
+translation directories, is read first, so a host can reword any of the plugin's strings.
 
 Views and templates call ``gettext``/``pgettext``/``ngettext`` (or ``translate`` for a ``Message``
 built by the domain or the services). The ``lazy_*`` forms are for texts set at import time (column
@@ -13,45 +15,102 @@ titles, menu names), which must be translated per request.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.support import LazyProxy, NullTranslations, Translations
 from flask import current_app, has_app_context, has_request_context
+from markupsafe import Markup
 
-from .domain.messages import Message, english
+from .domain.messages import Listing, Message, english
 
 DOMAIN = "flask_order_admin"
 CATALOG_DIRECTORY = Path(__file__).parent / "translations"
 SOURCE_LOCALE = Locale("en")
 
 
+# A locale set by the plugin itself for a stretch of code (an export job writing a manager's file).
+_forced_locale: ContextVar[Locale | None] = ContextVar("order_admin_locale", default=None)
+
+
 def current_locale() -> Locale:
+    """The locale the plugin's texts are shown in.
+
+    In a request, Flask-Babel's (its selector, else ``BABEL_DEFAULT_LOCALE``); outside one (an export
+    job, a CLI command) the app's default locale, never the selector, which may read the request.
+    English when the host has not initialised Flask-Babel.
+    """
+    forced = _forced_locale.get()
+    if forced is not None:
+        return forced
     babel = _flask_babel()
     if babel is None:
         return SOURCE_LOCALE
+    if not has_request_context():
+        return parse_locale(babel.default_locale) or SOURCE_LOCALE
     import flask_babel
 
     return flask_babel.get_locale() or SOURCE_LOCALE
 
 
+@contextmanager
+def locale_of(locale: Locale | str | None) -> Iterator[None]:
+    """Show the plugin's texts in ``locale`` within the block (None, or a name Babel does not know:
+    the usual locale)."""
+    parsed = parse_locale(locale)
+    token = _forced_locale.set(parsed) if parsed is not None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _forced_locale.reset(token)
+
+
+def source_language() -> Any:
+    """The block reads the plugin's texts in English (e.g. names that end up in URLs)."""
+    return locale_of(SOURCE_LOCALE)
+
+
+def parse_locale(locale: Locale | str | None) -> Locale | None:
+    if locale is None or isinstance(locale, Locale):
+        return locale
+    try:
+        return Locale.parse(locale)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+
+
 def current_timezone():
-    """The host's display timezone (a ``tzinfo``): Flask-Babel's, else UTC."""
+    """The host's display timezone (a ``tzinfo``): Flask-Babel's, else UTC. Outside a request the app's
+    default (``BABEL_DEFAULT_TIMEZONE``), without asking the selector, as for the locale."""
     from datetime import timezone
 
-    if _flask_babel() is None:
+    babel = _flask_babel()
+    if babel is None:
         return timezone.utc
+    if not has_request_context():
+        return babel.instance.default_timezone
     import flask_babel
 
     return flask_babel.get_timezone() or timezone.utc
 
 
-def translate(message: Message | str) -> str:
-    """A ``Message`` in the current locale; a plain string is data and comes back as it is."""
-    if not isinstance(message, Message):
+def translate(message: Message | Listing | str) -> str:
+    """A ``Message`` in the current locale; a plain string is data and comes back as it is.
+
+    A parameter that is markup (a link to an order) stays markup, and then so does the result, with the
+    translated text and the other parameters escaped.
+    """
+    if not isinstance(message, (Message, Listing)):
         return message
+    if isinstance(message, Message) and any(hasattr(value, "__html__") for value in message.params.values()):
+        return message.render(lambda part: Markup.escape(_translate_text(part)))
     return message.render(_translate_text)
 
 
@@ -73,6 +132,11 @@ def lazy_gettext(msgid: str, **params: Any) -> LazyProxy:
 
 def lazy_pgettext(context: str, msgid: str, **params: Any) -> LazyProxy:
     return LazyProxy(pgettext, context, msgid, enable_cache=False, **params)
+
+
+def lazy_translate(message: Message | str) -> LazyProxy:
+    """``translate(message)`` each time the text is used (a label set at import time)."""
+    return LazyProxy(translate, message, enable_cache=False)
 
 
 def template_callables() -> dict[str, Any]:
@@ -106,19 +170,41 @@ def _host_directories() -> tuple[str, ...]:
     if babel is None:
         return ()
     directories = getattr(babel, "translation_directories", None) or getattr(babel, "default_directories", ())
-    root = Path(current_app.root_path)
-    return tuple(str(root / directory) for directory in directories)
+    return _absolute_directories(current_app.root_path, tuple(directories))
 
 
+@lru_cache(maxsize=64)
+def _absolute_directories(root: str, directories: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(str(Path(root) / directory) for directory in directories)
+
+
+@lru_cache(maxsize=64)
 def _catalog_names(locale: Locale) -> tuple[str, ...]:
-    """Catalog folders to try, most specific first: ``zh_Hans_CN``, ``zh_Hans``, ``zh``."""
+    """Catalog folders to try, most specific first: ``zh_Hans_CN``, ``zh_Hans``, ``zh_CN``, ``zh``.
+
+    A locale without a script gets its likely one (CLDR): ``zh`` and ``zh_CN`` are written in Simplified
+    Chinese (``zh_Hans``), ``zh_TW`` in Traditional (``zh_Hant``, which the plugin does not ship).
+    """
+    language, territory, script = locale.language, locale.territory, locale.script
+    if not script:
+        script = _likely_script(language, territory)
     names = [str(locale)]
-    if locale.script:
-        names.append(f"{locale.language}_{locale.script}")
-    if locale.territory:
-        names.append(f"{locale.language}_{locale.territory}")
-    names.append(locale.language)
+    if script:
+        names += [f"{language}_{script}_{territory}" if territory else f"{language}_{script}", f"{language}_{script}"]
+    if territory:
+        names.append(f"{language}_{territory}")
+    names.append(language)
     return tuple(dict.fromkeys(names))
+
+
+def _likely_script(language: str, territory: str | None) -> str | None:
+    likely = get_global("likely_subtags")
+    subtags = likely.get(f"{language}_{territory}") if territory else None
+    subtags = subtags or likely.get(language)
+    if not subtags:
+        return None
+    parts = subtags.split("_")
+    return parts[1] if len(parts) > 2 else None
 
 
 @lru_cache(maxsize=64)

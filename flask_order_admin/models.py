@@ -19,7 +19,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, rel
 
 from .domain import OrderStatus, line_totals
 from .domain.merge import normalize_email
+from .domain.messages import Message, from_stored_text
 from .domain.totals import LineTotals
+from .i18n import translate
 from .settings import current_settings
 
 
@@ -112,11 +114,12 @@ class Order(OrderAdminBase):
 
     @property
     def status_label(self) -> str:
-        return OrderStatus.parse(self.status).label
+        """In the current manager's language (English outside a request)."""
+        return translate(OrderStatus.parse(self.status).label)
 
     @property
     def provider_label(self) -> str:
-        return current_settings().provider_label(self.provider)
+        return translate(current_settings().provider_label(self.provider))
 
     def __repr__(self) -> str:
         # Never raises: a traceback or a worker's log may show an order where no settings are known.
@@ -201,6 +204,10 @@ class ExportState:
     ACTIVE = (QUEUED, RUNNING)
 
 
+# The longest error text kept on an export (its ``error`` column, a stored ``Message`` or plain text).
+ERROR_LIMIT = 5000
+
+
 class ExportRecord(OrderAdminBase):
     """One export: who, when, what, in which format, and how it went (the audit log and the job's state).
 
@@ -231,6 +238,8 @@ class ExportRecord(OrderAdminBase):
     file_name: Mapped[str | None] = mapped_column(String(100))  # in the storage folder; never user text
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
+    # The language of the manager who started it (a Babel locale name), which a job writes its file's texts in.
+    locale: Mapped[str | None] = mapped_column(String(35))
     worker: Mapped[str | None] = mapped_column(String(200))  # host:pid that ran the job
     runner_job_id: Mapped[str | None] = mapped_column(String(64))  # the RQ job's id
     retry_of_id: Mapped[int | None] = mapped_column(IdType)  # the export this one runs again
@@ -238,6 +247,11 @@ class ExportRecord(OrderAdminBase):
     @property
     def active(self) -> bool:
         return self.state in ExportState.ACTIVE
+
+    @property
+    def error_message(self) -> Message | str | None:
+        """Why the export failed, for the manager's language (``i18n.translate``); None when it did not."""
+        return from_stored_text(self.error)
 
     def __repr__(self) -> str:
         return f"<ExportRecord {self.id} {self.state}>"

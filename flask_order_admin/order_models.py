@@ -77,7 +77,7 @@ ORDER_FIELDS: Mapping[str, FieldSpec] = {
     "buyer_address": FieldSpec("the delivery address, one display string"),
     "created_at": FieldSpec("when the order was placed", required=True),
     "updated_at": FieldSpec("when the order last changed (shown on the order page)"),
-    "currency": FieldSpec("the currency code", default="CNY"),
+    "currency": FieldSpec("the currency code; none: ORDER_ADMIN_CURRENCY"),
 }
 
 LINE_FIELDS: Mapping[str, FieldSpec] = {

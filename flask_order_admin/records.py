@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .binding import ModelBinding, OrderState
 from .domain import OrderStatus, line_totals
+from .domain.messages import N_, Message
 from .domain.totals import LineTotals
 
 
@@ -41,9 +42,9 @@ class OrderRecord:
         return self.binding.status_of(self.obj)
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> Message:
         status = self.status
-        return status.label if status is not None else f"unknown status {self.raw_status}"
+        return status.label if status is not None else N_("unknown status %(value)s", value=self.raw_status)
 
     @property
     def provider(self) -> str:

@@ -13,8 +13,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.numbers import is_currency
+
 from .domain import DEFAULT_MERGE_MATRIX, NumberFormat, OrderStatus, normalize_matrix
 from .domain.merge import MergeMatrix
+from .domain.messages import NC_, Message
 
 
 class OrderAdminConfigError(ValueError):
@@ -25,13 +28,22 @@ class OrderAdminConfigError(ValueError):
 # manager sees and downloads only their own. Only ORDER_ADMIN_ACCESS answering True grants it.
 ACCESS_ACTIONS = ("view", "export", "cancel", "restore", "close", "merge", "comment", "all_exports")
 
-DEFAULT_PROVIDERS = {"taobao": "Taobao", "stock": "Goods in stock"}
+# The default labels are the plugin's texts, shown in the manager's language; a host's own labels are shown as given.
+DEFAULT_MENU_NAME = NC_("menu", "Orders")
+DEFAULT_PROVIDERS: dict[str, str | Message] = {
+    "taobao": NC_("goods provider", "Taobao"), "stock": NC_("goods provider", "Goods in stock"),
+}
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a string")
     return value
+
+
+def _label(value: Any) -> str | Message:
+    """A host's own text, shown as given, or the plugin's default, shown in the manager's language."""
+    return value if isinstance(value, Message) else _text(value)
 
 
 def _optional_text(value: Any) -> str | None:
@@ -90,9 +102,15 @@ def _providers(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping) or not value:
         raise ValueError('must be a non-empty mapping of code to label, e.g. {"taobao": "Taobao"}')
     for code, label in value.items():
-        if not isinstance(code, str) or not code or len(code) > 32 or not isinstance(label, str):
+        if not isinstance(code, str) or not code or len(code) > 32 or not isinstance(label, (str, Message)):
             raise ValueError(f"bad entry {code!r}: codes are strings of 1 to 32 characters, labels strings")
     return dict(value)
+
+
+def _currency(value: Any) -> str:
+    if not isinstance(value, str) or not is_currency(value):
+        raise ValueError('must be an ISO 4217 currency code Babel knows, e.g. "CNY", "RUB", "USD"')
+    return value
 
 
 def _status(value: Any) -> OrderStatus:
@@ -177,6 +195,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("ORDER_ADMIN_NUMBER_WIDTH", 10, _positive_int(18), "Digits of the zero-padded id in an order number."),
     ConfigKey("ORDER_ADMIN_PROVIDERS", DEFAULT_PROVIDERS, _providers, "Goods providers: code → label."),
     ConfigKey(
+        "ORDER_ADMIN_CURRENCY", "CNY", _currency,
+        "Currency of the amounts of an order that names none (an order's own currency field wins).",
+    ),
+    ConfigKey(
         "ORDER_ADMIN_MERGE_MATRIX", DEFAULT_MERGE_MATRIX, normalize_matrix,
         "Added-order status → statuses of the basic orders it may be merged into.",
     ),
@@ -217,7 +239,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ),
     ConfigKey("ORDER_ADMIN_URL", "orders", _text, "URL of the orders views under the Flask-Admin URL."),
     ConfigKey("ORDER_ADMIN_ENDPOINT_PREFIX", "order_admin", _text, "Prefix of every endpoint the plugin registers."),
-    ConfigKey("ORDER_ADMIN_MENU_NAME", "Orders", _text, "Menu entry (or category) of the orders views."),
+    ConfigKey("ORDER_ADMIN_MENU_NAME", DEFAULT_MENU_NAME, _label, "Menu entry (or category) of the orders views."),
     ConfigKey("ORDER_ADMIN_MENU_CATEGORY", None, _optional_text, "Flask-Admin menu category; None: a top-level entry."),
     ConfigKey("ORDER_ADMIN_SEARCH_LIMIT", 50, _positive_int(500), "Most orders a search by number returns."),
     ConfigKey("ORDER_ADMIN_MERGE_CANDIDATES_LIMIT", 100, _positive_int(1000), "Most orders the merge view offers."),
@@ -265,6 +287,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "Export jobs the whole shop may have queued or running at once (also the thread runner's pool size).",
     ),
     ConfigKey(
+        "ORDER_ADMIN_BULK_ACTION_LIMIT", 1_000, _positive_int(100_000),
+        "Most orders one bulk Cancel, Close or Restore may change (the ticked ones or all the filter matches).",
+    ),
+    ConfigKey(
         "ORDER_ADMIN_SQLITE_BUSY_TIMEOUT", 30, _positive_number,
         "On SQLite, seconds an action waits for another one's write lock before giving up.",
     ),
@@ -274,7 +300,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
 @dataclass(frozen=True)
 class Settings:
     number_format: NumberFormat = NumberFormat()
-    providers: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PROVIDERS))
+    providers: Mapping[str, str | Message] = field(default_factory=lambda: dict(DEFAULT_PROVIDERS))
+    currency: str = "CNY"
     merge_matrix: MergeMatrix = field(default_factory=lambda: dict(DEFAULT_MERGE_MATRIX))
     merge_same_customer: bool = True
     merge_result_status: OrderStatus = OrderStatus.AWAITING_PAYMENT
@@ -286,7 +313,7 @@ class Settings:
     actor_name: Callable[[Any], str] = default_actor_name
     url: str = "orders"
     endpoint_prefix: str = "order_admin"
-    menu_name: str = "Orders"
+    menu_name: str | Message = DEFAULT_MENU_NAME
     menu_category: str | None = None
     search_limit: int = 50
     merge_candidates_limit: int = 100
@@ -303,11 +330,12 @@ class Settings:
     export_queued_seconds: float = 900.0
     export_max_jobs_per_user: int = 2
     export_max_jobs: int = 4
+    bulk_action_limit: int = 1_000
     sqlite_busy_timeout: float = 30.0
     # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables.
     order_models: Any = None
 
-    def provider_label(self, code: str) -> str:
+    def provider_label(self, code: str) -> str | Message:
         return self.providers.get(code, code)
 
     @property
@@ -352,6 +380,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
     return Settings(
         number_format=NumberFormat(values["ORDER_ADMIN_NUMBER_PREFIX"], values["ORDER_ADMIN_NUMBER_WIDTH"]),
         providers=values["ORDER_ADMIN_PROVIDERS"],
+        currency=values["ORDER_ADMIN_CURRENCY"],
         merge_matrix=values["ORDER_ADMIN_MERGE_MATRIX"],
         merge_same_customer=values["ORDER_ADMIN_MERGE_SAME_CUSTOMER"],
         merge_result_status=result_status,
@@ -380,6 +409,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
         export_queued_seconds=values["ORDER_ADMIN_EXPORT_QUEUED_SECONDS"],
         export_max_jobs_per_user=values["ORDER_ADMIN_EXPORT_MAX_JOBS_PER_USER"],
         export_max_jobs=values["ORDER_ADMIN_EXPORT_MAX_JOBS"],
+        bulk_action_limit=values["ORDER_ADMIN_BULK_ACTION_LIMIT"],
         sqlite_busy_timeout=values["ORDER_ADMIN_SQLITE_BUSY_TIMEOUT"],
         order_models=order_models,
     )

@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask_babel import Babel
 from flask import Flask, redirect, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
@@ -21,6 +20,7 @@ from werkzeug.wrappers import Response
 from flask_order_admin import OrderAdmin
 
 from ..deployment import require_secret_key
+from ..languages import init_languages
 
 from .backoffice import add_shop_views
 from .catalog import catalog_price
@@ -53,7 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     require_secret_key(app)
 
-    Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
+    init_languages(app)  # Flask-Babel: ?lang=ru|zh_Hans|en or DEMO_LANGUAGE, times in DEMO_TIMEZONE
     db.init_app(app)
     CSRFProtect(app)
     init_login(app)

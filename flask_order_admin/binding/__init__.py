@@ -113,6 +113,21 @@ class ModelBinding:
     def set_status(self, order: Any, status: OrderStatus) -> None:
         setattr(order, self.order_fields["status"].key, self.statuses.to_host(status))
 
+    def change_alike(
+        self, session: Session, orders: Sequence[tuple[Any, OrderState]], status: OrderStatus, state: dict[str, Any],
+    ) -> None:
+        """Give every order (loaded, locked, with its state) ``status`` and the same ``state``, version + 1 each,
+        whatever their number: one UPDATE of the order table (which holds the state of the plugin's own
+        orders), and on a shop's tables one statement per kind of write to the state table. Column
+        ``onupdate`` defaults apply; the objects are expired, to be read afresh."""
+        ids = [self.order_id(order) for order, _ in orders]
+        values = {self.order_fields["status"].attribute: self.statuses.to_host(status), **self.state.row_values(state)}
+        session.execute(update(self.order).where(self.order_pk.in_(ids)).values(values)
+                        .execution_options(synchronize_session=False))
+        self.state.save_alike(session, orders, state)
+        for order, _ in orders:
+            session.expire(order)
+
     # -- loading ----------------------------------------------------------------------------------
 
     def orders_by_id(self, session: Session, ids: Iterable[int]) -> list[Any]:

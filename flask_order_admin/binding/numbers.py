@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain import NotAnOrderNumber, NumberFormat, TrailingDigits
+from ..domain.messages import N_
 from .fields import Field
 from .storage import NUMBER_KEY_LENGTH
 
@@ -123,14 +124,15 @@ class KeyedNumbers:
         """The search text, lower-cased; NotAnOrderNumber with a message for anything else."""
         cleaned = (text or "").strip().lower()
         if not cleaned:
-            raise NotAnOrderNumber("Enter the last digits of an order number, for example 42.")
+            raise NotAnOrderNumber(N_("Enter the last digits of an order number, for example %(example)s.", example=42))
         if len(cleaned) > NUMBER_KEY_LENGTH or not _NUMBER_TEXT.fullmatch(cleaned):
             shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:39] + "…"
-            raise NotAnOrderNumber(
-                f"“{shown}” is not an order number: enter its last digits (for example 42) or the whole number."
-            )
+            raise NotAnOrderNumber(N_(
+                "“%(text)s” is not an order number: enter its last digits (for example 42) or the whole number.",
+                text=shown,
+            ))
         if cleaned.isdigit() and int(cleaned) == 0:
-            raise NotAnOrderNumber("Enter the last digits of the number other than zeros (for example 42).")
+            raise NotAnOrderNumber(N_("Enter the last digits of the number other than zeros (for example 42)."))
         return cleaned
 
     def search(self, session: Session, binding: Any, text: str, number_format: NumberFormat, limit: int) -> list[Any]:

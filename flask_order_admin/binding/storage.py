@@ -52,6 +52,14 @@ class StateOnOrder:
             for key, value in changes.items():
                 setattr(order, key, value)
 
+    def row_values(self, state: dict[str, Any]) -> dict[Any, Any]:
+        """The order row's part of ``ModelBinding.change_alike``: the state columns, and the version + 1."""
+        version = getattr(self.order_class, "version")
+        return {version: version + 1, **{getattr(self.order_class, key): value for key, value in state.items()}}
+
+    def save_alike(self, session: Session, orders: Sequence[tuple[Any, OrderState]], state: dict[str, Any]) -> None:
+        pass  # written with the order row (row_values)
+
 
 class StateTable:
     """A shop's orders: ``order_admin_order_states``, a row made on an order's first action (inside
@@ -84,6 +92,21 @@ class StateTable:
             if old.stored:
                 order_id = getattr(order, self.pk_key)
                 session.execute(update(self.table).where(self.table.c.order_id == order_id).values(**changes))
+
+    def row_values(self, state: dict[str, Any]) -> dict[Any, Any]:
+        return {}  # the shop's order row holds none of the state
+
+    def save_alike(self, session: Session, orders: Sequence[tuple[Any, OrderState]], state: dict[str, Any]) -> None:
+        """``ModelBinding.change_alike``'s state rows: one INSERT (executemany) of the orders without one, one
+        UPDATE of the others."""
+        new = [{"order_id": getattr(order, self.pk_key), **state, "version": old.version + 1}
+               for order, old in orders if not old.stored]
+        if new:
+            session.execute(insert(self.table), new)
+        stored = [getattr(order, self.pk_key) for order, old in orders if old.stored]
+        if stored:
+            c = self.table.c
+            session.execute(update(self.table).where(c.order_id.in_(stored)).values(version=c.version + 1, **state))
 
 
 class OriginOnLine:

@@ -11,6 +11,7 @@ built with them is extracted into the catalog template.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -50,7 +51,7 @@ def english(message: Message) -> str:
 
 
 def _render_value(value: Any, translate_text: TextTranslator) -> Any:
-    return value.render(translate_text) if isinstance(value, Message) else value
+    return value.render(translate_text) if isinstance(value, (Message, Listing)) else value
 
 
 def N_(msgid: str, **params: Any) -> Message:
@@ -67,3 +68,66 @@ def NC_(context: str, msgid: str, **params: Any) -> Message:
 def NP_(singular: str, plural: str, count: int, **params: Any) -> Message:
     """A message with a plural form chosen by ``count`` (available as ``%(num)d``)."""
     return Message(singular, plural=plural, count=count, params=params)
+
+
+# How the items of a list are joined: "、" in Chinese, "; " between whole sentences.
+LIST_SEPARATOR = NC_("list separator", ", ")
+CLAUSE_SEPARATOR = NC_("list separator", "; ")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A parameter made of several values (status labels, item names), joined the target language's way."""
+
+    items: tuple[Any, ...]
+    separator: Message = LIST_SEPARATOR
+
+    def render(self, translate_text: TextTranslator) -> str:
+        joint = self.separator.render(translate_text)
+        return joint.join(str(_render_value(item, translate_text)) for item in self.items)
+
+    def __str__(self) -> str:
+        return self.render(english)
+
+
+# A message kept in the database (an export's error) is stored as JSON, so that each manager reads it in
+# their own language; older rows, and anything else, hold plain text, shown as it is.
+_STORED = "oa-message"
+
+
+def stored_text(message: Message | str, limit: int) -> str:
+    """``message`` as a column of ``limit`` characters holds it: JSON, or its English text when too long."""
+    if not isinstance(message, Message):
+        return message[:limit]
+    text = json.dumps({_STORED: _encode(message)}, ensure_ascii=False, separators=(",", ":"))
+    return text if len(text) <= limit else str(message)[:limit]
+
+
+def from_stored_text(text: str | None) -> Message | str | None:
+    """What ``stored_text`` stored: the ``Message`` again, or the plain text."""
+    if not text or not text.startswith('{"' + _STORED):
+        return text
+    try:
+        return _decode(json.loads(text)[_STORED])
+    except (ValueError, KeyError, TypeError):
+        return text
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"msgid": value.msgid, "context": value.context, "plural": value.plural, "count": value.count,
+                "params": {name: _encode(item) for name, item in value.params.items()}}
+    if isinstance(value, Listing):
+        return {"items": [_encode(item) for item in value.items], "separator": _encode(value.separator)}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and "msgid" in value:
+        return Message(value["msgid"], value.get("context"), value.get("plural"), value.get("count"),
+                       {name: _decode(item) for name, item in (value.get("params") or {}).items()})
+    if isinstance(value, dict) and "items" in value:
+        return Listing(tuple(_decode(item) for item in value["items"]), _decode(value["separator"]))
+    return value

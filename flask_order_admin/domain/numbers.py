@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .messages import N_
+
 
 class NotAnOrderNumber(ValueError):
-    """The text is not an order number; the message is for managers."""
+    """The text is not an order number; its one argument is a ``Message`` for managers."""
 
 
 @dataclass(frozen=True)
@@ -39,23 +41,25 @@ class NumberFormat:
         """Read a full number or its last digits: ``23``, ``0023``, ``ORD-0000000023``, `` ord-23 ``."""
         cleaned = (text or "").strip()
         if not cleaned:
-            raise NotAnOrderNumber("Enter the last digits of an order number, for example 23.")
+            raise NotAnOrderNumber(N_("Enter the last digits of an order number, for example %(example)s.", example=23))
         if self.prefix and cleaned.lower().startswith(self.prefix.lower()):
             cleaned = cleaned[len(self.prefix):].strip()
         if not re.fullmatch(r"[0-9]+", cleaned):
-            raise NotAnOrderNumber(
-                f"“{_shorten(text)}” is not an order number: enter its last digits "
-                f"(for example 23 for {self.format(23)})."
-            )
+            raise NotAnOrderNumber(N_(
+                "“%(text)s” is not an order number: enter its last digits (for example 23 for %(number)s).",
+                text=_shorten(text), number=self.format(23),
+            ))
         if len(cleaned) > self.width:
-            raise NotAnOrderNumber(
-                f"An order number has at most {self.width} digits; “{_shorten(text)}” has {len(cleaned)}."
-            )
+            raise NotAnOrderNumber(N_(
+                "An order number has at most %(width)s digits; “%(text)s” has %(digits)s.",
+                width=self.width, text=_shorten(text), digits=len(cleaned),
+            ))
         value = int(cleaned)
         if value == 0:
-            raise NotAnOrderNumber(
-                f"Enter the last digits of the number other than zeros (for example 23 for {self.format(23)})."
-            )
+            raise NotAnOrderNumber(N_(
+                "Enter the last digits of the number other than zeros (for example 23 for %(number)s).",
+                number=self.format(23),
+            ))
         return TrailingDigits(value=value, width=len(cleaned))
 
 

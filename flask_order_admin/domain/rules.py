@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .messages import N_, NP_, Listing, Message
 from .statuses import OrderStatus as S
 
 
@@ -53,24 +54,46 @@ TRANSITIONS: Mapping[Action, Transition] = {
     ),
 }
 
-ACTION_VERBS: Mapping[Action, str] = {
-    Action.EXPORT: "exported",
-    Action.CANCEL: "canceled",
-    Action.RESTORE: "restored",
-    Action.CLOSE: "closed",
-    Action.MERGE: "merged",
-    Action.COMMENT: "commented",
+# Why an action is refused, one sentence per action (a verb alone does not translate): the status
+# tables' refusal, the refusal on a shop that has no status for the action's result, and on an order
+# whose stored status the panel does not know. Merge's status refusals come from the merge matrix.
+_REFUSED_FROM: Mapping[Action, Message] = {
+    Action.CANCEL: NP_("Only orders in status %(allowed)s can be canceled; this order is %(status)s.",
+                       "Only orders in one of the statuses %(allowed)s can be canceled; this order is %(status)s.", 0),
+    Action.RESTORE: NP_("Only orders in status %(allowed)s can be restored; this order is %(status)s.",
+                        "Only orders in one of the statuses %(allowed)s can be restored; this order is %(status)s.", 0),
+    Action.CLOSE: NP_("Only orders in status %(allowed)s can be closed; this order is %(status)s.",
+                      "Only orders in one of the statuses %(allowed)s can be closed; this order is %(status)s.", 0),
+    Action.COMMENT: NP_(
+        "Notes can be added only to orders in status %(allowed)s; this order is %(status)s.",
+        "Notes can be added only to orders in one of the statuses %(allowed)s; this order is %(status)s.", 0),
+}
+
+_SWITCHED_OFF: Mapping[Action, Message] = {
+    Action.EXPORT: N_("This shop has no status “%(status)s”, so orders cannot be exported here."),
+    Action.CANCEL: N_("This shop has no status “%(status)s”, so orders cannot be canceled here."),
+    Action.RESTORE: N_("This shop has no status “%(status)s”, so orders cannot be restored here."),
+    Action.CLOSE: N_("This shop has no status “%(status)s”, so orders cannot be closed here."),
+    Action.MERGE: N_("This shop has no status “%(status)s”, so orders cannot be merged here."),
+    Action.COMMENT: N_("This shop has no status “%(status)s”, so notes cannot be added here."),
+}
+
+_UNKNOWN_STATUS: Mapping[Action, Message] = {
+    Action.CANCEL: N_("This order has status %(raw)s, which this panel does not know, so it cannot be canceled here."),
+    Action.RESTORE: N_("This order has status %(raw)s, which this panel does not know, so it cannot be restored here."),
+    Action.CLOSE: N_("This order has status %(raw)s, which this panel does not know, so it cannot be closed here."),
+    Action.MERGE: N_("This order has status %(raw)s, which this panel does not know, so it cannot be merged here."),
+    Action.COMMENT: N_(
+        "This order has status %(raw)s, which this panel does not know, so notes cannot be added to it here."),
 }
 
 
-def _status_list(statuses: frozenset[S]) -> str:
-    labels = [s.label for s in S if s in statuses]
-    if len(labels) == 1:
-        return labels[0]
-    return ", ".join(labels[:-1]) + " or " + labels[-1]
+def status_list(statuses: frozenset[S]) -> Listing:
+    """The labels of ``statuses``, in the statuses' own order."""
+    return Listing(tuple(s.label for s in S if s in statuses))
 
 
-def refusal_reason(action: Action, status: S) -> str | None:
+def refusal_reason(action: Action, status: S) -> Message | None:
     """Why ``action`` is not allowed from ``status``; None when it is allowed.
 
     Merge has no row here: the merge matrix decides it, pair by pair (``domain.merge``).
@@ -78,10 +101,8 @@ def refusal_reason(action: Action, status: S) -> str | None:
     transition = TRANSITIONS[action]
     if transition.allowed_from is None or status in transition.allowed_from:
         return None
-    return (
-        f"Only orders in status {_status_list(transition.allowed_from)} can be "
-        f"{ACTION_VERBS[action]}; this order is {status.label}."
-    )
+    return replace(_REFUSED_FROM[action], count=len(transition.allowed_from),
+                   params={"allowed": status_list(transition.allowed_from), "status": status.label})
 
 
 def is_allowed(action: Action, status: S) -> bool:
@@ -96,22 +117,16 @@ def target_statuses(action: Action, merge_result: S) -> tuple[S, ...]:
     return () if to_status is None else (to_status,)
 
 
-def switched_off_reason(action: Action, mapped: frozenset[S], merge_result: S) -> str | None:
+def switched_off_reason(action: Action, mapped: frozenset[S], merge_result: S) -> Message | None:
     """Why ``action`` cannot run at all on a shop whose statuses are ``mapped``; None when it can."""
     for status in target_statuses(action, merge_result):
         if status not in mapped:
-            return (
-                f"This shop has no status for {status.label.lower()} orders, so orders cannot be "
-                f"{ACTION_VERBS[action]} here."
-            )
+            return replace(_SWITCHED_OFF[action], params={"status": status.label})
     return None
 
 
-def unknown_status_reason(action: Action, raw_status: object) -> str | None:
+def unknown_status_reason(action: Action, raw_status: object) -> Message | None:
     """An order whose stored status the panel does not know can only be exported."""
     if action == Action.EXPORT:
         return None
-    return (
-        f"This order has status {raw_status!s}, which this panel does not know, so it cannot be "
-        f"{ACTION_VERBS[action]} here."
-    )
+    return replace(_UNKNOWN_STATUS[action], params={"raw": str(raw_status)})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from .messages import NC_, Message
+
 
 class OrderStatus(enum.StrEnum):
     AWAITING_PAYMENT = "awaiting_payment"
@@ -20,7 +22,7 @@ class OrderStatus(enum.StrEnum):
     MERGED = "merged"
 
     @property
-    def label(self) -> str:
+    def label(self) -> Message:
         return STATUS_LABELS[self]
 
     @classmethod
@@ -32,17 +34,18 @@ class OrderStatus(enum.StrEnum):
             raise ValueError(f"unknown order status {value!r}") from None
 
 
-STATUS_LABELS: dict[OrderStatus, str] = {
-    OrderStatus.AWAITING_PAYMENT: "Awaiting payment",
-    OrderStatus.AWAITING_ADDITIONAL_PAYMENT: "Awaiting additional payment",
-    OrderStatus.PROCESSING: "Processing",
-    OrderStatus.ADDITIONAL_ORDER: "Additional order",
-    OrderStatus.PROCESSING_AT_WAREHOUSE: "Processing at warehouse",
-    OrderStatus.AWAITING_PACKING_CONFIRMATION: "Awaiting confirmation of packing",
-    OrderStatus.READY_FOR_PACKING: "Ready for packing",
-    OrderStatus.READY_TO_SHIP: "Ready to ship",
-    OrderStatus.SHIPPED: "Shipped",
-    OrderStatus.COMPLETED: "Completed",
-    OrderStatus.CANCELED: "Canceled",
-    OrderStatus.MERGED: "Merged",
+# "order status": a manager reads these on badges and in refusals ("Canceled" is a state, not an action).
+STATUS_LABELS: dict[OrderStatus, Message] = {
+    OrderStatus.AWAITING_PAYMENT: NC_("order status", "Awaiting payment"),
+    OrderStatus.AWAITING_ADDITIONAL_PAYMENT: NC_("order status", "Awaiting additional payment"),
+    OrderStatus.PROCESSING: NC_("order status", "Processing"),
+    OrderStatus.ADDITIONAL_ORDER: NC_("order status", "Additional order"),
+    OrderStatus.PROCESSING_AT_WAREHOUSE: NC_("order status", "Processing at warehouse"),
+    OrderStatus.AWAITING_PACKING_CONFIRMATION: NC_("order status", "Awaiting confirmation of packing"),
+    OrderStatus.READY_FOR_PACKING: NC_("order status", "Ready for packing"),
+    OrderStatus.READY_TO_SHIP: NC_("order status", "Ready to ship"),
+    OrderStatus.SHIPPED: NC_("order status", "Shipped"),
+    OrderStatus.COMPLETED: NC_("order status", "Completed"),
+    OrderStatus.CANCELED: NC_("order status", "Canceled"),
+    OrderStatus.MERGED: NC_("order status", "Merged"),
 }

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from ..domain.messages import N_, Message
+from ..i18n import translate
+
 # Item prices are stored in yuan (SPEC §2), so every money header carries the yuan sign.
 CURRENCY_SIGN = "¥"
 
@@ -26,22 +29,31 @@ class Col(IntEnum):
     TOTAL_PRICE = 14
 
 
-HEADERS: tuple[str, ...] = (
-    "Customer full name",
-    "Customer address",
-    "Order number",
-    "Item (link to Taobao)",
-    "Color",
-    "Size",
+# In the manager's language, but for the two columns the Chinese supplier reads, titled in Chinese in every file.
+HEADER_TEXTS: tuple[Message | str, ...] = (
+    N_("Customer full name"),
+    N_("Customer address"),
+    N_("Order number"),
+    N_("Item (link to Taobao)"),
+    N_("Color"),
+    N_("Size"),
     "颜色分类",
     "尺码",
-    "Item photo (link)",
-    "Quantity",
-    f"Item price, {CURRENCY_SIGN}",
-    f"Discount price, {CURRENCY_SIGN}",
-    f"China delivery per unit, {CURRENCY_SIGN}",
-    f"Total China delivery cost for all items, {CURRENCY_SIGN}",
-    f"Total price, {CURRENCY_SIGN}",
+    N_("Item photo (link)"),
+    N_("Quantity"),
+    N_("Item price, %(currency)s", currency=CURRENCY_SIGN),
+    N_("Discount price, %(currency)s", currency=CURRENCY_SIGN),
+    N_("China delivery per unit, %(currency)s", currency=CURRENCY_SIGN),
+    N_("Total China delivery cost for all items, %(currency)s", currency=CURRENCY_SIGN),
+    N_("Total price, %(currency)s", currency=CURRENCY_SIGN),
 )
 
-assert len(HEADERS) == len(Col)
+assert len(HEADER_TEXTS) == len(Col)
+
+# The English headers (a file written outside a request, with no locale of its own).
+HEADERS: tuple[str, ...] = tuple(str(text) for text in HEADER_TEXTS)
+
+
+def headers() -> tuple[str, ...]:
+    """The header row in the current locale."""
+    return tuple(translate(text) for text in HEADER_TEXTS)

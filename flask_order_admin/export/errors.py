@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..domain.messages import N_
 from ..errors import OrderActionError
 
 
@@ -9,7 +10,8 @@ class ExportTooLarge(OrderActionError):
     """More rows than ``ORDER_ADMIN_EXPORT_MAX_ROWS``; refused before any file is written."""
 
     def __init__(self, rows: int, limit: int) -> None:
-        super().__init__(f"{rows:,} rows is more than the export limit of {limit:,}; narrow the filter.")
+        super().__init__(N_("%(rows)s rows is more than the export limit of %(limit)s; narrow the filter.",
+                            rows=f"{rows:,}", limit=f"{limit:,}"))
         self.rows = rows
         self.limit = limit
 

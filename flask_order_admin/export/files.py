@@ -9,6 +9,7 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_, Listing
 from ..settings import Settings, current_settings, uses_settings
 from .errors import ExportFormatNotOffered
 from .query import count_rows, export_ids, export_rows
@@ -54,9 +55,8 @@ def write_export(
 def check_format_offered(fmt: str) -> None:
     offered = current_settings().export_formats
     if fmt not in offered:
-        raise ExportFormatNotOffered(
-            f"Export to .{fmt} is not offered here; available: {', '.join('.' + f for f in offered)}."
-        )
+        raise ExportFormatNotOffered(N_("Export to .%(format)s is not offered here; available: %(offered)s.",
+                                        format=fmt, offered=Listing(tuple("." + f for f in offered))))
 
 
 def export_bytes(

@@ -54,7 +54,7 @@ def count_rows(session: Session, settings: Settings, ids: Sequence[int], max_row
         if orders != len(chunk):
             found = set(session.scalars(select(binding.order_pk).where(binding.order_pk.in_(chunk))))
             missing = next(order_id for order_id in chunk if order_id not in found)
-            raise OrderNotFound(f"There is no order {missing}; it may have been deleted.")
+            raise OrderNotFound.deleted(missing)
         rows += chunk_rows
         if rows > max_rows:
             raise ExportTooLarge(rows, max_rows)

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..domain import line_totals, money
+from ..domain.messages import N_, NC_, Message
+from ..i18n import translate
 from .cells import CellValue
 from .columns import Col
 from .links import item_cell, photo_cell
@@ -21,9 +23,9 @@ ITEM_FIELDS = (
 # Customer full name, customer address, order number: repeated on every row of the order.
 OrderHead = tuple[str | None, str | None, str | None]
 
-NO_ITEMS_NOTE = "This order has no items."
-NOTHING_TO_EXPORT_NOTE = "There is nothing to export."
-TOTALS_LABEL = "Total"
+NO_ITEMS_NOTE = N_("This order has no items.")
+NOTHING_TO_EXPORT_NOTE = N_("There is nothing to export.")
+TOTALS_LABEL = NC_("export totals row", "Total")
 
 
 class ExportedOrder(Protocol):
@@ -67,11 +69,11 @@ def _row(values: dict[Col, CellValue]) -> Row:
 
 def no_items_row(head: OrderHead) -> Row:
     """Stands for an order without items, so that no exported order goes missing from the file."""
-    return _row({**dict(zip(Col, head)), Col.ITEM: NO_ITEMS_NOTE})
+    return _row({**dict(zip(Col, head)), Col.ITEM: translate(NO_ITEMS_NOTE)})
 
 
-def note_row(text: str) -> Row:
-    return _row({Col.CUSTOMER_NAME: text})
+def note_row(text: Message | str) -> Row:
+    return _row({Col.CUSTOMER_NAME: translate(text)})
 
 
 @dataclass
@@ -89,7 +91,7 @@ class ColumnTotals:
 
     def row(self) -> Row:
         return _row({
-            Col.CUSTOMER_NAME: TOTALS_LABEL,
+            Col.CUSTOMER_NAME: translate(TOTALS_LABEL),
             Col.QUANTITY: self.quantity,
             Col.CHINA_DELIVERY_TOTAL: self.china_delivery,
             Col.TOTAL_PRICE: self.total,

@@ -11,10 +11,12 @@ from enum import Enum
 from typing import Protocol
 
 from .cells import CELL_TEXT_LIMIT, WIDEST_COLUMN, CellValue, Link, display_width, fit_text, wide_width_bound
-from .columns import HEADERS
+from ..domain.messages import NC_
+from ..i18n import translate
+from .columns import HEADERS, headers
 from .rows import NOTHING_TO_EXPORT_NOTE, ColumnTotals, Row, note_row
 
-FIRST_SHEET_NAME = "Items"
+SHEET_NAME = NC_("export sheet", "Items")
 # A text this long cannot pass the cell limit, even in two-unit characters: no need to check it.
 SHORT_TEXT = CELL_TEXT_LIMIT // 2
 
@@ -40,7 +42,8 @@ class SheetBackend(Protocol):
 
 
 def sheet_name(index: int) -> str:
-    return FIRST_SHEET_NAME if index == 1 else f"{FIRST_SHEET_NAME} {index}"
+    name = translate(SHEET_NAME)
+    return name if index == 1 else f"{name} {index}"
 
 
 class SheetLayout:
@@ -71,7 +74,7 @@ class SheetLayout:
         self.backend.start_sheet(sheet_name(self.sheets))
         self.widths = [0] * len(HEADERS)
         self.largest = [0] * len(HEADERS)
-        self.append(HEADERS, RowStyle.HEADER)
+        self.append(headers(), RowStyle.HEADER)
 
     def _fit_and_measure(self, cells: Sequence[CellValue]) -> list[CellValue]:
         """Cut over-long texts, and grow the column widths to the cells.

@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_, NP_, Message, stored_text
 from ..export.errors import ExportLimitReached
-from ..models import ExportRecord, ExportState, utcnow
+from ..i18n import current_locale
+from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
 from ..services.events import exported_event, record_events
 from ..settings import Settings
 from .storage import new_file_name, remove_file, remove_old_files
@@ -25,22 +27,23 @@ from .storage import new_file_name, remove_file, remove_old_files
 Active = ExportRecord.state.in_(ExportState.ACTIVE)
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float) -> Message:
     if seconds < 120:
-        return f"{seconds:g} seconds"
-    return f"{seconds / 60:g} minutes"
+        return NP_("%(amount)s second", "%(amount)s seconds", int(seconds), amount=f"{seconds:g}")
+    return NP_("%(amount)s minute", "%(amount)s minutes", int(seconds / 60), amount=f"{seconds / 60:g}")
 
 
-def stopped_message(settings: Settings) -> str:
-    return (
-        f"The export stopped: its worker did not report for {_duration(settings.export_stale_seconds)} "
-        "(the process was stopped or crashed). Run it again."
-    )
+def stopped_message(settings: Settings) -> Message:
+    return N_("The export stopped: its worker did not report for %(duration)s (the process was stopped or crashed). "
+              "Run it again.", duration=_duration(settings.export_stale_seconds))
 
 
-def not_started_message(settings: Settings) -> str:
-    hint = " Check that the shop's RQ export worker is running." if settings.export_runner == "rq" else ""
-    return f"No export worker started this export within {_duration(settings.export_queued_seconds)}.{hint} Run it again."
+def not_started_message(settings: Settings) -> Message:
+    duration = _duration(settings.export_queued_seconds)
+    if settings.export_runner == "rq":
+        return N_("No export worker started this export within %(duration)s. Check that the shop's RQ export worker "
+                  "is running. Run it again.", duration=duration)
+    return N_("No export worker started this export within %(duration)s. Run it again.", duration=duration)
 
 
 def _stale_conditions(settings: Settings, now: datetime) -> tuple[Any, Any]:
@@ -61,7 +64,7 @@ def _fail_if(session: Session, settings: Settings, export_id: int, state: str, n
     result = session.execute(
         update(ExportRecord)
         .where(ExportRecord.id == export_id, running if state == ExportState.RUNNING else queued)
-        .values(state=ExportState.FAILED, finished_at=now, error=message)
+        .values(state=ExportState.FAILED, finished_at=now, error=stored_text(message, ERROR_LIMIT))
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)
@@ -116,17 +119,19 @@ def _active_counts(session: Session, actor: str, up_to_id: int | None = None) ->
     return mine, shop
 
 
-def _limit_refusal(settings: Settings, mine: int, shop: int) -> str | None:
+def _limit_refusal(settings: Settings, mine: int, shop: int) -> Message | None:
     if mine > settings.export_max_jobs_per_user:
-        return (
-            f"You already have {mine - 1} exports being prepared, the most one person may have at once; "
-            "wait for one to finish, or cancel one in My exports."
-        )
+        return NP_(
+            "You already have %(num)s export being prepared, the most one person may have at once; "
+            "wait for it to finish, or cancel it in My exports.",
+            "You already have %(num)s exports being prepared, the most one person may have at once; "
+            "wait for one to finish, or cancel one in My exports.", mine - 1)
     if shop > settings.export_max_jobs:
-        return (
-            f"The shop already has {shop - 1} exports being prepared, the most it runs at once; "
-            "try again in a few minutes."
-        )
+        return NP_(
+            "The shop already has %(num)s export being prepared, the most it runs at once; "
+            "try again in a few minutes.",
+            "The shop already has %(num)s exports being prepared, the most it runs at once; "
+            "try again in a few minutes.", shop - 1)
     return None
 
 
@@ -150,7 +155,7 @@ def create_job(
         actor=actor[:200], created_at=utcnow(), fmt=fmt, source=source, description=description[:500],
         order_ids=list(order_ids), order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
         runner=settings.export_runner, state=ExportState.QUEUED, rows_total=rows_total, rows_written=0,
-        retry_of_id=retry_of_id,
+        retry_of_id=retry_of_id, locale=str(current_locale()),
     )
     session.add(record)
     session.flush()
@@ -159,7 +164,7 @@ def create_job(
     refusal = _limit_refusal(settings, *_active_counts(session, actor, up_to_id=record.id))
     if refusal:
         session.execute(update(ExportRecord).where(ExportRecord.id == record.id).values(
-            state=ExportState.FAILED, finished_at=utcnow(), error=refusal))
+            state=ExportState.FAILED, finished_at=utcnow(), error=stored_text(refusal, ERROR_LIMIT)))
         session.commit()
         raise ExportLimitReached(refusal)
     return record

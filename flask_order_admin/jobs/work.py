@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select, update
 
+from ..domain.messages import N_, Message, stored_text
 from ..errors import OrderActionError
 from ..export.download import number_runs
 from ..export.files import BACKENDS
 from ..export.query import count_rows, export_rows
 from ..export.rows import Row
 from ..export.sheets import write_sheets
-from ..models import ExportRecord, ExportState, utcnow
+from ..i18n import locale_of
+from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
 from ..signals import orders_exported, signal_sender
 from .records import add_order_event
 from .snapshot import snapshot_read
@@ -75,9 +77,9 @@ class Progress:
         if not self._update(ExportRecord.state == ExportState.RUNNING, heartbeat_at=utcnow(), **values):
             raise JobStopped
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: Message | str) -> None:
         self._update(ExportRecord.state == ExportState.RUNNING,
-                     state=ExportState.FAILED, finished_at=utcnow(), error=message[:5000])
+                     state=ExportState.FAILED, finished_at=utcnow(), error=stored_text(message, ERROR_LIMIT))
 
 
 def worker_name() -> str:
@@ -102,7 +104,8 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
         return "not queued"  # canceled or failed before any worker took it
     with engine.connect() as connection:
         record = connection.execute(
-            select(ExportRecord.order_ids, ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor)
+            select(ExportRecord.order_ids, ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor,
+                   ExportRecord.locale)
             .where(ExportRecord.id == export_id)
         ).one()
     folder = state.export_folder()
@@ -115,7 +118,8 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
         with snapshot_read(engine) as read:
             total = count_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows)
             progress.report(force=True, rows_total=total)
-            with open(part, "wb") as stream:
+            # The file's texts (headers, Total) in the language of the manager who started the job.
+            with open(part, "wb") as stream, locale_of(record.locale):
                 rows = export_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows,
                                    numbers, chunk_reads=read.chunk_reads)
                 written = write_sheets(BACKENDS[record.fmt](stream), _reported(rows, progress))
@@ -132,12 +136,13 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
         return "stopped"
     except OrderActionError as error:
         part.unlink(missing_ok=True)
-        progress.fail(str(error))
+        progress.fail(error.message)
         return ExportState.FAILED
     except Exception as error:
         part.unlink(missing_ok=True)
         logger.exception("export %s failed", export_id)
-        progress.fail(f"The export failed unexpectedly ({type(error).__name__}); the server log has the details.")
+        progress.fail(N_("The export failed unexpectedly (%(error)s); the server log has the details.",
+                         error=type(error).__name__))
         return ExportState.FAILED
     logger.info(
         "%s exported %d order(s) as .%s, %d rows, in the background (%.1f s, %s): %s",

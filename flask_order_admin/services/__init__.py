@@ -7,6 +7,7 @@ tables of ``ORDER_ADMIN``'s models (``OrderModels``): the plugin's own, or the
 shop's, whose objects they then return.
 """
 
+from .bulk import BulkActionTooLarge, BulkOutcome, BulkRefusal, bulk_cancel, bulk_close, bulk_restore
 from .events import events_of
 from .merging import MergeCandidates, find_merge_candidates, item_sums, merge, merge_candidates, merge_refusal
 from .orders import get_order, get_order_record
@@ -16,6 +17,7 @@ from .status_actions import action_refusal, add_comment, cancel, close
 from .totals_query import OrderSums, item_sums_by_order
 
 __all__ = [
+    "BulkActionTooLarge", "BulkOutcome", "BulkRefusal", "bulk_cancel", "bulk_close", "bulk_restore",
     "MergeCandidates", "OrderSums", "action_refusal", "add_comment", "cancel", "close", "events_of",
     "find_merge_candidates", "get_order", "get_order_record", "item_sums", "item_sums_by_order", "merge",
     "merge_candidates", "merge_refusal", "restore", "search",

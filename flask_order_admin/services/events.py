@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import TRANSITIONS, Action, OrderStatus
+from ..domain.messages import N_
 from ..errors import StaleOrder
 from ..models import utcnow
 from ..records import OrderRecord
@@ -99,6 +100,29 @@ def record_events(session: Session, settings: Settings, rows: list[dict[str, Any
     return [EventRecord(id=event_id, **row) for event_id, row in zip(ids, rows, strict=True)]
 
 
+def record_events_of_locked_orders(
+    session: Session, settings: Settings, rows: list[dict[str, Any]],
+) -> list[EventRecord]:
+    """``record_events`` for one event per order, of orders this transaction holds locked, all of one action
+    (a bulk action's chunk): one INSERT, then one SELECT reading their ids back by order.
+
+    Not ``INSERT … RETURNING``: SQLite and MariaDB cannot say which row got which id in one multi-row
+    statement, so SQLAlchemy would send one INSERT per event. Reading back is safe: the orders are locked,
+    so no other action writes an event for them meanwhile, and each order's newest event of the action is
+    the one just written (an earlier one, even of a transaction that committed just before, got a lower id).
+    """
+    if len(rows) <= 1:
+        return record_events(session, settings, rows)
+    events = settings.models.events
+    session.execute(insert(events), rows)
+    ids = dict(session.execute(
+        select(events.c.order_id, func.max(events.c.id))
+        .where(events.c.order_id.in_([row["order_id"] for row in rows]), events.c.action == rows[0]["action"])
+        .group_by(events.c.order_id)
+    ).all())
+    return [EventRecord(id=ids[row["order_id"]], **row) for row in rows]
+
+
 def change_order(
     session: Session, settings: Settings, order: OrderRecord, *, to_status: OrderStatus | None = None,
     **state: Any,
@@ -140,8 +164,9 @@ def check_version(session: Session, settings: Settings, order: OrderRecord, expe
         select(events.c.actor, events.c.at).where(events.c.order_id == order.id)
         .order_by(events.c.at.desc(), events.c.id.desc()).limit(1)
     ).first()
-    who = (last.actor or "another manager") if last else "another manager"
-    when = last.at.strftime("%Y-%m-%d %H:%M:%S UTC") if last else "just now"
-    raise StaleOrder(
-        f"This order was changed by {who} at {when}; review it and try again.", order_number=order.number
-    )
+    if last is None:
+        raise StaleOrder(N_("This order was changed just now; review it and try again."), order_number=order.number)
+    raise StaleOrder(N_(
+        "This order was changed by %(who)s at %(when)s; review it and try again.",
+        who=last.actor or N_("another manager"), when=last.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+    ), order_number=order.number)

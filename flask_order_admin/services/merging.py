@@ -13,6 +13,8 @@ from ..binding import FieldJoins
 from ..binding.storage import LineSpan
 from ..domain import Action, Buyer, OrderStatus, basic_statuses_for, matrix_allows, same_customer
 from ..domain.merge import NEVER_MERGED
+from ..domain.messages import N_, Message
+from ..domain.rules import status_list
 from ..domain.rules import switched_off_reason, unknown_status_reason
 from ..errors import AlreadyMerged, MergeNotAllowed
 from ..records import OrderRecord, order_records
@@ -58,48 +60,53 @@ def item_sums(session: Session, order_id: int, *, settings: Settings | None = No
                     Decimal(row[3]).quantize(Decimal("0.01")), LineSpan(int(row[0]), row[4], row[5]))
 
 
-def _number_of(session: Session, settings: Settings, order_id: int | None) -> str:
+def _number_of(session: Session, settings: Settings, order_id: int | None) -> str | Message:
+    another = N_("another order")
     if order_id is None:
-        return "another order"
-    return settings.models.numbers_of(session, [order_id], settings.number_format).get(order_id, "another order")
+        return another
+    return settings.models.numbers_of(session, [order_id], settings.number_format).get(order_id, another)
 
 
-def already_merged_message(session: Session, settings: Settings, order: OrderRecord) -> str:
-    return f"{order.number} is already merged into {_number_of(session, settings, order.merged_into_id)}."
+def already_merged_message(session: Session, settings: Settings, order: OrderRecord) -> Message:
+    return N_("%(number)s is already merged into %(into)s.", number=order.number,
+              into=_number_of(session, settings, order.merged_into_id))
 
 
-def merge_refusal(session: Session, added: OrderRecord, basic: OrderRecord, settings: Settings) -> str | None:
+def merge_refusal(session: Session, added: OrderRecord, basic: OrderRecord, settings: Settings) -> Message | None:
     """Why ``added`` may not be merged into ``basic``; None when it may (records loaded with their state
     where either may be merged already)."""
     off = switched_off_reason(Action.MERGE, settings.models.statuses.mapped, settings.merge_result_status)
     if off is not None:
         return off
     if added.id == basic.id:
-        return f"{added.number} cannot be merged with itself."
+        return N_("%(number)s cannot be merged with itself.", number=added.number)
     for order in (added, basic):
         if order.status is None:
-            return f"{order.number}: {unknown_status_reason(Action.MERGE, order.raw_status)}"
+            return N_("%(number)s: %(reason)s", number=order.number,
+                      reason=unknown_status_reason(Action.MERGE, order.raw_status))
     added_status, basic_status = added.status, basic.status
     if added_status == OrderStatus.MERGED:
         return already_merged_message(session, settings, added)
     if basic_status == OrderStatus.MERGED:
         into = _number_of(session, settings, basic.merged_into_id)
-        return f"{basic.number} was itself merged into {into}; merge into that order instead."
+        return N_("%(number)s was itself merged into %(into)s; merge into that order instead.",
+                  number=basic.number, into=into)
     if added.provider != basic.provider:
         added_label, basic_label = settings.provider_label(added.provider), settings.provider_label(basic.provider)
-        return (f"{added.number} ({added_label}) and {basic.number} ({basic_label}) "
-                "have different goods providers; only orders of the same provider can be merged.")
+        return N_("%(added)s (%(added_provider)s) and %(basic)s (%(basic_provider)s) have different goods "
+                  "providers; only orders of the same provider can be merged.", added=added.number,
+                  added_provider=added_label, basic=basic.number, basic_provider=basic_label)
     if settings.merge_same_customer and not same_customer(
         Buyer(added.customer_ref, added.buyer_email), Buyer(basic.customer_ref, basic.buyer_email)
     ):
-        return f"{added.number} and {basic.number} belong to different customers."
+        return N_("%(added)s and %(basic)s belong to different customers.", added=added.number, basic=basic.number)
     if not matrix_allows(settings.merge_matrix, added_status, basic_status):
         allowed = _mapped_basic_statuses(settings, added_status)
         if not allowed:
-            return f"An order in status {added_status.label} cannot be merged."
-        labels = ", ".join(s.label for s in OrderStatus if s in allowed)
-        return (f"An order in status {added_status.label} cannot be merged into one in status "
-                f"{basic_status.label}; it can be merged into: {labels}.")
+            return N_("An order in status %(status)s cannot be merged.", status=added_status.label)
+        return N_("An order in status %(status)s cannot be merged into one in status %(basic_status)s; "
+                  "it can be merged into: %(allowed)s.", status=added_status.label, basic_status=basic_status.label,
+                  allowed=status_list(allowed))
     return None
 
 
@@ -154,7 +161,7 @@ def merge(
 @dataclass(frozen=True)
 class MergeCandidates:
     records: list[OrderRecord]
-    reason: str | None  # why the list is empty, for the manager
+    reason: Message | None  # why the list is empty, for the manager
 
     @property
     def orders(self) -> list[Any]:
@@ -172,10 +179,10 @@ def find_merge_candidates(session: Session, order_id: int, *, settings: Settings
     if status is None:
         return MergeCandidates([], unknown_status_reason(Action.MERGE, order.raw_status))
     if status == OrderStatus.MERGED:
-        return MergeCandidates([], f"{order.number} is already merged.")
+        return MergeCandidates([], N_("%(number)s is already merged.", number=order.number))
     basic_statuses = _mapped_basic_statuses(settings, status)
     if not basic_statuses:
-        return MergeCandidates([], f"An order in status {status.label} cannot be merged.")
+        return MergeCandidates([], N_("An order in status %(status)s cannot be merged.", status=status.label))
     query = select(binding.order).where(
         binding.where_order("provider", lambda provider: provider == order.provider),
         binding.status_in(basic_statuses),
@@ -192,8 +199,8 @@ def find_merge_candidates(session: Session, order_id: int, *, settings: Settings
         if order.buyer_email_key:
             matches.append(binding.where_email_key(order.buyer_email_key))
         if not matches:
-            return MergeCandidates([], f"{order.number} has no customer reference and no email, "
-                                       "so no order can be recognised as the same customer's.")
+            return MergeCandidates([], N_("%(number)s has no customer reference and no email, so no order can be "
+                                          "recognised as the same customer's.", number=order.number))
         query = query.where(or_(*matches))
     # Newest first, bounded: the manager picks from a short list.
     same_status = binding.order_field("status").attribute == binding.statuses.to_host(status)
@@ -205,17 +212,15 @@ def find_merge_candidates(session: Session, order_id: int, *, settings: Settings
     candidates = [c for c in records if merge_refusal(session, order, c, settings) is None]
     if candidates:
         return MergeCandidates(candidates, None)
-    labels = ", ".join(s.label for s in OrderStatus if s in basic_statuses)
-    provider = settings.provider_label(order.provider)
+    facts = {"provider": settings.provider_label(order.provider), "number": order.number, "status": status.label,
+             "allowed": status_list(basic_statuses)}
     if settings.merge_same_customer:
-        return MergeCandidates([], (
-            f"{order.number} ({status.label}) can be merged only into an order of the same customer and goods "
-            f"provider ({provider}) in one of these statuses: {labels}. There is no such order now."
-        ))
-    return MergeCandidates([], (
-        f"{order.number} ({status.label}) can be merged only into an order of the same goods provider "
-        f"({provider}) in one of these statuses: {labels}. There is no such order now."
-    ))
+        return MergeCandidates([], N_(
+            "%(number)s (%(status)s) can be merged only into an order of the same customer and goods provider "
+            "(%(provider)s) in one of these statuses: %(allowed)s. There is no such order now.", **facts))
+    return MergeCandidates([], N_(
+        "%(number)s (%(status)s) can be merged only into an order of the same goods provider (%(provider)s) in "
+        "one of these statuses: %(allowed)s. There is no such order now.", **facts))
 
 
 def merge_candidates(session: Session, order_id: int, *, settings: Settings | None = None) -> list[Any]:

@@ -32,4 +32,4 @@ def search(session: Session, text: object, *, settings: Settings | None = None) 
         index_new_orders(session, settings)
         return binding.numbers.search(session, binding, text, settings.number_format, settings.search_limit)
     except NotAnOrderNumber as exc:
-        raise OrderSearchError(str(exc)) from None
+        raise OrderSearchError(exc.args[0]) from None

@@ -27,7 +27,7 @@ def get_order(session: Session, order_id: object, *, settings: Settings | None =
             .execution_options(populate_existing=True)
         ).first()
     if order is None:
-        raise OrderNotFound(f"There is no order {order_id}; it may have been deleted.")
+        raise OrderNotFound.deleted(order_id)
     return order
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..binding import FieldJoins, ModelBinding
 from ..domain import TRANSITIONS, Action
+from ..domain.messages import CLAUSE_SEPARATOR, N_, Listing, Message
 from ..errors import PriceResolutionFailed, StaleOrder
 from ..models import utcnow
 from ..pricing import Price
@@ -102,12 +103,11 @@ def _read_order(session: Session, order_id: int, expected_version: int | None, s
         check_version(session, settings, order, expected_version)
         ensure_allowed(settings, order, Action.RESTORE)
         if settings.price_resolver is None and settings.price_batch_resolver is None:
-            raise PriceResolutionFailed(
-                f"{order.number} cannot be restored: no price resolver is configured "
+            raise PriceResolutionFailed(N_(
+                "%(number)s cannot be restored: no price resolver is configured "
                 "(ORDER_ADMIN_PRICE_RESOLVER or ORDER_ADMIN_PRICE_BATCH_RESOLVER), "
-                "so its prices cannot be recalculated.",
-                order_number=order.number,
-            )
+                "so its prices cannot be recalculated.", number=order.number,
+            ), order_number=order.number)
         return _OrderAsRead(order.id, order.number, order.version,
                             _detached_lines(session, settings.models, order.id))
 
@@ -134,17 +134,15 @@ def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution
     try:
         return look_up_prices(settings, read.lines, at)
     except ResolverTimedOut:
-        raise PriceResolutionFailed(
-            f"{read.number} was not restored: the price resolver did not answer within "
-            f"{settings.price_resolver_timeout:g} seconds. Nothing was changed; try again later.",
-            order_number=read.number,
-        ) from None
+        raise PriceResolutionFailed(N_(
+            "%(number)s was not restored: the price resolver did not answer within %(seconds)s seconds. "
+            "Nothing was changed; try again later.", number=read.number, seconds=f"{settings.price_resolver_timeout:g}",
+        ), order_number=read.number) from None
     except ResolverBusy:
-        raise PriceResolutionFailed(
-            f"{read.number} was not restored: the price resolver is still busy with earlier requests that did "
-            "not answer; try again in a minute. Nothing was changed.",
-            order_number=read.number,
-        ) from None
+        raise PriceResolutionFailed(N_(
+            "%(number)s was not restored: the price resolver is still busy with earlier requests that did "
+            "not answer; try again in a minute. Nothing was changed.", number=read.number,
+        ), order_number=read.number) from None
 
 
 def _line_keys(items: Sequence[Any]) -> list[tuple[int, str | None, int]]:
@@ -155,45 +153,48 @@ def _line_keys(items: Sequence[Any]) -> list[tuple[int, str | None, int]]:
 def _refuse_if_changed(read: _OrderAsRead, binding: ModelBinding, order: OrderRecord, items: Sequence[Any]) -> None:
     as_read = [LineRecord(binding, line) for line in read.lines]
     if order.version != read.version or _line_keys(items) != _line_keys(as_read):
-        raise StaleOrder(
-            f"{read.number} was not restored: it changed while its prices were being looked up; "
-            "nothing was changed, try again.",
-            order_number=read.number,
-        )
+        raise StaleOrder(N_(
+            "%(number)s was not restored: it changed while its prices were being looked up; "
+            "nothing was changed, try again.", number=read.number,
+        ), order_number=read.number)
 
 
-def _describe(binding: ModelBinding, item: Any) -> str:
+def _item_name(binding: ModelBinding, item: Any) -> Message:
     line = LineRecord(binding, item)
-    title = (line.title or "").strip() or "untitled"
+    title = (line.title or "").strip()
     if len(title) > 60:
         title = title[:59] + "…"
-    return f"“{title}” (line {line.id})"
+    if not title:
+        return N_("untitled (line %(line)s)", line=line.id)
+    return N_("“%(title)s” (line %(line)s)", title=title, line=line.id)
 
 
 def _refuse_unresolved(binding: ModelBinding, number: str, resolution: Resolution) -> None:
-    problems: list[str] = []
+    problems: list[Message] = []
     listed: list[str] = []
     if resolution.no_longer_sold:
-        names = [_describe(binding, i) for i in resolution.no_longer_sold]
-        listed += names
-        problems.append("no longer sold: " + _join_some(names))
+        names = [_item_name(binding, i) for i in resolution.no_longer_sold]
+        listed += [str(name) for name in names]
+        problems.append(N_("no longer sold: %(items)s", items=_some(names)))
     if resolution.failed:
-        names = [f"{_describe(binding, i)}: {why}" for i, why in resolution.failed]
-        listed += names
-        problems.append("price lookup failed for: " + _join_some(names))
+        names = [N_("%(item)s: %(why)s", item=_item_name(binding, i), why=why) for i, why in resolution.failed]
+        listed += [str(name) for name in names]
+        problems.append(N_("price lookup failed for: %(items)s", items=_some(names)))
     if problems:
         raise PriceResolutionFailed(
-            f"{number} was not restored, nothing was changed; " + "; ".join(problems) + ".",
+            N_("%(number)s was not restored, nothing was changed; %(problems)s.", number=number,
+               problems=Listing(tuple(problems), CLAUSE_SEPARATOR)),
             order_number=number,
             items=listed,
         )
 
 
-def _join_some(names: list[str]) -> str:
-    shown = ", ".join(names[:_LISTED_ITEMS])
-    if len(names) > _LISTED_ITEMS:
-        shown += f" and {len(names) - _LISTED_ITEMS} more"
-    return shown
+def _some(names: list[Message]) -> Message | Listing:
+    """The first few names, and how many more there are."""
+    shown = Listing(tuple(names[:_LISTED_ITEMS]))
+    if len(names) <= _LISTED_ITEMS:
+        return shown
+    return N_("%(items)s and %(count)s more", items=shown, count=len(names) - _LISTED_ITEMS)
 
 
 def _money_text(value: Decimal | None) -> str | None:

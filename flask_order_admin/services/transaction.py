@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from ..domain.messages import N_
 from ..errors import ActionFailed, OrderActionError, OrderNotFound, SessionHasUncommittedWork
 from ..records import OrderRecord, order_records
 from ..settings import Settings, settings_in_use
@@ -53,12 +54,12 @@ def id_from_text(spelled: str) -> int | None:
 def checked_id(order_id: object) -> int:
     """An order id from code or a URL; OrderNotFound for anything that cannot be one."""
     if isinstance(order_id, bool):
-        raise OrderNotFound(f"There is no order {order_id!r}.")
+        raise OrderNotFound(N_("There is no order %(order)s.", order=repr(order_id)))
     if isinstance(order_id, str):
         order_id = id_from_text(order_id) or order_id
     if not isinstance(order_id, int) or not 1 <= order_id <= MAX_ID:
         shown = str(order_id)
-        raise OrderNotFound(f"There is no order {shown[:40]!r}.")
+        raise OrderNotFound(N_("There is no order %(order)s.", order=repr(shown[:40])))
     return order_id
 
 
@@ -128,9 +129,9 @@ def _refuse_uncommitted_work(session: Session) -> None:
 
 def _raise_if_busy_or_lost(exc: DBAPIError) -> None:
     if getattr(exc, "connection_invalidated", False) or _is_busy(exc):
-        raise ActionFailed(
+        raise ActionFailed(N_(
             "The database is busy or the connection was lost; nothing was changed. Please try again."
-        ) from exc
+        )) from exc
 
 
 def _is_busy(exc: DBAPIError) -> bool:
@@ -155,8 +156,17 @@ def lock_orders(session: Session, settings: Settings, order_ids: Iterable[int]) 
     Only the order rows are locked (``SELECT … FOR UPDATE`` on the order table alone); the rows read
     through relationships and the plugin's state come in statements of their own.
     """
-    binding = settings.models
     ids = sorted({checked_id(i) for i in order_ids})
+    found = lock_existing_orders(session, settings, ids)
+    for order_id in ids:
+        if order_id not in found:
+            raise OrderNotFound.deleted(order_id)
+    return found
+
+
+def lock_existing_orders(session: Session, settings: Settings, ids: list[int]) -> dict[int, OrderRecord]:
+    """``lock_orders`` of checked ids (sorted), one SELECT … FOR UPDATE for all; an id with no order is left out."""
+    binding = settings.models
     rows = session.scalars(
         select(binding.order)
         .where(binding.order_pk.in_(ids))
@@ -165,9 +175,5 @@ def lock_orders(session: Session, settings: Settings, order_ids: Iterable[int]) 
         .options(*binding.order_load_options(joined=False))
         .execution_options(populate_existing=True)
     ).all()
-    found = {record.id: record for record in order_records(
+    return {record.id: record for record in order_records(
         session, binding, rows, settings.number_format, with_state=True)}
-    for order_id in ids:
-        if order_id not in found:
-            raise OrderNotFound(f"There is no order {order_id}; it may have been deleted.")
-    return found

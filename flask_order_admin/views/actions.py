@@ -8,18 +8,20 @@ handler (``OrderAdminView._run_view``). A GET on a POST URL gets 405.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, flash, redirect, request
 from flask_admin import expose
-from ..i18n import gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from .. import access
-from ..domain import Action
+from ..domain import Action, OrderStatus
+from ..domain.messages import N_, NC_, Message
 from ..errors import MergeNotAllowed
 from ..export.query import count_rows
+from ..i18n import gettext, translate
 from ..records import OrderRecord
 from ..services import (
     MergeCandidates, add_comment, cancel, close, find_merge_candidates, get_order_record, merge, merge_refusal,
@@ -38,24 +40,32 @@ FORMS: dict[Action, type[ConfirmActionForm]] = {
     Action.MERGE: MergeForm,
 }
 
-# Message ids, translated per request with gettext(…, number=…).
-QUESTIONS = {
-    Action.CANCEL: "Are you sure you want to cancel order %(number)s?",
-    Action.RESTORE: (
+# Translated per request, with the order's number (and the basic order's, for a merge).
+QUESTIONS: dict[Action, Message] = {
+    Action.CANCEL: N_("Are you sure you want to cancel order %(number)s?"),
+    Action.RESTORE: N_(
         "Are you sure you want to restore order %(number)s? Its item prices will be recalculated as of today."
     ),
-    Action.CLOSE: "Are you sure you want to close order %(number)s? A completed order can only be exported.",
-    Action.MERGE: (
+    Action.CLOSE: N_("Are you sure you want to close order %(number)s? A completed order can only be exported."),
+    Action.MERGE: N_(
         "Are you sure you want to merge order %(number)s into order %(into)s? All its items move to %(into)s, "
-        "which becomes %(status)s; %(number)s stays as a record with status Merged."
+        "which becomes %(status)s; %(number)s stays as a record with status %(merged)s."
     ),
 }
 
-DONE = {
-    Action.CANCEL: "Order %(number)s was canceled.",
-    Action.RESTORE: "Order %(number)s was restored; its prices were recalculated as of today.",
-    Action.CLOSE: "Order %(number)s was closed.",
-    Action.MERGE: "Order %(number)s was merged into this order.",
+DONE: dict[Action, Message] = {
+    Action.CANCEL: N_("Order %(number)s was canceled."),
+    Action.RESTORE: N_("Order %(number)s was restored; its prices were recalculated as of today."),
+    Action.CLOSE: N_("Order %(number)s was closed."),
+    Action.MERGE: N_("Order %(number)s was merged into this order."),
+}
+
+# The confirm screen's title: what Yes does.
+CONFIRM_TITLES: dict[Action, Message] = {
+    Action.CANCEL: NC_("confirm screen", "Cancel order %(number)s"),
+    Action.RESTORE: NC_("confirm screen", "Restore order %(number)s"),
+    Action.CLOSE: NC_("confirm screen", "Close order %(number)s"),
+    Action.MERGE: NC_("confirm screen", "Merge order %(number)s"),
 }
 
 
@@ -66,7 +76,7 @@ def form_problem(form: FlaskForm) -> str:
             "Reload the page and try again."
         )
     return gettext("Nothing was changed: %(errors)s", errors="; ".join(
-        f"{form[name].label.text}: {', '.join(errors)}" for name, errors in form.errors.items()
+        f"{form[name].label.text}: {', '.join(map(str, errors))}" for name, errors in form.errors.items()
     ))
 
 
@@ -93,12 +103,12 @@ class OrderActionsMixin:
         into = self._merge_target(order) if action == Action.MERGE else None
         version = request.args.get("version", type=int) or order.version
         form = FORMS[action](version=version, url=return_url, into=into.id if into else None)
-        question = gettext(
-            QUESTIONS[action], number=order.number, into=into.number if into else "",
-            status=self.settings.merge_result_status.label,
-        )
+        facts = {"number": order.number, "into": into.number if into else "",
+                 "status": self.settings.merge_result_status.label, "merged": OrderStatus.MERGED.label}
+        question = translate(replace(QUESTIONS[action], params=facts))
+        title = translate(replace(CONFIRM_TITLES[action], params=facts))
         return self.render(
-            "order_admin/confirm.html", order=order, action=action, form=form, question=question,
+            "order_admin/confirm.html", order=order, action=action, form=form, question=question, title=title,
             post_url=self.get_url(".run_action_view", order_id=order.id, action_name=action.value),
             order_url=self.order_url(order.id, return_url), return_url=return_url,
         )
@@ -107,7 +117,7 @@ class OrderActionsMixin:
         """The basic order picked on the candidates page, once the rules and the host's rule allow the merge."""
         into_id = request.args.get("into", type=int)
         if not into_id:
-            raise MergeNotAllowed(gettext("Pick the order to merge %(number)s into.", number=order.number))
+            raise MergeNotAllowed(N_("Pick the order to merge %(number)s into.", number=order.number))
         into = get_order_record(self.state.session, into_id, settings=self.settings)
         refusal = (merge_access_refusal(self.settings, order, into)
                    or merge_refusal(self.state.session, order, into, self.settings))
@@ -140,7 +150,7 @@ class OrderActionsMixin:
         if action == Action.MERGE:
             self._require_merge_access(order, form.into.data)
         shown = self._perform(action, order.id, form)
-        flash(gettext(DONE[action], number=number), "success")
+        flash(translate(replace(DONE[action], params={"number": number})), "success")
         return redirect(self.order_url(self.binding.order_id(shown), return_url))
 
     def _perform(self, action: Action, order_id: int, form: Any) -> Any:
@@ -163,7 +173,8 @@ class OrderActionsMixin:
         refuse_unless_allowed(self.settings, Action.MERGE, order)
         found = self.merge_candidates_of(order)
         return self.render(
-            "order_admin/merge.html", order=order, candidates=found.records, reason=found.reason,
+            "order_admin/merge.html", order=order, candidates=found.records,
+            reason=None if found.reason is None else translate(found.reason),
             totals=page_totals(self.state.session, [candidate.id for candidate in found.records], self.settings),
             version=request.args.get("version", type=int) or order.version,
             confirm_url=self.get_url(".confirm_view", order_id=order.id, action_name=Action.MERGE.value),

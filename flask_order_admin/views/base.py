@@ -20,14 +20,17 @@ from werkzeug.wrappers import Response
 
 from .. import access
 from ..errors import ActionNotAllowed, OrderActionError
-from ..i18n import gettext, lazy_gettext, translate
 from ..extension import OrderAdminState
 from ..binding import ModelBinding
+from ..domain.messages import CLAUSE_SEPARATOR, Listing
+from ..i18n import gettext, lazy_gettext, source_language, translate
 from ..services.transaction import MAX_ID
 from ..settings import Settings
 from .actions import form_problem
+from .bulk import BULK_ACTIONS, BulkActionsMixin, bulk_action_off
 from .export_access import export_refusal
 from .exporting import ExportRequest, start_export
+from . import formats
 from .forms import ExportForm
 from .framing import forbid_framing
 from .presentation import Presenter, order_page_url
@@ -72,7 +75,7 @@ class AtLeast(int):
     """A capped count: the pager does arithmetic with it; Flask-Admin's "List (…)" shows "10,000+"."""
 
     def __str__(self) -> str:
-        return f"{self - 1:,}+"
+        return f"{formats.amount(self - 1)}+"
 
     def __html__(self) -> str:
         return str(self)
@@ -102,6 +105,7 @@ class OrderAdminView(ModelView):
     page_size_options = (20, 50, 100, 200)
     named_filter_urls = True  # readable, stable filter arguments: ?flt0_status_equals=processing
     list_template = "order_admin/list.html"
+    numeric_columns: tuple[str, ...] = ()  # right-aligned in the list, as amounts are read: by their last digits
 
     def __init__(self, model: Any, state: OrderAdminState, **kwargs: Any) -> None:
         self.state = state
@@ -114,6 +118,12 @@ class OrderAdminView(ModelView):
     @property
     def binding(self) -> ModelBinding:
         return self.settings.models
+
+    def get_filter_arg(self, index: int, flt: Any) -> str:
+        # Made from the filter's name: in English whatever the manager's language, so that the arguments
+        # Flask-Admin reads (named once, at start-up) are those the panel's links carry.
+        with source_language():
+            return super().get_filter_arg(index, flt)
 
     def create_blueprint(self, admin: Any) -> Blueprint:
         # Flask-Admin gives each view a blueprint of its own: its after_request sees every response of
@@ -236,7 +246,10 @@ class OrderAdminView(ModelView):
         g.order_admin_refusal_url = url
 
     def render(self, template: str, **kwargs: Any) -> str:
-        kwargs.setdefault("oa", Presenter(self.settings, kwargs.pop("numbers", None), kwargs.get("return_url")))
+        # A page about one order (confirm screens, merge): its amounts are in that order's currency.
+        currency = getattr(kwargs.get("order"), "currency", None)
+        numbers = kwargs.pop("numbers", None)
+        kwargs.setdefault("oa", Presenter(self.settings, numbers, kwargs.get("return_url"), currency))
         kwargs.setdefault("panel_urls", self.panel_urls())
         kwargs.setdefault("export_formats", self.settings.export_formats)
         kwargs.setdefault("export_form", ExportForm())
@@ -272,8 +285,9 @@ class OrderAdminView(ModelView):
         raise ActionNotAllowed(refusal)
 
 
-class OrderListView(OrderAdminView):
-    """The orders lists (both tabs): what they share besides the access rule, i.e. the exports."""
+class OrderListView(BulkActionsMixin, OrderAdminView):
+    """The orders lists (both tabs): what they share besides the access rule: the exports, and the bulk
+    actions (views/bulk.py)."""
 
     # Export: the selected rows (a Flask-Admin bulk action per format) or every row the current filters
     # match (a POST form); small exports download at once, big ones become jobs (views/exporting.py).
@@ -283,7 +297,8 @@ class OrderListView(OrderAdminView):
     def order_ids_of(self, row_ids: Iterable[str]) -> list[int]:
         raise NotImplementedError
 
-    def matching_order_ids(self) -> list[int]:
+    def matching_order_ids(self, limit: int | None = None) -> list[int]:
+        """The ids of the orders the list's current filters match (at most ``limit`` of them)."""
         raise NotImplementedError
 
     def selection_description(self, order_ids: Sequence[int]) -> str:
@@ -308,6 +323,8 @@ class OrderListView(OrderAdminView):
     def is_action_allowed(self, name: str) -> bool:
         fmt = EXPORT_ACTIONS.get(name)
         if fmt is not None and fmt not in self.settings.export_formats:
+            return False
+        if name in BULK_ACTIONS and bulk_action_off(self.settings, BULK_ACTIONS[name]):
             return False
         return super().is_action_allowed(name)
 
@@ -348,11 +365,14 @@ class OrderListView(OrderAdminView):
             flt = self._filters[index]
             options = dict(flt.options or ()) if not callable(flt.options) else {}
             shown = options.get(value, value)
-            parts.append(f"{flt.name} {flt.operation()} {shown}")
+            parts.append(gettext("%(filter)s %(operation)s %(value)s", filter=flt.name, operation=flt.operation(),
+                                 value=shown))
         if view_args.search:
             parts.append(gettext("search “%(text)s”", text=view_args.search))
         tab = gettext("By orders") if self.list_tab == "orders" else gettext("By items")
-        return f"{tab}: {'; '.join(parts)}" if parts else gettext("%(tab)s: every order", tab=tab)
+        if not parts:
+            return gettext("%(tab)s: every order", tab=tab)
+        return gettext("%(tab)s: %(filters)s", tab=tab, filters=Listing(tuple(parts), CLAUSE_SEPARATOR))
 
     def refused_filter_args(self) -> list[str]:
         """The request's filter arguments whose value their filter refuses (read as Flask-Admin reads them)."""

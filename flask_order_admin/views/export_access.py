@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..i18n import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import access
+from ..domain.messages import Listing
+from ..i18n import gettext, ngettext
 from ..export.query import export_ids
 from ..settings import Settings
+from .formats import amount
 
 IDS_PER_SELECT = 1000  # well under every database's limit of bound parameters
 NUMBERS_SHOWN = 3  # denied order numbers named in the message; the rest are counted
@@ -51,11 +53,13 @@ def export_refusal(session: Session, settings: Settings, order_ids: Iterable[obj
     number = numbers_of.__getitem__
     if len(ids) == 1:
         return gettext("You may not export order %(number)s. Nothing was exported.", number=number(ids[0]))
-    numbers = ", ".join(number(order_id) for order_id in denied[:NUMBERS_SHOWN])
+    numbers: Listing | str = Listing(tuple(number(order_id) for order_id in denied[:NUMBERS_SHOWN]))
     if len(denied) > NUMBERS_SHOWN:
-        numbers = gettext("%(numbers)s and %(count)s more", numbers=numbers, count=f"{len(denied) - NUMBERS_SHOWN:,}")
-    return gettext(
-        "You may not export %(denied)s of the %(total)s orders: %(numbers)s. "
+        numbers = gettext("%(numbers)s and %(count)s more", numbers=numbers, count=amount(len(denied) - NUMBERS_SHOWN))
+    return ngettext(
+        "You may not export %(denied)s of the %(total)s order: %(numbers)s. "
         "Nothing was exported; narrow the selection.",
-        denied=f"{len(denied):,}", total=f"{len(ids):,}", numbers=numbers,
+        "You may not export %(denied)s of the %(total)s orders: %(numbers)s. "
+        "Nothing was exported; narrow the selection.", len(ids),
+        denied=amount(len(denied)), total=amount(len(ids)), numbers=numbers,
     )

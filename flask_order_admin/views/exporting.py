@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, flash, redirect, url_for
-from ..i18n import gettext
 from werkzeug.wrappers import Response
 
 from .. import access
+from ..domain.messages import N_, stored_text
 from ..export.download import prepare_download
 from ..export.errors import ExportTooLarge
 from ..export.files import check_format_offered
 from ..export.query import count_rows, export_ids
 from ..extension import OrderAdminState
 from ..jobs.records import create_job, record_instant
-from ..models import ExportRecord, ExportState, utcnow
+from ..i18n import gettext, translate
+from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
 
 logger = logging.getLogger("flask_order_admin.export")
 
@@ -82,8 +83,9 @@ def submit_job(state: OrderAdminState, record: ExportRecord) -> bool:
         logger.exception("export %s could not be handed to the %s runner", export_id, state.settings.export_runner)
         session.query(ExportRecord).filter_by(id=export_id, state=ExportState.QUEUED).update({
             "state": ExportState.FAILED, "finished_at": utcnow(),
-            "error": f"The export could not be queued ({type(error).__name__}): the export queue cannot be "
-                     "reached. Try again later, or tell the shop's administrator.",
+            "error": stored_text(N_(
+                "The export could not be queued (%(error)s): the export queue cannot be reached. Try again later, "
+                "or tell the shop's administrator.", error=type(error).__name__), ERROR_LIMIT),
         })
         session.commit()
         flash(gettext("The export could not be started; see below why."), "error")

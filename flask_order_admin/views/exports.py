@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import abort, flash, jsonify, redirect, send_file, url_for
 from flask_admin import expose
-from ..i18n import gettext, lazy_gettext
 from flask_admin.contrib.sqla import filters as sqla_filters
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -23,6 +22,7 @@ from .. import access
 from ..export.download import attachment_headers, export_filename
 from ..export.files import CONTENT_TYPES
 from ..extension import OrderAdminState
+from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
 from ..jobs.records import cancel_export, create_job, fail_if_stale, fail_stale, purge_expired
 from ..jobs.storage import file_path
 from ..models import ExportRecord, ExportState, utcnow
@@ -30,31 +30,25 @@ from ..services.transaction import MAX_ID
 from .actions import form_problem
 from .base import OrderAdminView
 from .exporting import submit_job
+from . import formats
 from .forms import ExportJobForm
+from .listing import TextValue
 from .presentation import Presenter
 
 logger = logging.getLogger("flask_order_admin.export")
 
 STATE_LABELS = {
-    ExportState.QUEUED: lazy_gettext("Waiting to start"),
-    ExportState.RUNNING: lazy_gettext("Being prepared"),
-    ExportState.DONE: lazy_gettext("Ready"),
-    ExportState.FAILED: lazy_gettext("Failed"),
-    ExportState.CANCELED: lazy_gettext("Canceled"),
-    ExportState.EXPIRED: lazy_gettext("Expired"),
+    ExportState.QUEUED: lazy_pgettext("export state", "Waiting to start"),
+    ExportState.RUNNING: lazy_pgettext("export state", "Being prepared"),
+    ExportState.DONE: lazy_pgettext("export state", "Ready"),
+    ExportState.FAILED: lazy_pgettext("export state", "Failed"),
+    ExportState.CANCELED: lazy_pgettext("export state", "Canceled"),
+    ExportState.EXPIRED: lazy_pgettext("export state", "Expired"),
 }
 STATE_BADGES = {
     ExportState.QUEUED: "secondary", ExportState.RUNNING: "primary", ExportState.DONE: "success",
     ExportState.FAILED: "danger", ExportState.CANCELED: "dark", ExportState.EXPIRED: "light",
 }
-
-
-def file_size_text(size: int | None) -> str:
-    if size is None:
-        return "—"
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024)):,} KB"
-    return f"{size / 2**20:,.1f} MB"
 
 
 def clock(seconds: float) -> str:
@@ -67,7 +61,7 @@ def clock(seconds: float) -> str:
 def state_badge(record: ExportRecord) -> Markup:
     label = STATE_LABELS.get(record.state, record.state)
     if record.runner == "inline" and record.state == ExportState.DONE:
-        label = lazy_gettext("Downloaded")
+        label = lazy_pgettext("export state", "Downloaded")
     return Markup('<span class="badge badge-{}" data-state="{}">{}</span>').format(
         STATE_BADGES.get(record.state, "light"), record.state, label
     )
@@ -86,9 +80,11 @@ def progress_facts(record: ExportRecord, now: datetime | None = None) -> dict[st
     if total is None:
         rows_text = gettext("Counting the rows…") if record.active else ""
     elif record.state == ExportState.RUNNING and written >= total:
-        rows_text = gettext("%(total)s rows written; saving the file…", total=f"{total:,}")
+        rows_text = gettext("%(total)s rows written; saving the file…", total=formats.amount(total))
     else:
-        rows_text = gettext("%(written)s of %(total)s rows", written=f"{written:,}", total=f"{total:,}")
+        rows_text = gettext(
+            "%(written)s of %(total)s rows", written=formats.amount(written), total=formats.amount(total)
+        )
     if record.state == ExportState.QUEUED:
         time_text = gettext("Waiting for a free export worker…")
     elif remaining is not None:
@@ -101,8 +97,9 @@ def progress_facts(record: ExportRecord, now: datetime | None = None) -> dict[st
         "state": record.state, "state_label": str(STATE_LABELS.get(record.state, record.state)),
         "active": record.active, "rows_written": written, "rows_total": total, "percent": percent,
         "elapsed_seconds": round(elapsed, 1), "remaining_seconds": None if remaining is None else round(remaining, 1),
-        "rows_text": rows_text, "time_text": time_text, "error": record.error,
-        "file_size": record.file_size, "file_size_text": file_size_text(record.file_size),
+        "rows_text": rows_text, "time_text": time_text,
+        "error": None if record.error is None else translate(record.error_message),
+        "file_size": record.file_size, "file_size_text": formats.file_size(record.file_size),
     }
 
 
@@ -119,7 +116,8 @@ def _state_cell(view: ExportsView, context: Any, record: ExportRecord, name: str
     if record.active:
         return badge + Markup(' <small class="text-muted">{}%</small>').format(progress_facts(record)["percent"])
     if record.state == ExportState.FAILED and record.error:
-        return badge + Markup('<small class="d-block text-danger order-admin-export-error">{}</small>').format(record.error)
+        return badge + Markup('<small class="d-block text-danger order-admin-export-error">{}</small>').format(
+            translate(record.error_message))
     return badge
 
 
@@ -127,13 +125,14 @@ def _rows_cell(view: ExportsView, context: Any, record: ExportRecord, name: str)
     if record.rows_total is None:
         return "—"
     if record.state in (ExportState.DONE, ExportState.EXPIRED):
-        return f"{record.rows_written or 0:,}"
+        return formats.amount(record.rows_written or 0)
     # Still going, or stopped on the way: how far it got.
-    return gettext("%(written)s of %(total)s", written=f"{record.rows_written or 0:,}", total=f"{record.rows_total:,}")
+    return gettext("%(written)s of %(total)s", written=formats.amount(record.rows_written or 0),
+                   total=formats.amount(record.rows_total))
 
 
 def _size_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> str:
-    return file_size_text(record.file_size)
+    return formats.file_size(record.file_size)
 
 
 def _file_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> Any:
@@ -151,6 +150,14 @@ def _format_cell(view: ExportsView, context: Any, record: ExportRecord, name: st
     return f".{record.fmt}"
 
 
+class StateFilter(TextValue, sqla_filters.FilterEqual):
+    pass  # a value with NUL is refused, as on the orders lists (PostgreSQL text cannot hold it)
+
+
+class ActorFilter(TextValue, sqla_filters.FilterLike):
+    pass
+
+
 class ExportsView(OrderAdminView):
     """The exports log (read-only), reached from the "My exports" tab of the orders lists."""
 
@@ -159,6 +166,7 @@ class ExportsView(OrderAdminView):
     column_display_actions = False
     page_size = 20
     column_list = ["id", "created_at", "actor", "description", "fmt", "state", "rows", "file_size", "file"]
+    numeric_columns = ("rows", "file_size")
     column_labels = {
         "id": "#", "created_at": lazy_gettext("Started"), "actor": lazy_gettext("Who"),
         "description": lazy_gettext("What"), "fmt": lazy_gettext("Format"), "state": lazy_gettext("State"),
@@ -174,10 +182,8 @@ class ExportsView(OrderAdminView):
     def __init__(self, state: OrderAdminState) -> None:
         settings = state.settings
         self.column_filters = [
-            sqla_filters.FilterEqual(
-                "state", lazy_gettext("State"), options=[(code, label) for code, label in STATE_LABELS.items()]
-            ),
-            sqla_filters.FilterLike("actor", lazy_gettext("Who")),
+            StateFilter("state", lazy_gettext("State"), options=[(code, label) for code, label in STATE_LABELS.items()]),
+            ActorFilter("actor", lazy_gettext("Who")),
         ]
         super().__init__(
             ExportRecord, state, name=lazy_gettext("My exports"), endpoint=f"{settings.endpoint_prefix}_exports",
@@ -310,5 +316,5 @@ class ExportsView(OrderAdminView):
             return gettext("Export #%(id)s expired and its file was deleted; run it again.", id=record.id)
         if record.active:
             return gettext("Export #%(id)s is not ready yet.", id=record.id)
-        return gettext("Export #%(id)s has no file: it %(state)s.", id=record.id,
-                       state=str(STATE_LABELS.get(record.state, record.state)).lower())
+        return gettext("Export #%(id)s has no file (%(state)s).", id=record.id,
+                       state=STATE_LABELS.get(record.state, record.state))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from ..i18n import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
+
+from ..i18n import gettext, lazy_gettext
 
 
 class TextOnly:
@@ -51,7 +52,8 @@ class ConfirmActionForm(PostedForm):
 
 class CancelForm(ConfirmActionForm):
     reason = TextArea(
-        lazy_gettext("Reason (optional, kept in the order history)"), validators=[Optional(), Length(max=2000)]
+        lazy_gettext("Reason (optional, kept in the order history)"),
+        validators=[Optional(), Length(max=2000, message=lazy_gettext("A reason can be at most %(max)s characters long."))],
     )
 
 
@@ -60,7 +62,10 @@ class MergeForm(ConfirmActionForm):
 
 
 class CommentForm(PostedForm):
-    text = TextArea(lazy_gettext("Note"), validators=[DataRequired(), Length(max=5000)])
+    text = TextArea(lazy_gettext("Note"), validators=[
+        DataRequired(message=lazy_gettext("Write the note first.")),
+        Length(max=5000, message=lazy_gettext("A note can be at most %(max)s characters long.")),
+    ])
     url = HiddenText()
 
 
@@ -73,3 +78,15 @@ class ExportForm(PostedForm):
 
 class ExportJobForm(PostedForm):
     """Cancel or Run again on an export: only the CSRF token."""
+
+
+class BulkActionForm(PostedForm):
+    """Yes on a bulk confirm screen: the ticked orders (``order_id`` fields, read by the view) or every order
+    the list's filters match (in the POST's query string), and the list to go back to."""
+
+    scope = HiddenText(validators=[InputRequired(), AnyOf(("selected", "matching"))])
+    url = HiddenText()
+
+
+class BulkCancelForm(BulkActionForm):
+    reason = CancelForm.reason

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..domain import Action
-from ..i18n import gettext, lazy_gettext
+from ..i18n import gettext, lazy_pgettext
 from ..services.events import EventRecord
 from .presentation import Presenter
 
@@ -56,7 +56,7 @@ def linked_order_ids(events: Iterable[EventRecord]) -> set[int]:
 def _canceled(details: dict[str, Any], oa: Presenter) -> Markup:
     if not details.get("reason"):
         return Markup()
-    return Markup("{} {}").format(gettext("Reason:"), details["reason"])
+    return Markup("{}").format(gettext("Reason: %(reason)s", reason=details["reason"]))
 
 
 def _restored(details: dict[str, Any], oa: Presenter) -> Markup:
@@ -69,7 +69,7 @@ def _restored(details: dict[str, Any], oa: Presenter) -> Markup:
     for change in changes:
         old, new = change.get("old") or {}, change.get("new") or {}
         moved = Markup("; ").join(
-            Markup("{} {} → {}").format(label, old.get(name) or "—", new.get(name) or "—")
+            Markup("{} {} → {}").format(label, oa.money(old.get(name)), oa.money(new.get(name)))
             for name, label in fields if old.get(name) != new.get(name)
         )
         items += Markup("<li>{}: {}</li>").format(change.get("title") or "", moved)
@@ -78,9 +78,9 @@ def _restored(details: dict[str, Any], oa: Presenter) -> Markup:
 
 def _merged(details: dict[str, Any], oa: Presenter) -> Markup:
     if details.get("role") == "added" and isinstance(details.get("into_id"), int):
-        text = Markup("{} {}").format(gettext("Items moved into"), oa.order_link(details["into_id"]))
+        text = gettext("Items moved into %(order)s", order=oa.order_link(details["into_id"]))
     elif details.get("role") == "basic" and isinstance(details.get("from_id"), int):
-        text = Markup("{} {}").format(gettext("Received the items of"), oa.order_link(details["from_id"]))
+        text = gettext("Received the items of %(order)s", order=oa.order_link(details["from_id"]))
     else:
         text = Markup()
     moved = details.get("moved") or {}
@@ -105,12 +105,13 @@ def _no_details(details: dict[str, Any], oa: Presenter) -> Markup:
     return Markup()
 
 
-# Each kind: its label (translated per request) and its Details cell.
+# Each kind: its label (translated per request; "history": what happened, not the status of the same name)
+# and its Details cell.
 _KINDS: dict[str, tuple[Any, Callable[[dict[str, Any], Presenter], Markup]]] = {
-    Action.CANCEL: (lazy_gettext("Canceled"), _canceled),
-    Action.RESTORE: (lazy_gettext("Restored"), _restored),
-    Action.CLOSE: (lazy_gettext("Closed"), _no_details),
-    Action.MERGE: (lazy_gettext("Merged"), _merged),
-    Action.COMMENT: (lazy_gettext("Note"), _note),
-    Action.EXPORT: (lazy_gettext("Exported"), _exported),
+    Action.CANCEL: (lazy_pgettext("history", "Canceled"), _canceled),
+    Action.RESTORE: (lazy_pgettext("history", "Restored"), _restored),
+    Action.CLOSE: (lazy_pgettext("history", "Closed"), _no_details),
+    Action.MERGE: (lazy_pgettext("history", "Merged"), _merged),
+    Action.COMMENT: (lazy_pgettext("history", "Note"), _note),
+    Action.EXPORT: (lazy_pgettext("history", "Exported"), _exported),
 }

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..i18n import gettext, lazy_gettext
 from sqlalchemy import func, select
 
 from ..binding import ModelBinding
 from ..extension import OrderAdminState
+from ..i18n import lazy_gettext, lazy_translate, ngettext
 from ..records import LineRecord, OrderRecord, order_records
 from ..services.transaction import id_from_text
 from .base import OrderAdminView, OrderListView
@@ -47,16 +47,18 @@ def _size_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
     return both_languages(line.size, line.size_cn)
 
 
-def _quantity_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
-    return _line(view, context, item).quantity
+def _quantity_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
+    return context["oa"].amount(_line(view, context, item).quantity)
 
 
 def _price_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
-    return context["oa"].money(_line(view, context, item).totals.unit_price)
+    price = _line(view, context, item).totals.unit_price
+    return context["oa"].money(price, _order(view, context, item).currency)
 
 
 def _line_total_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
-    return context["oa"].money(_line(view, context, item).totals.total)
+    total = _line(view, context, item).totals.total
+    return context["oa"].money(total, _order(view, context, item).currency)
 
 
 def _order_status_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
@@ -78,6 +80,7 @@ class ItemsView(OrderListView):
     list_tab = "items"
     column_display_actions = False
     column_list = ["order_id", "photo_url", "title", "color", "size", "quantity", "price", "line_total", "status"]
+    numeric_columns = ("quantity", "price", "line_total")
     column_labels = {
         "order_id": lazy_gettext("Order"), "photo_url": lazy_gettext("Photo"), "title": lazy_gettext("Item"),
         "color": lazy_gettext("Color / 颜色分类"), "size": lazy_gettext("Size / 尺码"),
@@ -106,7 +109,7 @@ class ItemsView(OrderListView):
         self.column_sortable_list = sortable
         self.column_default_sort = (binding.line_pk_key, True)
         super().__init__(
-            binding.line, state, name=settings.menu_name, endpoint=f"{settings.endpoint_prefix}_items",
+            binding.line, state, name=lazy_translate(settings.menu_name), endpoint=f"{settings.endpoint_prefix}_items",
             url=f"{settings.url}/items",
         )
 
@@ -138,8 +141,9 @@ class ItemsView(OrderListView):
         ))
 
     def selection_description(self, order_ids: Sequence[int]) -> str:
-        return gettext("The orders of the selected lines (%(count)s orders)", count=len(order_ids))
+        return ngettext("The orders of the selected lines (%(num)s order)",
+                        "The orders of the selected lines (%(num)s orders)", len(order_ids))
 
-    def matching_order_ids(self) -> list[int]:
-        order_id = self.binding.line_order_id
-        return [value for (value,) in self.matching_query().with_entities(order_id).distinct()]
+    def matching_order_ids(self, limit: int | None = None) -> list[int]:
+        query = self.matching_query().with_entities(self.binding.line_order_id).distinct()
+        return [value for (value,) in (query if limit is None else query.limit(limit))]

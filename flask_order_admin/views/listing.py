@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..i18n import lazy_gettext
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.tools import parse_like_term
 from sqlalchemy import false, select
@@ -27,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..binding import ModelBinding
 from ..domain import OrderStatus
 from ..domain.merge import normalize_email
+from ..i18n import lazy_gettext, lazy_translate
 from ..services.totals_query import item_sums_by_order
 from ..settings import Settings
 
@@ -158,10 +158,11 @@ def order_filters(settings: Settings, *, lines: bool = False) -> list[Any]:
     """New filter instances for one view: on orders, or (``lines``) on lines by their order's fields."""
     binding = settings.models
     scope = OrderScope(binding, lines=lines)
-    statuses = [(s.value, s.label) for s in OrderStatus if binding.statuses.is_mapped(s)]
+    statuses = [(s.value, lazy_translate(s.label)) for s in OrderStatus if binding.statuses.is_mapped(s)]
+    providers = [(code, lazy_translate(label)) for code, label in settings.providers.items()]
     return [
         StatusFilter(scope, "status", lazy_gettext("Status"), options=statuses),
-        OptionFilter(scope, "provider", lazy_gettext("Provider"), options=list(settings.providers.items())),
+        OptionFilter(scope, "provider", lazy_gettext("Provider"), options=providers),
         CreatedBetweenFilter(scope, "created_at", lazy_gettext("Date")),
         BuyerNameFilter(scope, "buyer_name", lazy_gettext("Buyer")),
         BuyerEmailFilter(scope, "buyer_email", lazy_gettext("Buyer email")),

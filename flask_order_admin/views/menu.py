@@ -13,8 +13,9 @@ from flask import url_for
 
 from .. import access
 from ..domain import Action, OrderStatus
+from ..domain.messages import N_, Listing
 from ..errors import ActionNotAllowed
-from ..i18n import gettext, lazy_gettext
+from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
 from ..records import OrderRecord
 from ..services import MergeCandidates
 from ..services import action_refusal as rule_refusal
@@ -22,13 +23,14 @@ from ..settings import Settings
 
 MENU_ACTIONS = (Action.EXPORT, Action.CANCEL, Action.RESTORE, Action.CLOSE, Action.MERGE)
 
+# "order action": Cancel the order (not dismiss a dialog), Close the order (not a window).
 ACTION_LABELS = {
-    Action.EXPORT: lazy_gettext("Export"),
-    Action.CANCEL: lazy_gettext("Cancel"),
-    Action.RESTORE: lazy_gettext("Restore"),
-    Action.CLOSE: lazy_gettext("Close"),
-    Action.MERGE: lazy_gettext("Merge"),
-    Action.COMMENT: lazy_gettext("Comment"),
+    Action.EXPORT: lazy_pgettext("order action", "Export"),
+    Action.CANCEL: lazy_pgettext("order action", "Cancel"),
+    Action.RESTORE: lazy_pgettext("order action", "Restore"),
+    Action.CLOSE: lazy_pgettext("order action", "Close"),
+    Action.MERGE: lazy_pgettext("order action", "Merge"),
+    Action.COMMENT: lazy_pgettext("order action", "Add note"),
 }
 
 # "You are not allowed to …": the verb phrase per action.
@@ -74,8 +76,8 @@ def action_refusal(
         return str(_DENIED[action])
     reason = rule_refusal(settings, order, action)
     if reason is None and action == Action.MERGE and merge_candidates is not None:
-        return merge_candidates.reason
-    return reason
+        reason = merge_candidates.reason
+    return None if reason is None else translate(reason)
 
 
 def refuse_unless_allowed(settings: Settings, action: Action, order: OrderRecord) -> None:
@@ -103,9 +105,7 @@ def permitted_merge_candidates(settings: Settings, added: OrderRecord, found: Me
     permitted = [basic for basic in found.records if merge_access_refusal(settings, added, basic) is None]
     if permitted or not found.records:
         return MergeCandidates(permitted, found.reason)
-    return MergeCandidates([], gettext(
-        "You are not allowed to merge into any of the orders this one can be merged into."
-    ))
+    return MergeCandidates([], N_("You are not allowed to merge into any of the orders this one can be merged into."))
 
 
 def action_menu(
@@ -159,4 +159,4 @@ def _disabled_note(order: OrderRecord, disabled: list[MenuEntry]) -> str | None:
     if order.status in _READ_ONLY_NOTES and all(entry.action != Action.EXPORT for entry in disabled):
         return str(_READ_ONLY_NOTES[order.status])
     return gettext("Not available now: %(actions)s. Point at one to see why.",
-                   actions=", ".join(entry.label for entry in disabled))
+                   actions=Listing(tuple(entry.label for entry in disabled)))

@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import abort, current_app, redirect, request
 from flask_admin import expose
-from ..i18n import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from ..domain import Action, order_totals
 from ..extension import OrderAdminState
+from ..i18n import gettext, lazy_gettext, lazy_translate, ngettext, translate
 from ..records import OrderRecord, line_records, order_records
 from ..services import events_of, get_order_record, search
 from ..services.events import EventRecord
@@ -50,7 +50,7 @@ def _buyer_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> st
 
 
 def _provider_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return view.settings.provider_label(_record(view, context, order).provider)
+    return translate(view.settings.provider_label(_record(view, context, order).provider))
 
 
 def _status_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
@@ -62,7 +62,8 @@ def _lines_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> An
 
 
 def _total_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return context["oa"].money(context["page_totals"][view.binding.order_id(order)].total)
+    record = _record(view, context, order)
+    return context["oa"].money(context["page_totals"][record.id].total, record.currency)
 
 
 class OrdersView(OrderActionsMixin, OrderListView):
@@ -70,6 +71,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
     can_view_details = True
     details_template = "order_admin/order.html"
     column_list = ["number", "created_at", "buyer_name", "provider", "status", "lines", "total"]
+    numeric_columns = ("lines", "total")
     column_labels = {
         "number": lazy_gettext("Number"), "created_at": lazy_gettext("Date"), "buyer_name": lazy_gettext("Buyer"),
         "provider": lazy_gettext("Provider"), "status": lazy_gettext("Status"), "lines": lazy_gettext("Lines"),
@@ -93,7 +95,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
         self.column_sortable_list = sortable
         self.column_default_sort = (binding.order_pk_key, True)
         super().__init__(
-            binding.order, state, name=settings.menu_name, category=settings.menu_category,
+            binding.order, state, name=lazy_translate(settings.menu_name), category=settings.menu_category,
             endpoint=f"{settings.endpoint_prefix}_orders", url=settings.url,
         )
 
@@ -114,14 +116,15 @@ class OrdersView(OrderActionsMixin, OrderListView):
     def order_ids_of(self, row_ids: list[str]) -> list[int]:
         return [order_id for order_id in map(id_from_text, row_ids) if order_id is not None]
 
-    def matching_order_ids(self) -> list[int]:
-        return [order_id for (order_id,) in self.matching_query().with_entities(self.binding.order_pk)]
+    def matching_order_ids(self, limit: int | None = None) -> list[int]:
+        query = self.matching_query().with_entities(self.binding.order_pk)
+        return [order_id for (order_id,) in (query if limit is None else query.limit(limit))]
 
     def selection_description(self, order_ids: Sequence[int]) -> str:
         if len(order_ids) == 1:
             number = self.binding.numbers_of(self.state.session, order_ids, self.settings.number_format)[order_ids[0]]
             return gettext("Order %(number)s", number=number)
-        return gettext("%(count)s selected orders", count=len(order_ids))
+        return ngettext("%(num)s selected order", "%(num)s selected orders", len(order_ids))
 
     def buyer_orders_url(self, order: OrderRecord) -> str | None:
         """The orders list filtered by this order's customer (its ref, or its email where it has none)."""
@@ -142,7 +145,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
         events = events_of(session, settings, order.id)
         moved = moved_lines(session, settings, order)
         oa = Presenter(settings, self._linked_numbers(order, [*items, *moved.lines], events, moved.holder_id),
-                       return_url)
+                       return_url, order.currency)
         tab = request.args.get("tab")
         return self.render(
             self.details_template,

@@ -1,5 +1,5 @@
-"""How order data reads on screen: numbers, money, dates, and the one renderer of each element the pages
-and the list cells share (status badge, order link, item link and photo), as ``Markup``."""
+"""How order data reads on screen: numbers, money and dates (``formats``), and the one renderer of each element
+the pages and the list cells share (status badge, order link, item link and photo), as ``Markup``."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 from flask import url_for
 from markupsafe import Markup
 
-from ..domain import OrderStatus, money
-from ..i18n import gettext
+from ..domain import OrderStatus
+from ..i18n import gettext, translate
 from ..settings import Settings
+from . import formats
 from .redirects import local_path
 
 # Bootstrap 4 badge colour per status: waiting for the buyer (yellow), in progress (blue),
@@ -53,25 +54,32 @@ def order_page_url(settings: Settings, order_id: int, return_url: str | None = N
 class Presenter:
     """Passed to every template as ``oa`` (and read by the list cells from their context). ``numbers``: the
     numbers of the orders the page links to, by id (a shop's own numbers are looked up by the view; numbers
-    made from the id need no lookup); ``return_url``: where the order pages it links to go back to."""
+    made from the id need no lookup); ``return_url``: where the order pages it links to go back to;
+    ``currency``: the currency of the page's order, that of the amounts given none."""
 
     def __init__(
-        self, settings: Settings, numbers: Mapping[int, str] | None = None, return_url: str | None = None
+        self, settings: Settings, numbers: Mapping[int, str] | None = None, return_url: str | None = None,
+        currency: str | None = None,
     ) -> None:
         self.settings = settings
         self.numbers = numbers or {}
         self.return_url = return_url
+        self.currency = currency
 
     def number(self, order_id: int | None) -> str:
         if order_id is None:
             return ""
         return self.numbers.get(order_id) or self.settings.number_format.format(order_id)
 
-    def money(self, value: Decimal | int | None) -> str:
-        return f"{money(value):,.2f}"
+    def money(self, value: Decimal | int | str | None, currency: str | None = None) -> str:
+        """An amount in ``currency`` (an order's own), else in the page order's, else in ``ORDER_ADMIN_CURRENCY``."""
+        return formats.money(value, currency or self.currency or self.settings.currency)
+
+    def amount(self, value: int | Decimal) -> str:
+        return formats.amount(value)
 
     def when(self, value: datetime | None) -> str:
-        return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+        return formats.date_time(value)
 
     def status_label(self, code: str | None, raw: Any = None) -> str:
         """The label of a status (or of its code, as events keep it); ``raw``: the stored value of a
@@ -79,7 +87,7 @@ class Presenter:
         if not code:
             return "" if raw is None else gettext("unknown status %(value)s", value=raw)
         try:
-            return OrderStatus.parse(code).label
+            return translate(OrderStatus.parse(code).label)
         except ValueError:
             return code
 
@@ -116,7 +124,7 @@ class Presenter:
         ).format(url)
 
     def provider_label(self, code: str) -> str:
-        return self.settings.provider_label(code)
+        return translate(self.settings.provider_label(code))
 
 
 def _badge_colour(status: OrderStatus | None) -> str:

@@ -48,7 +48,7 @@ def test_cancel_restore_and_close_through_the_menu(page, base_url, new_order, or
     assert "was restored" in page.inner_text(".alert-success")
     assert status_shown(page) == "Awaiting payment" and order_status(order_id) == "awaiting_payment"
     page.click("#tab-history")
-    assert re.search(r"price [\d.]+ → [\d.]+", page.inner_text("#pane-history"))  # catalog prices applied
+    assert re.search(r"price CN¥[\d.,]+ → CN¥[\d.,]+", page.inner_text("#pane-history"))  # catalog prices applied
 
     shipped = new_order("shipped")
     open_order(page, base_url, shipped)

@@ -69,7 +69,7 @@ def test_cancel_restore_and_close(legacy_page, legacy_url, shop_order, shop_stat
     assert status_shown(legacy_page) == "Awaiting payment" and shop_state(order_id) == 10
     legacy_page.click("#tab-history")
     history = legacy_page.inner_text("#pane-history")
-    assert re.search(r"price [\d.]+ → [\d.]+", history)  # the shop's catalog prices applied
+    assert re.search(r"price CN¥[\d.,]+ → CN¥[\d.,]+", history)  # the shop's catalog prices applied
     assert "Wang Li" in history  # the staff member, named as the shop names them (ORDER_ADMIN_ACTOR_NAME)
 
     shipped_id, _ = shop_order("shipped")

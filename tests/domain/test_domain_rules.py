@@ -19,7 +19,7 @@ def test_statuses_are_the_twelve_codes_of_the_spec():
         "processing_at_warehouse", "awaiting_packing_confirmation", "ready_for_packing", "ready_to_ship",
         "shipped", "completed", "canceled", "merged",
     ]
-    assert OrderStatus.AWAITING_PACKING_CONFIRMATION.label == "Awaiting confirmation of packing"
+    assert str(OrderStatus.AWAITING_PACKING_CONFIRMATION.label) == "Awaiting confirmation of packing"
     assert OrderStatus("canceled") == "canceled"
 
 
@@ -35,11 +35,11 @@ def test_action_table(status, action, allowed_from):
     if status.value in allowed_from:
         assert reason is None
     else:
-        assert status.label in reason
+        assert str(status.label) in str(reason)
 
 
 def test_restore_refusal_reads_like_the_spec():
-    assert refusal_reason(Action.RESTORE, OrderStatus.SHIPPED).startswith(
+    assert str(refusal_reason(Action.RESTORE, OrderStatus.SHIPPED)).startswith(
         "Only orders in status Canceled can be restored"
     )
 

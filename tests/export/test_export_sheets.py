@@ -62,7 +62,7 @@ def test_a_full_sheet_continues_on_the_next_with_the_header_repeated() -> None:
     assert [cells[Col.ORDER_NUMBER] for cells in body] == [f"ORD-{n}" for n in range(7)]
     totals = backend.sheets[-1][1][-1]
     assert totals[1] is RowStyle.TOTALS
-    assert totals[2][Col.CUSTOMER_NAME] == TOTALS_LABEL
+    assert totals[2][Col.CUSTOMER_NAME] == str(TOTALS_LABEL)
     assert totals[2][Col.QUANTITY] == 7 and totals[2][Col.TOTAL_PRICE] == Decimal("10.50")
     assert len(backend.widths) == 3 and backend.closed
 
@@ -79,7 +79,7 @@ def test_nothing_to_export_still_makes_a_sheet_with_header_note_and_totals() -> 
     assert write_sheets(backend, []) == 0
     [(_, rows)] = backend.sheets
     assert [style for _, style, _ in rows] == [RowStyle.HEADER, RowStyle.BODY, RowStyle.TOTALS]
-    assert rows[1][2][Col.CUSTOMER_NAME] == NOTHING_TO_EXPORT_NOTE
+    assert rows[1][2][Col.CUSTOMER_NAME] == str(NOTHING_TO_EXPORT_NOTE)
 
 
 def test_widths_fit_the_content_and_stop_at_a_cap() -> None:

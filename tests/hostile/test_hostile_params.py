@@ -206,3 +206,13 @@ def test_crlf_in_the_return_address_of_flask_admins_own_endpoints(client, order_
         response = client.get(path, query_string={"url": CRLF, **fields})
     assert response.status_code == 400, response.status_code
     assert db_state() == before
+
+
+@pytest.mark.parametrize("arg", ["flt0_who_contains", "flt0_state_equals"])
+def test_a_nul_in_a_my_exports_filter_is_refused_with_a_message(client, db_state, error_of, arg):
+    """PostgreSQL text holds no NUL: the exports list's own filters passed it to psycopg (a 500 there)."""
+    before = db_state()
+    response = client.get("/admin/orders/exports/", query_string={arg: "a\x00b"}, follow_redirects=True)
+    assert response.status_code == 200, response.status_code
+    assert "Invalid Filter Value" in error_of(response)
+    assert db_state() == before

@@ -132,7 +132,7 @@ def test_a_failed_job_says_why(app, client, make_order, folder, session, read_ex
                         fmt="xls", source="selected", description="2 selected orders")
     assert run_export(state, record.id) == "failed"
     failed = read_export(record.id)
-    assert failed.error == "There is no order 999999999; it may have been deleted." and failed.finished_at
+    assert str(failed.error_message) == "There is no order 999999999; it may have been deleted." and failed.finished_at
     page = client.get(f"/admin/orders/exports/{record.id}/").text
     assert "There is no order 999999999" in page and 'id="export-again"' in page
     assert "There is no order 999999999" in client.get("/admin/orders/exports/").text
@@ -146,7 +146,7 @@ def test_a_failed_job_says_why(app, client, make_order, folder, session, read_ex
     record = create_job(session, state.settings, folder, actor="manager", order_ids=[order.id], fmt="xls",
                         source="order", description="Order")
     assert run_export(state, record.id) == "failed"
-    assert read_export(record.id).error == "The export failed unexpectedly (OSError); the server log has the details."
+    assert str(read_export(record.id).error_message) == "The export failed unexpectedly (OSError); the server log has the details."
     assert list(folder.iterdir()) == []
 
 
@@ -161,7 +161,7 @@ def test_a_job_whose_worker_stops_is_failed_in_bounded_time_and_runs_again(
     status = client.get(f"/admin/orders/exports/{export_id}/status.json").get_json()
     assert status["state"] == "failed"
     assert status["error"] == (
-        "The export stopped: its worker did not report for 1 seconds (the process was stopped or crashed). "
+        "The export stopped: its worker did not report for 1 second (the process was stopped or crashed). "
         "Run it again."
     )
     paused.release()  # the "dead" worker wakes up: it sees it was failed, stops and removes its part file
@@ -224,7 +224,7 @@ def test_limits_per_user_and_for_the_shop(client, manager, make_order, jobs, fol
     assert paused.reached.wait(10)
     refused = start_export(client)
     assert refused.status_code == 302 and refused.location.startswith("/admin/orders/")
-    assert "You already have 1 exports being prepared" in client.get(refused.location).text
+    assert "You already have 1 export being prepared" in client.get(refused.location).text
     other = manager("other")
     second = job_id_of(start_export(other))
     third = manager("third")
@@ -272,3 +272,22 @@ def test_the_start_request_reads_as_little_for_many_orders_as_for_few(client, ma
     many = count_statements(lambda: job_id_of(start_export(client, "flt0_status_equals=processing")))
     assert len(handed_over) == 2
     assert many == few, (few, many)
+
+
+def test_a_job_writes_its_file_in_the_language_of_the_manager_who_started_it(
+        app, client, make_order, jobs, folder, start_export, wait_for, job_id_of, monkeypatch):
+    """The job runs outside the request, where the app's default locale (English here) would apply."""
+    import flask_babel
+
+    monkeypatch.setattr(app.extensions["babel"], "locale_selector", lambda: "ru")
+    flask_babel.refresh()
+    make_order("shipped", items=2), make_order("shipped", items=3)
+    export_id = job_id_of(start_export(client, "flt0_status_equals=shipped"))
+    record = wait_for(export_id, "done")
+    assert record.locale == "ru"
+    sheet = xlrd.open_workbook(file_contents=client.get(f"/admin/orders/exports/{export_id}/download/").data)
+    first = sheet.sheet_by_index(0)
+    assert first.name == "Товары"
+    assert first.row_values(0)[:4] == ["ФИО клиента", "Адрес клиента", "Номер заказа", "Товар (ссылка на Taobao)"]
+    assert first.row_values(0)[6:8] == ["颜色分类", "尺码"]  # the supplier's columns: Chinese in every language
+    assert first.row_values(first.nrows - 1)[0] == "Итого"

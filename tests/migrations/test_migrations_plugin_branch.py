@@ -97,6 +97,7 @@ STARTING_POINTS = [
     pytest.param(created_by_0_1_0, id="0.1.0-create_all-stamped"),
     pytest.param(upgraded_to("oa_0001"), id="oa_0001"),
     pytest.param(upgraded_to("oa_0002"), id="oa_0002"),
+    pytest.param(upgraded_to("oa_0003"), id="oa_0003"),
 ]
 
 WHEN = datetime(2026, 11, 3, 9, 30, 15)

@@ -74,7 +74,7 @@ def test_with_settings_a_service_works_outside_an_app_and_uses_them(db, make_ord
     found = outside_any_app(services.search, worker_session, f"SH-{order_id:06d}", settings=shop_settings)
     assert [o.id for o in found] == [order_id]
     found = outside_any_app(services.find_merge_candidates, worker_session, merged_id, settings=shop_settings)
-    assert found.reason == f"SH-{merged_id:06d} is already merged."
+    assert str(found.reason) == f"SH-{merged_id:06d} is already merged."
     data = outside_any_app(order_xls, worker_session, order_id, settings=shop_settings)
     assert xlrd.open_workbook(file_contents=data).sheet_by_index(0).cell_value(1, 2) == f"SH-{order_id:06d}"
 

@@ -4,7 +4,7 @@
     .venv/bin/python tests/stress/stress_load.py --clients 8 --seconds 8     # the short form (CI)
     .venv/bin/python tests/stress/stress_load.py --server-url mysql+pymysql://root@127.0.0.1:3306/mysql  # MariaDB
 
-It creates a throw-away database ``order_admin_stress``, seeds the demo shop into it,
+It creates a throw-away database ``order_admin_stress`` (``--database`` names another), seeds the demo shop into it,
 serves it with gunicorn on 127.0.0.1, and lets each client log in through /login and fire
 cancel / restore / close / merge / export / comment at a shared set of orders through the
 confirm screens and their forms, as a browser would. Then it stops gunicorn (also on any
@@ -62,19 +62,19 @@ ACTIONS = {"cancel": 4, "restore": 3, "close": 3, "merge": 4, "export": 2, "comm
 
 # -- the database ------------------------------------------------------------------------------
 
-def stress_url(server_url: str) -> str:
-    return make_url(server_url).set(database=DATABASE).render_as_string(hide_password=False)
+def stress_url(server_url: str, database: str = DATABASE) -> str:
+    return make_url(server_url).set(database=database).render_as_string(hide_password=False)
 
 
-def recreate_database(server_url: str, drop_only: bool = False) -> None:
+def recreate_database(server_url: str, database: str = DATABASE, drop_only: bool = False) -> None:
     engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
     postgresql = engine.dialect.name == "postgresql"
     with engine.connect() as connection:
         # PostgreSQL refuses to drop a database with sessions left over from a killed run unless forced.
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE}" + (" WITH (FORCE)" if postgresql else "")))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {database}" + (" WITH (FORCE)" if postgresql else "")))
         if not drop_only:
             charset = "" if postgresql else " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            connection.execute(text(f"CREATE DATABASE {DATABASE}{charset}"))
+            connection.execute(text(f"CREATE DATABASE {database}{charset}"))
     engine.dispose()
 
 
@@ -379,6 +379,12 @@ def run_client(index: int, port: int, order_ids: list[int], deadline: float, tal
 
 # -- the run ---------------------------------------------------------------------------------
 
+def _database_name(value: str) -> str:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value):
+        raise argparse.ArgumentTypeError("lower-case letters, digits and _, at most 63")
+    return value
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=20)
@@ -386,18 +392,20 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=60, help="orders seeded and shared by every client")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--server-url", default=os.environ.get("STRESS_SERVER_URL", DEFAULT_SERVER_URL),
-                        help="a PostgreSQL or MariaDB URL of the server (its database is used only to create and drop %s)"
-                             % DATABASE)
-    parser.add_argument("--keep", action="store_true", help=f"keep {DATABASE} afterwards, to look at it")
+                        help="a PostgreSQL or MariaDB URL of the server (its database is used only to create and drop "
+                             "the throw-away one)")
+    parser.add_argument("--database", default=DATABASE, type=_database_name,
+                        help="name of the throw-away database (another one for runs side by side on one server)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to look at it")
     args = parser.parse_args()
     if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 600:
         parser.error("--clients 1..200 and --seconds up to 600")
 
     # Killed from outside (a CI time limit): still stop gunicorn and drop the database on the way out.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    database_url = stress_url(args.server_url)
+    database_url = stress_url(args.server_url, args.database)
     secret_key = secrets.token_hex(32)
-    recreate_database(args.server_url)
+    recreate_database(args.server_url, args.database)
     engine = create_engine(database_url)
     process = None
     try:
@@ -427,7 +435,7 @@ def main() -> int:
             stop_gunicorn(process)
         engine.dispose()
         if not args.keep:
-            recreate_database(args.server_url, drop_only=True)
+            recreate_database(args.server_url, args.database, drop_only=True)
 
     report(args, tally, elapsed, start, problems, stuck, BACKENDS.get(make_url(database_url).get_backend_name(), "?"))
     return 1 if problems or tally.errors or stuck or tally.requests == 0 else 0

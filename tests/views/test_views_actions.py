@@ -98,7 +98,7 @@ def test_restore_reprices_and_reports_resolver_failures(client, make_order, sess
     response = say_yes(client, page, order, "restore", form_fields)
     assert f"Order {order.number} was restored" in response.text
     assert reload(session, order).status == OrderStatus.AWAITING_PAYMENT
-    assert "price 100.50 → 120.00" in response.text  # the history tab on the page shown
+    assert "price CN¥100.50 → CN¥120.00" in response.text  # the history tab on the page shown
 
 
 def test_close_then_only_export_is_left(client, make_order, session, form_fields):

@@ -65,6 +65,20 @@ CASES: dict[str, Case] = {
                                                                                      "format": "xls"}),
     "export selected download": ("order_admin_orders.action_view", "POST", ORDERS + "/action/",
                                  lambda ids: {"csrf_token": ids.csrf, "action": "export_selected", "rowid": ids.open}),
+    "bulk close selected: confirm screen": (
+        "order_admin_orders.action_view", "POST", ORDERS + "/action/",
+        lambda ids: {"csrf_token": ids.csrf, "action": "bulk_close", "rowid": ids.open}),
+    "bulk close all matching: confirm screen": (
+        "order_admin_orders.bulk_matching_view", "GET", ORDERS + "/bulk/close/?flt0_status_equals=processing", NO_DATA),
+    "bulk cancel: result page": (
+        "order_admin_orders.bulk_run_view", "POST", ORDERS + "/bulk/cancel/run/",
+        lambda ids: {"csrf_token": ids.csrf, "scope": "selected", "order_id": [ids.open, ids.canceled],
+                     "reason": "supplier closed"}),
+    "items bulk restore all matching: confirm screen": (
+        "order_admin_items.bulk_matching_view", "GET", ITEMS + "/bulk/restore/?flt0_status_equals=canceled", NO_DATA),
+    "items bulk close all matching: result page": (
+        "order_admin_items.bulk_run_view", "POST", ITEMS + "/bulk/close/run/?flt0_status_equals=processing",
+        lambda ids: {"csrf_token": ids.csrf, "scope": "matching"}),
     "Flask-Admin's create (disabled): redirect": ("order_admin_orders.create_view", "GET", ORDERS + "/new/", NO_DATA),
     "Flask-Admin's edit (disabled): redirect": (
         "order_admin_orders.edit_view", "GET", ORDERS + "/edit/?id={ids.open}", NO_DATA),

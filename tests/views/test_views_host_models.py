@@ -83,14 +83,14 @@ def test_an_action_the_shops_statuses_cannot_express_is_off_with_its_reason(clie
     state.settings = dataclasses.replace(state.settings, order_models=models.resolve())
     page = client.get(f"/admin/orders/details/?id={added.id}").text
     enabled, disabled = menu_of(page)
-    assert disabled["merge"] == "This shop has no status for merged orders, so orders cannot be merged here."
+    assert disabled["merge"] == "This shop has no status “Merged”, so orders cannot be merged here."
     assert enabled == ["export", "cancel"]
     response = client.get(f"/admin/orders/{added.id}/merge-candidates/", follow_redirects=True)
-    assert "This shop has no status for merged orders" in response.text
+    assert "This shop has no status “Merged”" in response.text
     token = form_fields(page, "comment-form")["csrf_token"]
     response = client.post(f"/admin/orders/{added.id}/merge/", data={
         "csrf_token": token, "version": "1", "into": str(basic.id)}, follow_redirects=True)
-    assert "This shop has no status for merged orders" in response.text
+    assert "This shop has no status “Merged”" in response.text
     assert current_orders(session).status(added.id) == OrderStatus.AWAITING_PAYMENT
 
 

@@ -21,7 +21,7 @@ def test_first_line_summary_buyer_and_tabs(client, make_order):
     assert re.fullmatch(r"ORD-\d{10}|SH-24-\d{5}", order.number)  # the tables' own numbers
     assert 'id="order-actions"' in page and "Order actions" in page
     summary = re.search(r'class="order-admin-summary.*?</section>', page, re.S).group(0)
-    for text in ("Processing", "Taobao", "3 / 6", "611.00", "− 20.50", "43.80", "634.30"):
+    for text in ("Processing", "Taobao", "3 / 6", "CN¥611.00", "− CN¥20.50", "CN¥43.80", "CN¥634.30"):
         assert text in summary
     buyer = re.search(r'class="order-admin-buyer.*?</section>', page, re.S).group(0)
     for text in ("Li Wei 李伟", "buyer@example.com", "+86 1", "Shanghai", "flt0_customer_equals=cust-1"):
@@ -93,7 +93,7 @@ def test_history_shows_when_who_action_statuses_and_details(client, make_order, 
     assert "alice" in history and "bob" in history
     assert "Processing → Canceled" in history and "Canceled → Awaiting payment" in history
     assert "Reason: buyer asked" in history
-    assert "price 100.50 → 101.50" in history
+    assert "price CN¥100.50 → CN¥101.50" in history
 
 
 def test_back_to_orders_list_keeps_the_list_address_and_rejects_other_sites(client, make_order):

@@ -38,8 +38,8 @@ def test_a_refused_action_goes_back_to_the_order_page_with_the_reason(client, ma
     path, args, messages = refused(client, "get", f"/admin/orders/{order.id}/confirm/cancel/",
                                    query_string={"url": "/admin/orders/?page=2"})
     assert (path, args["id"], args["url"]) == ("/admin/orders/details/", [str(order.id)], ["/admin/orders/?page=2"])
-    assert messages == [f"Only orders in status Awaiting payment, Awaiting additional payment, Processing or "
-                        f"Additional order can be canceled; this order is Completed."]
+    assert messages == ["Only orders in one of the statuses Awaiting payment, Awaiting additional payment, Processing, "
+                        "Additional order can be canceled; this order is Completed."]
 
 
 def test_a_refused_merge_pick_goes_back_to_the_order_page(client, make_order, configure):

@@ -1,0 +1,235 @@
+"""Cancel, close or restore many orders at once: each order changes, or is refused, on its own.
+
+Every order gets the single action's rules (status tables, the shop's statuses), the host's access rule
+asked about it (``allowed``), its own event and its own signal; a refused order is left as it was and
+listed with the reason; a refusal or a failure of one order never undoes or stops another.
+
+**Why chunks, not a transaction per order.** A transaction per order costs its fixed statements
+(BEGIN, the locking SELECT, the UPDATE, the INSERT of the event, COMMIT; on SQLite also the write lock)
+500 times for 500 orders. Savepoints inside one transaction would not save them: SAVEPOINT and RELEASE
+are two more statements per order, and the writes could no longer be batched. So Cancel and Close take
+``CHUNK_SIZE`` orders at a time, in one transaction: one ``SELECT … FOR UPDATE`` locks and loads the
+chunk (rows in id order, as every action locks them), each order is checked on its own, and the orders
+allowed are written together, their state in one UPDATE per kind of write and their events in one
+INSERT (``status_actions.transition_orders``, which the single action runs for its one order). An order's
+status and its event are written in the same transaction, so each order still changes all or nothing,
+and an order refused by a rule simply takes no part in the writes. What a chunk cannot give by itself is
+isolation from a *database* failure of another order (a deadlock, a lost connection, a host's trigger
+refusing one row): then the chunk is rolled back, and its orders are run again one at a time, each in
+its own transaction (a chunk of one), so only the order that fails is refused. The outcome is the one a
+transaction per order gives, at a fraction of the statements (docs/performance.md, "Bulk actions").
+
+Restore asks the host's price resolver for each order's lines, outside any lock, so it is batched no
+further: each order goes through ``services.restore``, its own transaction, and an order whose items are
+no longer sold (or whose lookup fails) is refused with restore's own message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ..domain import Action
+from ..domain.messages import Message, N_
+from ..errors import OrderActionError, OrderNotFound
+from ..records import OrderRecord, order_records
+from ..settings import Settings, current_settings
+from .restoring import restore
+from .events import canceled_event, closed_event
+from .status_actions import action_refusal, transition_orders
+from .transaction import action_transaction, checked_id, lock_existing_orders, read_transaction
+
+CHUNK_SIZE = 100  # orders locked and written together; well under every database's bound-parameter limit
+
+BULK_ACTIONS = (Action.CANCEL, Action.CLOSE, Action.RESTORE)
+
+# The access rule's refusal, as the order page's menu words it.
+_DENIED = {
+    Action.CANCEL: N_("You are not allowed to cancel this order."),
+    Action.CLOSE: N_("You are not allowed to close this order."),
+    Action.RESTORE: N_("You are not allowed to restore this order."),
+}
+
+EventBuilder = Callable[..., dict[str, Any]]  # services/events.py: the history row of one order
+Permission = Callable[[Any], bool]  # the host's rule for this action, asked with the order (the host's object)
+
+
+class BulkActionTooLarge(OrderActionError):
+    """More orders than ``ORDER_ADMIN_BULK_ACTION_LIMIT``: nothing was changed."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(N_("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
+                            "Narrow the selection or the filters.", limit=f"{limit:,}"))
+        self.count = count
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class BulkRefusal:
+    """An order the bulk action left as it was: its id (None for an id that can name no order), its
+    number where it exists, and why."""
+
+    order_id: int | None
+    number: str | None
+    reason: Message | str
+
+
+@dataclass
+class BulkOutcome:
+    action: Action
+    done: list[int] = field(default_factory=list)  # ids of the orders changed, in id order
+    refused: list[BulkRefusal] = field(default_factory=list)
+
+    def _sort(self) -> BulkOutcome:
+        self.done.sort()
+        self.refused.sort(key=lambda refusal: (refusal.order_id is None, refusal.order_id or 0))
+        return self
+
+
+def bulk_cancel(
+    session: Session, order_ids: Iterable[object], *, actor: str, reason: str | None = None,
+    allowed: Permission | None = None, settings: Settings | None = None,
+) -> BulkOutcome:
+    """Cancel each order that may be canceled (``cancel``'s rule, and ``allowed``); the reason goes into
+    every event."""
+    return _bulk_transition(session, order_ids, Action.CANCEL, actor=actor, allowed=allowed,
+                            settings=settings, event=partial(canceled_event, reason=reason))
+
+
+def bulk_close(
+    session: Session, order_ids: Iterable[object], *, actor: str, allowed: Permission | None = None,
+    settings: Settings | None = None,
+) -> BulkOutcome:
+    """Close each order that may be closed (``close``'s rule, and ``allowed``)."""
+    return _bulk_transition(session, order_ids, Action.CLOSE, actor=actor, allowed=allowed, settings=settings,
+                            event=closed_event)
+
+
+def bulk_restore(
+    session: Session, order_ids: Iterable[object], *, actor: str, allowed: Permission | None = None,
+    settings: Settings | None = None,
+) -> BulkOutcome:
+    """Restore each canceled order through ``services.restore`` (prices recalculated), one transaction each."""
+    settings = settings or current_settings()
+    outcome = BulkOutcome(Action.RESTORE)
+    ids = _checked_ids(order_ids, settings, outcome)
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start:start + CHUNK_SIZE]
+        with read_transaction(session):
+            found = _read_orders(session, settings, chunk)
+        for order_id in chunk:
+            order = found.get(order_id)
+            refusal = _missing(order_id) if order is None else _denied(order, Action.RESTORE, allowed)
+            if refusal is not None:
+                outcome.refused.append(refusal)
+                continue
+            try:
+                restore(session, order_id, actor=actor, settings=settings)
+            except OrderActionError as error:
+                outcome.refused.append(BulkRefusal(order_id, order.number, error.message))
+            else:
+                outcome.done.append(order_id)
+    return outcome._sort()
+
+
+def _bulk_transition(
+    session: Session, order_ids: Iterable[object], action: Action, *, actor: str, allowed: Permission | None,
+    settings: Settings | None, event: EventBuilder,
+) -> BulkOutcome:
+    settings = settings or current_settings()
+    outcome = BulkOutcome(action)
+    ids = _checked_ids(order_ids, settings, outcome)
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start:start + CHUNK_SIZE]
+        try:
+            done, refused = _transition_chunk(session, settings, chunk, action, actor, allowed, event)
+        except (SQLAlchemyError, OrderActionError):
+            # The database failed the chunk (rolled back): each order again in its own transaction.
+            done, refused = _one_at_a_time(session, settings, chunk, action, actor, allowed, event)
+        outcome.done += done
+        outcome.refused += refused
+    return outcome._sort()
+
+
+def _transition_chunk(
+    session: Session, settings: Settings, chunk: list[int], action: Action, actor: str,
+    allowed: Permission | None, event: EventBuilder,
+) -> tuple[list[int], list[BulkRefusal]]:
+    """One transaction: lock the chunk's orders, check each, write the allowed ones together."""
+    refused: list[BulkRefusal] = []
+    with action_transaction(session, settings) as transaction:
+        found = lock_existing_orders(session, settings, chunk)
+        moving: list[OrderRecord] = []
+        for order_id in chunk:
+            order = found.get(order_id)
+            refusal = _missing(order_id) if order is None else _refusal(settings, order, action, allowed)
+            if refusal is None:
+                moving.append(order)
+            else:
+                refused.append(refusal)
+        transition_orders(session, settings, transaction, moving, action, actor=actor, event=event)
+    return [order.id for order in moving], refused
+
+
+def _one_at_a_time(
+    session: Session, settings: Settings, chunk: list[int], action: Action, actor: str,
+    allowed: Permission | None, event: EventBuilder,
+) -> tuple[list[int], list[BulkRefusal]]:
+    done: list[int] = []
+    refused: list[BulkRefusal] = []
+    for order_id in chunk:
+        try:
+            one_done, one_refused = _transition_chunk(session, settings, [order_id], action, actor, allowed, event)
+        except OrderActionError as error:
+            one_done, one_refused = [], [BulkRefusal(order_id, error.order_number, error.message)]
+        except SQLAlchemyError:
+            one_done, one_refused = [], [BulkRefusal(order_id, None, N_(
+                "The database refused the change of this order; it was left as it was."))]
+        done += one_done
+        refused += one_refused
+    return done, refused
+
+
+def _checked_ids(order_ids: Iterable[object], settings: Settings, outcome: BulkOutcome) -> list[int]:
+    """The distinct ids, sorted (every action locks in id order); one that can name no order is refused."""
+    ids: set[int] = set()
+    for raw in order_ids:
+        try:
+            ids.add(checked_id(raw))
+        except OrderNotFound as error:
+            outcome.refused.append(BulkRefusal(None, None, error.message))
+    if len(ids) > settings.bulk_action_limit:
+        raise BulkActionTooLarge(len(ids), settings.bulk_action_limit)
+    return sorted(ids)
+
+
+def _read_orders(session: Session, settings: Settings, ids: list[int]) -> dict[int, OrderRecord]:
+    binding = settings.models
+    rows = session.scalars(
+        select(binding.order).where(binding.order_pk.in_(ids)).options(*binding.order_load_options())
+    ).all()
+    return {record.id: record for record in order_records(session, binding, rows, settings.number_format)}
+
+
+def _refusal(settings: Settings, order: OrderRecord, action: Action, allowed: Permission | None) -> BulkRefusal | None:
+    denied = _denied(order, action, allowed)
+    if denied is not None:
+        return denied
+    reason = action_refusal(settings, order, action)
+    return None if reason is None else BulkRefusal(order.id, order.number, reason)
+
+
+def _denied(order: OrderRecord, action: Action, allowed: Permission | None) -> BulkRefusal | None:
+    if allowed is None or allowed(order.obj):
+        return None
+    return BulkRefusal(order.id, order.number, _DENIED[action])
+
+
+def _missing(order_id: int) -> BulkRefusal:
+    return BulkRefusal(order_id, None, OrderNotFound.deleted(order_id).message)

@@ -1,0 +1,150 @@
+"""Bulk Cancel, Close and Restore: each order changes or is refused on its own, with the reason."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from flask_order_admin import services
+from flask_order_admin.binding import ModelBinding
+from flask_order_admin.domain import OrderStatus
+from flask_order_admin.pricing import Price
+from flask_order_admin.services import bulk as bulk_module
+from flask_order_admin.services import status_actions
+
+
+def reasons(outcome: services.BulkOutcome) -> dict[int | None, str]:
+    return {refusal.order_id: str(refusal.reason) for refusal in outcome.refused}
+
+
+def test_bulk_close_changes_the_allowed_and_refuses_the_rest(session, make_order, orders, events_of, signals_sent):
+    shipped = [make_order("shipped", items=1) for _ in range(3)]
+    canceled = make_order("canceled", items=1)
+    completed = make_order("completed", items=1)
+    ids = [o.id for o in shipped] + [canceled.id, completed.id, 987654321]
+
+    outcome = services.bulk_close(session, ids, actor="ann")
+
+    assert outcome.done == sorted(o.id for o in shipped)
+    assert [o for o in shipped if orders.status(o.id) != OrderStatus.COMPLETED] == []
+    assert orders.status(canceled.id) == OrderStatus.CANCELED
+    refused = reasons(outcome)
+    assert set(refused) == {canceled.id, completed.id, 987654321}
+    assert "can be closed; this order is Canceled." in refused[canceled.id]
+    assert "There is no order 987654321" in refused[987654321]
+    assert {r.number for r in outcome.refused} == {canceled.number, completed.number, None}
+    for order in shipped:
+        event = events_of(order.id)[-1]
+        assert (event.action, event.actor, event.from_status, event.to_status) == ("close", "ann", "shipped", "completed")
+        assert orders.snapshot(order.id)["state"].version == order.version + 1
+    assert sorted(orders.id_of(data["order"]) for name, _, data in signals_sent if name == "order-closed") == \
+        outcome.done
+    assert events_of(canceled.id) == []
+
+
+def test_bulk_cancel_writes_the_reason_into_every_event(session, make_order, orders, events_of):
+    made = [make_order("processing", items=1), make_order("awaiting_payment", items=1)]
+    outcome = services.bulk_cancel(session, [o.id for o in made], actor="ann", reason="  Out of stock ")
+    assert outcome.done == sorted(o.id for o in made) and outcome.refused == []
+    for order in made:
+        assert orders.status(order.id) == OrderStatus.CANCELED
+        assert events_of(order.id)[-1].details == {"reason": "Out of stock"}
+
+
+def test_the_access_rule_is_asked_about_each_order(session, make_order, orders):
+    mine, theirs = make_order("shipped", customer_ref="mine"), make_order("shipped", customer_ref="theirs")
+    asked = []
+
+    def allowed(order: Any) -> bool:
+        record = orders.get(orders.id_of(order))
+        asked.append(record.id)
+        return record.customer_ref == "mine"
+
+    outcome = services.bulk_close(session, [mine.id, theirs.id], actor="ann", allowed=allowed)
+    assert sorted(asked) == sorted([mine.id, theirs.id])
+    assert outcome.done == [mine.id]
+    assert reasons(outcome) == {theirs.id: "You are not allowed to close this order."}
+    assert orders.status(theirs.id) == OrderStatus.SHIPPED
+
+
+def test_more_orders_than_the_limit_change_nothing(app, session, make_order, orders):
+    made = [make_order("shipped", items=1) for _ in range(3)]
+    state = app.extensions["order_admin"]
+    settings = type(state.settings)(**{**state.settings.__dict__, "bulk_action_limit": 2})
+    with pytest.raises(services.BulkActionTooLarge) as caught:
+        services.bulk_close(session, [o.id for o in made], actor="ann", settings=settings)
+    assert (caught.value.count, caught.value.limit) == (3, 2)
+    assert {orders.status(o.id) for o in made} == {OrderStatus.SHIPPED}
+
+
+def test_chunks_of_orders_are_locked_and_written_together(session, make_order, orders, monkeypatch, db):
+    """Several chunks; each chunk one locking SELECT and one INSERT of its events."""
+    monkeypatch.setattr(bulk_module, "CHUNK_SIZE", 4)
+    made = [make_order("shipped", items=1) for _ in range(10)]
+    inserts: list[int] = []
+    real = status_actions.record_events_of_locked_orders
+    monkeypatch.setattr(status_actions, "record_events_of_locked_orders",
+                        lambda session, settings, rows: inserts.append(len(rows)) or real(session, settings, rows))
+    outcome = services.bulk_close(session, [o.id for o in made], actor="ann")
+    assert len(outcome.done) == 10 and inserts == [4, 4, 2]
+
+
+def test_a_database_failure_of_one_order_does_not_undo_the_others(session, make_order, orders, monkeypatch, events_of):
+    made = [make_order("shipped", items=1) for _ in range(5)]
+    failing = made[2].id
+    real = ModelBinding.change_alike
+
+    def change_alike(binding, session, changes, status, state):
+        if any(binding.order_id(order) == failing for order, _ in changes):
+            raise OperationalError("UPDATE …", {}, Exception("a trigger refused the row"))
+        return real(binding, session, changes, status, state)
+
+    monkeypatch.setattr(ModelBinding, "change_alike", change_alike)
+    outcome = services.bulk_close(session, [o.id for o in made], actor="ann")
+
+    assert outcome.done == sorted(o.id for o in made if o.id != failing)
+    assert list(reasons(outcome)) == [failing]
+    assert orders.status(failing) == OrderStatus.SHIPPED and events_of(failing) == []
+    assert all(orders.status(o.id) == OrderStatus.COMPLETED for o in made if o.id != failing)
+    assert all(len(events_of(o.id)) == 1 for o in made if o.id != failing)
+
+
+def test_bulk_restore_reprices_and_refuses_orders_with_items_no_longer_sold(
+    session, make_order, orders, use_resolver, events_of,
+):
+    sold, gone = make_order("canceled", items=2), make_order("canceled", items=2)
+    open_order = make_order("processing", items=1)
+    gone_lines = {orders.line(item).id for item in gone.items}
+    use_resolver(lambda item, at: None if orders.line(item).id in gone_lines else Price(D("12.00"), None, D("1.00")))
+
+    outcome = services.bulk_restore(session, [sold.id, gone.id, open_order.id], actor="ann")
+
+    assert outcome.done == [sold.id]
+    assert orders.status(sold.id) == OrderStatus.AWAITING_PAYMENT
+    assert {line.price for line in orders.get(sold.id).items} == {D("12.00")}
+    assert events_of(sold.id)[-1].details["price_changes"]
+    refused = reasons(outcome)
+    assert set(refused) == {gone.id, open_order.id}
+    assert "no longer sold" in refused[gone.id] and gone.number in refused[gone.id]
+    assert "can be restored; this order is Processing." in refused[open_order.id]
+    assert orders.status(gone.id) == OrderStatus.CANCELED and events_of(gone.id) == []
+
+
+def test_bulk_restore_asks_the_access_rule_per_order(session, make_order, orders, use_resolver):
+    use_resolver(orders.same_prices)
+    allowed_order, denied = make_order("canceled", items=1), make_order("canceled", items=1)
+    outcome = services.bulk_restore(session, [allowed_order.id, denied.id], actor="ann",
+                                    allowed=lambda order: orders.id_of(order) == allowed_order.id)
+    assert outcome.done == [allowed_order.id]
+    assert reasons(outcome) == {denied.id: "You are not allowed to restore this order."}
+    assert orders.status(denied.id) == OrderStatus.CANCELED
+
+
+def test_ids_that_name_no_order_are_refused_not_raised(session, make_order):
+    order = make_order("shipped", items=1)
+    outcome = services.bulk_close(session, [order.id, "x", 0, order.id], actor="ann")
+    assert outcome.done == [order.id]
+    assert [refusal.order_id for refusal in outcome.refused] == [None, None]
