@@ -22,6 +22,7 @@ from .. import access
 from ..errors import ActionNotAllowed, OrderActionError
 from ..extension import OrderAdminState
 from ..binding import ModelBinding
+from ..domain import OrderStatus
 from ..domain.messages import CLAUSE_SEPARATOR, Listing
 from ..i18n import gettext, lazy_gettext, source_language, translate
 from ..services.transaction import MAX_ID
@@ -33,8 +34,10 @@ from .exporting import ExportRequest, start_export
 from . import formats
 from .forms import ExportForm
 from .framing import forbid_framing
-from .presentation import Presenter, order_page_url
+from .listing import OrderScope, StatusFilter, StatusInFilter
+from .presentation import STATUS_BADGES, Presenter, order_page_url
 from .redirects import forged_url_arg, return_url_arg
+from .status_pills import StatusPill, other_filters_applied, shown_statuses, status_counts
 
 logger = logging.getLogger("flask_order_admin.views")
 
@@ -196,9 +199,13 @@ class OrderAdminView(ModelView):
     def get_count_query(self) -> Any:
         query = CappedCountQuery([literal_column("1")], self.state.session).select_from(self.model)
         if has_request_context():
-            args = self._get_list_extra_args()
-            query.cap = max(COUNT_CAP, (args.page + PAGES_AHEAD) * (args.page_size or self.page_size))
+            query.cap = self.count_cap()
         return query
+
+    def count_cap(self) -> int:
+        """Where the list's counts stop: COUNT_CAP, or PAGES_AHEAD pages past the page shown."""
+        args = self._get_list_extra_args()
+        return max(COUNT_CAP, (args.page + PAGES_AHEAD) * (args.page_size or self.page_size))
 
     def is_accessible(self) -> bool:
         return access.is_allowed(self.settings, "view")
@@ -296,6 +303,51 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
 
     def order_ids_of(self, row_ids: Iterable[str]) -> list[int]:
         raise NotImplementedError
+
+    def get_list(self, page: Any, sort_column: Any, sort_desc: Any, search: Any, filters: Any,
+                 execute: bool = True, page_size: Any = None) -> Any:
+        count, rows = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        if execute and has_request_context():
+            self._template_args["status_pills"] = self.status_pills(filters)
+        return count, rows
+
+    def status_pills(self, filters: Any) -> list[StatusPill]:
+        """The pills above the list: every status with its count (one statement), and "All statuses"."""
+        binding, settings = self.binding, self.settings
+        statuses = [status for status in OrderStatus if binding.statuses.is_mapped(status)]
+        scope = OrderScope(binding, lines=self.list_tab == "items")
+        counts = status_counts(self.state.session, scope, other_filters_applied(self, filters), statuses,
+                               self.count_cap(), AtLeast)
+        shown = shown_statuses(self, filters)
+        presenter = Presenter(settings)
+        pills = [StatusPill(None, gettext("All statuses"), None, self._status_url([]), not shown)]
+        for status in statuses:
+            active = status in shown
+            if not counts[status] and not active:
+                continue
+            if shown:
+                selection = [s for s in shown if s != status] if active else [*shown, status]
+                toggle_url, adds = self._status_url(selection), not active
+            else:
+                toggle_url, adds = None, True
+            pills.append(StatusPill(
+                status, presenter.status_label(status.value), counts[status], self._status_url([status]), active,
+                toggle_url, adds, STATUS_BADGES.get(status, "light"),
+            ))
+        return pills
+
+    def _status_url(self, statuses: list[OrderStatus]) -> str:
+        """This list with its other filters and page size, showing ``statuses`` (none: every status)."""
+        status_keys = {key for key, (_, flt) in (self._filter_args or {}).items()
+                       if isinstance(flt, (StatusFilter, StatusInFilter))}
+        args = {
+            name: values for name, values in request.args.lists()
+            if name != "page" and not (name.startswith("flt") and name.partition("_")[2] in status_keys)
+        }
+        if statuses:
+            index, flt = next((i, f) for i, f in enumerate(self._filters) if isinstance(f, StatusInFilter))
+            args[f"flt0_{self.get_filter_arg(index, flt)}"] = ",".join(status.value for status in statuses)
+        return self.get_url(".index_view", **args)
 
     def matching_order_ids(self, limit: int | None = None) -> list[int]:
         """The ids of the orders the list's current filters match (at most ``limit`` of them)."""

@@ -1,4 +1,4 @@
-"""The "By orders" list tab, the order page and the search by number."""
+"""The "By orders" list tab, the order page and the search box."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from flask_admin import expose
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
-from ..domain import Action, order_totals
+from ..domain import Action, OrderStatus, order_totals
+from ..domain.search_keys import normalize_text
+from ..errors import PriceResolutionFailed
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_translate, ngettext, translate
 from ..records import OrderRecord, line_records, order_records
-from ..services import events_of, get_order_record, search
+from ..services import RestorePreview, events_of, get_order_record, preview_restore, search
 from ..services.events import EventRecord
 from ..services.moved_lines import moved_lines
 from ..services.transaction import id_from_text
@@ -27,7 +29,7 @@ from .listing import (
 from .history import history_lines, linked_order_ids
 from .menu import action_menu, action_refusal
 from .presentation import Presenter
-from .redirects import local_path
+from .redirects import local_path, with_query_arg
 
 ORDER_PAGE_TABS = ("items", "history", "comments")
 
@@ -140,6 +142,9 @@ class OrdersView(OrderActionsMixin, OrderListView):
         return_url = self.list_url()
         session, settings, binding = self.state.session, self.settings, self.binding
         order = get_order_record(session, request.args.get("id", ""), settings=settings)
+        restore_preview = self.restore_preview_of(order)
+        if restore_preview is not None:  # the resolver was asked outside the page's transaction: read afresh
+            order = get_order_record(session, order.id, settings=settings)
         candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
         events = events_of(session, settings, order.id)
@@ -153,11 +158,12 @@ class OrdersView(OrderActionsMixin, OrderListView):
             order=order,
             oa=oa,
             items=items,  # one statement for every line, however many
+            unsold_line_ids=frozenset(line.id for line in restore_preview.unsold) if restore_preview else (),
             history=history_lines(events, oa),
             totals=order_totals(item.totals for item in items),
             moved=moved,
             moved_totals=order_totals(line.totals for line in moved.lines),
-            menu=action_menu(settings, order, candidates, return_url),
+            menu=action_menu(settings, order, candidates, return_url, refusals=self.page_refusals(restore_preview)),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
             comment_url=self.get_url(".comment_view", order_id=order.id),
@@ -168,6 +174,24 @@ class OrdersView(OrderActionsMixin, OrderListView):
             details_columns=[],
             get_value=self.get_detail_value,
         )
+
+    def restore_preview_of(self, order: OrderRecord) -> RestorePreview | None:
+        """What Restore would find for a canceled order the user may restore: the Items tab marks the lines no
+        longer sold. Only then is the resolver asked (no lock held, as Restore); when it cannot answer, None,
+        and Restore's own preview says why."""
+        if order.status != OrderStatus.CANCELED or action_refusal(self.settings, Action.RESTORE, order):
+            return None
+        try:
+            return preview_restore(self.state.session, order.id, settings=self.settings)
+        except PriceResolutionFailed:  # not a refusal of this page: it shows the order, unmarked
+            return None
+
+    @staticmethod
+    def page_refusals(restore_preview: RestorePreview | None) -> dict[Action, str]:
+        """What the page found that the rules cannot know: Restore has no way forward when no item is sold."""
+        if restore_preview is None or restore_preview.restorable:
+            return {}
+        return {Action.RESTORE: gettext("None of its items is sold any more, so it cannot be restored.")}
 
     def _linked_numbers(
         self, order: OrderRecord, items: list[Any], events: list[EventRecord], holder_id: int | None
@@ -205,12 +229,14 @@ class OrdersView(OrderActionsMixin, OrderListView):
 
     @expose("/search/")
     def search_view(self) -> Response | str:
-        """Digits of an order number: one match opens it, several are listed (the exact one first)."""
+        """The search box: one match opens it, several are listed (the order number's exact match first).
+        The typed text stays in the box (``q`` in the URL), also where a refusal sends the manager back."""
         return_url = self.list_url()
         text = request.args.get("q", "")
-        self.refusals_go_to(local_path(request.args.get("back")) or return_url)
+        self.refusals_go_to(with_query_arg(local_path(request.args.get("back")) or return_url, "q", text))
         found = search(self.state.session, text, settings=self.settings)
         if len(found) == 1:
-            return redirect(self.order_url(self.binding.order_id(found[0]), return_url))
+            return redirect(self.order_url(self.binding.order_id(found[0]), return_url, q=text))
         records = order_records(self.state.session, self.binding, found, self.settings.number_format)
-        return self.render("order_admin/search_results.html", query=text, orders=records, return_url=return_url)
+        return self.render("order_admin/search_results.html", query=normalize_text(text), orders=records,
+                           return_url=return_url)

@@ -17,7 +17,7 @@ def page_of(client, order) -> str:
 def moved_rows(page: str) -> list[str]:
     table = re.search(r'<table[^>]*id="moved-lines".*?</table>', page, re.S)
     assert table, "no table of moved lines"
-    return re.findall(r"<tr>(.*?)</tr>", table.group(0).split("<tbody>")[1], re.S)
+    return re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(0).split("<tbody>")[1], re.S)
 
 
 def test_a_merged_order_lists_the_lines_that_moved_and_where_they_are(client, make_order, session):
