@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .domain.messages import N_, Message
 
 
@@ -14,7 +16,7 @@ class OrderActionError(Exception):
 
     def __init__(self, message: Message | str, *, order_number: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = message  # a Message is translated by the view that shows it (i18n.translate)
         self.order_number = order_number
 
     def __str__(self) -> str:
@@ -44,6 +46,14 @@ class StaleOrder(OrderActionError):
     """The order changed after the manager's page showed it."""
 
 
+class PricesChanged(StaleOrder):
+    """The resolver's prices are not those of the preview the manager confirmed; ``preview`` is the new one."""
+
+    def __init__(self, message: str | Message, *, order_number: str | None = None, preview: Any = None) -> None:
+        super().__init__(message, order_number=order_number)
+        self.preview = preview
+
+
 class PriceResolutionFailed(OrderActionError):
     """The host's price resolver failed or no longer sells some items."""
 
@@ -55,7 +65,7 @@ class PriceResolutionFailed(OrderActionError):
 
 
 class OrderSearchError(OrderActionError):
-    """The search text is not an order number."""
+    """The search text cannot find anything (empty, too long, no letter or digit)."""
 
 
 class ActionFailed(OrderActionError):
