@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, insert, update
 from sqlalchemy.orm import Session
 
+from flask_order_admin.domain.search_keys import name_key, phone_key
 from flask_order_admin.pricing import Price
 from flask_order_admin.services.number_index import index_numbers
 from flask_order_admin.settings import DEFAULT_SETTINGS, Settings
@@ -27,6 +28,24 @@ CHUNK = 20_000
 BASE_TIME = datetime(2026, 1, 1)
 CUSTOMERS = 5_000
 STATUSES = ["awaiting_payment", "processing", "shipped", "completed", "canceled"]
+SEEDED_PHONE = "+86 138 0000 0000"  # every seeded order's: the phone index holds one key a million times
+NEEDLES = 20  # orders the search box benchmark looks for, the same few on every database size
+
+
+def needle(k: int) -> dict[str, str]:
+    """The buyer and item of needle ``k``, and what a manager types to find it by each field."""
+    return {"name": f"Needle Buyer {k:03d}", "email": f"needle{k:03d}@shop.example",
+            "phone": f"+86 139 5555 {k:04d}", "item": f"needle-item-{k:03d}"}
+
+
+def needle_searches(k: int, *, phone_keys: bool) -> dict[str, str]:
+    """What is typed: the name lower-cased, the email upper-cased, the phone by its last digits (as written,
+    where the tables have no phone key: the legacy shop's), the item id."""
+    found = needle(k)
+    return {"name": found["name"].lower(), "email": found["email"].upper(),
+            "phone": f"139 5555 {k:04d}" if phone_keys else found["phone"], "item": found["item"]}
+
+
 # Restore's resolver: constant time, and a price that differs from the stored one so every line is updated.
 NEW_PRICE = Price(Decimal("99.00"), None, Decimal("5.00"))
 
@@ -64,6 +83,10 @@ class BenchModels:
     def make_order(self, engine: Engine, items: int, status: str, customer: str) -> int:
         raise NotImplementedError
 
+    def make_needles(self, engine: Engine) -> None:
+        """The ``NEEDLES`` orders the search box benchmark finds (after the seeded ones, any database size)."""
+        raise NotImplementedError
+
     def bare_move(self, session: Session, from_id: int, to_id: int) -> None:
         """What no merge can do without: one UPDATE moving the lines to the other order."""
         binding = self.binding
@@ -94,7 +117,8 @@ class BuiltinBench(BenchModels):
         return {
             "provider": "taobao", "status": status, "customer_ref": customer or f"cust-{n % CUSTOMERS}",
             "buyer_name": f"Buyer {n % CUSTOMERS}", "buyer_email": email, "buyer_email_key": email,
-            "buyer_phone": "+86 138 0000 0000", "buyer_address": "Shanghai", "created_at": at, "updated_at": at,
+            "buyer_name_key": f"buyer {n % CUSTOMERS}", "buyer_phone": SEEDED_PHONE,
+            "buyer_phone_key": phone_key(SEEDED_PHONE), "buyer_address": "Shanghai", "created_at": at, "updated_at": at,
             "status_changed_at": at, "currency": "CNY", "version": 1,
         }
 
@@ -128,10 +152,11 @@ class BuiltinBench(BenchModels):
         each with the origin the model's default gives it)."""
         orders = f"""
             INSERT INTO order_admin_orders (provider, status, customer_ref, buyer_name, buyer_email, buyer_email_key,
-                buyer_phone, buyer_address, created_at, updated_at, status_changed_at, currency, version)
+                buyer_name_key, buyer_phone, buyer_phone_key, buyer_address, created_at, updated_at, status_changed_at,
+                currency, version)
             SELECT 'taobao', (ARRAY['awaiting_payment','processing','shipped','completed','canceled'])[mod(n - 1, 5) + 1],
-                'cust-' || mod(n - 1, {CUSTOMERS}), 'Buyer ' || mod(n - 1, {CUSTOMERS}), e, e, '+86 138 0000 0000',
-                'Shanghai', t, t, t, 'CNY', 1
+                'cust-' || mod(n - 1, {CUSTOMERS}), 'Buyer ' || mod(n - 1, {CUSTOMERS}), e, e,
+                'buyer ' || mod(n - 1, {CUSTOMERS}), '{SEEDED_PHONE}', '{phone_key(SEEDED_PHONE)}', 'Shanghai', t, t, t, 'CNY', 1
             FROM generate_series(1, {int(count)}) AS n,
                 LATERAL (SELECT 'buyer' || mod(n - 1, {CUSTOMERS}) || '@example.com' AS e,
                                 TIMESTAMP '{BASE_TIME.isoformat(sep=' ')}' + (n - 1) * INTERVAL '1 minute' AS t) AS v
@@ -150,6 +175,20 @@ class BuiltinBench(BenchModels):
         with engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE order_admin_orders")
             connection.exec_driver_sql("ANALYZE order_admin_order_items")
+
+    def make_needles(self, engine: Engine) -> None:
+        from flask_order_admin.models import Order, OrderItem
+
+        with engine.begin() as connection:
+            for k in range(NEEDLES):
+                found = needle(k)
+                row = {**self.order_row(0, "processing", f"needle-{k}"), "buyer_name": found["name"],
+                       "buyer_name_key": name_key(found["name"]), "buyer_email": found["email"],
+                       "buyer_email_key": found["email"].lower(), "buyer_phone": found["phone"],
+                       "buyer_phone_key": phone_key(found["phone"])}
+                order_id = connection.execute(insert(Order.__table__), row).inserted_primary_key[0]
+                connection.execute(insert(OrderItem.__table__),
+                                   {**self.item_row(order_id, 0), "provider_item_id": found["item"]})
 
     def make_order(self, engine: Engine, items: int, status: str, customer: str) -> int:
         from flask_order_admin.models import Order, OrderItem
@@ -212,7 +251,7 @@ class LegacyBench(BenchModels):
         with engine.begin() as connection:
             connection.execute(insert(ShopCustomer.__table__), [
                 {"code": f"C-{c}", "full_name": f"Buyer {c}", "email": f"buyer{c}@example.com",
-                 "phone": "+86 138 0000 0000", "address": "Shanghai"} for c in range(CUSTOMERS)])
+                 "phone": SEEDED_PHONE, "address": "Shanghai"} for c in range(CUSTOMERS)])
             for start in range(0, count, CHUNK):
                 numbers = range(start + 1, min(start + CHUNK, count) + 1)
                 connection.execute(insert(ShopOrder.__table__), [
@@ -229,7 +268,7 @@ class LegacyBench(BenchModels):
     def make_order(self, engine: Engine, items: int, status: str, customer: str) -> int:
         from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
 
-        code = self._codes.setdefault(customer, f"B-{len(self._codes)}")
+        code = self._code(customer)
         with engine.begin() as connection:
             customer_id = connection.execute(insert(ShopCustomer.__table__), {
                 "code": code, "full_name": "Bench Buyer", "email": f"{code}@example.com"}).inserted_primary_key[0]
@@ -237,6 +276,22 @@ class LegacyBench(BenchModels):
             order_id = connection.execute(insert(ShopOrder.__table__), row).inserted_primary_key[0]
             connection.execute(insert(ShopOrderLine.__table__), [self.line_row(order_id, n) for n in range(items)])
         return order_id
+
+    def _code(self, customer: str) -> str:
+        return self._codes.setdefault(customer, f"B-{len(self._codes)}")
+
+    def make_needles(self, engine: Engine) -> None:
+        from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
+
+        with engine.begin() as connection:
+            for k in range(NEEDLES):
+                found = needle(k)
+                customer_id = connection.execute(insert(ShopCustomer.__table__), {
+                    "code": self._code(f"needle-{k}"), "full_name": found["name"], "email": found["email"],
+                    "phone": found["phone"]}).inserted_primary_key[0]
+                row = {**self.order_row(0, "processing", customer_id), "number": f"SH-98-{k:07d}"}
+                order_id = connection.execute(insert(ShopOrder.__table__), row).inserted_primary_key[0]
+                connection.execute(insert(ShopOrderLine.__table__), {**self.line_row(order_id, 0), "sku": found["item"]})
 
 
 MODEL_SETS: tuple[BenchModels, ...] = (BuiltinBench(), LegacyBench())

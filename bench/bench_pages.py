@@ -8,7 +8,8 @@ figure a ratio of two medians measured in the same run (samples alternating):
 * the orders list page ÷ a stock ``ModelView(Order)`` list of the same page size;
 * the order page of a 1,000-item order ÷ a stock ``ModelView(OrderItem)`` listing the same
   1,000 items (page_size 1000, filtered to that order);
-* SQL statements of the order page with 1,000 items ÷ with 10 items (goal: equal).
+* SQL statements of the order page with 1,000 items ÷ with 10 items (goal: equal);
+* SQL statements of the status pills' counts on the orders list page (goal: one for every status).
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def stock_items_url(view: StockOrderItems, order_id: int) -> str:
     return f"/admin/stock-items/?flt0_{view.get_filter_arg(0, view._filters[0])}={order_id}"
 
 
-def statements(engine: Engine, run: Callable[[], Any]) -> int:
+def statements(engine: Engine, run: Callable[[], Any]) -> list[str]:
     seen: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -114,7 +115,12 @@ def statements(engine: Engine, run: Callable[[], Any]) -> int:
         run()
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    return len(seen)
+    return seen
+
+
+def is_status_counts(statement: str) -> bool:
+    """The status pills' statement: one capped count per status, each a scalar subquery."""
+    return statement.lower().count("count(*)") > 1
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
@@ -140,8 +146,10 @@ def run_on(models: BenchModels, quick: bool) -> list[dict[str, Any]]:
                             samples=samples)
             with client.application.app_context():
                 db_engine = client.application.extensions["sqlalchemy"].engine
-            many = statements(db_engine, lambda: client.get(order_page))
-            few = statements(db_engine, lambda: client.get(f"/admin/orders/details/?id={small_order}"))
+            many = len(statements(db_engine, lambda: client.get(order_page)))
+            few = len(statements(db_engine, lambda: client.get(f"/admin/orders/details/?id={small_order}")))
+            listed = statements(db_engine, lambda: client.get("/admin/orders/"))
+            counts = sum(map(is_status_counts, listed))
     where = f"{dialect}; {big:,} orders with 1–{MAX_ITEMS} items seeded in {seconds:.1f} s"
     tables, order_class, line_class = f"[{models.label}] ", models.binding.order.__name__, models.binding.line.__name__
     return [
@@ -153,4 +161,7 @@ def run_on(models: BenchModels, quick: bool) -> list[dict[str, Any]]:
         {"name": f"{tables}order page SQL statements: {BIG_ORDER_ITEMS:,} ÷ {SMALL_ORDER_ITEMS} items",
          "value": many, "baseline": few, "ratio": many / few, "goal": 1.0, "unit": "statements", "exact": True,
          "ok": many == few, "detail": f"{many} vs {few}"},
+        {"name": f"{tables}orders list page: SQL statements of the status counts (every status)",
+         "value": counts, "baseline": None, "ratio": counts, "goal": 1.0, "unit": "statements", "exact": True,
+         "ok": counts == 1, "detail": f"{len(listed)} statements for the whole page ({big:,} orders)"},
     ]

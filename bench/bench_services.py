@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session
 
-from bench_models import MAX_ITEMS, MODEL_SETS, BenchModels
+from bench_models import MAX_ITEMS, MODEL_SETS, NEEDLES, BenchModels, needle_searches
 from flask_order_admin import services
 
 SMALL = 1_000
@@ -140,6 +140,24 @@ def search_exact_vs_get(models: BenchModels, session: Session, orders: int, rng:
     return Case(exact, batch=50, after=reset), Case(get, batch=50, after=reset)
 
 
+def search_box(models: BenchModels, session: Session, field: str, rng: random.Random) -> Case:
+    """The search box finding one of the needle orders by ``field`` (name, email, phone, item)."""
+    phone_keys = "buyer_phone_key" in models.binding.order_fields
+
+    def op() -> None:
+        text = needle_searches(rng.randrange(NEEDLES), phone_keys=phone_keys)[field]
+        assert len(services.search(session, text, settings=models.settings)) == 1, text
+
+    def reset() -> None:
+        session.rollback()
+        session.expunge_all()
+
+    return Case(op, batch=20, after=reset)
+
+
+SEARCH_BOX_FIELDS = ("name", "email", "phone", "item")
+
+
 def merge_case(models: BenchModels, engine: Engine, session: Session, items: int) -> Case:
     pair: list[int] = []
 
@@ -191,9 +209,13 @@ def run_on(models: BenchModels, quick: bool) -> list[dict[str, Any]]:
     samples = 15 if quick else 31
     big = BIG_QUICK if quick else BIG_FULL
     with database(models, SMALL, "_small") as (small_engine, _), database(models, big) as (engine, seconds):
+        models.make_needles(small_engine)
+        models.make_needles(engine)
         with Session(small_engine) as small, Session(engine) as session:
             suffix = compare(search_suffix(models, session, big, rng), search_suffix(models, small, SMALL, rng),
                              samples=samples)
+            by_field = {field: compare(search_box(models, session, field, rng), search_box(models, small, field, rng),
+                                       samples=samples) for field in SEARCH_BOX_FIELDS}
             exact = compare(*search_exact_vs_get(models, session, big, rng), samples=samples)
             # A merge moves every line, so its limit is the bare UPDATE moving them (SPEC §9).
             overhead = compare(merge_case(models, small_engine, small, 5_000),
@@ -206,6 +228,8 @@ def run_on(models: BenchModels, quick: bool) -> list[dict[str, Any]]:
     return [
         result(f"{tables}services.search, 6 last digits: {big:,} ÷ {SMALL:,} orders", *suffix, 2.0, where),
         result(f"{tables}services.search, full number ÷ session.get by key ({big:,} orders)", *exact, 3.0, where),
+        *(result(f"{tables}search box by {field}: {big:,} ÷ {SMALL:,} orders", *timings, 2.0, where)
+          for field, timings in by_field.items()),
         result(f"{tables}services.merge of 5,000 lines ÷ the bare UPDATE moving them", *overhead,
                MERGE_GOALS.get(dialect, 1.5), f"{dialect}; what the merge adds to the move (checks, locks, sums, events)"),
         result(f"{tables}services.restore: 500 ÷ 5 items, constant-time resolver", *restored, 10.0, dialect),

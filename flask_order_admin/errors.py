@@ -65,7 +65,7 @@ class PriceResolutionFailed(OrderActionError):
 
 
 class OrderSearchError(OrderActionError):
-    """The search text is not an order number."""
+    """The search text cannot find anything (empty, too long, no letter or digit)."""
 
 
 class ActionFailed(OrderActionError):

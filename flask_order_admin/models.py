@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, rel
 from .domain import OrderStatus, line_totals
 from .domain.merge import normalize_email
 from .domain.messages import Message, from_stored_text
+from .domain.search_keys import NAME_KEY_LENGTH, PHONE_KEY_LENGTH, name_key, phone_key
 from .domain.totals import LineTotals
 from .i18n import translate
 from .settings import current_settings
@@ -35,6 +36,15 @@ IdType = BigInteger().with_variant(Integer(), "sqlite")
 Money = Numeric(12, 2, asdecimal=True)
 # A title or URL from the marketplace may be long: MariaDB's TEXT stops at 64 KiB.
 LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+
+
+def KeyText(length: int) -> Any:
+    """Text compared byte by byte on every database (as SQLite does), so a prefix is one index range."""
+    return (
+        String(length)
+        .with_variant(String(length, collation="C"), "postgresql")
+        .with_variant(mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
+    )
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -72,8 +82,12 @@ class Order(OrderAdminBase):
     buyer_name: Mapped[str] = mapped_column(String(200), default="")
     buyer_email: Mapped[str | None] = mapped_column(String(254))
     # Lower-cased email, kept by the validator below, so "same customer" is an index lookup.
-    buyer_email_key: Mapped[str] = mapped_column(String(254), default="", index=True)
+    buyer_email_key: Mapped[str] = mapped_column(KeyText(254), default="")
     buyer_phone: Mapped[str | None] = mapped_column(String(64))
+    # The search box's keys, kept by the validators below (domain/search_keys.py): the name normalised and
+    # case-folded, the phone's digits reversed; compared byte by byte, so "starts with" is an index range.
+    buyer_name_key: Mapped[str] = mapped_column(KeyText(NAME_KEY_LENGTH), default="")
+    buyer_phone_key: Mapped[str] = mapped_column(KeyText(PHONE_KEY_LENGTH), default="")
     buyer_address: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -95,6 +109,10 @@ class Order(OrderAdminBase):
     __table_args__ = (
         Index("ix_order_admin_orders_status_created", "status", "created_at"),
         Index("ix_order_admin_orders_provider_status", "provider", "status"),
+        # The search box: each key with the id, so "this key, newest first" reads the index alone, in order.
+        Index("ix_order_admin_orders_buyer_email_key", "buyer_email_key", "id"),
+        Index("ix_order_admin_orders_buyer_name_key", "buyer_name_key", "id"),
+        Index("ix_order_admin_orders_buyer_phone_key", "buyer_phone_key", "id"),
         foreign_key_index("merged_into_id"),
     )
 
@@ -105,6 +123,16 @@ class Order(OrderAdminBase):
     @validates("buyer_email")
     def _keep_email_key(self, key: str, value: str | None) -> str | None:
         self.buyer_email_key = normalize_email(value)
+        return value
+
+    @validates("buyer_name")
+    def _keep_name_key(self, key: str, value: str | None) -> str | None:
+        self.buyer_name_key = name_key(value)
+        return value
+
+    @validates("buyer_phone")
+    def _keep_phone_key(self, key: str, value: str | None) -> str | None:
+        self.buyer_phone_key = phone_key(value)
         return value
 
     @property
@@ -161,7 +189,11 @@ class OrderItem(OrderAdminBase):
 
     order: Mapped[Order] = relationship(back_populates="items", foreign_keys=[order_id])
 
-    __table_args__ = (foreign_key_index("order_id"),)
+    __table_args__ = (
+        foreign_key_index("order_id"),
+        # The search box finds the orders holding a marketplace item: the item's lines, their orders in order.
+        Index("ix_order_admin_order_items_provider_item_id", "provider_item_id", "order_id"),
+    )
 
     @property
     def totals(self) -> LineTotals:

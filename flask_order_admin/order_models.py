@@ -74,11 +74,17 @@ ORDER_FIELDS: Mapping[str, FieldSpec] = {
     "buyer_email": FieldSpec("the buyer's email"),
     "buyer_email_key": FieldSpec("the email lower-cased, ideally indexed; none: lower(buyer_email)"),
     "buyer_phone": FieldSpec("the buyer's phone"),
+    "buyer_name_key": FieldSpec("the name as search_keys.name_key makes it, ideally indexed; none: lower(buyer_name)"),
+    "buyer_phone_key": FieldSpec("the phone as search_keys.phone_key makes it (digits reversed), ideally indexed; "
+                                 "none: the phone equal to the typed text"),
     "buyer_address": FieldSpec("the delivery address, one display string"),
     "created_at": FieldSpec("when the order was placed", required=True),
     "updated_at": FieldSpec("when the order last changed (shown on the order page)"),
     "currency": FieldSpec("the currency code; none: ORDER_ADMIN_CURRENCY"),
 }
+
+# Fields the panel only searches by: left out, it compares the plain field instead (no constant stands in).
+SEARCH_KEY_FIELDS = frozenset({"buyer_email_key", "buyer_name_key", "buyer_phone_key"})
 
 LINE_FIELDS: Mapping[str, FieldSpec] = {
     "order_id": FieldSpec("the line's order (its primary key)", required=True,

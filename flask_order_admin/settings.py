@@ -241,7 +241,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("ORDER_ADMIN_ENDPOINT_PREFIX", "order_admin", _text, "Prefix of every endpoint the plugin registers."),
     ConfigKey("ORDER_ADMIN_MENU_NAME", DEFAULT_MENU_NAME, _label, "Menu entry (or category) of the orders views."),
     ConfigKey("ORDER_ADMIN_MENU_CATEGORY", None, _optional_text, "Flask-Admin menu category; None: a top-level entry."),
-    ConfigKey("ORDER_ADMIN_SEARCH_LIMIT", 50, _positive_int(500), "Most orders a search by number returns."),
+    ConfigKey("ORDER_ADMIN_SEARCH_LIMIT", 50, _positive_int(500), "Most orders a search returns."),
     ConfigKey("ORDER_ADMIN_MERGE_CANDIDATES_LIMIT", 100, _positive_int(1000), "Most orders the merge view offers."),
     ConfigKey("ORDER_ADMIN_EXPORT_MAX_ROWS", 200_000, _positive_int(10_000_000), "Most item rows one export may hold."),
     ConfigKey("ORDER_ADMIN_EXPORT_FORMATS", ("xls",), _formats, 'Export formats offered: "xls", and "xlsx" (needs XlsxWriter).'),

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from flask_babel import Babel
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
@@ -256,3 +257,26 @@ def signals_sent() -> Iterator[list[tuple[str, Any, dict[str, Any]]]]:
     yield sent
     for signal, receiver in receivers:
         signal.disconnect(receiver)
+
+
+@pytest.fixture
+def statements(db: Any) -> Any:
+    """``statements(run)``: the SQL statements ``run()`` sends, starting from nothing loaded (the test
+    client's requests share the test's session, so its identity map is expired first, as a fresh
+    request's session would be)."""
+
+    def record(run: Any) -> list[str]:
+        seen: list[str] = []
+        db.session.expire_all()
+
+        def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            run()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return seen
+
+    return record

@@ -97,7 +97,8 @@ class ShopOrderLine(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("shop_orders.id"), index=True)
-    sku: Mapped[str | None] = mapped_column(String(64))
+    # Indexed: the catalog and the order panel's search box look lines up by it.
+    sku: Mapped[str | None] = mapped_column(String(64), index=True)
     # Marketplace titles and links can be long: MariaDB's TEXT stops at 64 KiB.
     name: Mapped[str] = mapped_column(LongText)
     link: Mapped[str | None] = mapped_column(LongText)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain import OrderStatus
+from ..domain.search_keys import like_escaped, next_prefix
 from .fields import Field, FieldJoins, load_options
 from .statuses import StatusMapping
 from .storage import OrderState
@@ -97,6 +98,25 @@ class ModelBinding:
         if field is not None:
             return field.where(lambda column: column == email_key)
         return self.where_order("buyer_email", lambda column: func.lower(column) == email_key)
+
+    def where_email_starts_with(self, prefix: str) -> ColumnElement:
+        """Orders whose email, lower-cased, starts with ``prefix`` (lower-case): a range of the key's index,
+        or where the shop has no key, ``lower(email) LIKE 'prefix%'``."""
+        field = self.order_fields.get("buyer_email_key")
+        if field is not None:
+            high = next_prefix(prefix)
+            return field.where(lambda column: (column >= prefix) & (column < high))
+        pattern = like_escaped(prefix) + "%"
+        return self.where_order("buyer_email", lambda column: func.lower(column).like(pattern, escape="\\"))
+
+    def where_email_domain(self, domain: str) -> ColumnElement:
+        """Orders whose email is at ``domain`` (lower-case, no "@"): an end, so no index serves it; it reads
+        the email key's index (or the shop's email column) whole."""
+        pattern = "%@" + like_escaped(domain)
+        field = self.order_fields.get("buyer_email_key")
+        if field is not None:
+            return field.where(lambda column: column.like(pattern, escape="\\"))
+        return self.where_order("buyer_email", lambda column: func.lower(column).like(pattern, escape="\\"))
 
     # -- statuses ---------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import NotAnOrderNumber, NumberFormat, TrailingDigits
 from ..domain.messages import N_
+from ..domain.search_keys import next_prefix
 from .fields import Field
 from .storage import NUMBER_KEY_LENGTH
 
@@ -95,11 +96,6 @@ def number_key(number: Any) -> tuple[str, int | None]:
     return text[::-1][:NUMBER_KEY_LENGTH], tail if tail is not None and tail < _TAIL_LIMIT else None
 
 
-def _next_prefix(prefix: str) -> str:
-    """The smallest text after every text that starts with ``prefix`` (code point order)."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
 class KeyedNumbers:
     """A shop's own numbers (a column or a ``column_property``), searched through ``order_admin_number_keys``."""
 
@@ -141,7 +137,7 @@ class KeyedNumbers:
         range of the keys, their orders by primary key (built once: a search is as cheap as it can be)."""
         cleaned = self.parse(text)
         prefix = cleaned[::-1]
-        params = {"low": prefix, "high": _next_prefix(prefix), "exact": prefix,
+        params = {"low": prefix, "high": next_prefix(prefix), "exact": prefix,
                   "tail": int(cleaned) if cleaned.isdigit() and int(cleaned) < _TAIL_LIMIT else -1}
         lookup = self._lookups.get(limit)
         if lookup is None:

@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ClauseElement
 
 from ..domain import OrderStatus
 from ..models import ExportRecord
-from ..order_models import LINE_FIELDS, ORDER_FIELDS, Constant, FieldSpec, OrderModels, Through
+from ..order_models import LINE_FIELDS, ORDER_FIELDS, SEARCH_KEY_FIELDS, Constant, FieldSpec, OrderModels, Through
 from . import ModelBinding
 from .fields import Field
 from .numbers import IdNumbers, KeyedNumbers
@@ -171,7 +171,7 @@ def resolve_host_models(models: OrderModels) -> ModelBinding:
     order = _mapped_class("order", models.order)
     line = _mapped_class("line", models.line)
     order_fields = _fields("order_fields", order, ORDER_FIELDS, models.order_fields,
-                           optional_absent=frozenset({"number", "buyer_email_key"}))
+                           optional_absent=frozenset(SEARCH_KEY_FIELDS | {"number"}))
     line_fields = _fields("line_fields", line, LINE_FIELDS, models.line_fields, optional_absent=frozenset())
     statuses = _status_mapping(models.status_values, order_fields["status"])
     number = order_fields.pop("number", None)

@@ -26,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..binding import ModelBinding
 from ..domain import OrderStatus
 from ..domain.merge import normalize_email
+from ..domain.search_keys import normalize_text
 from ..i18n import lazy_gettext, lazy_translate
 from ..services.totals_query import item_sums_by_order
 from ..settings import Settings
@@ -48,7 +49,11 @@ class OrderScope:
         return self._rows(self.binding.where_order(name, predicate))
 
     def email(self, email_key: str) -> ColumnElement:
-        return self._rows(self.binding.where_email_key(email_key))
+        return self.where_email(self.binding.where_email_key(email_key))
+
+    def where_email(self, condition: ColumnElement) -> ColumnElement:
+        """``condition`` on the orders (an email condition of the binding) as one on this list's rows."""
+        return self._rows(condition)
 
     def _rows(self, condition: ColumnElement) -> ColumnElement:
         if not self.lines:
@@ -112,6 +117,21 @@ class StatusFilter(OptionFilter):
         return query.filter(self.where(lambda column: column == host_value))
 
 
+class StatusInFilter(FieldFilter, sqla_filters.FilterInList):
+    """By several statuses at once (``?flt0_status_in_list=processing,shipped``; the status pills make it)."""
+
+    def clean(self, value: str) -> list[str]:
+        codes = list(dict.fromkeys(super().clean(value)))
+        known = dict(self.get_options(None) or ())
+        if not codes or any(code not in known for code in codes):
+            raise ValueError(value)
+        return codes
+
+    def apply(self, query: Any, value: list[str], alias: Any = None) -> Any:
+        host_values = [self.scope.binding.statuses.to_host(OrderStatus.parse(code)) for code in value]
+        return query.filter(self.where(lambda column: column.in_(host_values)))
+
+
 class CustomerFilter(FieldEqualFilter):
     """The host's customer reference; the order page links the buyer's other orders through it."""
 
@@ -142,6 +162,35 @@ class BuyerEmailFilter(FieldFilter, sqla_filters.FilterEqual):
         return query.filter(self.scope.email(value))
 
 
+class BuyerEmailStartsWithFilter(FieldFilter, sqla_filters.FilterLike):
+    """The email starts with the text, ignoring case (``li.wei@``, ``li``): a range of the email key's index."""
+
+    def clean(self, value: str) -> str:
+        return normalize_email(normalize_text(value))
+
+    def validate(self, value: str) -> bool:
+        return super().validate(value) and bool(self.clean(value))
+
+    def apply(self, query: Any, value: str, alias: Any = None) -> Any:
+        return query.filter(self.scope.where_email(self.scope.binding.where_email_starts_with(value)))
+
+    def operation(self) -> Any:
+        return lazy_gettext("starts with")
+
+
+class BuyerEmailDomainFilter(BuyerEmailStartsWithFilter):
+    """The email's domain is the text (``example.com`` or ``@example.com``), ignoring case."""
+
+    def clean(self, value: str) -> str:
+        return super().clean(value).lstrip("@")
+
+    def apply(self, query: Any, value: str, alias: Any = None) -> Any:
+        return query.filter(self.scope.where_email(self.scope.binding.where_email_domain(value)))
+
+    def operation(self) -> Any:
+        return lazy_gettext("domain is")
+
+
 class CreatedBetweenFilter(FieldFilter, sqla_filters.DateBetweenFilter):
     """Created from the first day to the last day inclusive (the column holds date and time)."""
 
@@ -162,10 +211,13 @@ def order_filters(settings: Settings, *, lines: bool = False) -> list[Any]:
     providers = [(code, lazy_translate(label)) for code, label in settings.providers.items()]
     return [
         StatusFilter(scope, "status", lazy_gettext("Status"), options=statuses),
+        StatusInFilter(scope, "status", lazy_gettext("Status"), options=statuses),
         OptionFilter(scope, "provider", lazy_gettext("Provider"), options=providers),
         CreatedBetweenFilter(scope, "created_at", lazy_gettext("Date")),
         BuyerNameFilter(scope, "buyer_name", lazy_gettext("Buyer")),
         BuyerEmailFilter(scope, "buyer_email", lazy_gettext("Buyer email")),
+        BuyerEmailStartsWithFilter(scope, "buyer_email", lazy_gettext("Buyer email")),
+        BuyerEmailDomainFilter(scope, "buyer_email", lazy_gettext("Buyer email")),
         CustomerFilter(scope, "customer_ref", lazy_gettext("Customer")),
     ]
 

@@ -1,21 +1,24 @@
-"""The "By orders" list tab, the order page and the search by number."""
+"""The "By orders" list tab, the order page and the search box."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from flask import redirect, request
+from flask import abort, current_app, redirect, request
 from flask_admin import expose
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from ..domain import Action, OrderStatus, order_totals
+from ..domain.search_keys import normalize_text
 from ..errors import PriceResolutionFailed
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_translate, ngettext, translate
 from ..records import OrderRecord, line_records, order_records
 from ..services import RestorePreview, events_of, get_order_record, preview_restore, search
 from ..services.events import EventRecord
+from ..services.moved_lines import moved_lines
 from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView, OrderListView
@@ -26,7 +29,7 @@ from .listing import (
 from .history import history_lines, linked_order_ids
 from .menu import action_menu, action_refusal
 from .presentation import Presenter
-from .redirects import local_path
+from .redirects import local_path, with_query_arg
 
 ORDER_PAGE_TABS = ("items", "history", "comments")
 
@@ -145,7 +148,9 @@ class OrdersView(OrderActionsMixin, OrderListView):
         candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
         events = events_of(session, settings, order.id)
-        oa = Presenter(settings, self._linked_numbers(order, items, events), return_url, order.currency)
+        moved = moved_lines(session, settings, order)
+        oa = Presenter(settings, self._linked_numbers(order, [*items, *moved.lines], events, moved.holder_id),
+                       return_url, order.currency)
         tab = request.args.get("tab")
         return self.render(
             self.details_template,
@@ -156,11 +161,15 @@ class OrdersView(OrderActionsMixin, OrderListView):
             unsold_line_ids=frozenset(line.id for line in restore_preview.unsold) if restore_preview else (),
             history=history_lines(events, oa),
             totals=order_totals(item.totals for item in items),
+            moved=moved,
+            moved_totals=order_totals(line.totals for line in moved.lines),
             menu=action_menu(settings, order, candidates, return_url, refusals=self.page_refusals(restore_preview)),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
+            comment_url=self.get_url(".comment_view", order_id=order.id),
             buyer_orders_url=self.buyer_orders_url(order),
             active_tab=tab if tab in ORDER_PAGE_TABS else "items",
+            tab_urls={name: self.order_url(order.id, return_url, tab=name) for name in ORDER_PAGE_TABS},
             return_url=return_url,
             details_columns=[],
             get_value=self.get_detail_value,
@@ -184,21 +193,50 @@ class OrdersView(OrderActionsMixin, OrderListView):
             return {}
         return {Action.RESTORE: gettext("None of its items is sold any more, so it cannot be restored.")}
 
-    def _linked_numbers(self, order: OrderRecord, items: list[Any], events: list[EventRecord]) -> dict[int, str]:
-        """The numbers of every order the page links to (merged into, lines' origins, merge events): one lookup."""
-        ids = {order.id, order.merged_into_id, *(item.origin_order_id for item in items), *linked_order_ids(events)}
+    def _linked_numbers(
+        self, order: OrderRecord, items: list[Any], events: list[EventRecord], holder_id: int | None
+    ) -> dict[int, str]:
+        """The numbers of every order the page links to (merged into, the holder of its moved lines, lines'
+        origins, merge events): one lookup."""
+        ids = {order.id, order.merged_into_id, holder_id, *(item.origin_order_id for item in items),
+               *linked_order_ids(events)}
         return self.binding.numbers_of(
             self.state.session, [i for i in ids if isinstance(i, int)], self.settings.number_format
         )
 
+    @expose("/<path:unknown_path>")
+    def unknown_page_view(self, unknown_path: str) -> Response:
+        """Any other address under the orders panel: the panel's own 404 page, or its 405 for a GET on the
+        address of a button (a POST), or the address with its missing slash (the router's own redirect,
+        which this catch-all would otherwise shadow)."""
+        adapter = current_app.url_map.bind_to_environ(request.environ)
+        slashed = request.path if request.path.endswith("/") else request.path + "/"
+        if slashed != request.path and self._routed_elsewhere(adapter, slashed, "GET"):
+            query = request.query_string.decode("latin-1")
+            return redirect(slashed + (f"?{query}" if query else ""), code=308)
+        methods = {method for method in ("POST", "GET") for path in {request.path, slashed}
+                   if self._routed_elsewhere(adapter, path, method)}
+        if methods:
+            raise MethodNotAllowed(valid_methods=sorted(methods))
+        abort(404)
+
+    def _routed_elsewhere(self, adapter: Any, path: str, method: str) -> bool:
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            return False
+        return endpoint != request.endpoint
+
     @expose("/search/")
     def search_view(self) -> Response | str:
-        """Digits of an order number: one match opens it, several are listed (the exact one first)."""
+        """The search box: one match opens it, several are listed (the order number's exact match first).
+        The typed text stays in the box (``q`` in the URL), also where a refusal sends the manager back."""
         return_url = self.list_url()
         text = request.args.get("q", "")
-        self.refusals_go_to(local_path(request.args.get("back")) or return_url)
+        self.refusals_go_to(with_query_arg(local_path(request.args.get("back")) or return_url, "q", text))
         found = search(self.state.session, text, settings=self.settings)
         if len(found) == 1:
-            return redirect(self.order_url(self.binding.order_id(found[0]), return_url))
+            return redirect(self.order_url(self.binding.order_id(found[0]), return_url, q=text))
         records = order_records(self.state.session, self.binding, found, self.settings.number_format)
-        return self.render("order_admin/search_results.html", query=text, orders=records, return_url=return_url)
+        return self.render("order_admin/search_results.html", query=normalize_text(text), orders=records,
+                           return_url=return_url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import request
 
@@ -39,3 +39,10 @@ def forged_url_arg() -> bool:
 def return_url_arg(name: str = "url") -> str | None:
     """The local return address in the request's ``name`` argument (query string or form)."""
     return local_path(request.values.get(name))
+
+
+def with_query_arg(path: str, name: str, value: str) -> str:
+    """``path`` with its ``name`` argument set to ``value`` (the others kept as they were)."""
+    parts = urlsplit(path)
+    query = [(key, old) for key, old in parse_qsl(parts.query, keep_blank_values=True) if key != name]
+    return urlunsplit(parts._replace(query=urlencode([*query, (name, value)])))

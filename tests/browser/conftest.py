@@ -110,12 +110,13 @@ def new_order(db_session: Any) -> Callable[..., Any]:
     from flask_order_admin.models import Order, OrderItem
 
     def make(status: str = "processing", *, lines: int = 2, customer_ref: str = "browser-buyer",
-             provider: str = "taobao", titles: list[str] | None = None) -> int:
+             provider: str = "taobao", titles: list[str] | None = None, buyer_name: str = "Zhou Min 周敏",
+             buyer_email: str = "zhou.min@example.com") -> int:
         products = db_session.scalars(
             select(Product).where(Product.provider == provider, Product.sold_until.is_(None)).limit(lines)
         ).all()
-        order = Order(status=status, provider=provider, customer_ref=customer_ref, buyer_name="Zhou Min 周敏",
-                      buyer_email="zhou.min@example.com", buyer_phone="+86 139 1234 5678",
+        order = Order(status=status, provider=provider, customer_ref=customer_ref, buyer_name=buyer_name,
+                      buyer_email=buyer_email, buyer_phone="+86 139 1234 5678",
                       buyer_address="Flat 3, 88 Huaihai Rd, Shanghai 200031")
         for n, product in enumerate(products):
             order.items.append(OrderItem(

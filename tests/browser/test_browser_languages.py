@@ -205,7 +205,7 @@ def test_each_confirm_screen_and_its_result(walk, new_order):
 
 
 def test_refusals(walk, new_order, db_session):
-    from flask_order_admin.models import Order, OrderItem
+    from flask_order_admin.models import OrderItem
     from flask_order_admin.services import close
 
     order_id = new_order("processing")
@@ -215,15 +215,24 @@ def test_refusals(walk, new_order, db_session):
     walk.page.click("#confirm-yes")
     walk.check("a stale confirm refused")
 
-    gone = new_order("canceled", lines=2)
-    first = min(db_session.get(Order, gone).items, key=lambda item: item.id).id
-    # An item id the catalog does not have: no longer sold, so Restore offers to go on without it.
-    db_session.execute(update(OrderItem).where(OrderItem.id == first).values(provider_item_id="tb-999999999"))
-    db_session.commit()
+    def withdraw(order_id: int, lines: int) -> None:
+        """The catalog no longer sells the first ``lines`` items of the order."""
+        items = db_session.scalars(select(OrderItem.id).where(OrderItem.order_id == order_id).order_by(OrderItem.id))
+        ids = list(items)[:lines]
+        db_session.execute(update(OrderItem).where(OrderItem.id.in_(ids)).values(provider_item_id="withdrawn-sku"))
+        db_session.commit()
+
+    gone = new_order("canceled", lines=1)
+    withdraw(gone, 1)
     walk.open(f"/admin/orders/details/?id={gone}")
-    walk.check("an item no longer sold, marked on the Items tab")
+    walk.page.click("#order-actions")
+    walk.check("restore refused in the menu: no item of it is sold any more")
+
+    partly = new_order("canceled", lines=2)
+    withdraw(partly, 1)
+    walk.open(f"/admin/orders/details/?id={partly}")
     walk.choose("restore")
-    walk.check("restore preview: an item no longer sold")
+    walk.check("restore preview with an item no longer sold")
     walk.page.click("#confirm-without-unsold")
     walk.check("restored without the item no longer sold")
 
@@ -251,6 +260,11 @@ def background_exports(shop: Any, tmp_path: Path) -> Iterator[None]:
 
 def test_an_export_its_progress_page_and_my_exports(walk, new_order, background_exports):
     order_id = new_order("ready_to_ship", lines=2)
+    # The same manager exported once in English before switching: My exports lists that one too.
+    walk.open("/admin/orders/?lang=en&flt0_status_equals=ready_to_ship")
+    walk.page.click("#export-matching")
+    walk.page.wait_for_url("**/admin/orders/exports/*/")
+    walk.open(f"/admin/orders/?lang={walk.language}")
     walk.open(f"/admin/orders/details/?id={order_id}")
     walk.page.click("#order-actions")
     walk.page.click(".dropdown-menu a[data-action=export]")

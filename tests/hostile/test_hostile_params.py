@@ -74,10 +74,10 @@ def test_a_known_filter_value_still_filters(client, make_order, tab):
 @pytest.mark.parametrize("args", BAD_PAGES, ids=lambda a: "&".join(f"{k}={v}" for k, v in a.items())[:40])
 def test_bad_page_arguments_are_clamped(client, order_id, db_state, tab, args):
     before = db_state()
-    response = client.get(tab, query_string=args)
+    response = client.get(tab, query_string=args, follow_redirects=True)  # a page past the end goes to the last
     assert response.status_code == 200, response.status_code
-    if int(args.get("page", "0")) <= 0:
-        assert number(order_id) in response.text  # read as the first page
+    assert len(response.history) <= 1
+    assert number(order_id) in response.text  # the first page, which is the last
     assert db_state() == before
 
 
@@ -93,7 +93,7 @@ def test_crlf_in_return_addresses_never_reaches_a_header(client, order_id, token
     before = db_state()
     responses = [
         client.get("/admin/orders/details/", query_string={"id": "0", "url": CRLF}),
-        client.get("/admin/orders/search/", query_string={"q": "abc", "back": CRLF}),
+        client.get("/admin/orders/search/", query_string={"q": "%%", "back": CRLF}),  # refused: no letter or digit
         client.get("/admin/orders/search/", query_string={"q": "abc", "url": CRLF}),
         client.get("/admin/orders/details/", query_string={"id": order_id, "url": CRLF}),
         client.get(f"/admin/orders/{order_id}/confirm/cancel/", query_string={"url": CRLF}),
@@ -101,7 +101,7 @@ def test_crlf_in_return_addresses_never_reaches_a_header(client, order_id, token
         client.post(f"/admin/orders/{order_id}/close/", data={"csrf_token": csrf, "version": "x", "url": CRLF}),
     ]
     # A url= with a control character is refused outright (400, see _handle_view); back= falls back to the list.
-    assert responses[1].status_code == 302 and responses[1].location == "/admin/orders/"
+    assert responses[1].status_code == 302 and responses[1].location == "/admin/orders/?q=%25%25"
     for response in responses:
         assert response.status_code in (200, 302, 400), response.status_code
         assert "\r" not in response.headers.get("Location", "") and "\n" not in response.headers.get("Location", "")

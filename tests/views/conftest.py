@@ -18,7 +18,6 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_login import LoginManager, UserMixin
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import event
 
 from flask_order_admin import OrderAdmin
 from tests.conftest import shared_host
@@ -109,25 +108,6 @@ def form_fields() -> Callable[[str, str], dict[str, str]]:
 
 
 @pytest.fixture
-def count_statements(db: SQLAlchemy) -> Callable[[Callable[[], Any]], int]:
-    """How many SQL statements ``run()`` sends to the database, starting from nothing loaded.
-
-    The test client's requests share the test's session (same app context), so its
-    identity map is expired first, as a fresh request's session would be.
-    """
-
-    def count(run: Callable[[], Any]) -> int:
-        statements: list[str] = []
-        db.session.expire_all()
-
-        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            run()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-        return len(statements)
-
-    return count
+def count_statements(statements: Callable[[Callable[[], Any]], list[str]]) -> Callable[[Callable[[], Any]], int]:
+    """How many SQL statements ``run()`` sends to the database, starting from nothing loaded."""
+    return lambda run: len(statements(run))

@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from flask_order_admin.domain import OrderStatus
 from tests.model_sets import LEGACY, current_orders
@@ -23,25 +22,6 @@ def menu_of(page: str) -> tuple[list[str], dict[str, str]]:
     disabled = {action: reason for reason, action in re.findall(
         r'title="([^"]+)" tabindex="0" data-action="(\w+)"', menu.group(1))}
     return enabled, disabled
-
-
-@pytest.fixture
-def statements(db: Any) -> Any:
-    def record(run: Any) -> list[str]:
-        seen: list[str] = []
-
-        def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            seen.append(statement)
-
-        db.session.expire_all()
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            run()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return seen
-
-    return record
 
 
 def test_the_shops_numbers_are_shown_and_searched(client, make_order):

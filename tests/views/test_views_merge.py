@@ -24,10 +24,13 @@ def test_candidates_are_only_the_orders_it_can_be_merged_into(client, make_order
 def test_no_candidates_shows_the_reason_instead_of_a_table(client, make_order):
     lonely = make_order("awaiting_payment", customer_ref="cust-9", buyer_email="nine@example.com")
     page = client.get(f"/admin/orders/{lonely.id}/merge-candidates/").text
-    assert 'id="merge-none"' in page and "No other order of the same customer" in page
+    reason = (f"{lonely.number} (Awaiting payment) can be merged only into an order of the same customer and "
+              "goods provider (Taobao) in one of these statuses: Awaiting payment, Awaiting additional payment, "
+              "Additional order, Processing at warehouse, Ready for packing, Ready to ship. There is no such order now.")
+    assert 'id="merge-none"' in page and reason in page
     assert 'name="into"' not in page
     order_page = client.get(f"/admin/orders/details/?id={lonely.id}").text
-    assert re.search(r'title="No other order of the same customer[^"]*" tabindex="0" data-action="merge"', order_page)
+    assert re.search(rf'title="{re.escape(reason)}" tabindex="0" data-action="merge"', order_page)
 
 
 def test_merge_flow_moves_the_items_and_links_both_orders(client, make_order, session, form_fields):

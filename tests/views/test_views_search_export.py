@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
 import pytest
 import xlrd
 
+from tests.conftest import item_fields
 from tests.model_sets import BUILTIN, current_orders
 
 
@@ -19,11 +21,41 @@ def read_xls(response) -> list[list[object]]:
 
 
 @pytest.mark.models(BUILTIN)  # numbers made from the id (the shop's own: test_views_host_models.py)
-def test_digits_open_the_only_matching_order(client, make_order):
+def test_digits_open_the_only_matching_order_the_text_kept_in_the_box(client, make_order):
     order = make_order()
     response = client.get("/admin/orders/search/", query_string={"q": str(order.id), "url": "/admin/orders/?page=1"})
     assert response.status_code == 302
-    assert response.location == f"/admin/orders/details/?id={order.id}&url=/admin/orders/?page%3D1"
+    assert response.location == f"/admin/orders/details/?id={order.id}&url=/admin/orders/?page%3D1&q={order.id}"
+    assert search_box_text(client.get(response.location).text) == str(order.id)
+
+
+def search_box_text(page: str) -> str | None:
+    box = re.search(r'<input type="search" name="q"[^>]*value="([^"]*)"', page)
+    return box and html.unescape(box.group(1))
+
+
+@pytest.mark.models(BUILTIN)
+def test_full_width_digits_find_the_order(client, make_order):
+    """Typed with a Chinese keyboard, ２３ was refused ("is not an order number")."""
+    for order_id in (23, 123):
+        make_order(id=order_id, items=0)
+    page = client.get("/admin/orders/search/", query_string={"q": "２３"}).text
+    listed = re.findall(r">(ORD-\d+)</a>", page.split('id="search-results"')[1])
+    assert listed == ["ORD-0000000023", "ORD-0000000123"]
+    assert search_box_text(page) == "２３"
+
+
+def test_a_name_an_email_a_phone_and_an_item_id_open_the_buyers_order(client, make_order, orders):
+    order = make_order(buyer_name="Zhao Min 赵敏", buyer_email="Zhao.Min@Example.cn", buyer_phone="+86 139-8765-4321",
+                       customer_ref="z-1", items=[item_fields(0, provider_item_id="tb-5550001")])
+    make_order(buyer_name="Li Wei", buyer_email="li@example.com", customer_ref="l-1")
+    texts = ["zhao min", "Zhao", "zhao.min@example.cn", "ZHAO.MIN@", "tb-5550001", "+86 139-8765-4321"]
+    if orders.is_builtin:  # a phone key: any way of writing it, or its last digits
+        texts += ["139 8765 4321", "87654321"]
+    for text in texts:
+        response = client.get("/admin/orders/search/", query_string={"q": text})
+        assert response.status_code == 302, text
+        assert f"details/?id={order.id}&" in response.location, text
 
 
 @pytest.mark.models(BUILTIN)
@@ -35,14 +67,24 @@ def test_several_matches_are_listed_exact_first(client, make_order):
     assert listed == ["ORD-0000000023", "ORD-0000001023", "ORD-0000000123"]
 
 
-def test_bad_input_comes_back_as_a_message_on_the_same_page(client, make_order):
+def test_bad_input_comes_back_as_a_message_on_the_same_page_the_text_kept(client, make_order):
+    """The typed text was cleared after a refusal: it is now in the box again."""
     order = make_order()
-    back = f"/admin/orders/details/?id={order.id}"
-    response = client.get("/admin/orders/search/", query_string={"q": "abc<x>", "back": back}, follow_redirects=True)
-    assert response.request.full_path.rstrip("?") == back
-    assert "is not an order number" in response.text and "abc&lt;x&gt;" in response.text
-    response = client.get("/admin/orders/search/", query_string={"q": "0", "back": "//evil.example/"})
-    assert response.location == "/admin/orders/"
+    back = f"/admin/orders/details/?id={order.id}&tab=history"
+    response = client.get("/admin/orders/search/", query_string={"q": "<*>", "back": back}, follow_redirects=True)
+    assert response.request.path == "/admin/orders/details/"
+    assert response.request.args.to_dict() == {"id": str(order.id), "tab": "history", "q": "<*>"}
+    assert "holds no letter or digit" in response.text and "“&lt;*&gt;”" in response.text
+    assert search_box_text(response.text) == "<*>"
+    response = client.get("/admin/orders/search/", query_string={"q": "%", "back": "//evil.example/"})
+    assert response.location == "/admin/orders/?q=%25"
+
+
+def test_text_that_finds_nothing_is_kept_and_says_so(client, make_order):
+    make_order()
+    page = client.get("/admin/orders/search/", query_string={"q": "Nobody <here>"}).text
+    assert 'id="search-none"' in page and "Nobody &lt;here&gt;" in page
+    assert search_box_text(page) == "Nobody <here>"
 
 
 def test_no_match_says_so(client, make_order):

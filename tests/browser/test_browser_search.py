@@ -1,0 +1,77 @@
+"""The search box in a browser: full-width digits typed with a Chinese keyboard, a buyer's name, an email;
+what was typed stays in the box after the search and after a refusal."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / ("docs" if os.environ.get("ORDER_ADMIN_UPDATE_SCREENSHOTS") else "test-artifacts")
+BOX = "form.order-admin-search input[name=q]"
+
+
+def number(order_id: int) -> str:
+    return f"ORD-{order_id:010d}"
+
+
+def search(page, text: str) -> None:
+    page.fill(BOX, text)
+    page.press(BOX, "Enter")
+    page.wait_for_load_state()
+
+
+def test_full_width_digits_find_the_order_and_stay_in_the_box(page, base_url, new_order):
+    order_id = new_order("processing")
+    digits = str(order_id)
+    full_width = "".join(chr(ord(d) - ord("0") + ord("０")) for d in digits)
+    page.goto(f"{base_url}/admin/orders/")
+    search(page, full_width)
+    if page.locator("#order-title").count():  # the only order ending with these digits: opened
+        assert page.inner_text("#order-title") == f"Order {number(order_id)}"
+    else:
+        assert page.locator("#search-results a").first.inner_text() == number(order_id)
+    assert page.input_value(BOX) == full_width
+
+
+def test_a_buyers_name_and_email_find_their_orders(page, base_url, new_order):
+    first = new_order("processing", buyer_name="Ouyang Xue 欧阳雪", buyer_email="Ouyang.Xue@Example.cn")
+    second = new_order("shipped", buyer_name="Ouyang Xuefeng", buyer_email="ouyang.xf@example.cn")
+    page.goto(f"{base_url}/admin/orders/")
+    search(page, "  ouyang   XUE ")
+    listed = page.locator("#search-results a").all_inner_texts()
+    assert set(listed) == {number(first), number(second)}
+    assert page.input_value(BOX) == "  ouyang   XUE "
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "search-results.png"), full_page=True)
+    search(page, "OUYANG.XUE@example.cn")
+    page.wait_for_url(re.compile(rf".*/details/\?id={first}&.*"))
+    assert page.inner_text("#order-title") == f"Order {number(first)}"
+    assert page.input_value(BOX) == "OUYANG.XUE@example.cn"
+
+
+def test_a_refusal_keeps_the_text(page, base_url, new_order):
+    order_id = new_order("processing")
+    page.goto(f"{base_url}/admin/orders/details/?id={order_id}")
+    search(page, "%%")
+    assert "holds no letter or digit" in page.inner_text(".alert-danger")
+    assert page.inner_text("#order-title") == f"Order {number(order_id)}"
+    assert page.input_value(BOX) == "%%"
+
+
+def test_the_status_pills_filter_the_list(page, base_url, new_order):
+    new_order("ready_for_packing")
+    page.goto(f"{base_url}/admin/orders/")
+    page.click("#status-pills li[data-status=ready_for_packing] a.nav-link")
+    page.wait_for_url(re.compile(r".*flt0_status_in_list=ready_for_packing.*"))
+    assert set(page.locator("table.model-list td.col-status").all_inner_texts()) == {"Ready for packing"}
+    page.click("#status-pills li[data-status=canceled] a[data-toggle-status=add]")
+    statuses = set(page.locator("table.model-list td.col-status").all_inner_texts())
+    assert "Ready for packing" in statuses and statuses <= {"Ready for packing", "Canceled"}
+    page.set_viewport_size({"width": 1366, "height": 700})
+    page.screenshot(path=str(SCREENSHOTS / "status-pills.png"))
