@@ -81,6 +81,8 @@ def shop_data(db_session: Any) -> list[str]:
         details = details or {}
         values.update(v for v in (details.get("text"), details.get("reason")) if v)
         values.update(change.get("title") for change in details.get("price_changes") or () if change.get("title"))
+        for removed in details.get("removed_lines") or ():  # lines Restore left out live on in the history
+            values.update(v for v in (removed.get("title"), removed.get("provider_item_id")) if v)
     db_session.rollback()
     return sorted(values, key=len, reverse=True)
 
