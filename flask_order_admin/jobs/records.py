@@ -29,8 +29,8 @@ Active = ExportRecord.state.in_(ExportState.ACTIVE)
 
 def _duration(seconds: float) -> Message:
     if seconds < 120:
-        return NP_("%(amount)s second", "%(amount)s seconds", int(seconds), amount=f"{seconds:g}")
-    return NP_("%(amount)s minute", "%(amount)s minutes", int(seconds / 60), amount=f"{seconds / 60:g}")
+        return NP_("%(amount)s second", "%(amount)s seconds", int(seconds), amount=seconds)
+    return NP_("%(amount)s minute", "%(amount)s minutes", int(seconds / 60), amount=seconds / 60)
 
 
 def stopped_message(settings: Settings) -> Message:

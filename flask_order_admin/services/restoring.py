@@ -322,7 +322,7 @@ def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution
     except ResolverTimedOut:
         raise PriceResolutionFailed(N_(
             "%(number)s was not restored: the price resolver did not answer within %(seconds)s seconds. "
-            "Nothing was changed; try again later.", number=read.number, seconds=f"{settings.price_resolver_timeout:g}",
+            "Nothing was changed; try again later.", number=read.number, seconds=settings.price_resolver_timeout,
         ), order_number=read.number) from None
     except ResolverBusy:
         raise PriceResolutionFailed(N_(

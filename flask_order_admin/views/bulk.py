@@ -179,7 +179,7 @@ class BulkActionsMixin:
             return redirect(back)
         if len(order_ids) > limit:  # the confirm screen offered no Yes: a forged or stale post
             flash(gettext("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
-                          "Narrow the selection or the filters.", limit=f"{limit:,}"), "error")
+                          "Narrow the selection or the filters.", limit=limit), "error")
             return redirect(back)
         self.refusals_go_to(back)
         return self._result(self._run(action, order_ids, form), back)
