@@ -31,7 +31,7 @@ from babel.support import LazyProxy, NullTranslations, Translations
 from flask import current_app, has_app_context, has_request_context
 from markupsafe import Markup
 
-from .domain.messages import Listing, Message, english
+from .domain.messages import Listing, Message, Quantity, english
 
 DOMAIN = "flask_order_admin"
 CATALOG_DIRECTORY = Path(__file__).parent / "translations"
@@ -135,11 +135,14 @@ class _DecimalInLocale(Decimal):
 
 
 def _numbers_in_locale(message: Message | Listing, locale: Locale) -> Message | Listing:
-    """``message`` with its number parameters (and its plural count) written the locale's way: in Russian
-    "1,000" would read as one."""
+    """``message`` with its ``Quantity`` parameters (and its plural count) written the locale's way; other
+    numbers (ids) stay as they are."""
     if isinstance(message, Listing):
-        return dataclasses.replace(message, items=tuple(_number_in_locale(item, locale) for item in message.items))
-    params = {name: _number_in_locale(value, locale) for name, value in message.params.items()}
+        return dataclasses.replace(message, items=tuple(
+            _number_in_locale(item, locale) if isinstance(item, (Quantity, Message, Listing)) else item
+            for item in message.items))
+    params = {name: _number_in_locale(value, locale) if isinstance(value, (Quantity, Message, Listing)) else value
+              for name, value in message.params.items()}
     if message.count is not None and "num" not in params:
         params["num"] = _number_in_locale(message.count, locale)
     return dataclasses.replace(message, params=params)
@@ -148,6 +151,8 @@ def _numbers_in_locale(message: Message | Listing, locale: Locale) -> Message | 
 def _number_in_locale(value: Any, locale: Locale) -> Any:
     if isinstance(value, (Message, Listing)):
         return _numbers_in_locale(value, locale)
+    if isinstance(value, Quantity):
+        return _number_in_locale(value.value, locale)
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return value
     written = (_IntInLocale if isinstance(value, int) else _DecimalInLocale)(value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 
@@ -90,6 +91,17 @@ class Listing:
         return self.render(english)
 
 
+@dataclass(frozen=True)
+class Quantity:
+    """A number inside a message that is a quantity (a count, a limit, seconds), not an id: the view writes it
+    with the reader's digit grouping and decimal sign, since "1,000" reads as one in Russian."""
+
+    value: int | float | Decimal
+
+    def __str__(self) -> str:
+        return f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:,g}"
+
+
 # A message kept in the database (an export's error) is stored as JSON, so that each manager reads it in
 # their own language; older rows, and anything else, hold plain text, shown as it is.
 _STORED = "oa-message"
@@ -124,6 +136,8 @@ def _encode(value: Any) -> Any:
         if value.separator != LIST_SEPARATOR:
             encoded["separator"] = _encode(value.separator)
         return encoded
+    if isinstance(value, Quantity):
+        return {"quantity": float(value.value) if isinstance(value.value, Decimal) else value.value}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
@@ -136,4 +150,6 @@ def _decode(value: Any) -> Any:
     if isinstance(value, dict) and "items" in value:
         separator = _decode(value["separator"]) if "separator" in value else LIST_SEPARATOR
         return Listing(tuple(_decode(item) for item in value["items"]), separator)
+    if isinstance(value, dict) and "quantity" in value:
+        return Quantity(value["quantity"])
     return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..domain.messages import N_
+from ..domain.messages import N_, Quantity
 from ..errors import OrderActionError
 
 
@@ -11,7 +11,7 @@ class ExportTooLarge(OrderActionError):
 
     def __init__(self, rows: int, limit: int) -> None:
         super().__init__(N_("%(rows)s rows is more than the export limit of %(limit)s; narrow the filter.",
-                            rows=rows, limit=limit))
+                            rows=Quantity(rows), limit=Quantity(limit)))
         self.rows = rows
         self.limit = limit
 

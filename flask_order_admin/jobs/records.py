@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..domain.messages import N_, NP_, Message, stored_text
+from ..domain.messages import N_, NP_, Message, Quantity, stored_text
 from ..export.errors import ExportLimitReached
 from ..i18n import current_locale, translate
 from ..models import DESCRIPTION_LIMIT, ERROR_LIMIT, ExportRecord, ExportState, utcnow
@@ -29,8 +29,8 @@ Active = ExportRecord.state.in_(ExportState.ACTIVE)
 
 def _duration(seconds: float) -> Message:
     if seconds < 120:
-        return NP_("%(amount)s second", "%(amount)s seconds", int(seconds), amount=seconds)
-    return NP_("%(amount)s minute", "%(amount)s minutes", int(seconds / 60), amount=seconds / 60)
+        return NP_("%(amount)s second", "%(amount)s seconds", int(seconds), amount=Quantity(seconds))
+    return NP_("%(amount)s minute", "%(amount)s minutes", int(seconds / 60), amount=Quantity(seconds / 60))
 
 
 def stopped_message(settings: Settings) -> Message:

@@ -36,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..domain import Action
-from ..domain.messages import Message, N_
+from ..domain.messages import Message, N_, Quantity
 from ..errors import OrderActionError, OrderNotFound
 from ..records import OrderRecord, order_records
 from ..settings import Settings, current_settings
@@ -65,7 +65,7 @@ class BulkActionTooLarge(OrderActionError):
 
     def __init__(self, count: int, limit: int) -> None:
         super().__init__(N_("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
-                            "Narrow the selection or the filters.", limit=limit))
+                            "Narrow the selection or the filters.", limit=Quantity(limit)))
         self.count = count
         self.limit = limit
 

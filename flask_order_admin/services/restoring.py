@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..binding import FieldJoins, ModelBinding
 from ..domain import TRANSITIONS, Action, OrderStatus, OrderTotals, line_totals, order_totals
-from ..domain.messages import N_, Listing, Message
+from ..domain.messages import N_, Listing, Message, Quantity
 from ..errors import PriceResolutionFailed, PricesChanged, StaleOrder
 from ..models import utcnow
 from ..records import LineRecord, OrderRecord
@@ -322,7 +322,7 @@ def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution
     except ResolverTimedOut:
         raise PriceResolutionFailed(N_(
             "%(number)s was not restored: the price resolver did not answer within %(seconds)s seconds. "
-            "Nothing was changed; try again later.", number=read.number, seconds=settings.price_resolver_timeout,
+            "Nothing was changed; try again later.", number=read.number, seconds=Quantity(settings.price_resolver_timeout),
         ), order_number=read.number) from None
     except ResolverBusy:
         raise PriceResolutionFailed(N_(

@@ -28,6 +28,7 @@ from ..services import BulkOutcome, bulk_cancel, bulk_close, bulk_restore
 from ..services.transaction import id_from_text
 from ..settings import Settings
 from .actions import YES_BUTTON_STYLES, form_problem
+from .formats import amount
 from .forms import BulkActionForm, BulkCancelForm
 from .listing import page_totals
 from .menu import action_refusal
@@ -179,7 +180,7 @@ class BulkActionsMixin:
             return redirect(back)
         if len(order_ids) > limit:  # the confirm screen offered no Yes: a forged or stale post
             flash(gettext("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
-                          "Narrow the selection or the filters.", limit=limit), "error")
+                          "Narrow the selection or the filters.", limit=amount(limit)), "error")
             return redirect(back)
         self.refusals_go_to(back)
         return self._result(self._run(action, order_ids, form), back)

@@ -155,8 +155,10 @@ def test_outside_a_request_the_apps_default_timezone_is_used_and_the_selector_is
         assert str(current_timezone()) == "Asia/Shanghai"
 
 
-def test_numbers_inside_messages_are_written_the_locales_way():
-    """In Russian "1,000" reads as one: a cap of 1,000 orders is "1 000" there, and the plural count too."""
+def test_quantities_inside_messages_are_written_the_locales_way_and_ids_are_not():
+    """In Russian "1,000" reads as one: a cap of 1,000 orders is "1 000" there, and the plural count too;
+    an id stays digits."""
+    from flask_order_admin.errors import OrderNotFound
     from flask_order_admin.export.errors import ExportTooLarge
     from flask_order_admin.services.bulk import BulkActionTooLarge
 
@@ -168,5 +170,6 @@ def test_numbers_inside_messages_are_written_the_locales_way():
         assert "1\N{NO-BREAK SPACE}000" in translate(cap.message)
         assert ngettext("%(num)s order", "%(num)s orders", 12500) == "12\N{NO-BREAK SPACE}500 заказов"
         assert "1,000" not in translate(ExportTooLarge(250000, 1000).message)
+        assert "12345 " in translate(OrderNotFound.deleted(12345).message)
     with host("zh_Hans").test_request_context():
         assert "1,000" in translate(cap.message)
