@@ -34,7 +34,8 @@ def register_commands(app: Flask) -> None:
         fmt = current_settings().number_format.format
         click.echo(f"Seeded {summary.orders} orders, {summary.items} items, {summary.events} events.")
         click.echo("Restore reprices: " + ", ".join(fmt(i) for i in summary.repriced_on_restore))
-        click.echo("Restore refused (an item is no longer sold): " + ", ".join(fmt(i) for i in summary.withdrawn))
+        click.echo("An item no longer sold (Restore offers to restore it without that item): "
+                   + ", ".join(fmt(i) for i in summary.withdrawn))
         click.echo("Merge-ready (open the first, merge into the second): "
                    + "; ".join(f"{fmt(a)} → {fmt(b)}" for a, b in summary.merge_pairs))
 

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .domain.messages import N_, Message
 
 
@@ -14,7 +16,7 @@ class OrderActionError(Exception):
 
     def __init__(self, message: Message | str, *, order_number: str | None = None) -> None:
         super().__init__(message)
-        self.message = message  # a Message where a view translates it (``i18n.translate``)
+        self.message = message  # a Message is translated by the view that shows it (i18n.translate)
         self.order_number = order_number
 
     def __str__(self) -> str:
@@ -42,6 +44,14 @@ class AlreadyMerged(MergeNotAllowed):
 
 class StaleOrder(OrderActionError):
     """The order changed after the manager's page showed it."""
+
+
+class PricesChanged(StaleOrder):
+    """The resolver's prices are not those of the preview the manager confirmed; ``preview`` is the new one."""
+
+    def __init__(self, message: str | Message, *, order_number: str | None = None, preview: Any = None) -> None:
+        super().__init__(message, order_number=order_number)
+        self.preview = preview
 
 
 class PriceResolutionFailed(OrderActionError):

@@ -15,15 +15,18 @@ titles, menu names), which must be translated per request.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from babel.numbers import format_decimal
 from babel.support import LazyProxy, NullTranslations, Translations
 from flask import current_app, has_app_context, has_request_context
 from markupsafe import Markup
@@ -109,9 +112,47 @@ def translate(message: Message | Listing | str) -> str:
     """
     if not isinstance(message, (Message, Listing)):
         return message
+    message = _numbers_in_locale(message, current_locale()) if has_app_context() else message
     if isinstance(message, Message) and any(hasattr(value, "__html__") for value in message.params.values()):
         return message.render(lambda part: Markup.escape(_translate_text(part)))
     return message.render(_translate_text)
+
+
+class _IntInLocale(int):
+    """An int that ``%s`` writes the locale's way (``12 500`` in Russian) and ``%d`` as plain digits."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class _DecimalInLocale(Decimal):
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _numbers_in_locale(message: Message | Listing, locale: Locale) -> Message | Listing:
+    """``message`` with its number parameters (and its plural count) written the locale's way: in Russian
+    "1,000" would read as one."""
+    if isinstance(message, Listing):
+        return dataclasses.replace(message, items=tuple(_number_in_locale(item, locale) for item in message.items))
+    params = {name: _number_in_locale(value, locale) for name, value in message.params.items()}
+    if message.count is not None and "num" not in params:
+        params["num"] = _number_in_locale(message.count, locale)
+    return dataclasses.replace(message, params=params)
+
+
+def _number_in_locale(value: Any, locale: Locale) -> Any:
+    if isinstance(value, (Message, Listing)):
+        return _numbers_in_locale(value, locale)
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
+    written = (_IntInLocale if isinstance(value, int) else _DecimalInLocale)(value)
+    written.text = format_decimal(value, locale=locale)
+    return written
 
 
 def gettext(msgid: str, **params: Any) -> str:
@@ -127,16 +168,24 @@ def ngettext(singular: str, plural: str, num: int, **params: Any) -> str:
 
 
 def lazy_gettext(msgid: str, **params: Any) -> LazyProxy:
-    return LazyProxy(gettext, msgid, enable_cache=False, **params)
+    return lazy_translate(Message(msgid, params=params))
 
 
 def lazy_pgettext(context: str, msgid: str, **params: Any) -> LazyProxy:
-    return LazyProxy(pgettext, context, msgid, enable_cache=False, **params)
+    return lazy_translate(Message(msgid, context=context, params=params))
 
 
 def lazy_translate(message: Message | str) -> LazyProxy:
     """``translate(message)`` each time the text is used (a label set at import time)."""
     return LazyProxy(translate, message, enable_cache=False)
+
+
+def message_of(text: Any) -> Any:
+    """The ``Message`` behind a lazy text of the plugin's (to keep it untranslated, e.g. in the database);
+    anything else as it is."""
+    if isinstance(text, LazyProxy) and text._func is translate and text._args:
+        return text._args[0]
+    return text
 
 
 def template_callables() -> dict[str, Any]:

@@ -238,6 +238,7 @@ class ExportState:
 
 # The longest error text kept on an export (its ``error`` column, a stored ``Message`` or plain text).
 ERROR_LIMIT = 5000
+DESCRIPTION_LIMIT = 500
 
 
 class ExportRecord(OrderAdminBase):
@@ -254,7 +255,7 @@ class ExportRecord(OrderAdminBase):
     fmt: Mapped[str] = mapped_column(String(8), default="xls")
     # "order" (one order's page), "selected" (ticked rows) or "matching" (the list's filters).
     source: Mapped[str] = mapped_column(String(16))
-    description: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_LIMIT), default="")  # a stored Message, or text
     # The orders exported, in id order; deferred: lists and progress polls never load it.
     order_ids: Mapped[list[int]] = deferred(mapped_column(JSON, default=list, nullable=False))
     order_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -279,6 +280,11 @@ class ExportRecord(OrderAdminBase):
     @property
     def active(self) -> bool:
         return self.state in ExportState.ACTIVE
+
+    @property
+    def description_message(self) -> Message | str:
+        """What was exported, for the manager's language (``i18n.translate``)."""
+        return from_stored_text(self.description) or ""
 
     @property
     def error_message(self) -> Message | str | None:

@@ -339,6 +339,11 @@ class Settings:
         return self.providers.get(code, code)
 
     @property
+    def has_price_resolver(self) -> bool:
+        """Restore can recalculate prices (a resolver per item or a batch one is set)."""
+        return self.price_resolver is not None or self.price_batch_resolver is not None
+
+    @property
     def models(self) -> Any:
         """The tables the panel works on (``binding.ModelBinding``): the shop's, or the plugin's own."""
         if self.order_models is None:

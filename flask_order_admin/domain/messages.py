@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 
 @dataclass(frozen=True)
@@ -95,12 +95,13 @@ class Listing:
 _STORED = "oa-message"
 
 
-def stored_text(message: Message | str, limit: int) -> str:
-    """``message`` as a column of ``limit`` characters holds it: JSON, or its English text when too long."""
+def stored_text(message: Message | str, limit: int, too_long: Callable[[Message], str] = str) -> str:
+    """``message`` as a column of ``limit`` characters holds it: JSON, or when that is too long the text
+    ``too_long`` makes of it (English unless told)."""
     if not isinstance(message, Message):
         return message[:limit]
     text = json.dumps({_STORED: _encode(message)}, ensure_ascii=False, separators=(",", ":"))
-    return text if len(text) <= limit else str(message)[:limit]
+    return text if len(text) <= limit else too_long(message)[:limit]
 
 
 def from_stored_text(text: str | None) -> Message | str | None:
@@ -115,10 +116,14 @@ def from_stored_text(text: str | None) -> Message | str | None:
 
 def _encode(value: Any) -> Any:
     if isinstance(value, Message):
-        return {"msgid": value.msgid, "context": value.context, "plural": value.plural, "count": value.count,
-                "params": {name: _encode(item) for name, item in value.params.items()}}
+        encoded = {"msgid": value.msgid, "context": value.context, "plural": value.plural, "count": value.count,
+                   "params": {name: _encode(item) for name, item in value.params.items()}}
+        return {key: item for key, item in encoded.items() if item not in (None, {})}  # a description has 500 characters
     if isinstance(value, Listing):
-        return {"items": [_encode(item) for item in value.items], "separator": _encode(value.separator)}
+        encoded = {"items": [_encode(item) for item in value.items]}
+        if value.separator != LIST_SEPARATOR:
+            encoded["separator"] = _encode(value.separator)
+        return encoded
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
@@ -129,5 +134,6 @@ def _decode(value: Any) -> Any:
         return Message(value["msgid"], value.get("context"), value.get("plural"), value.get("count"),
                        {name: _decode(item) for name, item in (value.get("params") or {}).items()})
     if isinstance(value, dict) and "items" in value:
-        return Listing(tuple(_decode(item) for item in value["items"]), _decode(value["separator"]))
+        separator = _decode(value["separator"]) if "separator" in value else LIST_SEPARATOR
+        return Listing(tuple(_decode(item) for item in value["items"]), separator)
     return value

@@ -11,7 +11,7 @@ class ExportTooLarge(OrderActionError):
 
     def __init__(self, rows: int, limit: int) -> None:
         super().__init__(N_("%(rows)s rows is more than the export limit of %(limit)s; narrow the filter.",
-                            rows=f"{rows:,}", limit=f"{limit:,}"))
+                            rows=rows, limit=limit))
         self.rows = rows
         self.limit = limit
 

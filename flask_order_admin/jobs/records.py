@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from ..domain.messages import N_, NP_, Message, stored_text
 from ..export.errors import ExportLimitReached
-from ..i18n import current_locale
-from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
+from ..i18n import current_locale, translate
+from ..models import DESCRIPTION_LIMIT, ERROR_LIMIT, ExportRecord, ExportState, utcnow
 from ..services.events import exported_event, record_events
 from ..settings import Settings
 from .storage import new_file_name, remove_file, remove_old_files
@@ -29,8 +29,8 @@ Active = ExportRecord.state.in_(ExportState.ACTIVE)
 
 def _duration(seconds: float) -> Message:
     if seconds < 120:
-        return NP_("%(amount)s second", "%(amount)s seconds", int(seconds), amount=f"{seconds:g}")
-    return NP_("%(amount)s minute", "%(amount)s minutes", int(seconds / 60), amount=f"{seconds / 60:g}")
+        return NP_("%(amount)s second", "%(amount)s seconds", int(seconds), amount=seconds)
+    return NP_("%(amount)s minute", "%(amount)s minutes", int(seconds / 60), amount=seconds / 60)
 
 
 def stopped_message(settings: Settings) -> Message:
@@ -137,7 +137,8 @@ def _limit_refusal(settings: Settings, mine: int, shop: int) -> Message | None:
 
 def create_job(
     session: Session, settings: Settings, folder: Path, *, actor: str, order_ids: Sequence[int], fmt: str,
-    source: str, description: str, query_args: Mapping[str, Any] | None = None, rows_total: int | None = None,
+    source: str, description: Message | str, query_args: Mapping[str, Any] | None = None,
+    rows_total: int | None = None,
     retry_of_id: int | None = None,
 ) -> ExportRecord:
     """Record a new queued export job (the caller hands it to a runner); ExportLimitReached over a limit.
@@ -152,7 +153,7 @@ def create_job(
     if refusal:
         raise ExportLimitReached(refusal)
     record = ExportRecord(
-        actor=actor[:200], created_at=utcnow(), fmt=fmt, source=source, description=description[:500],
+        actor=actor[:200], created_at=utcnow(), fmt=fmt, source=source, description=_stored_description(description),
         order_ids=list(order_ids), order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
         runner=settings.export_runner, state=ExportState.QUEUED, rows_total=rows_total, rows_written=0,
         retry_of_id=retry_of_id, locale=str(current_locale()),
@@ -170,14 +171,19 @@ def create_job(
     return record
 
 
+def _stored_description(description: Message | str) -> str:
+    """What the exports log keeps: the description untranslated, or (too long for it) in the manager's words."""
+    return stored_text(description, DESCRIPTION_LIMIT, too_long=translate)
+
+
 def record_instant(
     session: Session, settings: Settings, *, actor: str, order_ids: Sequence[int], rows: int, fmt: str, source: str,
-    description: str, file_size: int, query_args: Mapping[str, Any] | None = None,
+    description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
 ) -> ExportRecord:
     """Log an export that was downloaded at once (no file kept); one order's export shows in its history."""
     now = utcnow()
     record = ExportRecord(
-        actor=actor[:200], created_at=now, fmt=fmt, source=source, description=description[:500],
+        actor=actor[:200], created_at=now, fmt=fmt, source=source, description=_stored_description(description),
         order_ids=list(order_ids), order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
         runner="inline", state=ExportState.DONE, rows_total=rows, rows_written=rows, started_at=now,
         finished_at=now, file_size=file_size,

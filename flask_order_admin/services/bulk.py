@@ -65,7 +65,7 @@ class BulkActionTooLarge(OrderActionError):
 
     def __init__(self, count: int, limit: int) -> None:
         super().__init__(N_("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
-                            "Narrow the selection or the filters.", limit=f"{limit:,}"))
+                            "Narrow the selection or the filters.", limit=limit))
         self.count = count
         self.limit = limit
 

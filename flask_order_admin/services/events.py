@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -48,12 +49,20 @@ def closed_event(order: OrderRecord, *, actor: str, from_status: OrderStatus | N
 
 
 def restored_event(order: OrderRecord, *, actor: str, from_status: OrderStatus | None, priced_at: datetime,
-                   items: int, price_changes: list[dict[str, Any]]) -> dict[str, Any]:
+                   items: int, price_changes: list[dict[str, Any]], totals: tuple[Decimal, Decimal] | None = None,
+                   removed_lines: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Restored with prices as of ``priced_at``: ``price_changes`` holds each line whose prices moved
-    (``line_id``, ``title``, ``old`` and ``new`` price fields)."""
-    return _row(order.id, Action.RESTORE, actor, from_status, TRANSITIONS[Action.RESTORE].to_status, {
+    (``item_id``, ``title``, ``old`` and ``new`` price fields); ``totals`` the order total before and after;
+    ``removed_lines`` the lines restored without, as no longer sold (``item_id``, ``title``,
+    ``provider_item_id``, ``quantity``, the three prices and the line ``total``), kept here when they left."""
+    details: dict[str, Any] = {
         "priced_at": priced_at.isoformat(timespec="seconds"), "items": items, "price_changes": price_changes,
-    })
+    }
+    if totals is not None:
+        details["total"] = {"old": f"{totals[0]:.2f}", "new": f"{totals[1]:.2f}"}
+    if removed_lines:
+        details["removed_lines"] = removed_lines
+    return _row(order.id, Action.RESTORE, actor, from_status, TRANSITIONS[Action.RESTORE].to_status, details)
 
 
 def merged_away_event(added: OrderRecord, basic: OrderRecord, *, actor: str, from_status: OrderStatus | None,

@@ -216,11 +216,11 @@ def find_merge_candidates(session: Session, order_id: int, *, settings: Settings
              "allowed": status_list(basic_statuses)}
     if settings.merge_same_customer:
         return MergeCandidates([], N_(
-            "No other order of the same customer and goods provider (%(provider)s) is in a status %(number)s "
-            "(%(status)s) can be merged into: %(allowed)s.", **facts))
+            "%(number)s (%(status)s) can be merged only into an order of the same customer and goods provider "
+            "(%(provider)s) in one of these statuses: %(allowed)s. There is no such order now.", **facts))
     return MergeCandidates([], N_(
-        "No other order of the same goods provider (%(provider)s) is in a status %(number)s (%(status)s) can be "
-        "merged into: %(allowed)s.", **facts))
+        "%(number)s (%(status)s) can be merged only into an order of the same goods provider (%(provider)s) in "
+        "one of these statuses: %(allowed)s. There is no such order now.", **facts))
 
 
 def merge_candidates(session: Session, order_id: int, *, settings: Settings | None = None) -> list[Any]:

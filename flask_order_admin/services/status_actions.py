@@ -38,7 +38,13 @@ def action_refusal(settings: Settings, order: OrderRecord, action: Action) -> Me
         return unknown_status_reason(action, order.raw_status)
     if action == Action.MERGE:
         return None
-    return refusal_reason(action, order.status)
+    reason = refusal_reason(action, order.status)
+    if reason is None and action == Action.RESTORE and not settings.has_price_resolver:
+        # Restore recalculates every price: without a resolver it has no way forward.
+        # No setting's name here: the manager reads it; the README tells the shop's developer which one.
+        return N_("No price resolver is configured, so the prices cannot be recalculated and the order cannot "
+                  "be restored.")
+    return reason
 
 
 def ensure_allowed(settings: Settings, order: OrderRecord, action: Action) -> None:

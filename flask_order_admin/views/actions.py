@@ -8,7 +8,9 @@ handler (``OrderAdminView._run_view``). A GET on a POST URL gets 405.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash, redirect, request
@@ -19,32 +21,40 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..domain import Action, OrderStatus
 from ..domain.messages import N_, NC_, Message
-from ..errors import MergeNotAllowed
+from ..errors import MergeNotAllowed, PricesChanged
 from ..export.query import count_rows
-from ..i18n import gettext, translate
+from ..i18n import gettext, ngettext, translate
 from ..records import OrderRecord
 from ..services import (
-    MergeCandidates, add_comment, cancel, close, find_merge_candidates, get_order_record, merge, merge_refusal,
-    restore,
+    MergeCandidates, RestoreOutcome, RestorePreview, add_comment, cancel, close, find_merge_candidates,
+    get_order_record, merge, merge_refusal, order_glances, preview_merge, preview_restore, restore_order,
 )
 from .exporting import ExportRequest
-from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm
+from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm, RestoreForm
 from .listing import page_totals
 from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unless_allowed
+from .presentation import Presenter
 from .redirects import local_path
 
 CONFIRMED_ACTIONS = "any(cancel,restore,close,merge)"
 
 FORMS: dict[Action, type[ConfirmActionForm]] = {
-    Action.CANCEL: CancelForm, Action.RESTORE: ConfirmActionForm, Action.CLOSE: ConfirmActionForm,
+    Action.CANCEL: CancelForm, Action.RESTORE: RestoreForm, Action.CLOSE: ConfirmActionForm,
     Action.MERGE: MergeForm,
 }
 
-# Translated per request, with the order's number (and the basic order's, for a merge).
+# The Yes button's Bootstrap colour says the risk: red stops an order (Cancel), yellow changes two orders
+# for good (Merge), blue moves an order on (Close), green brings one back (Restore). README, "Actions".
+YES_BUTTON_STYLES = {
+    Action.CANCEL: "danger", Action.MERGE: "warning", Action.CLOSE: "primary", Action.RESTORE: "success",
+}
+
+# Translated per request, with the order's number (and the basic order's, for a merge) and the new status.
 QUESTIONS: dict[Action, Message] = {
     Action.CANCEL: N_("Are you sure you want to cancel order %(number)s?"),
     Action.RESTORE: N_(
-        "Are you sure you want to restore order %(number)s? Its item prices will be recalculated as of today."
+        "Are you sure you want to restore order %(number)s? Its item prices are recalculated as of today "
+        "and it becomes %(status)s."
     ),
     Action.CLOSE: N_("Are you sure you want to close order %(number)s? A completed order can only be exported."),
     Action.MERGE: N_(
@@ -55,7 +65,6 @@ QUESTIONS: dict[Action, Message] = {
 
 DONE: dict[Action, Message] = {
     Action.CANCEL: N_("Order %(number)s was canceled."),
-    Action.RESTORE: N_("Order %(number)s was restored; its prices were recalculated as of today."),
     Action.CLOSE: N_("Order %(number)s was closed."),
     Action.MERGE: N_("Order %(number)s was merged into this order."),
 }
@@ -67,6 +76,29 @@ CONFIRM_TITLES: dict[Action, Message] = {
     Action.CLOSE: NC_("confirm screen", "Close order %(number)s"),
     Action.MERGE: NC_("confirm screen", "Merge order %(number)s"),
 }
+
+
+def restored_message(outcome: RestoreOutcome, money: Callable[[Decimal], str]) -> str:
+    """What Restore did, in words: how many prices changed (or none), the new total, the items removed."""
+    preview = outcome.preview
+    total = money(preview.new_totals.total)
+    changed = len(preview.changed)
+    if changed:
+        said = ngettext(
+            "Order %(number)s was restored: the price of %(num)d line changed, new total %(total)s.",
+            "Order %(number)s was restored: the prices of %(num)d lines changed, new total %(total)s.",
+            changed, number=preview.number, total=total,
+        )
+    else:
+        said = gettext("Order %(number)s was restored; prices unchanged, total %(total)s.",
+                       number=preview.number, total=total)
+    if outcome.removed:
+        said += " " + ngettext(
+            "%(num)d item no longer sold was removed from it; the history keeps it.",
+            "%(num)d items no longer sold were removed from it; the history keeps them.",
+            len(outcome.removed),
+        )
+    return said
 
 
 def form_problem(form: FlaskForm) -> str:
@@ -96,20 +128,40 @@ class OrderActionsMixin:
 
     @expose(f"/<int:order_id>/confirm/<{CONFIRMED_ACTIONS}:action_name>/")
     def confirm_view(self, order_id: int, action_name: str) -> Response | str:
-        """The "Are you sure…?" screen: changes nothing; its Yes posts to ``run_action_view``."""
+        """The "Are you sure…?" screen with what the action would do: changes nothing; its Yes posts to
+        ``run_action_view``."""
         action, return_url = Action(action_name), self.list_url()
         order = self.load_order(order_id)
         refuse_unless_allowed(self.settings, action, order)
         into = self._merge_target(order) if action == Action.MERGE else None
+        # Restore's preview asks the resolver (no lock held); a refusal (a failed lookup) goes back to the order.
+        preview = preview_restore(self.state.session, order.id, settings=self.settings) \
+            if action == Action.RESTORE else None
         version = request.args.get("version", type=int) or order.version
-        form = FORMS[action](version=version, url=return_url, into=into.id if into else None)
+        return self.render_confirm(order, action, version, return_url, into=into, preview=preview)
+
+    def render_confirm(
+        self, order: OrderRecord, action: Action, version: int, return_url: str, *,
+        into: OrderRecord | None = None, preview: RestorePreview | None = None, notice: str | None = None,
+    ) -> str:
+        """The confirm screen: the question, the order at a glance (the restore preview; both orders of a
+        merge and the basic one after it), Yes in the colour of its risk, and No."""
+        session, settings = self.state.session, self.settings
+        form = FORMS[action](
+            formdata=None, version=version, url=return_url, into=into.id if into else None,
+            fingerprint=preview.fingerprint if preview else None,
+        )
         facts = {"number": order.number, "into": into.number if into else "",
-                 "status": self.settings.merge_result_status.label, "merged": OrderStatus.MERGED.label}
+                 "status": (preview.to_status if preview else settings.merge_result_status).label,
+                 "merged": OrderStatus.MERGED.label}
         question = translate(replace(QUESTIONS[action], params=facts))
         title = translate(replace(CONFIRM_TITLES[action], params=facts))
+        merge_preview = preview_merge(session, order, into, settings) if into is not None else None
+        glance = order_glances(session, [order], settings)[0] if action in (Action.CANCEL, Action.CLOSE) else None
         return self.render(
             "order_admin/confirm.html", order=order, action=action, form=form, question=question, title=title,
-            post_url=self.get_url(".run_action_view", order_id=order.id, action_name=action.value),
+            yes_style=YES_BUTTON_STYLES[action], glance=glance, restore=preview, merge_preview=merge_preview,
+            notice=notice, post_url=self.get_url(".run_action_view", order_id=order.id, action_name=action.value),
             order_url=self.order_url(order.id, return_url), return_url=return_url,
         )
 
@@ -146,21 +198,30 @@ class OrderActionsMixin:
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(self.order_url(order.id, return_url))
-        number = order.number
+        number, currency = order.number, order.currency
         if action == Action.MERGE:
             self._require_merge_access(order, form.into.data)
-        shown = self._perform(action, order.id, form)
-        flash(translate(replace(DONE[action], params={"number": number})), "success")
+        try:
+            shown = self._perform(action, order.id, form)
+        except PricesChanged as error:  # not a refusal: the manager sees the new prices and decides again
+            return self.render_confirm(order, action, form.version.data, return_url, preview=error.preview,
+                                       notice=translate(error.message))
+        if isinstance(shown, RestoreOutcome):
+            flash(restored_message(shown, Presenter(self.settings, currency=currency).money), "success")
+            shown = shown.order
+        else:
+            flash(translate(replace(DONE[action], params={"number": number})), "success")
         return redirect(self.order_url(self.binding.order_id(shown), return_url))
 
     def _perform(self, action: Action, order_id: int, form: Any) -> Any:
-        """Run the service; returns the order to show next (the basic one after a merge)."""
+        """Run the service; returns the order to show next (the basic one after a merge), or what Restore did."""
         session, settings, actor = self.state.session, self.settings, access.actor_name(self.settings)
         common = {"actor": actor, "expected_version": form.version.data, "settings": settings}
         if action == Action.CANCEL:
             return cancel(session, order_id, reason=form.reason.data, **common)
         if action == Action.RESTORE:
-            return restore(session, order_id, **common)
+            return restore_order(session, order_id, expected_fingerprint=form.fingerprint.data,
+                                 without_unsold=bool(form.without_unsold.data), **common)
         if action == Action.CLOSE:
             return close(session, order_id, **common)
         return merge(session, order_id, form.into.data, **common)
@@ -224,4 +285,4 @@ class OrderActionsMixin:
         return self.start_export(self._order_export(order, form.format.data))
 
     def _order_export(self, order: OrderRecord, fmt: str) -> ExportRequest:
-        return ExportRequest([order.id], fmt, "order", gettext("Order %(number)s", number=order.number))
+        return ExportRequest([order.id], fmt, "order", N_("Order %(number)s", number=order.number))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, has_request_context, redirect, request
+from flask import Blueprint, abort, flash, g, has_request_context, make_response, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model.base import ViewArgs
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Query
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from .. import access
@@ -19,8 +23,8 @@ from ..errors import ActionNotAllowed, OrderActionError
 from ..extension import OrderAdminState
 from ..binding import ModelBinding
 from ..domain import OrderStatus
-from ..domain.messages import CLAUSE_SEPARATOR, Listing
-from ..i18n import gettext, lazy_gettext, source_language, translate
+from ..domain.messages import CLAUSE_SEPARATOR, N_, Listing, Message
+from ..i18n import gettext, lazy_gettext, message_of, source_language, translate
 from ..services.transaction import MAX_ID
 from ..settings import Settings
 from .actions import form_problem
@@ -35,6 +39,20 @@ from .presentation import STATUS_BADGES, Presenter, order_page_url
 from .redirects import forged_url_arg, return_url_arg
 from .status_pills import StatusPill, other_filters_applied, shown_statuses, status_counts
 
+logger = logging.getLogger("flask_order_admin.views")
+
+# The error pages of the plugin's own views: a title and a line for the manager.
+ERROR_PAGES = {
+    404: (lazy_gettext("Page not found"),
+          lazy_gettext("There is no such page in the orders panel. It may have been an old or mistyped link.")),
+    405: (lazy_gettext("This address cannot be opened like that"),
+          lazy_gettext("It is the address of a button (it changes an order), not of a page. "
+                       "Go back to the order and use its Order actions menu.")),
+    500: (lazy_gettext("Something went wrong"),
+          lazy_gettext("The orders panel could not show this page; nothing was changed. "
+                       "Try again, or tell the shop's administrator if it happens again.")),
+}
+
 # The "With selected" export actions and the format each writes.
 EXPORT_ACTIONS = {"export_selected": "xls", "export_selected_xlsx": "xlsx"}
 
@@ -43,6 +61,17 @@ EXPORT_ACTIONS = {"export_selected": "xls", "export_selected_xlsx": "xlsx"}
 # and "10,000+" is all a manager needs.
 COUNT_CAP = 10_000
 PAGES_AHEAD = 10  # deep in a long list the pager still offers this many pages further on
+
+
+@dataclass(frozen=True)
+class PanelUrls:
+    """The addresses every plugin page links to (the list tabs, the search box): the views name them,
+    the templates only print them."""
+
+    orders: str
+    items: str
+    exports: str
+    search: str
 
 
 class AtLeast(int):
@@ -101,10 +130,40 @@ class OrderAdminView(ModelView):
 
     def create_blueprint(self, admin: Any) -> Blueprint:
         # Flask-Admin gives each view a blueprint of its own: its after_request sees every response of
-        # this view (pages, redirects, downloads, 403s), and no page of the host's.
+        # this view (pages, redirects, downloads, 403s), and no page of the host's. Its error pages too
+        # are this view's only: the host's own pages keep the host's.
         blueprint = super().create_blueprint(admin)
         blueprint.after_request(forbid_framing)
+        for code in ERROR_PAGES:
+            blueprint.register_error_handler(code, self.error_page)
         return blueprint
+
+    def error_page(self, error: HTTPException) -> Response:
+        """A 404, 405 or 500 of this view as a page of the panel (its menu, a way back), not a bare one."""
+        code = error.code or 500
+        title, explanation = ERROR_PAGES.get(code, ERROR_PAGES[500])
+        try:
+            if code >= 500:
+                self.state.session.rollback()  # the failed request's transaction, before the page reads anything
+            body = self.render("order_admin/error.html", code=code, title=str(title),
+                               explanation=str(explanation), orders_url=self.orders_list_url())
+        except Exception:  # the page itself failed (the database is down…): the plain one, as Flask's
+            logger.exception("the error page of %s could not be rendered", self.endpoint)
+            return error.get_response()
+        response = make_response(body, code)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    def orders_list_url(self) -> str:
+        return self.get_url(f"{self.settings.endpoint_prefix}_orders.index_view")
+
+    def panel_urls(self) -> PanelUrls:
+        prefix = self.settings.endpoint_prefix
+        return PanelUrls(
+            orders=self.orders_list_url(), items=self.get_url(f"{prefix}_items.index_view"),
+            exports=self.get_url(f"{prefix}_exports.index_view"), search=self.get_url(f"{prefix}_orders.search_view"),
+        )
 
     @property
     def last_page(self) -> int:
@@ -118,6 +177,24 @@ class OrderAdminView(ModelView):
         args = super()._get_list_extra_args()
         page_size = args.page_size if args.page_size in self.page_size_options else 0
         return args.clone(page=min(max(args.page, 0), self.last_page), page_size=page_size)
+
+    def get_list(self, page: Any, sort_column: Any, sort_desc: Any, search: Any, filters: Any,
+                 execute: bool = True, page_size: Any = None) -> Any:
+        count, rows = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        if execute and page and not rows and has_request_context():
+            self._go_to_last_page(count, page_size or self.page_size)
+        return count, rows
+
+    def _go_to_last_page(self, count: int, page_size: int) -> None:
+        """A page past the end (``?page=999`` of a list of 400) goes to the last page, not to "List (400)"
+        over an empty table; the filters, sort and page size are kept."""
+        last = max(math.ceil(count / page_size) - 1, 0) if page_size else 0
+        args = request.args.to_dict(flat=False)
+        if last:
+            args["page"] = [str(last)]
+        else:
+            args.pop("page", None)
+        abort(redirect(url_for(request.endpoint, **args)))
 
     def get_count_query(self) -> Any:
         query = CappedCountQuery([literal_column("1")], self.state.session).select_from(self.model)
@@ -180,9 +257,7 @@ class OrderAdminView(ModelView):
         currency = getattr(kwargs.get("order"), "currency", None)
         numbers = kwargs.pop("numbers", None)
         kwargs.setdefault("oa", Presenter(self.settings, numbers, kwargs.get("return_url"), currency))
-        kwargs.setdefault("orders_endpoint", f"{self.settings.endpoint_prefix}_orders")
-        kwargs.setdefault("items_endpoint", f"{self.settings.endpoint_prefix}_items")
-        kwargs.setdefault("exports_endpoint", f"{self.settings.endpoint_prefix}_exports")
+        kwargs.setdefault("panel_urls", self.panel_urls())
         kwargs.setdefault("export_formats", self.settings.export_formats)
         kwargs.setdefault("export_form", ExportForm())
         return super().render(template, **kwargs)
@@ -192,7 +267,7 @@ class OrderAdminView(ModelView):
 
     def list_url(self) -> str:
         """Where Back goes: the list the manager came from (filters and page kept), or the orders list."""
-        return return_url_arg() or self.get_url(f"{self.settings.endpoint_prefix}_orders.index_view")
+        return return_url_arg() or self.orders_list_url()
 
     def require(self, action: str, order: Any = None) -> None:
         """403 unless the access rule lets the current user run ``action`` (on ``order``)."""
@@ -278,7 +353,7 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
         """The ids of the orders the list's current filters match (at most ``limit`` of them)."""
         raise NotImplementedError
 
-    def selection_description(self, order_ids: Sequence[int]) -> str:
+    def selection_description(self, order_ids: Sequence[int]) -> Message:
         raise NotImplementedError
 
     def start_export(self, wanted: ExportRequest) -> Response:
@@ -334,22 +409,24 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
         wanted = ExportRequest(order_ids, form.format.data, "matching", self.filter_description(), query_args)
         return self.start_export(wanted)
 
-    def filter_description(self) -> str:
-        """The list's tab, filters and search in words, e.g. "By orders: Status equals Shipped; search “Li”"."""
+    def filter_description(self) -> Message:
+        """The list's tab, filters and search in words, e.g. "By orders: Status equals Shipped; search “Li”",
+        kept untranslated (the exports log shows it in each manager's language; Flask-Admin's word for the
+        filter's operation is in the language of the manager who exported)."""
         view_args = self._get_list_extra_args()
         parts = []
         for index, _, value in view_args.filters or ():
             flt = self._filters[index]
             options = dict(flt.options or ()) if not callable(flt.options) else {}
             shown = options.get(value, value)
-            parts.append(gettext("%(filter)s %(operation)s %(value)s", filter=flt.name, operation=flt.operation(),
-                                 value=shown))
+            parts.append(N_("%(filter)s %(operation)s %(value)s", filter=message_of(flt.name),
+                            operation=str(flt.operation()), value=message_of(shown)))
         if view_args.search:
-            parts.append(gettext("search “%(text)s”", text=view_args.search))
-        tab = gettext("By orders") if self.list_tab == "orders" else gettext("By items")
+            parts.append(N_("search “%(text)s”", text=view_args.search))
+        tab = N_("By orders") if self.list_tab == "orders" else N_("By items")
         if not parts:
-            return gettext("%(tab)s: every order", tab=tab)
-        return gettext("%(tab)s: %(filters)s", tab=tab, filters=Listing(tuple(parts), CLAUSE_SEPARATOR))
+            return N_("%(tab)s: every order", tab=tab)
+        return N_("%(tab)s: %(filters)s", tab=tab, filters=Listing(tuple(parts), CLAUSE_SEPARATOR))
 
     def refused_filter_args(self) -> list[str]:
         """The request's filter arguments whose value their filter refuses (read as Flask-Admin reads them)."""

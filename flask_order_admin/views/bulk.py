@@ -27,7 +27,7 @@ from ..records import order_records
 from ..services import BulkOutcome, bulk_cancel, bulk_close, bulk_restore
 from ..services.transaction import id_from_text
 from ..settings import Settings
-from .actions import form_problem
+from .actions import YES_BUTTON_STYLES, form_problem
 from .forms import BulkActionForm, BulkCancelForm
 from .listing import page_totals
 from .menu import action_refusal
@@ -72,7 +72,8 @@ MATCHING_LABELS = {
 
 # The colour of Yes says the risk: canceling stops an order, closing ends it for good, restoring brings
 # it back (prices recalculated).
-YES_BUTTONS = {Action.CANCEL: "btn-danger", Action.CLOSE: "btn-warning", Action.RESTORE: "btn-primary"}
+# The colours of the one-order confirm screens (actions.YES_BUTTON_STYLES): the same action, the same risk.
+YES_BUTTONS = {action: f"btn-{YES_BUTTON_STYLES[action]}" for action in (Action.CANCEL, Action.CLOSE, Action.RESTORE)}
 
 SERVICES = {Action.CANCEL: bulk_cancel, Action.CLOSE: bulk_close, Action.RESTORE: bulk_restore}
 
@@ -178,7 +179,7 @@ class BulkActionsMixin:
             return redirect(back)
         if len(order_ids) > limit:  # the confirm screen offered no Yes: a forged or stale post
             flash(gettext("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
-                          "Narrow the selection or the filters.", limit=f"{limit:,}"), "error")
+                          "Narrow the selection or the filters.", limit=limit), "error")
             return redirect(back)
         self.refusals_go_to(back)
         return self._result(self._run(action, order_ids, form), back)

@@ -17,7 +17,7 @@ from flask import current_app, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
 from .. import access
-from ..domain.messages import N_, stored_text
+from ..domain.messages import N_, Message, stored_text
 from ..export.download import prepare_download
 from ..export.errors import ExportTooLarge
 from ..export.files import check_format_offered
@@ -35,7 +35,7 @@ class ExportRequest:
     order_ids: Sequence[object]
     fmt: str
     source: str  # "order", "selected" or "matching"
-    description: str
+    description: Message | str  # kept untranslated: the exports log shows it in each manager's language
     query_args: Mapping[str, Any] | None = None
 
 

@@ -108,7 +108,8 @@ def _when_cell(view: ExportsView, context: Any, record: ExportRecord, name: str)
 
 
 def _what_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> Any:
-    return Markup('<a href="{}">{}</a>').format(view.get_url(".progress_view", export_id=record.id), record.description)
+    return Markup('<a href="{}">{}</a>').format(
+        view.get_url(".progress_view", export_id=record.id), translate(record.description_message))
 
 
 def _state_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> Any:

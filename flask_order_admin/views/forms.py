@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -55,6 +55,14 @@ class CancelForm(ConfirmActionForm):
         lazy_gettext("Reason (optional, kept in the order history)"),
         validators=[Optional(), Length(max=2000, message=lazy_gettext("A reason can be at most %(max)s characters long."))],
     )
+
+
+class RestoreForm(ConfirmActionForm):
+    """``fingerprint``: of the prices the preview showed (``services.preview_restore``); the second button
+    restores the order without the items no longer sold."""
+
+    fingerprint = HiddenText(validators=[InputRequired(), Length(max=64)])
+    without_unsold = SubmitField()
 
 
 class MergeForm(ConfirmActionForm):

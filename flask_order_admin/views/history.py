@@ -60,6 +60,10 @@ def _canceled(details: dict[str, Any], oa: Presenter) -> Markup:
 
 
 def _restored(details: dict[str, Any], oa: Presenter) -> Markup:
+    return _price_changes(details, oa) + _total_change(details, oa) + _removed_lines(details, oa)
+
+
+def _price_changes(details: dict[str, Any], oa: Presenter) -> Markup:
     changes = details.get("price_changes") or []
     if not changes:
         return Markup("{}").format(gettext("Prices recalculated; none changed."))
@@ -74,6 +78,32 @@ def _restored(details: dict[str, Any], oa: Presenter) -> Markup:
         )
         items += Markup("<li>{}: {}</li>").format(change.get("title") or "", moved)
     return Markup('<ul class="mb-0 pl-3">{}</ul>').format(items)
+
+
+def _total_change(details: dict[str, Any], oa: Presenter) -> Markup:
+    total = details.get("total") or {}
+    if total.get("old") == total.get("new"):
+        return Markup()
+    return Markup("<div>{} {} → {}</div>").format(
+        gettext("Order total"), oa.money(total.get("old")), oa.money(total.get("new")))
+
+
+def _removed_lines(details: dict[str, Any], oa: Presenter) -> Markup:
+    """The lines Restore left out as no longer sold: they are gone from the order, so the history keeps them."""
+    removed = details.get("removed_lines") or []
+    if not removed:
+        return Markup()
+    items = Markup()
+    for line in removed:
+        item_id = Markup(" ({})").format(line["provider_item_id"]) if line.get("provider_item_id") else Markup()
+        items += Markup("<li>{}{}: {}</li>").format(line.get("title") or "", item_id, gettext(
+            "quantity %(quantity)s, price %(price)s, discount price %(discount)s, China delivery %(delivery)s, "
+            "line total %(total)s", quantity=line.get("quantity"), price=oa.money(line.get("price")),
+            discount=oa.money(line["discount_price"]) if line.get("discount_price") else "—",
+            delivery=oa.money(line.get("china_delivery")), total=oa.money(line.get("total")),
+        ))
+    return Markup('<div class="mt-1">{}</div><ul class="mb-0 pl-3 order-admin-removed-lines">{}</ul>').format(
+        gettext("Removed, no longer sold:"), items)
 
 
 def _merged(details: dict[str, Any], oa: Presenter) -> Markup:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from ..binding import ModelBinding
 from ..extension import OrderAdminState
-from ..i18n import lazy_gettext, lazy_translate, ngettext
+from ..domain.messages import NP_, Message
+from ..i18n import lazy_gettext, lazy_translate
 from ..records import LineRecord, OrderRecord, order_records
 from ..services.transaction import id_from_text
 from .base import OrderAdminView, OrderListView
@@ -64,6 +66,17 @@ def _order_status_cell(view: OrderAdminView, context: Any, item: Any, name: str)
     return context["oa"].status_badge(_order(view, context, item))
 
 
+def unit_price_sort(binding: ModelBinding) -> Any:
+    """What the Price column sorts by: the price it shows, the discount price where there is one
+    (``COALESCE(discount_price, price)``); None (not sortable) where a price is read through a relationship."""
+    price, discount = binding.line_field("price"), binding.line_field("discount_price")
+    if not price.is_direct:
+        return None
+    if discount.is_direct:
+        return func.coalesce(discount.attribute, price.attribute)
+    return price.attribute if discount.is_constant and discount.constant is None else None
+
+
 class ItemsView(OrderListView):
     list_tab = "items"
     column_display_actions = False
@@ -87,10 +100,13 @@ class ItemsView(OrderListView):
         binding = settings.models
         self.column_filters = order_filters(settings, lines=True)
         sortable = [("order_id", binding.line_order_id)]
-        for name in ("title", "quantity", "price"):
+        for name in ("title", "quantity"):
             target = sort_target(binding, binding.line, binding.line_field(name))
             if target is not None:
                 sortable.append((name, target))
+        price = unit_price_sort(binding)
+        if price is not None:
+            sortable.append(("price", price))
         self.column_sortable_list = sortable
         self.column_default_sort = (binding.line_pk_key, True)
         super().__init__(
@@ -125,9 +141,9 @@ class ItemsView(OrderListView):
             select(binding.line_order_id).where(binding.line_pk.in_(item_ids)).distinct()
         ))
 
-    def selection_description(self, order_ids: Sequence[int]) -> str:
-        return ngettext("The orders of the selected lines (%(num)s order)",
-                        "The orders of the selected lines (%(num)s orders)", len(order_ids))
+    def selection_description(self, order_ids: Sequence[int]) -> Message:
+        return NP_("The orders of the selected lines (%(num)s order)",
+                   "The orders of the selected lines (%(num)s orders)", len(order_ids))
 
     def matching_order_ids(self, limit: int | None = None) -> list[int]:
         query = self.matching_query().with_entities(self.binding.line_order_id).distinct()

@@ -7,6 +7,7 @@ A merge changes two orders, so the host's rule is asked about both (``merge_acce
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import url_for
@@ -109,12 +110,14 @@ def permitted_merge_candidates(settings: Settings, added: OrderRecord, found: Me
 
 
 def action_menu(
-    settings: Settings, order: OrderRecord, merge_candidates: MergeCandidates, return_url: str | None
+    settings: Settings, order: OrderRecord, merge_candidates: MergeCandidates, return_url: str | None, *,
+    refusals: Mapping[Action, str] | None = None,
 ) -> ActionMenu:
-    """The menu of ``order``'s page, each entry with its URL (every format's export its own entry)."""
+    """The menu of ``order``'s page, each entry with its URL (every format's export its own entry);
+    ``refusals``: reasons the page found besides the rules (Restore when no item is sold any more)."""
     entries = []
     for action in MENU_ACTIONS:
-        reason = action_refusal(settings, action, order, merge_candidates)
+        reason = action_refusal(settings, action, order, merge_candidates) or (refusals or {}).get(action)
         label = str(ACTION_LABELS[action])
         if reason is not None:
             entries.append(MenuEntry(action, label, None, reason))

@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import redirect, request
+from flask import abort, current_app, redirect, request
 from flask_admin import expose
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
-from ..domain import Action, order_totals
+from ..domain import Action, OrderStatus, order_totals
+from ..domain.messages import N_, NP_, Message
 from ..domain.search_keys import normalize_text
+from ..errors import PriceResolutionFailed
 from ..extension import OrderAdminState
-from ..i18n import gettext, lazy_gettext, lazy_translate, ngettext, translate
+from ..i18n import gettext, lazy_gettext, lazy_translate, translate
 from ..records import OrderRecord, line_records, order_records
-from ..services import events_of, get_order_record, search
+from ..services import RestorePreview, events_of, get_order_record, preview_restore, search
 from ..services.events import EventRecord
+from ..services.moved_lines import moved_lines
 from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView, OrderListView
@@ -119,11 +123,11 @@ class OrdersView(OrderActionsMixin, OrderListView):
         query = self.matching_query().with_entities(self.binding.order_pk)
         return [order_id for (order_id,) in (query if limit is None else query.limit(limit))]
 
-    def selection_description(self, order_ids: Sequence[int]) -> str:
+    def selection_description(self, order_ids: Sequence[int]) -> Message:
         if len(order_ids) == 1:
             number = self.binding.numbers_of(self.state.session, order_ids, self.settings.number_format)[order_ids[0]]
-            return gettext("Order %(number)s", number=number)
-        return ngettext("%(num)s selected order", "%(num)s selected orders", len(order_ids))
+            return N_("Order %(number)s", number=number)
+        return NP_("%(num)s selected order", "%(num)s selected orders", len(order_ids))
 
     def buyer_orders_url(self, order: OrderRecord) -> str | None:
         """The orders list filtered by this order's customer (its ref, or its email where it has none)."""
@@ -139,10 +143,15 @@ class OrdersView(OrderActionsMixin, OrderListView):
         return_url = self.list_url()
         session, settings, binding = self.state.session, self.settings, self.binding
         order = get_order_record(session, request.args.get("id", ""), settings=settings)
+        restore_preview = self.restore_preview_of(order)
+        if restore_preview is not None:  # the resolver was asked outside the page's transaction: read afresh
+            order = get_order_record(session, order.id, settings=settings)
         candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
         events = events_of(session, settings, order.id)
-        oa = Presenter(settings, self._linked_numbers(order, items, events), return_url, order.currency)
+        moved = moved_lines(session, settings, order)
+        oa = Presenter(settings, self._linked_numbers(order, [*items, *moved.lines], events, moved.holder_id),
+                       return_url, order.currency)
         tab = request.args.get("tab")
         return self.render(
             self.details_template,
@@ -150,24 +159,74 @@ class OrdersView(OrderActionsMixin, OrderListView):
             order=order,
             oa=oa,
             items=items,  # one statement for every line, however many
+            unsold_line_ids=frozenset(line.id for line in restore_preview.unsold) if restore_preview else (),
             history=history_lines(events, oa),
             totals=order_totals(item.totals for item in items),
-            menu=action_menu(settings, order, candidates, return_url),
+            moved=moved,
+            moved_totals=order_totals(line.totals for line in moved.lines),
+            menu=action_menu(settings, order, candidates, return_url, refusals=self.page_refusals(restore_preview)),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
+            comment_url=self.get_url(".comment_view", order_id=order.id),
             buyer_orders_url=self.buyer_orders_url(order),
             active_tab=tab if tab in ORDER_PAGE_TABS else "items",
+            tab_urls={name: self.order_url(order.id, return_url, tab=name) for name in ORDER_PAGE_TABS},
             return_url=return_url,
             details_columns=[],
             get_value=self.get_detail_value,
         )
 
-    def _linked_numbers(self, order: OrderRecord, items: list[Any], events: list[EventRecord]) -> dict[int, str]:
-        """The numbers of every order the page links to (merged into, lines' origins, merge events): one lookup."""
-        ids = {order.id, order.merged_into_id, *(item.origin_order_id for item in items), *linked_order_ids(events)}
+    def restore_preview_of(self, order: OrderRecord) -> RestorePreview | None:
+        """What Restore would find for a canceled order the user may restore: the Items tab marks the lines no
+        longer sold. Only then is the resolver asked (no lock held, as Restore); when it cannot answer, None,
+        and Restore's own preview says why."""
+        if order.status != OrderStatus.CANCELED or action_refusal(self.settings, Action.RESTORE, order):
+            return None
+        try:
+            return preview_restore(self.state.session, order.id, settings=self.settings)
+        except PriceResolutionFailed:  # not a refusal of this page: it shows the order, unmarked
+            return None
+
+    @staticmethod
+    def page_refusals(restore_preview: RestorePreview | None) -> dict[Action, str]:
+        """What the page found that the rules cannot know: Restore has no way forward when no item is sold."""
+        if restore_preview is None or restore_preview.restorable:
+            return {}
+        return {Action.RESTORE: gettext("None of its items is sold any more, so it cannot be restored.")}
+
+    def _linked_numbers(
+        self, order: OrderRecord, items: list[Any], events: list[EventRecord], holder_id: int | None
+    ) -> dict[int, str]:
+        """The numbers of every order the page links to (merged into, the holder of its moved lines, lines'
+        origins, merge events): one lookup."""
+        ids = {order.id, order.merged_into_id, holder_id, *(item.origin_order_id for item in items),
+               *linked_order_ids(events)}
         return self.binding.numbers_of(
             self.state.session, [i for i in ids if isinstance(i, int)], self.settings.number_format
         )
+
+    @expose("/<path:unknown_path>")
+    def unknown_page_view(self, unknown_path: str) -> Response:
+        """Any other address under the orders panel: the panel's own 404 page, or its 405 for a GET on the
+        address of a button (a POST), or the address with its missing slash (the router's own redirect,
+        which this catch-all would otherwise shadow)."""
+        adapter = current_app.url_map.bind_to_environ(request.environ)
+        slashed = request.path if request.path.endswith("/") else request.path + "/"
+        if slashed != request.path and self._routed_elsewhere(adapter, slashed, "GET"):
+            query = request.query_string.decode("latin-1")
+            return redirect(slashed + (f"?{query}" if query else ""), code=308)
+        methods = {method for method in ("POST", "GET") for path in {request.path, slashed}
+                   if self._routed_elsewhere(adapter, path, method)}
+        if methods:
+            raise MethodNotAllowed(valid_methods=sorted(methods))
+        abort(404)
+
+    def _routed_elsewhere(self, adapter: Any, path: str, method: str) -> bool:
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            return False
+        return endpoint != request.endpoint
 
     @expose("/search/")
     def search_view(self) -> Response | str:

@@ -94,15 +94,27 @@ class Presenter:
     def status_badge(self, order: Any) -> Markup:
         """An order's status badge; a stored value the shop's mapping does not know shows as it is
         ("unknown status 77")."""
+        return self._badge(order.status, order.raw_status)
+
+    def new_status_badge(self, status: OrderStatus) -> Markup:
+        """The badge of the status an action would give an order (a confirm screen's "→ Awaiting payment")."""
+        return self._badge(status, None)
+
+    def _badge(self, status: OrderStatus | None, raw: Any) -> Markup:
         return Markup('<span class="badge badge-{}">{}</span>').format(
-            _badge_colour(order.status), self.status_label(order.status, order.raw_status)
+            _badge_colour(status), self.status_label(status, raw)
         )
 
-    def order_link(self, order_id: int, number: str | None = None) -> Markup:
-        """A link to an order's page (its number never wraps)."""
-        return Markup('<a href="{}" class="text-nowrap order-admin-order-link">{}</a>').format(
-            order_page_url(self.settings, order_id, self.return_url), number or self.number(order_id)
-        )
+    def order_link(self, order_id: int, number: str | None = None, *, new_tab: bool = False) -> Markup:
+        """A link to an order's page (its number never wraps); ``new_tab``: opened beside the page, to check
+        the order without leaving a choice half made (the merge candidates)."""
+        url, shown = order_page_url(self.settings, order_id, self.return_url), number or self.number(order_id)
+        if not new_tab:
+            return Markup('<a href="{}" class="text-nowrap order-admin-order-link">{}</a>').format(url, shown)
+        return Markup(
+            '<a href="{}" class="text-nowrap order-admin-order-link" target="_blank" rel="noopener" title="{}">{} '
+            '<span class="fa fa-external-link" aria-hidden="true"></span></a>'
+        ).format(url, gettext("Opens in a new tab"), shown)
 
     def item_link(self, line: Any) -> Markup:
         """A line's title, linked to the marketplace page when its URL is a safe one."""

@@ -105,3 +105,34 @@ def test_screenshots_of_the_order_page(page, base_url, new_order, db_session):
     page.wait_for_selector(".order-admin-actions .dropdown-menu.show")
     page.screenshot(path=str(SCREENSHOTS / "order-actions.png"))
     assert (SCREENSHOTS / "order-page.png").stat().st_size > 10_000
+
+
+def test_the_active_tab_survives_a_reload(page, base_url, new_order):
+    order_id = new_order("processing")
+    page.goto(f"{base_url}/admin/orders/details/?id={order_id}")
+    page.click("#tab-history")
+    page.wait_for_function("() => window.location.search.includes('tab=history')")
+    page.reload()
+    assert "active" in page.get_attribute("#tab-history", "class")
+    assert page.locator("#pane-history").is_visible() and not page.locator("#pane-items").is_visible()
+
+
+def test_on_a_phone_the_list_scrolls_under_its_number_status_and_total(browser, base_url, logged_in_state):
+    """390 px wide: the table scrolls sideways; the number, status and total cells stay on screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, storage_state=logged_in_state)
+    page = context.new_page()
+    page.goto(f"{base_url}/admin/orders/")
+    scroller = page.locator(".order-admin-list .table-responsive")
+    widths = scroller.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert widths[0] > widths[1], widths  # wider than the phone: it scrolls
+    scroller.evaluate("el => { el.scrollLeft = el.scrollWidth / 3; }")
+    screen = scroller.bounding_box()
+    row = page.locator("table.model-list tbody tr").first
+    for column in ("number", "status", "total"):
+        box = row.locator(f"td.col-{column}").bounding_box()
+        assert screen["x"] - 1 <= box["x"] and box["x"] + box["width"] <= screen["x"] + screen["width"] + 1, column
+    assert row.locator("td.col-buyer_name").bounding_box()["x"] < screen["x"] + screen["width"]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "list-phone.png"))
+    context.close()

@@ -107,6 +107,7 @@ RECIPES: dict[str, Recipe] = {
     "orders.export_order_view": Recipe(query=("url", "format")),
     "orders.run_action_view": Recipe(query=("url",), form=("csrf_token", "version", "url", "reason", "into")),
     "orders.comment_view": Recipe(query=("url",), form=("csrf_token", "text", "url")),
+    "orders.unknown_page_view": Recipe(query=("url", "id", "q")),
     **{f"{tab}.bulk_matching_view": Recipe(query=LIST.query, filters=True) for tab in ("orders", "items")},
     **{f"{tab}.bulk_run_view": Recipe(query=LIST.query, form=("csrf_token", "scope", "order_id", "url", "reason"),
                                       filters=True) for tab in ("orders", "items")},
@@ -117,6 +118,7 @@ PATH_VALUES = {
     "action_name": st.sampled_from(["cancel", "restore", "close", "merge"]),  # bulk views: the first three
     "export_type": likely("csv", "xls", "xlsx"),
     "export_id": st.sampled_from(["1", "2", "0", "007", str(2**63), str(10**30), "²"]),
+    "unknown_path": st.sampled_from(["nope", "1/close", "1/close/", "search", "items/nope", "../..", "%00", "²/x"]),
 }
 
 

@@ -12,6 +12,7 @@ from flask_order_admin.export.links import link_label
 from flask_order_admin.models import OrderEvent
 from flask_order_admin.pricing import Price
 from tests.conftest import item_fields
+from tests.views.conftest import hidden_fields
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'
@@ -44,15 +45,20 @@ def test_hostile_text_is_escaped_on_every_page(client, hostile_order, make_order
     order = hostile_order(text)
     order_id = order.id
     csrf = token(client)
-    # A restore refused for this item: the flash message names the item by its title.
+    # A restore refused for this item: the preview and the flash message name the item by its title.
     configure(price_resolver=lambda item, at: None)
-    refused = client.post(f"/admin/orders/{order_id}/restore/", data={"csrf_token": csrf, "version": 1},
-                          follow_redirects=True)
-    assert "was not restored" in refused.text
+    preview = client.get(f"/admin/orders/{order_id}/confirm/restore/")
+    assert "No longer sold" in preview.text
+    assert_escaped(preview.text, text)
+    refused = client.post(f"/admin/orders/{order_id}/restore/", follow_redirects=True, data={
+        "csrf_token": csrf, "version": 1, "fingerprint": hidden_fields(preview.text, "confirm-form")["fingerprint"]})
+    assert "cannot be restored" in refused.text
     assert_escaped(refused.text, text)
     # Restore that reprices: the history lists the changed item by its title; the cancel reason and a note too.
     configure(price_resolver=lambda item, at: Price(item.price + 1, None, item.china_delivery))
-    client.post(f"/admin/orders/{order_id}/restore/", data={"csrf_token": csrf, "version": 1})
+    preview = client.get(f"/admin/orders/{order_id}/confirm/restore/").text
+    client.post(f"/admin/orders/{order_id}/restore/", data={
+        "csrf_token": csrf, "version": 1, "fingerprint": hidden_fields(preview, "confirm-form")["fingerprint"]})
     client.post(f"/admin/orders/{order_id}/cancel/", data={"csrf_token": csrf, "version": 2, "reason": text})
     client.post(f"/admin/orders/{order_id}/comment/", data={"csrf_token": csrf, "text": text})
     session.expire_all()

@@ -153,3 +153,20 @@ def test_outside_a_request_the_apps_default_timezone_is_used_and_the_selector_is
     Babel(app, timezone_selector=selector)
     with app.app_context():
         assert str(current_timezone()) == "Asia/Shanghai"
+
+
+def test_numbers_inside_messages_are_written_the_locales_way():
+    """In Russian "1,000" reads as one: a cap of 1,000 orders is "1 000" there, and the plural count too."""
+    from flask_order_admin.export.errors import ExportTooLarge
+    from flask_order_admin.services.bulk import BulkActionTooLarge
+
+    cap = BulkActionTooLarge(1500, 1000)
+    with host("en").test_request_context():
+        assert "at most 1,000." in translate(cap.message)
+        assert ngettext("%(num)s order", "%(num)s orders", 12500) == "12,500 orders"
+    with host("ru").test_request_context():
+        assert "1\N{NO-BREAK SPACE}000" in translate(cap.message)
+        assert ngettext("%(num)s order", "%(num)s orders", 12500) == "12\N{NO-BREAK SPACE}500 заказов"
+        assert "1,000" not in translate(ExportTooLarge(250000, 1000).message)
+    with host("zh_Hans").test_request_context():
+        assert "1,000" in translate(cap.message)

@@ -189,3 +189,17 @@ def test_a_buyers_orders_link_filters_the_list_in_every_language(client, shop, s
     listed = client.get(url).text
     assert shop["open"].number in listed and "Клиент" in listed
 
+
+
+def test_the_exports_log_describes_each_export_in_the_readers_language(client, shop, speak, form_fields):
+    """An export started by a manager reading English is listed in Russian for one reading Russian."""
+    speak("en")
+    assert client.get(f"/admin/orders/{shop['open'].id}/export/").status_code == 200
+    page = client.get("/admin/orders/", query_string={"flt0_status_equals": "processing"}).text
+    fields = {**form_fields(page, "export-matching-form"), "format": "xls"}
+    assert client.post("/admin/orders/export-matching/?flt0_status_equals=processing", data=fields).status_code == 200
+    assert "By orders: Status equals Processing" in client.get("/admin/orders/exports/").text
+    speak("ru")
+    listed = client.get("/admin/orders/exports/").text
+    assert f"Заказ {shop['open'].number}" in listed
+    assert "По заказам: Статус equals В обработке" in listed  # Flask-Admin's "equals": the exporter's language

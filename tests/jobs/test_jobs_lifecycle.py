@@ -33,7 +33,7 @@ def test_a_small_export_downloads_at_once_and_is_recorded(client, make_order, fo
     [record] = session.query(ExportRecord).all()
     assert (record.actor, record.runner, record.state, record.source) == ("manager", "inline", "done", "matching")
     assert (record.order_ids, record.rows_written, record.fmt) == ([o.id for o in shipped], 3, "xls")
-    assert record.description == "By orders: Status equals Shipped"
+    assert str(record.description_message) == "By orders: Status equals Shipped"
     assert record.query_args == {"flt0_status_equals": "shipped"}
     assert record.file_size == len(response.data) and record.file_name is None
     assert session.query(OrderEvent).filter_by(action="export").count() == 0  # two orders: no history line

@@ -44,6 +44,19 @@ def test_cancel_asks_confirms_and_keeps_the_reason(client, make_order, session, 
     assert (last.action, last.actor, last.details["reason"]) == ("cancel", "manager", "buyer changed her mind")
 
 
+def test_confirm_screens_show_total_buyer_and_lines_and_a_yes_coloured_by_risk(client, make_order):
+    """They showed the number and status only, and every Yes was red."""
+    order = make_order("processing", items=2, buyer_name="Zhou Min 周敏")
+    total = sum((item.totals.total for item in order.items), 0)
+    for action, colour in (("cancel", "danger"), ("close", "primary")):
+        page = confirm(client, order, action)
+        assert "Zhou Min 周敏" in page and "buyer@example.com" in page
+        assert f"CN¥{total:,.2f}" in page
+        for item in order.items:
+            assert item.title in page and item.provider_item_id in page
+        assert f'class="btn btn-{colour} mr-2" id="confirm-yes"' in page
+
+
 def test_confirm_screen_and_get_on_the_post_url_change_nothing(client, make_order, session):
     order = make_order("processing")
     confirm(client, order, "close")
@@ -87,16 +100,14 @@ def test_refused_by_status_flashes_the_reason_and_changes_nothing(client, make_o
     assert response.request.path == "/admin/orders/details/" and "this order is Completed" in response.text
 
 
-def test_restore_reprices_and_reports_resolver_failures(client, make_order, session, form_fields, configure):
+def test_restore_reprices_and_says_what_changed(client, make_order, session, form_fields, configure):
     order = make_order("canceled", items=1)
-    response = say_yes(client, confirm(client, order, "restore"), order, "restore", form_fields)
-    assert "no price resolver is configured" in response.text
-    assert reload(session, order).status == OrderStatus.CANCELED
     configure(price_resolver=lambda item, at: Price(price="120.00", china_delivery=line_of(item).china_delivery))
     page = confirm(client, order, "restore")
-    assert "Its item prices will be recalculated" in page
+    assert "Its item prices are recalculated as of today and it becomes Awaiting payment." in page
     response = say_yes(client, page, order, "restore", form_fields)
-    assert f"Order {order.number} was restored" in response.text
+    assert f"Order {order.number} was restored: the price of 1 line changed, new total" in response.text
+    assert "were recalculated" not in response.text
     assert reload(session, order).status == OrderStatus.AWAITING_PAYMENT
     assert "price CN¥100.50 → CN¥120.00" in response.text  # the history tab on the page shown
 

@@ -51,6 +51,10 @@ CASES: dict[str, Case] = {
     "comment: redirect": ("order_admin_orders.comment_view", "POST", ORDERS + "/{ids.open}/comment/",
                           lambda ids: {"csrf_token": ids.csrf, "text": "called the buyer"}),
     "merge view": ("order_admin_orders.merge_candidates_view", "GET", ORDERS + "/{ids.open}/merge-candidates/", NO_DATA),
+    "unknown page: the panel's 404": ("order_admin_orders.unknown_page_view", "GET", ORDERS + "/no-such-page",
+                                      NO_DATA),
+    "GET on a button's address: the panel's 405": (
+        "order_admin_orders.unknown_page_view", "GET", ORDERS + "/{ids.open}/close", NO_DATA),
     "search results": ("order_admin_orders.search_view", "GET", ORDERS + "/search/?q=98765", NO_DATA),
     "search, one match: redirect": ("order_admin_orders.search_view", "GET", ORDERS + "/search/?q={ids.open}", NO_DATA),
     "order export download": ("order_admin_orders.export_order_view", "GET", ORDERS + "/{ids.open}/export/", NO_DATA),

@@ -24,10 +24,13 @@ def test_candidates_are_only_the_orders_it_can_be_merged_into(client, make_order
 def test_no_candidates_shows_the_reason_instead_of_a_table(client, make_order):
     lonely = make_order("awaiting_payment", customer_ref="cust-9", buyer_email="nine@example.com")
     page = client.get(f"/admin/orders/{lonely.id}/merge-candidates/").text
-    assert 'id="merge-none"' in page and "No other order of the same customer" in page
+    reason = (f"{lonely.number} (Awaiting payment) can be merged only into an order of the same customer and "
+              "goods provider (Taobao) in one of these statuses: Awaiting payment, Awaiting additional payment, "
+              "Additional order, Processing at warehouse, Ready for packing, Ready to ship. There is no such order now.")
+    assert 'id="merge-none"' in page and reason in page
     assert 'name="into"' not in page
     order_page = client.get(f"/admin/orders/details/?id={lonely.id}").text
-    assert re.search(r'title="No other order of the same customer[^"]*" tabindex="0" data-action="merge"', order_page)
+    assert re.search(rf'title="{re.escape(reason)}" tabindex="0" data-action="merge"', order_page)
 
 
 def test_merge_flow_moves_the_items_and_links_both_orders(client, make_order, session, form_fields):
@@ -56,3 +59,31 @@ def test_merge_confirm_without_a_pick_or_with_a_refused_pick_goes_back(client, m
     response = client.get(f"/admin/orders/{added.id}/confirm/merge/", query_string={"into": other_provider.id},
                           follow_redirects=True)
     assert "have different goods providers" in response.text
+
+
+def test_merge_confirm_shows_both_orders_and_the_basic_order_after_the_merge(client, make_order):
+    added = make_order("awaiting_payment", items=2, buyer_name="Li Wei 李伟")
+    basic = make_order("ready_to_ship", items=1)
+    page = client.get(f"/admin/orders/{added.id}/confirm/merge/", query_string={"into": basic.id}).text
+    sides = re.search(r'id="merge-orders".*?id="merge-after"', page, re.S).group(0)
+    assert f"Added order {added.number}" in sides and f"Basic order {basic.number}" in sides
+    assert "Li Wei 李伟" in sides and "buyer@example.com" in sides
+    added_total = sum((i.totals.total for i in added.items), 0)
+    basic_total = sum((i.totals.total for i in basic.items), 0)
+    after = re.search(r'id="merge-after".*?</section>', page, re.S).group(0)
+    assert f"After the merge, {basic.number} holds" in after
+    assert re.search(r"<dd[^>]*>3 / ", after)  # 1 + 2 lines
+    assert f"CN¥{added_total + basic_total:,.2f}" in re.search(r'id="merge-after-total">(.*?)</dd>', after).group(1)
+    assert ">Awaiting payment<" in after
+    for item in added.items + basic.items:
+        assert item.title in after
+    assert after.count(f'<td class="text-nowrap">{added.number}</td>') == 2  # the lines that move are marked
+    assert 'class="btn btn-warning mr-2" id="confirm-yes"' in page  # yellow: two orders change for good
+
+
+def test_merge_candidates_open_in_a_new_tab(client, make_order):
+    added = make_order("awaiting_payment")
+    basic = make_order("ready_to_ship")
+    page = client.get(f"/admin/orders/{added.id}/merge-candidates/").text
+    link = re.search(rf'<a href="[^"]*details/\?id={basic.id}[^"]*"[^>]*>', page).group(0)
+    assert 'target="_blank"' in link and 'rel="noopener"' in link

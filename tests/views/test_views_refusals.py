@@ -110,7 +110,8 @@ def test_history_reads_each_kind_of_event_and_shows_an_unknown_kind_as_it_is(cli
 ])
 def test_menu_entries_bring_their_own_urls(app, make_order, session, configure, status, enabled):
     order = make_order(status)
-    configure(access=lambda action, order: True)  # no one is logged in here
+    # No one is logged in here; Restore needs a price resolver to be offered.
+    configure(access=lambda action, order: True, price_resolver=lambda item, at: None)
     settings = app.extensions["order_admin"].settings
     with app.test_request_context():
         record = get_order_record(session, order.id, settings=settings)

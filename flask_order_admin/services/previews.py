@@ -1,0 +1,84 @@
+"""What a confirm screen shows before an action changes anything: the order at a glance, and for a
+merge the basic order as it will be afterwards. Reads only; the action itself re-checks everything
+under its lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import OrderStatus
+from ..records import LineRecord, OrderRecord, line_records
+from ..settings import Settings
+from .totals_query import OrderSums, item_sums_by_order
+
+# Lines a confirm screen lists per order; the counts and totals always cover every line.
+SHOWN_LINES = 10
+
+
+@dataclass(frozen=True)
+class OrderGlance:
+    """An order as a confirm screen shows it: its record (buyer, status), its first lines and its sums."""
+
+    order: OrderRecord
+    lines: list[LineRecord]
+    sums: OrderSums
+
+    @property
+    def more_lines(self) -> int:
+        """Lines not listed."""
+        return self.sums.lines - len(self.lines)
+
+
+@dataclass(frozen=True)
+class MovedLine:
+    line: LineRecord
+    from_order: OrderRecord | None  # the order it moves from; None: already in the basic order
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """Both orders as they are, and the basic order after the merge: every line of both, its new status."""
+
+    added: OrderGlance
+    basic: OrderGlance
+    after_status: OrderStatus
+    after_lines: list[MovedLine]
+    after_sums: OrderSums
+
+    @property
+    def more_lines_after(self) -> int:
+        return self.after_sums.lines - len(self.after_lines)
+
+
+def order_glances(session: Session, orders: list[OrderRecord], settings: Settings) -> list[OrderGlance]:
+    """Each order with its first ``SHOWN_LINES`` lines (one statement per order) and its sums (one for all)."""
+    binding = settings.models
+    sums = item_sums_by_order(session, [order.id for order in orders], settings=settings)
+    glances = []
+    for order in orders:
+        lines = list(session.scalars(
+            select(binding.line).where(binding.line_order_id == order.id).order_by(binding.line_pk)
+            .limit(SHOWN_LINES).options(*binding.line_load_options())
+        ))
+        glances.append(OrderGlance(order, line_records(session, binding, order.id, lines), sums[order.id]))
+    return glances
+
+
+def merged_sums(basic: OrderSums, added: OrderSums) -> OrderSums:
+    """The basic order's sums after the merge: a merge moves every line, so counts and money add up."""
+    return OrderSums(basic.lines + added.lines, basic.quantity + added.quantity, basic.total + added.total)
+
+
+def preview_merge(session: Session, added: OrderRecord, basic: OrderRecord, settings: Settings) -> MergePreview:
+    """The two orders side by side and the basic order as the merge would leave it."""
+    added_glance, basic_glance = order_glances(session, [added, basic], settings)
+    after = [MovedLine(line, None) for line in basic_glance.lines]
+    after += [MovedLine(line, added) for line in added_glance.lines]
+    return MergePreview(
+        added=added_glance, basic=basic_glance, after_status=settings.merge_result_status,
+        after_lines=after, after_sums=merged_sums(basic_glance.sums, added_glance.sums),
+    )
