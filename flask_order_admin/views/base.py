@@ -411,8 +411,7 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
 
     def filter_description(self) -> Message:
         """The list's tab, filters and search in words, e.g. "By orders: Status equals Shipped; search “Li”",
-        kept untranslated (the exports log shows it in each manager's language; Flask-Admin's word for the
-        filter's operation is in the language of the manager who exported)."""
+        kept untranslated: the exports log shows it in each manager's language."""
         view_args = self._get_list_extra_args()
         parts = []
         for index, _, value in view_args.filters or ():
@@ -420,7 +419,7 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
             options = dict(flt.options or ()) if not callable(flt.options) else {}
             shown = options.get(value, value)
             parts.append(N_("%(filter)s %(operation)s %(value)s", filter=message_of(flt.name),
-                            operation=str(flt.operation()), value=message_of(shown)))
+                            operation=message_of(flt.operation()), value=message_of(shown)))
         if view_args.search:
             parts.append(N_("search “%(text)s”", text=view_args.search))
         tab = N_("By orders") if self.list_tab == "orders" else N_("By items")

@@ -27,7 +27,7 @@ from ..binding import ModelBinding
 from ..domain import OrderStatus
 from ..domain.merge import normalize_email
 from ..domain.search_keys import normalize_text
-from ..i18n import lazy_gettext, lazy_translate
+from ..i18n import lazy_gettext, lazy_pgettext, lazy_translate
 from ..services.totals_query import item_sums_by_order
 from ..settings import Settings
 
@@ -82,6 +82,16 @@ class TextValue:
         return "\x00" not in value and super().validate(value)  # type: ignore[misc]
 
 
+# The words of Flask-Admin's filter operations, in the plugin's catalog: an export's description keeps them
+# untranslated, so that each manager reads it in their own language (Flask-Admin's lazy text cannot be kept).
+OPERATION_WORDS = (
+    (sqla_filters.DateBetweenFilter, lazy_pgettext("filter operation", "between")),
+    (sqla_filters.FilterInList, lazy_pgettext("filter operation", "in list")),
+    (sqla_filters.FilterLike, lazy_pgettext("filter operation", "contains")),
+    (sqla_filters.FilterEqual, lazy_pgettext("filter operation", "equals")),
+)
+
+
 class FieldFilter(TextValue):
     """A Flask-Admin filter on a plugin field: no column of its own (so Flask-Admin adds no join),
     its condition built by the scope."""
@@ -90,6 +100,9 @@ class FieldFilter(TextValue):
         super().__init__(None, name, options)  # type: ignore[call-arg]
         self.scope = scope
         self.field = field
+
+    def operation(self) -> Any:
+        return next(word for kind, word in OPERATION_WORDS if isinstance(self, kind))
 
     def where(self, predicate: Callable[[Any], ColumnElement]) -> ColumnElement:
         return self.scope.where(self.field, predicate)

@@ -202,4 +202,6 @@ def test_the_exports_log_describes_each_export_in_the_readers_language(client, s
     speak("ru")
     listed = client.get("/admin/orders/exports/").text
     assert f"Заказ {shop['open'].number}" in listed
-    assert "По заказам: Статус equals В обработке" in listed  # Flask-Admin's "equals": the exporter's language
+    assert "По заказам: Статус равно В обработке" in listed  # the filter's operation too
+    speak("zh_Hans")
+    assert "状态 等于 处理中" in client.get("/admin/orders/exports/").text
