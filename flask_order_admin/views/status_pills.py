@@ -1,8 +1,8 @@
 """Status at a glance: the pills above a list, one per status with its count, each a link that filters.
 
 The counts honour the list's other filters (not its status filter: each pill says how many rows
-clicking it would show) and are capped as the list's own count is (``COUNT_CAP``, or more deep in
-a long list): every status's count is ``SELECT count(*) FROM (SELECT 1 … WHERE status = … LIMIT
+clicking it would show) and are capped as the list's own count is, at a lower cap of their own as
+there are a dozen of them (``PILL_COUNT_CAP``, "1,000+"): every status's count is ``SELECT count(*) FROM (SELECT 1 … WHERE status = … LIMIT
 cap + 1)``, all of them scalar subqueries of ONE statement. A grouped count over a million orders
 would read them all; each capped count reads at most cap + 1 entries of the (status, created_at)
 index, so the pills cost the same at a million orders as at a thousand.

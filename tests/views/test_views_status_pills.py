@@ -82,7 +82,7 @@ def test_the_list_with_its_counts_is_four_statements_the_counts_one(client, four
 
 
 def test_counts_past_the_cap_say_so(client, make_order, monkeypatch):
-    monkeypatch.setattr(views_base.OrderAdminView, "count_cap", lambda view: 2)
+    monkeypatch.setattr(views_base.OrderAdminView, "pill_count_cap", lambda view: 2)
     for _ in range(3):
         make_order("processing", items=0)
     make_order("shipped", items=0)
