@@ -133,6 +133,9 @@ def test_on_a_phone_the_list_scrolls_under_its_number_status_and_total(browser, 
         box = row.locator(f"td.col-{column}").bounding_box()
         assert screen["x"] - 1 <= box["x"] and box["x"] + box["width"] <= screen["x"] + screen["width"] + 1, column
     assert row.locator("td.col-buyer_name").bounding_box()["x"] < screen["x"] + screen["width"]
+    pills = page.locator("#status-pills")
+    first_pill = pills.locator(".nav-link").first.bounding_box()
+    assert pills.bounding_box()["height"] < 2 * first_pill["height"]  # one line, scrolled sideways
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "list-phone.png"))
     context.close()
