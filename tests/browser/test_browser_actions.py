@@ -15,10 +15,15 @@ def open_order(page, base_url, order_id):
 
 
 def choose(page, action):
-    item = page.locator(f".dropdown-menu a.dropdown-item[data-action={action}]")
+    """The order page's "Order actions" menu, then the entry for ``action``."""
+    pick_from_dropdown(page, "#order-actions", f".dropdown-menu a.dropdown-item[data-action={action}]")
+
+
+def pick_from_dropdown(page, toggle, entry):
+    item = page.locator(entry)
     # Under load a click can land before Bootstrap's dropdown handler is attached: open it again until it shows.
     for _ in range(3):
-        page.click("#order-actions")
+        page.click(toggle)
         try:
             item.wait_for(state="visible", timeout=5000)
             break

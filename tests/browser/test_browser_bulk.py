@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.browser.test_browser_actions import pick_from_dropdown
 
 pytestmark = pytest.mark.browser
 
@@ -18,15 +19,7 @@ SCREENSHOTS = REPO / ("docs" if os.environ.get("ORDER_ADMIN_UPDATE_SCREENSHOTS")
 
 def with_selected(page, action):
     """Flask-Admin's "With selected" dropdown, then the entry running ``action``."""
-    item = page.locator(f"a.dropdown-item[onclick*=\"'{action}'\"]")
-    for _ in range(3):  # under load a click can land before Bootstrap's dropdown handler is attached
-        page.click("a.dropdown-toggle:has-text('With selected')")
-        try:
-            item.wait_for(state="visible", timeout=5000)
-            break
-        except PlaywrightTimeout:
-            continue
-    item.click()
+    pick_from_dropdown(page, "a.dropdown-toggle:has-text('With selected')", f"a.dropdown-item[onclick*=\"'{action}'\"]")
 
 
 def test_bulk_close_of_ticked_orders_reports_closed_and_refused(page, base_url, new_order, order_status):
