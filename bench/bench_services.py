@@ -193,7 +193,7 @@ def restore_case(models: BenchModels, engine: Engine, session: Session, items: i
                 setup=setup, after=session.expunge_all)
 
 
-# SPEC §9: merge ÷ the bare move of the same lines.
+# docs/design.md, "Merge speed": merge ÷ the bare move of the same lines.
 MERGE_GOALS = {"sqlite": 1.5, "postgresql": 1.2}
 
 
@@ -217,7 +217,7 @@ def run_on(models: BenchModels, quick: bool) -> list[dict[str, Any]]:
             by_field = {field: compare(search_box(models, session, field, rng), search_box(models, small, field, rng),
                                        samples=samples) for field in SEARCH_BOX_FIELDS}
             exact = compare(*search_exact_vs_get(models, session, big, rng), samples=samples)
-            # A merge moves every line, so its limit is the bare UPDATE moving them (SPEC §9).
+            # A merge moves every line, so its limit is the bare UPDATE moving them (docs/design.md, "Merge speed").
             overhead = compare(merge_case(models, small_engine, small, 5_000),
                                move_case(models, small_engine, small, 5_000), samples=samples)
             restored = compare(restore_case(models, small_engine, small, 500),

@@ -12,7 +12,7 @@ Flask-Security's ``SQLAlchemyUserDatastore(db, User, Role)``::
         status_values={OrderStatus.AWAITING_PAYMENT: 10, ...},
     )
 
-Each plugin field (SPEC §2) is one of: a mapped attribute of the class (a column, whatever
+Each plugin field (docs/design.md, "Orders and their data") is one of: a mapped attribute of the class (a column, whatever
 its name, or a ``column_property`` — SQLAlchemy's way to map an SQL expression), a
 ``Through(relationship, attribute)`` of a many-to-one relationship (buyer fields on the
 shop's customer table), or a ``Constant(value)`` where the shop has no such column. A field

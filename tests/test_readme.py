@@ -1,4 +1,4 @@
-"""The README documents every configuration key and the public names of SPEC §8."""
+"""The README documents every configuration key and the public names of docs/design.md, "Public API"."""
 
 from pathlib import Path
 

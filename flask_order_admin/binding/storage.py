@@ -191,7 +191,7 @@ class OriginRuns:
     """A shop's lines: ``order_admin_line_origins`` holds runs of consecutive line ids (first, last)
     and the order they were first placed in, recorded by a merge for the lines it moves that have
     none yet. An order's lines are usually inserted together, so a merge of 5,000 lines records one
-    row, not 5,000: the merge costs about what the bare move of the lines costs (SPEC §9). A line
+    row, not 5,000: the merge costs about what the bare move of the lines costs (docs/design.md, "Merge speed"). A line
     no run holds is still in the order it was placed in."""
 
     # Candidate runs looked up per statement (a run each: its own range and the run that may hold its start).

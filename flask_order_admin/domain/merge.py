@@ -2,7 +2,7 @@
 
 Rows are the status of the order being added, columns the status of the basic
 order that receives its items. The guide's own table lost its marks; the
-default below follows its rows and columns (SPEC §5, decided).
+default below follows its rows and columns (docs/design.md, "Merge matrix").
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class Buyer:
 
 
 def same_customer(a: Buyer, b: Buyer) -> bool:
-    """Equal customer refs; where either ref is empty, equal emails ignoring case (SPEC §5, decided)."""
+    """Equal customer refs; where either ref is empty, equal emails ignoring case (docs/design.md, "Actions")."""
     a_ref, b_ref = (a.customer_ref or "").strip(), (b.customer_ref or "").strip()
     if a_ref and b_ref:
         return a_ref == b_ref

@@ -29,7 +29,7 @@ class Transition:
     to_status: S | None  # None: the status does not change
 
 
-# Cancel only while the goods have not reached the warehouse (SPEC §5, decided).
+# Cancel only while the goods have not reached the warehouse (docs/design.md, "Actions").
 _CANCELABLE = frozenset({S.AWAITING_PAYMENT, S.AWAITING_ADDITIONAL_PAYMENT, S.PROCESSING, S.ADDITIONAL_ORDER})
 _CLOSABLE = frozenset(
     {

@@ -1,4 +1,4 @@
-"""Line and order totals, in Decimal (SPEC §2, decided).
+"""Line and order totals, in Decimal (docs/design.md, "Totals").
 
 unit price = discount price if set, else item price; line goods = unit price ×
 quantity; line China delivery = delivery per unit × quantity; line total = goods

@@ -1,4 +1,4 @@
-"""Export orders to Excel: ``order_xls(session, order_id) -> bytes`` (SPEC §5, §8).
+"""Export orders to Excel: ``order_xls(session, order_id) -> bytes`` (docs/design.md, "Export file" and "Public API").
 
 One row per item with the 15 columns of ``columns.HEADERS``, a totals row, links
 only for safe http(s) URLs, sheets split at the format's row limit. ``.xls`` is

@@ -1,4 +1,4 @@
-"""The 15 columns of the export (SPEC §5), in the order the purchasing agent expects them."""
+"""The 15 columns of the export (docs/design.md, "Export file"), in the order the purchasing agent expects them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import IntEnum
 from ..domain.messages import N_, Message
 from ..i18n import translate
 
-# Item prices are stored in yuan (SPEC §2), so every money header carries the yuan sign.
+# Item prices are stored in yuan (docs/design.md, "Orders and their data"), so every money header carries the yuan sign.
 CURRENCY_SIGN = "¥"
 
 

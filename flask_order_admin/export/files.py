@@ -70,7 +70,7 @@ def export_bytes(
 
 
 def order_xls(session: Session, order_id: int, *, settings: Settings | None = None) -> bytes:
-    """One order as the bytes of an Excel 97–2003 file (SPEC §8)."""
+    """One order as the bytes of an Excel 97–2003 file (docs/design.md, "Public API")."""
     return export_bytes(session, [order_id], fmt="xls", settings=settings)
 
 

@@ -1,6 +1,6 @@
 """When a URL becomes a working hyperlink in the export, and what a cell shows otherwise.
 
-SPEC §7: links accept only http/https URLs. A link is written as the formula
+docs/design.md, "Links in files": links accept only http/https URLs. A link is written as the formula
 ``HYPERLINK(url; label)``, and a string inside an Excel formula holds at most 255
 characters, so a longer URL is written as plain text instead of a broken link.
 """

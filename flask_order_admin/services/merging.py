@@ -190,7 +190,7 @@ def find_merge_candidates(session: Session, order_id: int, *, settings: Settings
     )
     if settings.merge_same_customer:
         # Index lookups on either key (through the customer table where the buyer lives there);
-        # merge_refusal below applies the exact rule (SPEC §5, decided).
+        # merge_refusal below applies the exact rule (docs/design.md, "Actions").
         ref = order.raw_customer_ref
         ref = ref.strip() if isinstance(ref, str) else ref
         matches = []

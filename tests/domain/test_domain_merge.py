@@ -1,4 +1,4 @@
-"""The default merge matrix against SPEC §5's table, and the host-matrix check."""
+"""The default merge matrix against the table in docs/design.md, "Merge matrix", and the host-matrix check."""
 
 import pytest
 
@@ -7,8 +7,8 @@ from flask_order_admin.domain import OrderStatus as S
 
 COLUMNS = ["awaiting_payment", "awaiting_additional_payment", "additional_order", "processing_at_warehouse",
            "ready_for_packing", "ready_to_ship"]
-# Rows in the order of SPEC §5; "x" marks an allowed pair, "-" a refused one.
-SPEC_TABLE = {
+# Rows in the order of that table; "x" marks an allowed pair, "-" a refused one.
+DESIGN_TABLE = {
     "awaiting_payment": "xxxxxx",
     "awaiting_additional_payment": "xxxxxx",
     "additional_order": "xxxx--",
@@ -21,8 +21,8 @@ SPEC_TABLE = {
 @pytest.mark.parametrize("added", list(S))
 @pytest.mark.parametrize("basic", list(S))
 def test_default_matrix_matches_the_spec_table(added, basic):
-    expected = added.value in SPEC_TABLE and basic.value in COLUMNS and \
-        SPEC_TABLE[added.value][COLUMNS.index(basic.value)] == "x"
+    expected = added.value in DESIGN_TABLE and basic.value in COLUMNS and \
+        DESIGN_TABLE[added.value][COLUMNS.index(basic.value)] == "x"
     assert matrix_allows(DEFAULT_MERGE_MATRIX, added, basic) == expected
 
 

@@ -1,4 +1,4 @@
-"""The action tables against SPEC §5, written out here independently of the code."""
+"""The action tables against docs/design.md, "Actions", written out here independently of the code."""
 
 import pytest
 

@@ -11,7 +11,7 @@ from flask_order_admin.errors import AlreadyMerged, MergeNotAllowed, OrderAction
 from flask_order_admin.models import Order, OrderItem
 from tests.model_sets import BUILTIN
 
-# The default matrix itself is pinned to SPEC §5's table in tests/domain/test_domain_merge.py;
+# The default matrix itself is pinned to the table in docs/design.md, "Merge matrix" in tests/domain/test_domain_merge.py;
 # here the services must follow it, both ways, for every pair of its statuses.
 MATRIX_STATUSES = sorted({s.value for s in DEFAULT_MERGE_MATRIX}, key=list(OrderStatus).index)
 

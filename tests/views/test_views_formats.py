@@ -100,7 +100,7 @@ def test_an_amount_of_an_order_without_currency_is_in_the_configured_one():
     with host("ru", "UTC").test_request_context():
         assert presenter.money(Decimal("10"), None) == f"10,00{NBSP}₽"
         assert presenter.money(Decimal("10"), "CNY") == f"10,00{NBSP}CN¥"  # the order's own wins
-    assert DEFAULT_SETTINGS.currency == "CNY"  # the SPEC's yuan
+    assert DEFAULT_SETTINGS.currency == "CNY"  # yuan by default (docs/design.md, "Orders and their data")
 
 
 @pytest.mark.parametrize("value", ["yuan", "cny", 156, None])
