@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from ..domain.messages import N_, Message
+from ..domain.messages import N_, NC_, Message
 from ..i18n import translate
 
 # Item prices are stored in yuan (docs/design.md, "Orders and their data"), so every money header carries the yuan sign.
@@ -36,7 +36,7 @@ HEADER_TEXTS: tuple[Message | str, ...] = (
     N_("Order number"),
     N_("Item (link to Taobao)"),
     N_("Color"),
-    N_("Size"),
+    NC_("clothing size", "Size"),
     "颜色分类",
     "尺码",
     N_("Item photo (link)"),

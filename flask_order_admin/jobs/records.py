@@ -28,9 +28,12 @@ Active = ExportRecord.state.in_(ExportState.ACTIVE)
 
 
 def _duration(seconds: float) -> Message:
+    # Whole seconds or minutes: the plural form is chosen by the number shown («5,5 минут» would be wrong).
     if seconds < 120:
-        return NP_("%(amount)s second", "%(amount)s seconds", int(seconds), amount=Quantity(seconds))
-    return NP_("%(amount)s minute", "%(amount)s minutes", int(seconds / 60), amount=Quantity(seconds / 60))
+        amount = round(seconds)
+        return NP_("%(amount)s second", "%(amount)s seconds", amount, amount=Quantity(amount))
+    amount = round(seconds / 60)
+    return NP_("%(amount)s minute", "%(amount)s minutes", amount, amount=Quantity(amount))
 
 
 def stopped_message(settings: Settings) -> Message:

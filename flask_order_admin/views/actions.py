@@ -23,7 +23,7 @@ from ..domain import Action, OrderStatus
 from ..domain.messages import N_, NC_, Message
 from ..errors import MergeNotAllowed, PricesChanged
 from ..export.query import count_rows
-from ..i18n import gettext, ngettext, translate
+from ..i18n import gettext, ngettext, sentences, translate
 from ..records import OrderRecord
 from ..services import (
     MergeCandidates, RestoreOutcome, RestorePreview, add_comment, cancel, close, find_merge_candidates,
@@ -93,11 +93,11 @@ def restored_message(outcome: RestoreOutcome, money: Callable[[Decimal], str]) -
         said = gettext("Order %(number)s was restored; prices unchanged, total %(total)s.",
                        number=preview.number, total=total)
     if outcome.removed:
-        said += " " + ngettext(
+        said = sentences(said, ngettext(
             "%(num)d item no longer sold was removed from it; the history keeps it.",
             "%(num)d items no longer sold were removed from it; the history keeps them.",
             len(outcome.removed),
-        )
+        ))
     return said
 
 

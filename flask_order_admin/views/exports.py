@@ -171,7 +171,7 @@ class ExportsView(OrderAdminView):
     column_labels = {
         "id": "#", "created_at": lazy_gettext("Started"), "actor": lazy_gettext("Who"),
         "description": lazy_gettext("What"), "fmt": lazy_gettext("Format"), "state": lazy_gettext("State"),
-        "rows": lazy_gettext("Rows"), "file_size": lazy_gettext("Size"), "file": lazy_gettext("File"),
+        "rows": lazy_gettext("Rows"), "file_size": lazy_pgettext("file size", "Size"), "file": lazy_gettext("File"),
     }
     column_sortable_list = ["id", "created_at", "actor", "state"]
     column_default_sort = ("id", True)

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..domain import Action
-from ..i18n import gettext, lazy_pgettext
+from ..i18n import gettext, lazy_pgettext, pgettext
 from ..services.events import EventRecord
 from .presentation import Presenter
 
@@ -68,7 +68,7 @@ def _price_changes(details: dict[str, Any], oa: Presenter) -> Markup:
     if not changes:
         return Markup("{}").format(gettext("Prices recalculated; none changed."))
     fields = (("price", gettext("price")), ("discount_price", gettext("discount price")),
-              ("china_delivery", gettext("China delivery")))
+              ("china_delivery", pgettext("in a sentence", "China delivery")))
     items = Markup()
     for change in changes:
         old, new = change.get("old") or {}, change.get("new") or {}

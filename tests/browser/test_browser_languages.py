@@ -27,8 +27,8 @@ SCREENSHOTS = REPO / ("docs" if os.environ.get("ORDER_ADMIN_UPDATE_SCREENSHOTS")
 LANGUAGES = ["ru", "zh_Hans"]
 
 # Written in Latin letters in every locale: currency and unit symbols (CN¥, kB, MB), the timezone, file
-# extensions, and the marketplace's own name.
-NOT_ENGLISH = {"CN", "UTC", "kB", "MB", "xls", "xlsx", "Taobao"}
+# extensions, the marketplace's own name, and ID (Chinese writes an item's marketplace id 商品ID).
+NOT_ENGLISH = {"CN", "UTC", "kB", "MB", "xls", "xlsx", "Taobao", "ID"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 ORDER_NUMBER = re.compile(r"\bORD-\d+\b")
 FILE_NAME = re.compile(r"\b(?:ORD-\d+|orders-\d{8}-\d{4})\.xlsx?\b")

@@ -63,7 +63,7 @@ def test_the_extraction_finds_the_plugins_texts_in_code_and_templates():
         (None, "Are you sure you want to cancel order %(number)s?"),  # N_ in a view
         (None, "Back to orders list"),  # oa_gettext in a template
         ("history", "Canceled"),  # oa_pgettext in a template
-        (None, "('%(num)s order', '%(num)s orders')"),  # oa_ngettext in a template
+        (None, "('(%(num)s order, .%(format)s)', '(%(num)s orders, .%(format)s)')"),  # oa_ngettext in a template
         ("export totals row", "Total"),  # the export sheet
     } <= template
 

@@ -43,9 +43,10 @@ def test_traditional_chinese_is_not_read_from_the_simplified_catalog():
 def test_russian_cancels_the_order_rather_than_dismissing_a_dialog(locale):
     with host(locale).test_request_context():
         assert pgettext("order action", "Cancel") == "Отменить заказ"
-        assert ngettext("%(num)s order", "%(num)s orders", 1) == "1 заказ"
-        assert ngettext("%(num)s order", "%(num)s orders", 3) == "3 заказа"
-        assert ngettext("%(num)s order", "%(num)s orders", 11) == "11 заказов"
+        orders = "(%(num)s order, .%(format)s)", "(%(num)s orders, .%(format)s)"
+        assert ngettext(*orders, 1, format="xls") == "(1 заказ, .xls)"
+        assert ngettext(*orders, 3, format="xls") == "(3 заказа, .xls)"
+        assert ngettext(*orders, 11, format="xls") == "(11 заказов, .xls)"
 
 
 def test_a_service_refusal_is_translated_with_the_statuses_inside_it():
@@ -98,9 +99,9 @@ def test_a_stored_message_reads_in_each_managers_language():
     stored = stored_text(ActionNotAllowed(refusal_reason(Action.CLOSE, OrderStatus.CANCELED)).message, 5000)
     assert str(from_stored_text(stored)).startswith("Only orders in one of the statuses Processing, ")
     with host("ru").test_request_context():
-        assert translate(from_stored_text(stored)).startswith("Закрыть можно только заказ в статусах: В обработке, ")
+        assert translate(from_stored_text(stored)).startswith("Закрыть можно только заказ в одном из статусов: В обработке, ")
     with host("zh_Hans").test_request_context():
-        assert translate(from_stored_text(stored)).startswith("只有以下状态的订单可以关闭：处理中、追加订单、")
+        assert translate(from_stored_text(stored)).startswith("只有以下状态的订单可以完结：处理中、追加订单、")
     assert from_stored_text("The export failed.") == "The export failed."  # plain text of older rows
     assert stored_text("x" * 10, 5) == "xxxxx"
 
@@ -165,10 +166,12 @@ def test_quantities_inside_messages_are_written_the_locales_way_and_ids_are_not(
     cap = BulkActionTooLarge(1500, 1000)
     with host("en").test_request_context():
         assert "at most 1,000." in translate(cap.message)
-        assert ngettext("%(num)s order", "%(num)s orders", 12500) == "12,500 orders"
+        assert ngettext("(%(num)s order, .%(format)s)", "(%(num)s orders, .%(format)s)", 12500, format="xls") \
+            == "(12,500 orders, .xls)"
     with host("ru").test_request_context():
         assert "1\N{NO-BREAK SPACE}000" in translate(cap.message)
-        assert ngettext("%(num)s order", "%(num)s orders", 12500) == "12\N{NO-BREAK SPACE}500 заказов"
+        assert ngettext("(%(num)s order, .%(format)s)", "(%(num)s orders, .%(format)s)", 12500, format="xls") \
+            == "(12\N{NO-BREAK SPACE}500 заказов, .xls)"
         assert "1,000" not in translate(ExportTooLarge(250000, 1000).message)
         assert "12345 " in translate(OrderNotFound.deleted(12345).message)
     with host("zh_Hans").test_request_context():
