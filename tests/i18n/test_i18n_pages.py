@@ -206,3 +206,15 @@ def test_the_exports_log_describes_each_export_in_the_readers_language(client, s
     assert "По заказам: Статус равно В обработке" in listed  # the filter's operation too
     speak("zh_Hans")
     assert "状态 等于 处理中" in client.get("/admin/orders/exports/").text
+
+
+@pytest.mark.parametrize(("locale", "ours", "flask_admins"), [
+    ("ru", ["Действия с выбранными", "Добавить фильтр", "Сбросить фильтры"], ["Добавить Фильтр", "Сброс Фильтров"]),
+    ("zh_Hans_CN", ["批量操作", "添加筛选条件", "清除筛选条件"], ["选中的"]),
+])
+def test_flask_admins_list_menus_speak_the_panels_words(client, shop, speak, locale, ours, flask_admins):
+    """"With selected", "Add Filter" and "Reset Filters" come from Flask-Admin's catalogs, worded otherwise."""
+    speak(locale)
+    page = client.get("/admin/orders/", query_string={"flt0_status_equals": "processing"}).text
+    assert all(text in page for text in ours), [text for text in ours if text not in page]
+    assert not [text for text in flask_admins if text in page]
