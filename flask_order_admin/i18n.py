@@ -19,6 +19,7 @@ import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -26,12 +27,13 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from babel.support import LazyProxy, NullTranslations, Translations
 from flask import current_app, has_app_context, has_request_context
 from markupsafe import Markup
 
-from .domain.messages import N_, NC_, Listing, Message, Quantity, english
+from .domain.messages import N_, NC_, Listing, Message, Moment, Quantity, english
 
 DOMAIN = "flask_order_admin"
 CATALOG_DIRECTORY = Path(__file__).parent / "translations"
@@ -92,8 +94,6 @@ def parse_locale(locale: Locale | str | None) -> Locale | None:
 def current_timezone():
     """The host's display timezone (a ``tzinfo``): Flask-Babel's, else UTC. Outside a request the app's
     default (``BABEL_DEFAULT_TIMEZONE``), without asking the selector, as for the locale."""
-    from datetime import timezone
-
     babel = _flask_babel()
     if babel is None:
         return timezone.utc
@@ -139,9 +139,9 @@ def _numbers_in_locale(message: Message | Listing, locale: Locale) -> Message | 
     numbers (ids) stay as they are."""
     if isinstance(message, Listing):
         return dataclasses.replace(message, items=tuple(
-            _number_in_locale(item, locale) if isinstance(item, (Quantity, Message, Listing)) else item
+            _number_in_locale(item, locale) if isinstance(item, (Quantity, Moment, Message, Listing)) else item
             for item in message.items))
-    params = {name: _number_in_locale(value, locale) if isinstance(value, (Quantity, Message, Listing)) else value
+    params = {name: _number_in_locale(value, locale) if isinstance(value, (Quantity, Moment, Message, Listing)) else value
               for name, value in message.params.items()}
     if message.count is not None and "num" not in params:
         params["num"] = _number_in_locale(message.count, locale)
@@ -151,6 +151,8 @@ def _numbers_in_locale(message: Message | Listing, locale: Locale) -> Message | 
 def _number_in_locale(value: Any, locale: Locale) -> Any:
     if isinstance(value, (Message, Listing)):
         return _numbers_in_locale(value, locale)
+    if isinstance(value, Moment):
+        return format_moment(value.at)
     if isinstance(value, Quantity):
         return _number_in_locale(value.value, locale)
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
@@ -182,6 +184,48 @@ def sentences(*texts: str) -> str:
     for text in filter(None, texts):
         written += text if not written or written.endswith(_FULL_WIDTH_ENDS) else " " + text
     return written
+
+
+def format_moment(value: datetime, *, short: bool = False) -> str:
+    """A stored time (naive UTC) in the shop's timezone, to the minute, as the reader's locale writes it:
+    the medium date (``7 дек. 2026 г., 16:51``) or, for the lists, the short numeric one
+    (``07.12.2026, 16:51``), followed by the zone (``UTC+3``) unless the shop hides it
+    (``ORDER_ADMIN_SHOW_TIMEZONE``: one zone for every manager)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    zone, locale = current_timezone(), current_locale()
+    shown = format_datetime(value, _moment_pattern(str(locale), "short" if short else "medium"), tzinfo=zone,
+                            locale=locale)
+    if not _shows_timezone():
+        return shown
+    # A no-break space: the zone stays with the time it qualifies.
+    return f"{shown}\N{NO-BREAK SPACE}{timezone_label(value.astimezone(zone).utcoffset())}"
+
+
+def timezone_label(offset: timedelta | None) -> str:
+    """``UTC``, ``UTC+3``, ``UTC+5:30``, ``UTC-4``: short, the same in every language."""
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _shows_timezone() -> bool:
+    state = current_app.extensions.get("order_admin") if has_app_context() else None
+    settings = getattr(state, "settings", None)
+    return getattr(settings, "show_timezone", True)
+
+
+@lru_cache(maxsize=32)
+def _moment_pattern(locale_name: str, width: str) -> str:
+    """The locale's date of that width with its short time (no seconds), joined as the locale joins them."""
+    locale = Locale.parse(locale_name)
+    join = str(locale.datetime_formats[width])
+    return join.replace("{1}", locale.date_formats[width].pattern).replace(
+        "{0}", locale.time_formats["short"].pattern
+    )
 
 
 def lazy_gettext(msgid: str, **params: Any) -> LazyProxy:

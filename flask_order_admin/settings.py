@@ -199,6 +199,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "Currency of the amounts of an order that names none (an order's own currency field wins).",
     ),
     ConfigKey(
+        "ORDER_ADMIN_SHOW_TIMEZONE", True, _boolean,
+        'Write the timezone after every time ("UTC+3"); False where every manager works in the shop\'s one zone.',
+    ),
+    ConfigKey(
         "ORDER_ADMIN_MERGE_MATRIX", DEFAULT_MERGE_MATRIX, normalize_matrix,
         "Added-order status → statuses of the basic orders it may be merged into.",
     ),
@@ -302,6 +306,7 @@ class Settings:
     number_format: NumberFormat = NumberFormat()
     providers: Mapping[str, str | Message] = field(default_factory=lambda: dict(DEFAULT_PROVIDERS))
     currency: str = "CNY"
+    show_timezone: bool = True
     merge_matrix: MergeMatrix = field(default_factory=lambda: dict(DEFAULT_MERGE_MATRIX))
     merge_same_customer: bool = True
     merge_result_status: OrderStatus = OrderStatus.AWAITING_PAYMENT
@@ -386,6 +391,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
         number_format=NumberFormat(values["ORDER_ADMIN_NUMBER_PREFIX"], values["ORDER_ADMIN_NUMBER_WIDTH"]),
         providers=values["ORDER_ADMIN_PROVIDERS"],
         currency=values["ORDER_ADMIN_CURRENCY"],
+        show_timezone=values["ORDER_ADMIN_SHOW_TIMEZONE"],
         merge_matrix=values["ORDER_ADMIN_MERGE_MATRIX"],
         merge_same_customer=values["ORDER_ADMIN_MERGE_SAME_CUSTOMER"],
         merge_result_status=result_status,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
@@ -100,6 +101,17 @@ class Quantity:
 
     def __str__(self) -> str:
         return f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:,g}"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A time inside a message (naive UTC, as stored): the view writes it in the shop's timezone and the
+    reader's date format, as every other time on the pages; ``str()`` is ISO UTC, for logs."""
+
+    at: datetime
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} UTC"
 
 
 # A message kept in the database (an export's error) is stored as JSON, so that each manager reads it in

@@ -16,6 +16,7 @@ from typing import IO
 from flask import Response
 from sqlalchemy.orm import Session
 
+from ..i18n import current_timezone
 from ..settings import Settings, current_settings, uses_settings
 from ..signals import orders_exported, signal_sender
 from .files import CONTENT_TYPES, ExportSummary, check_format_offered, write_export
@@ -30,10 +31,12 @@ LOGGED_RUNS = 100
 def export_filename(
     order_ids: Sequence[int], fmt: str, now: datetime | None = None, numbers: Mapping[int, str] | None = None
 ) -> str:
-    """``ORD-0000000023.xls`` for one order (its number), ``orders-20260128-1530.xls`` (UTC) for several."""
+    """``ORD-0000000023.xls`` for one order (its number), ``orders-20260128-1530.xls`` for several, the time
+    in the shop's timezone (as the pages show it); ``now`` is a stored time, naive UTC."""
     if len(order_ids) == 1:
         return f"{_numbering(numbers)(order_ids[0])}.{fmt}"
-    return f"orders-{(now or datetime.now(UTC)):%Y%m%d-%H%M}.{fmt}"
+    at = now.replace(tzinfo=UTC) if now is not None and now.tzinfo is None else (now or datetime.now(UTC))
+    return f"orders-{at.astimezone(current_timezone()):%Y%m%d-%H%M}.{fmt}"
 
 
 def _numbering(numbers: Mapping[int, str] | None) -> Callable[[int], str]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import TRANSITIONS, Action, OrderStatus
-from ..domain.messages import N_
+from ..domain.messages import N_, Moment
 from ..errors import StaleOrder
 from ..models import utcnow
 from ..records import OrderRecord
@@ -177,5 +177,5 @@ def check_version(session: Session, settings: Settings, order: OrderRecord, expe
         raise StaleOrder(N_("This order was changed just now; review it and try again."), order_number=order.number)
     raise StaleOrder(N_(
         "This order was changed by %(who)s at %(when)s; review it and try again.",
-        who=last.actor or N_("another manager"), when=last.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        who=last.actor or N_("another manager"), when=Moment(last.at),
     ), order_number=order.number)

@@ -104,7 +104,7 @@ def progress_facts(record: ExportRecord, now: datetime | None = None) -> dict[st
 
 
 def _when_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> str:
-    return Presenter(view.settings).when(record.created_at)
+    return Presenter(view.settings).short_when(record.created_at)
 
 
 def _what_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> Any:

@@ -1,23 +1,21 @@
 """Money, amounts and times as the manager reads them: in the host's locale (Babel) and timezone.
 
 The one place that turns a number or a time into text for a page; the templates reach it through the
-``oa`` presenter, the list cells call the presenter too. Every time says its timezone ("UTC+3"), as
-stored times are UTC and a manager may be anywhere. Exports do not come here: their cells stay numbers.
+``oa`` presenter, the list cells call the presenter too. Times are written by ``i18n.format_moment``, which
+also writes the times inside messages: every time says its timezone ("UTC+3"), as stored times are UTC
+and a manager may be anywhere, unless the shop hides it (one zone for all). Exports do not come here: their cells stay numbers.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
 
-from babel import Locale
-from babel.dates import format_datetime
 from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 
 from ..domain import money as to_money
-from ..i18n import current_locale, current_timezone
+from ..i18n import current_locale, format_moment
 
 NOTHING = "—"
 
@@ -48,32 +46,27 @@ def file_size(size: int | None) -> str:
 def date_time(value: datetime | None) -> str:
     """A stored time (naive UTC) in the host's timezone, to the minute, with that timezone:
     ``Nov 29, 2026, 2:05 PM UTC+3``; ``—`` for none."""
-    if value is None:
-        return NOTHING
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    zone = current_timezone()
+    return NOTHING if value is None else format_moment(value)
+
+
+def short_date_time(value: datetime | None) -> str:
+    """The same, with the locale's short numeric date, for list cells: ``07.12.2026, 16:51 UTC+3``."""
+    return NOTHING if value is None else format_moment(value, short=True)
+
+
+def date_picker_locale() -> dict[str, object]:
+    """The filters' date picker (Flask-Admin's daterangepicker on moment.js) in the reader's locale, from
+    Babel's CLDR data: month and weekday names, and the first day of the week (Monday in ru and zh, not
+    the picker's English Sunday). moment counts weekdays from Sunday, Babel from Monday."""
     locale = current_locale()
-    shown = format_datetime(value, _pattern(str(locale)), tzinfo=zone, locale=locale)
-    # A no-break space: the zone stays with the time it qualifies.
-    return f"{shown}\N{NO-BREAK SPACE}{timezone_label(value.astimezone(zone).utcoffset())}"
-
-
-def timezone_label(offset: timedelta | None) -> str:
-    """``UTC``, ``UTC+3``, ``UTC+5:30``, ``UTC-4``: short, the same in every language."""
-    minutes = int((offset or timedelta()).total_seconds() // 60)
-    if minutes == 0:
-        return "UTC"
-    sign = "+" if minutes > 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-
-
-@lru_cache(maxsize=32)
-def _pattern(locale_name: str) -> str:
-    """The locale's medium date with its short time (no seconds), joined as the locale joins them."""
-    locale = Locale.parse(locale_name)
-    join = str(locale.datetime_formats["medium"])
-    return join.replace("{1}", locale.date_formats["medium"].pattern).replace(
-        "{0}", locale.time_formats["short"].pattern
-    )
+    first_day = (locale.first_week_day + 1) % 7
+    # The narrow names (一 二 三) where they tell the days apart, else the short ones (пн вт ср: П В С repeats).
+    narrow = [locale.days["stand-alone"]["narrow"][day] for day in range(7)]
+    width = "narrow" if len(set(narrow)) == 7 else "short"
+    return {
+        "name": f"oa-{locale}",
+        "months": [locale.months["stand-alone"]["wide"][month] for month in range(1, 13)],
+        "monthsShort": [locale.months["stand-alone"]["abbreviated"][month] for month in range(1, 13)],
+        "weekdaysMin": [locale.days["stand-alone"][width][(day - 1) % 7] for day in range(7)],
+        "week": {"dow": first_day, "doy": 7 + first_day - locale.min_week_days},
+    }

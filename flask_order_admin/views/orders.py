@@ -45,7 +45,7 @@ def _number_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> A
 
 
 def _date_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return context["oa"].when(_record(view, context, order).created_at)
+    return context["oa"].short_when(_record(view, context, order).created_at)
 
 
 def _buyer_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:

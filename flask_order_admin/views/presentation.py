@@ -81,6 +81,13 @@ class Presenter:
     def when(self, value: datetime | None) -> str:
         return formats.date_time(value)
 
+    def date_picker_locale(self) -> dict[str, object]:
+        return formats.date_picker_locale()
+
+    def short_when(self, value: datetime | None) -> str:
+        """A time in a list cell: the short numeric date, which fits one line."""
+        return formats.short_date_time(value)
+
     def status_label(self, code: str | None, raw: Any = None) -> str:
         """The label of a status (or of its code, as events keep it); ``raw``: the stored value of a
         status the shop's mapping does not know."""

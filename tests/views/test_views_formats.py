@@ -3,6 +3,7 @@ that shows them: the exact strings in English, Russian and Simplified Chinese.""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from flask import Flask
 import flask_babel
 from flask_babel import Babel
 
+from flask_order_admin.i18n import translate
 from flask_order_admin.settings import DEFAULT_SETTINGS, OrderAdminConfigError, load_settings
 from flask_order_admin.views import formats
 from flask_order_admin.views.presentation import Presenter
@@ -119,7 +121,8 @@ def test_lists_show_money_with_its_currency_right_aligned_and_times_with_their_z
     make_order("processing", items=3, created_at=PLACED)
     orders = client.get("/admin/orders/").text
     assert _cells(orders, "total") == [f"634,30{NBSP}CN¥"]
-    assert _cells(orders, "created_at") == [f"29 нояб. 2026{NNBSP}г., 14:05{NBSP}UTC+3"]
+    assert _cells(orders, "created_at") == [f"29.11.2026, 14:05{NBSP}UTC+3"]  # short and numeric: one line
+    assert re.search(r"\.model-list td\.col-created_at \{ white-space: nowrap; \}", orders)
     assert _cells(orders, "lines") == ["3"]
     assert re.search(r"td\.col-lines, th\.col-lines, td\.col-total, th\.col-total\s*\{ text-align: right;", orders)
     items = client.get("/admin/orders/items/").text
@@ -179,3 +182,48 @@ def test_merge_candidates_show_their_totals_and_dates_in_the_locale(client, make
     row = re.search(rf'<tr>\s*<td><input type="radio" name="into" value="{basic.id}".*?</tr>', page, re.S).group(0)
     assert f"29 нояб. 2026{NNBSP}г., 14:05{NBSP}UTC+3" in row
     assert re.search(rf'class="order-admin-money">[\d{NBSP},]+{NBSP}CN¥</td>', row)
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("en", f"11/29/26, 2:05{NNBSP}PM"), ("ru", "29.11.2026, 14:05"), ("zh_Hans", "2026/11/29 14:05"),
+])
+def test_list_cells_write_the_short_numeric_date_and_a_shop_in_one_zone_can_drop_it(app, locale, expected):
+    with host(locale, "Europe/Moscow").test_request_context():
+        assert formats.short_date_time(PLACED) == f"{expected}{NBSP}UTC+3"
+    shown = app.extensions["order_admin"].settings
+    app.extensions["order_admin"].settings = dataclasses.replace(shown, show_timezone=False)
+    try:
+        with app.test_request_context():
+            flask_babel.refresh()
+            assert "UTC" not in formats.date_time(PLACED) and "UTC" not in formats.short_date_time(PLACED)
+    finally:
+        app.extensions["order_admin"].settings = shown
+
+
+def test_a_stale_page_names_the_other_managers_change_in_the_shops_time_and_format(client, make_order, speak,
+                                                                                   session):
+    """The refusal of a Yes on a page that another manager changed meanwhile says when, as every page does."""
+    from flask_order_admin import services
+    from flask_order_admin.errors import StaleOrder
+
+    speak("ru", "Europe/Moscow")
+    order = make_order("processing", items=1)
+    seen = order.version
+    services.close(session, order.id, actor="Анна")
+    with pytest.raises(StaleOrder) as refused:
+        services.cancel(session, order.id, actor="Борис", expected_version=seen)
+    with client.application.test_request_context():  # a request of the manager's: Russian, Moscow time
+        flask_babel.refresh()
+        text = translate(refused.value.message)
+    assert re.search(rf"Анна в \d{{1,2}} [а-я]+\. 20\d\d{NNBSP}г\., \d\d:\d\d{NBSP}UTC\+3;", text), text
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)  # no ISO UTC time any more
+    assert str(refused.value.message).count(" UTC") == 1  # logs keep ISO UTC
+
+
+@pytest.mark.parametrize(("zone", "expected"), [("Europe/Moscow", "orders-20261129-1405.xls"),
+                                               ("UTC", "orders-20261129-1105.xls")])
+def test_export_file_names_carry_the_shops_time(zone, expected):
+    from flask_order_admin.export.download import export_filename
+
+    with host("ru", zone).test_request_context():
+        assert export_filename([1, 2], "xls", PLACED) == expected
