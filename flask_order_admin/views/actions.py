@@ -69,6 +69,14 @@ DONE: dict[Action, Message] = {
     Action.MERGE: N_("Order %(number)s was merged into this order."),
 }
 
+# The confirm screen's Yes says what it does, rather than "Yes".
+YES_LABELS: dict[Action, Message] = {
+    Action.CANCEL: NC_("confirm button", "Cancel the order"),
+    Action.RESTORE: NC_("confirm button", "Restore the order"),
+    Action.CLOSE: NC_("confirm button", "Close the order"),
+    Action.MERGE: NC_("confirm button", "Merge into %(into)s"),
+}
+
 # The confirm screen's title: what Yes does.
 CONFIRM_TITLES: dict[Action, Message] = {
     Action.CANCEL: NC_("confirm screen", "Cancel order %(number)s"),
@@ -156,11 +164,12 @@ class OrderActionsMixin:
                  "merged": OrderStatus.MERGED.label}
         question = translate(replace(QUESTIONS[action], params=facts))
         title = translate(replace(CONFIRM_TITLES[action], params=facts))
+        yes_label = translate(replace(YES_LABELS[action], params=facts))
         merge_preview = preview_merge(session, order, into, settings) if into is not None else None
         glance = order_glances(session, [order], settings)[0] if action in (Action.CANCEL, Action.CLOSE) else None
         return self.render(
             "order_admin/confirm.html", order=order, action=action, form=form, question=question, title=title,
-            yes_style=YES_BUTTON_STYLES[action], glance=glance, restore=preview, merge_preview=merge_preview,
+            yes_style=YES_BUTTON_STYLES[action], yes_label=yes_label, glance=glance, restore=preview, merge_preview=merge_preview,
             notice=notice, post_url=self.get_url(".run_action_view", order_id=order.id, action_name=action.value),
             order_url=self.order_url(order.id, return_url), return_url=return_url,
         )

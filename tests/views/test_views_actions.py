@@ -48,8 +48,10 @@ def test_confirm_screens_show_total_buyer_and_lines_and_a_yes_coloured_by_risk(c
     """They showed the number and status only, and every Yes was red."""
     order = make_order("processing", items=2, buyer_name="Zhou Min 周敏")
     total = sum((item.totals.total for item in order.items), 0)
-    for action, colour in (("cancel", "danger"), ("close", "primary")):
+    for action, colour, label in (("cancel", "danger", "Cancel the order"), ("close", "primary", "Close the order")):
         page = confirm(client, order, action)
+        assert f'id="confirm-yes">{label}</button>' in page  # the button says what it does, not "Yes"
+        assert 'id="confirm-no">Back to the order</a>' in page
         assert "Zhou Min 周敏" in page and "buyer@example.com" in page
         assert f"CN¥{total:,.2f}" in page
         for item in order.items:

@@ -79,6 +79,7 @@ def test_merge_confirm_shows_both_orders_and_the_basic_order_after_the_merge(cli
         assert item.title in after
     assert after.count(f'<td class="text-nowrap">{added.number}</td>') == 2  # the lines that move are marked
     assert 'class="btn btn-warning mr-2" id="confirm-yes"' in page  # yellow: two orders change for good
+    assert re.search(r'id="confirm-yes">Merge into \S+</button>', page)
 
 
 def test_merge_candidates_open_in_a_new_tab(client, make_order):
