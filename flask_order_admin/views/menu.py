@@ -14,7 +14,7 @@ from flask import url_for
 
 from .. import access
 from ..domain import Action, OrderStatus
-from ..domain.messages import N_, Listing
+from ..domain.messages import N_
 from ..errors import ActionNotAllowed
 from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
 from ..records import OrderRecord
@@ -63,7 +63,10 @@ class MenuEntry:
 @dataclass(frozen=True)
 class ActionMenu:
     entries: list[MenuEntry]
-    note: str | None  # one line under the entries on what is disabled (each entry's reason is its tooltip)
+    # An order only export is left for says so once (``note``); otherwise each disabled entry shows its reason
+    # under its label, readable without pointing at it (a phone has no hover).
+    note: str | None
+
 
 
 def action_refusal(
@@ -157,9 +160,6 @@ _READ_ONLY_NOTES = {
 
 
 def _disabled_note(order: OrderRecord, disabled: list[MenuEntry]) -> str | None:
-    if not disabled:
-        return None
-    if order.status in _READ_ONLY_NOTES and all(entry.action != Action.EXPORT for entry in disabled):
+    if disabled and order.status in _READ_ONLY_NOTES and all(entry.action != Action.EXPORT for entry in disabled):
         return str(_READ_ONLY_NOTES[order.status])
-    return gettext("Not available now: %(actions)s. Point at one to see why.",
-                   actions=Listing(tuple(entry.label for entry in disabled)))
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_order_admin.services import add_comment, merge
+from tests.conftest import item_fields
 from tests.model_sets import line_of
 
 
@@ -127,3 +128,11 @@ def test_completed_order_offers_only_export(client, make_order):
     assert "Only orders in status Canceled can be restored; this order is Completed." in dict(
         (a, r) for r, a in disabled)["restore"]
     assert "comment-form" not in page_of(client, order)
+
+
+def test_the_summary_leaves_out_discounts_when_there_are_none(client, make_order):
+    """«Скидки − 0,00» read as a discount of nothing: the line shows only when some line has a discount price."""
+    order = make_order("processing", items=[item_fields(0, discount_price=None)])
+    assert 'id="order-discounts"' not in page_of(client, order)
+    discounted = make_order("processing", items=3)
+    assert re.search(r'id="order-discounts">− CN¥20\.50<', page_of(client, discounted))
