@@ -11,7 +11,7 @@ from .bulk import BulkActionTooLarge, BulkOutcome, BulkRefusal, bulk_cancel, bul
 from .events import events_of
 from .merging import MergeCandidates, find_merge_candidates, item_sums, merge, merge_candidates, merge_refusal
 from .orders import get_order, get_order_record
-from .previews import MergePreview, OrderGlance, order_glances, preview_merge
+from .previews import MergePreview, OrderGlance, contents, order_glances, preview_merge
 from .restoring import LinePreview, RestoreOutcome, RestorePreview, preview_restore, restore, restore_order
 from .order_search import search
 from .status_actions import action_refusal, add_comment, cancel, close
@@ -22,5 +22,5 @@ __all__ = [
     "OrderGlance", "OrderSums", "RestoreOutcome", "RestorePreview", "action_refusal", "add_comment", "bulk_cancel",
     "bulk_close", "bulk_restore", "cancel", "close", "events_of", "find_merge_candidates", "get_order",
     "get_order_record", "item_sums", "item_sums_by_order", "merge", "merge_candidates", "merge_refusal",
-    "order_glances", "preview_merge", "preview_restore", "restore", "restore_order", "search",
+    "contents", "order_glances", "preview_merge", "preview_restore", "restore", "restore_order", "search",
 ]

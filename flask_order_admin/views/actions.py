@@ -26,12 +26,11 @@ from ..export.query import count_rows
 from ..i18n import gettext, ngettext, sentences, translate
 from ..records import OrderRecord
 from ..services import (
-    MergeCandidates, RestoreOutcome, RestorePreview, add_comment, cancel, close, find_merge_candidates,
+    MergeCandidates, RestoreOutcome, RestorePreview, add_comment, cancel, close, contents, find_merge_candidates,
     get_order_record, merge, merge_refusal, order_glances, preview_merge, preview_restore, restore_order,
 )
 from .exporting import ExportRequest
 from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm, RestoreForm
-from .listing import page_totals
 from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unless_allowed
 from .presentation import Presenter
 from .redirects import local_path
@@ -242,10 +241,11 @@ class OrderActionsMixin:
         order = self.load_order(order_id)
         refuse_unless_allowed(self.settings, Action.MERGE, order)
         found = self.merge_candidates_of(order)
+        # What this order and each candidate hold, side by side: the manager picks knowing what goes where.
+        held = contents(self.state.session, [order, *found.records], self.settings)
         return self.render(
-            "order_admin/merge.html", order=order, candidates=found.records,
+            "order_admin/merge.html", order=order, candidates=found.records, held=held,
             reason=None if found.reason is None else translate(found.reason),
-            totals=page_totals(self.state.session, [candidate.id for candidate in found.records], self.settings),
             version=request.args.get("version", type=int) or order.version,
             confirm_url=self.get_url(".confirm_view", order_id=order.id, action_name=Action.MERGE.value),
             order_url=self.order_url(order.id, return_url), return_url=return_url,

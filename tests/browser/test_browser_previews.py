@@ -128,7 +128,10 @@ def test_merge_confirm_shows_both_orders_and_the_result(page, base_url, new_orde
     checked.wait_for_load_state()
     assert checked.inner_text("#order-title") == f"Order {number(basic)}"
     checked.close()
-    page.check(f"input[name=into][value='{basic}']")
+    assert page.is_checked(f"input[name=into][value='{basic}']")  # the only candidate comes picked
+    assert "2 lines" in page.inner_text("#merge-this-order")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "merge-candidates.png"), full_page=True)
     page.click("#merge-submit")
     assert number(added) in page.inner_text("#merge-added") and number(basic) in page.inner_text("#merge-basic")
     after = page.inner_text("#merge-after")

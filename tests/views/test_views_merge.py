@@ -88,3 +88,26 @@ def test_merge_candidates_open_in_a_new_tab(client, make_order):
     page = client.get(f"/admin/orders/{added.id}/merge-candidates/").text
     link = re.search(rf'<a href="[^"]*details/\?id={basic.id}[^"]*"[^>]*>', page).group(0)
     assert 'target="_blank"' in link and 'rel="noopener"' in link
+
+
+def test_the_candidates_page_shows_what_each_order_holds_and_picks_the_only_candidate(client, make_order,
+                                                                                      count_statements):
+    """It showed the candidates' counts only, and nothing was picked even when there was one choice."""
+    added = make_order("awaiting_payment", items=2)
+    basic = make_order("awaiting_payment", items=3)
+    page = client.get(f"/admin/orders/{added.id}/merge-candidates/").text
+    this = re.search(r'id="merge-this-order">(.*?)</section>', page, re.S).group(1)
+    for item in added.items:
+        assert item.title in this and item.provider_item_id in this
+    assert "2 lines, quantity 3" in this
+    row = re.search(rf'<tr>\s*<td><input type="radio" name="into" value="{basic.id}"[^>]*>.*?</tr>', page, re.S)
+    assert " checked>" in row.group(0)  # the only candidate
+    for item in basic.items:
+        assert f"{item.quantity} × {item.title}" in row.group(0)
+    third = make_order("awaiting_payment", items=1)
+    page = client.get(f"/admin/orders/{added.id}/merge-candidates/").text
+    assert " checked>" not in page and third.items[0].title in page  # two choices: the manager picks
+    two_candidates = count_statements(lambda: client.get(f"/admin/orders/{added.id}/merge-candidates/"))
+    make_order("awaiting_payment", items=4)
+    three_candidates = count_statements(lambda: client.get(f"/admin/orders/{added.id}/merge-candidates/"))
+    assert three_candidates == two_candidates  # not one statement more per candidate
