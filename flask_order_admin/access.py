@@ -67,6 +67,15 @@ def actor_name(settings: Settings) -> str:
     return str(settings.actor_name(user))
 
 
+def actor_id(settings: Settings) -> str | None:
+    """Who owns the exports the current user starts (``ORDER_ADMIN_ACTOR_ID``), cut to the column's 200
+    characters; None for an anonymous user, who owns none."""
+    user = _flask_login_user()
+    if user is None or not user.is_authenticated:
+        return None
+    return str(settings.actor_id(user))[:200]
+
+
 def login_redirect_or_403() -> Response:
     """Anonymous users go to the host's login page (with next=); everyone else gets 403."""
     login_manager = getattr(current_app, "login_manager", None)

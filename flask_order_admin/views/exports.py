@@ -15,6 +15,7 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, send_file, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
+from sqlalchemy import false
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -200,13 +201,19 @@ class ExportsView(OrderAdminView):
     def sees_all(self) -> bool:
         return access.explicitly_allowed(self.settings, "all_exports")
 
+    def owned(self, query: Any) -> Any:
+        """The query's exports the current user may see: everyone's for an auditor, else those their
+        ``ORDER_ADMIN_ACTOR_ID`` owns (none for a user without one; an export's name never decides)."""
+        if self.sees_all():
+            return query
+        actor_id = access.actor_id(self.settings)
+        return query.filter(false() if actor_id is None else ExportRecord.actor_id == actor_id)
+
     def get_query(self) -> Any:
-        query = super().get_query()
-        return query if self.sees_all() else query.filter(ExportRecord.actor == access.actor_name(self.settings))
+        return self.owned(super().get_query())
 
     def get_count_query(self) -> Any:
-        query = super().get_count_query()
-        return query if self.sees_all() else query.filter(ExportRecord.actor == access.actor_name(self.settings))
+        return self.owned(super().get_count_query())
 
     @expose("/")
     def index_view(self) -> Any:
@@ -224,9 +231,13 @@ class ExportsView(OrderAdminView):
         if export_id > MAX_ID:  # no database takes it as an id
             abort(404)
         record = self.state.session.get(ExportRecord, export_id, populate_existing=True)  # always the latest state
-        if record is None or (record.actor != access.actor_name(self.settings) and not self.sees_all()):
+        if record is None or not (self.sees_all() or self._owns(record)):
             abort(404)
         return record
+
+    def _owns(self, record: ExportRecord) -> bool:
+        actor_id = access.actor_id(self.settings)
+        return actor_id is not None and record.actor_id == actor_id
 
     @expose("/<int:export_id>/")
     def progress_view(self, export_id: int) -> str:
@@ -285,8 +296,8 @@ class ExportsView(OrderAdminView):
         self.refusals_go_to(back)
         again = create_job(
             self.state.session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
-            order_ids=record.order_ids, fmt=record.fmt, source=record.source, description=record.description,
-            query_args=record.query_args, retry_of_id=record.id,
+            actor_id=access.actor_id(self.settings), order_ids=record.order_ids, fmt=record.fmt, source=record.source,
+            description=record.description, query_args=record.query_args, retry_of_id=record.id,
         )
         if submit_job(self.state, again):
             flash(gettext("Export #%(id)s runs again as export #%(again)s.", id=export_id, again=again.id), "success")

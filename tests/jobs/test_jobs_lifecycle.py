@@ -128,8 +128,8 @@ def test_cancel_stops_a_running_job_and_keeps_no_file(client, make_order, jobs, 
 def test_a_failed_job_says_why(app, client, make_order, folder, session, read_export, monkeypatch):
     state = app.extensions["order_admin"]
     order = make_order("processing", items=2)
-    record = create_job(session, state.settings, folder, actor="manager", order_ids=[order.id, 999_999_999],
-                        fmt="xls", source="selected", description="2 selected orders")
+    record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
+                        order_ids=[order.id, 999_999_999], fmt="xls", source="selected", description="2 selected orders")
     assert run_export(state, record.id) == "failed"
     failed = read_export(record.id)
     assert str(failed.error_message) == "There is no order 999999999; it may have been deleted." and failed.finished_at
@@ -143,8 +143,8 @@ def test_a_failed_job_says_why(app, client, make_order, folder, session, read_ex
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(files.BACKENDS, "xls", broken_disk)
-    record = create_job(session, state.settings, folder, actor="manager", order_ids=[order.id], fmt="xls",
-                        source="order", description="Order")
+    record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
+                        order_ids=[order.id], fmt="xls", source="order", description="Order")
     assert run_export(state, record.id) == "failed"
     assert str(read_export(record.id).error_message) == "The export failed unexpectedly (OSError); the server log has the details."
     assert list(folder.iterdir()) == []
@@ -179,8 +179,8 @@ def test_a_job_whose_worker_stops_is_failed_in_bounded_time_and_runs_again(
 
 def test_a_queued_job_no_worker_takes_is_failed(app, client, make_order, folder, session, configure, read_export):
     state = app.extensions["order_admin"]
-    record = create_job(session, state.settings, folder, actor="manager", order_ids=[make_order().id], fmt="xls",
-                        source="order", description="Order")  # never handed to a runner
+    record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
+                        order_ids=[make_order().id], fmt="xls", source="order", description="Order")  # never handed to a runner
     configure(export_queued_seconds=0.5)
     time.sleep(0.7)
     assert "No export worker started this export" in client.get("/admin/orders/exports/").text
@@ -257,6 +257,30 @@ def test_exports_are_seen_and_downloaded_by_their_owner_only(client, manager, ma
     assert client.get("/admin/orders/exports/").status_code == 403  # nor all_exports: no list
     configure(access=lambda action, order: action != "export")
     assert client.get("/admin/orders/exports/").status_code == 200  # an auditor without the export right
+
+
+def test_two_staff_with_the_same_name_never_share_exports(client, manager, make_order, jobs, folder, configure,
+                                                          start_export, paused, wait_for, job_id_of, form_fields):
+    """README's ORDER_ADMIN_ACTOR_NAME example (a full name): two staff both called "Li Wei" own their exports
+    by their Flask-Login ids, for seeing, downloading, cancelling, Run again and the per-user limit."""
+    configure(actor_name=lambda user: "Li Wei", export_max_jobs_per_user=1)
+    make_order("shipped", items=5)
+    export_id = job_id_of(start_export(client))
+    assert paused.reached.wait(10)
+    namesake = manager("other")
+    token = form_fields(namesake.get("/admin/orders/").text, "export-matching-form")["csrf_token"]
+    for action in ("cancel/", "again/"):
+        assert namesake.post(f"/admin/orders/exports/{export_id}/{action}", data={"csrf_token": token}).status_code == 404
+    theirs = job_id_of(start_export(namesake))  # their own limit of one, not the owner's running job
+    paused.release()
+    mine = wait_for(export_id, "done")
+    assert (mine.actor, mine.actor_id) == ("Li Wei", "manager")
+    assert (wait_for(theirs, "done").actor, wait_for(theirs, "done").actor_id) == ("Li Wei", "other")
+    for url in ("", "status.json", "download/"):
+        assert namesake.get(f"/admin/orders/exports/{export_id}/{url}").status_code == 404
+        assert client.get(f"/admin/orders/exports/{export_id}/{url}").status_code == 200
+    listed = namesake.get("/admin/orders/exports/").text
+    assert f'data-download="{theirs}"' in listed and f'data-download="{export_id}"' not in listed
 
 
 def test_the_start_request_reads_as_little_for_many_orders_as_for_few(client, make_order, jobs, folder,
