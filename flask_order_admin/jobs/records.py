@@ -238,14 +238,34 @@ def cancel_export(session: Session, export_id: int) -> bool:
     return bool(result.rowcount)
 
 
+def _expired_condition(settings: Settings, now: datetime) -> Any:
+    return and_(ExportRecord.state == ExportState.DONE, ExportRecord.runner != "inline",
+                ExportRecord.finished_at < now - timedelta(hours=settings.export_keep_hours))
+
+
+def expire_if_due(session: Session, settings: Settings, folder: Path, record: ExportRecord,
+                  now: datetime | None = None) -> bool:
+    """Mark this loaded export expired, and delete its file, if it was done more than
+    ORDER_ADMIN_EXPORT_KEEP_HOURS ago: an old file is never served, whether the purge ran or not."""
+    now = now or utcnow()
+    if not (record.state == ExportState.DONE and record.runner != "inline" and record.finished_at is not None
+            and record.finished_at < now - timedelta(hours=settings.export_keep_hours)):
+        return False
+    result = session.execute(
+        update(ExportRecord).where(ExportRecord.id == record.id, _expired_condition(settings, now))
+        .values(state=ExportState.EXPIRED).execution_options(synchronize_session=False)
+    )
+    session.commit()  # the record reloads: it reads expired from here on
+    remove_file(folder, record.file_name)
+    return bool(result.rowcount)
+
+
 def purge_expired(session: Session, settings: Settings, folder: Path) -> int:
     """Delete the files of exports done more than ORDER_ADMIN_EXPORT_KEEP_HOURS ago (they become
     "expired"), and any stray file that old; returns how many exports expired."""
     keep = timedelta(hours=settings.export_keep_hours)
-    cutoff = utcnow() - keep
     found = session.execute(
-        select(ExportRecord.id, ExportRecord.file_name)
-        .where(ExportRecord.state == ExportState.DONE, ExportRecord.runner != "inline", ExportRecord.finished_at < cutoff)
+        select(ExportRecord.id, ExportRecord.file_name).where(_expired_condition(settings, utcnow()))
     ).all()
     if found:
         session.execute(

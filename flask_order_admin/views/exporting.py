@@ -58,7 +58,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
     rows = (count_rows(session, settings, ids, settings.export_max_rows)
             if len(ids) <= settings.export_inline_rows else None)
     if rows is not None and rows <= settings.export_inline_rows:
-        download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt)
+        download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt, storage=state.export_folder())
         record_instant(
             session, settings, actor=actor, actor_id=actor_id, order_ids=download.summary.order_ids,
             rows=download.summary.rows, fmt=wanted.fmt, source=wanted.source, description=wanted.description,

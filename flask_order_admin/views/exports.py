@@ -24,7 +24,7 @@ from ..export.download import attachment_headers, export_filename
 from ..export.files import CONTENT_TYPES
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
-from ..jobs.records import cancel_export, create_job, fail_if_stale, fail_stale, purge_expired
+from ..jobs.records import cancel_export, create_job, expire_if_due, fail_if_stale, fail_stale, purge_expired
 from ..jobs.storage import file_path
 from ..models import ExportRecord, ExportState, utcnow
 from ..services.transaction import MAX_ID
@@ -227,12 +227,14 @@ class ExportsView(OrderAdminView):
         return super().index_view()
 
     def load_export(self, export_id: int) -> ExportRecord:
-        """The export, if the current user may see it (their own, or everyone's with "all_exports"); else 404."""
+        """The export, if the current user may see it (their own, or everyone's with "all_exports"); else 404.
+        Past its keep time it reads expired (and its file is gone) even before the purge ran."""
         if export_id > MAX_ID:  # no database takes it as an id
             abort(404)
         record = self.state.session.get(ExportRecord, export_id, populate_existing=True)  # always the latest state
         if record is None or not (self.sees_all() or self._owns(record)):
             abort(404)
+        expire_if_due(self.state.session, self.settings, self.state.export_folder(), record)
         return record
 
     def _owns(self, record: ExportRecord) -> bool:

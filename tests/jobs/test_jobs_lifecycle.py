@@ -7,6 +7,7 @@ import os
 import time
 from datetime import timedelta
 
+import pytest
 import xlrd
 from sqlalchemy import update
 
@@ -203,6 +204,40 @@ def test_finished_files_expire(app, client, make_order, jobs, folder, start_expo
     assert list(folder.iterdir()) == [] and wait_for(export_id, "expired")
     response = client.get(f"/admin/orders/exports/{export_id}/download/", follow_redirects=True)
     assert "expired and its file was deleted; run it again" in response.text
+
+
+def test_an_export_past_its_keep_time_is_never_served(client, make_order, jobs, folder, start_export, wait_for,
+                                                      job_id_of, db, read_export):
+    """Done 72 hours ago with a keep time of 24: the download, the progress page and its poll all say
+    expired and the file goes, though nobody opened My exports and the purge never ran."""
+    make_order("shipped", items=5)
+    export_id = job_id_of(start_export(client))
+    wait_for(export_id, "done")
+    assert [p.name for p in folder.iterdir()] == [read_export(export_id).file_name]
+    with db.engine.begin() as connection:  # the clock moved on: the job finished three days ago
+        connection.execute(update(ExportRecord).where(ExportRecord.id == export_id)
+                           .values(finished_at=utcnow() - timedelta(hours=72)))
+    download = client.get(f"/admin/orders/exports/{export_id}/download/")
+    assert download.status_code == 302 and download.location == f"/admin/orders/exports/{export_id}/"
+    assert f"Export #{export_id} expired and its file was deleted" in client.get(download.location).text
+    status = client.get(f"/admin/orders/exports/{export_id}/status.json").json
+    assert status["state"] == "expired" and "download_url" not in status
+    assert 'data-state="expired"' in client.get(f"/admin/orders/exports/{export_id}/").text
+    assert read_export(export_id).state == "expired" and list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("page", ["", "status.json", "download/"])
+def test_each_export_page_expires_an_old_export_by_itself(client, make_order, jobs, folder, start_export, wait_for,
+                                                          job_id_of, db, read_export, page):
+    make_order("shipped", items=5)
+    export_id = job_id_of(start_export(client))
+    wait_for(export_id, "done")
+    with db.engine.begin() as connection:
+        connection.execute(update(ExportRecord).where(ExportRecord.id == export_id)
+                           .values(finished_at=utcnow() - timedelta(hours=24, seconds=1)))
+    response = client.get(f"/admin/orders/exports/{export_id}/{page}")
+    assert response.status_code in (200, 302) and response.mimetype != "application/vnd.ms-excel"
+    assert read_export(export_id).state == "expired" and list(folder.iterdir()) == []
 
 
 def test_my_exports_opening_deletes_expired_files(client, make_order, jobs, folder, start_export, wait_for,
