@@ -15,6 +15,8 @@ from flask_order_admin.jobs.records import create_job
 from flask_order_admin.jobs.work import run_export
 from flask_order_admin.models import ExportRecord, OrderEvent, utcnow
 
+from .conftest import IsolatedClient
+
 
 def sheet_rows(data: bytes) -> list[list[object]]:
     book = xlrd.open_workbook(file_contents=data)
@@ -140,7 +142,7 @@ def test_a_failed_job_says_why(app, client, make_order, folder, session, read_ex
 
     from flask_order_admin.export import files
 
-    def broken_disk(stream):
+    def broken_disk(stream, scratch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(files.BACKENDS, "xls", broken_disk)
@@ -294,11 +296,15 @@ def test_exports_are_seen_and_downloaded_by_their_owner_only(client, manager, ma
     assert client.get("/admin/orders/exports/").status_code == 200  # an auditor without the export right
 
 
+@pytest.mark.parametrize("long_ids", [False, True], ids=["login-ids", "ids-alike-in-200-characters"])
 def test_two_staff_with_the_same_name_never_share_exports(client, manager, make_order, jobs, folder, configure,
-                                                          start_export, paused, wait_for, job_id_of, form_fields):
+                                                          start_export, paused, wait_for, job_id_of, form_fields,
+                                                          long_ids):
     """README's ORDER_ADMIN_ACTOR_NAME example (a full name): two staff both called "Li Wei" own their exports
-    by their Flask-Login ids, for seeing, downloading, cancelling, Run again and the per-user limit."""
+    by their ORDER_ADMIN_ACTOR_ID, for seeing, downloading, cancelling, Run again and the per-user limit."""
     configure(actor_name=lambda user: "Li Wei", export_max_jobs_per_user=1)
+    if long_ids:  # too long for the column: kept whole (as a hash), not cut to the same 200 characters
+        configure(actor_id=lambda user: "staff/" * 40 + user.get_id())
     make_order("shipped", items=5)
     export_id = job_id_of(start_export(client))
     assert paused.reached.wait(10)
@@ -308,14 +314,27 @@ def test_two_staff_with_the_same_name_never_share_exports(client, manager, make_
         assert namesake.post(f"/admin/orders/exports/{export_id}/{action}", data={"csrf_token": token}).status_code == 404
     theirs = job_id_of(start_export(namesake))  # their own limit of one, not the owner's running job
     paused.release()
-    mine = wait_for(export_id, "done")
-    assert (mine.actor, mine.actor_id) == ("Li Wei", "manager")
-    assert (wait_for(theirs, "done").actor, wait_for(theirs, "done").actor_id) == ("Li Wei", "other")
+    mine, their_export = wait_for(export_id, "done"), wait_for(theirs, "done")
+    assert mine.actor == their_export.actor == "Li Wei" and mine.actor_id != their_export.actor_id
+    if not long_ids:
+        assert (mine.actor_id, their_export.actor_id) == ("manager", "other")
     for url in ("", "status.json", "download/"):
         assert namesake.get(f"/admin/orders/exports/{export_id}/{url}").status_code == 404
         assert client.get(f"/admin/orders/exports/{export_id}/{url}").status_code == 200
     listed = namesake.get("/admin/orders/exports/").text
     assert f'data-download="{theirs}"' in listed and f'data-download="{export_id}"' not in listed
+
+
+def test_a_user_who_is_not_logged_in_owns_no_background_exports(app, make_order, jobs, folder, configure,
+                                                                 start_export, session):
+    """A host's rule may open the panel to anonymous users; a job of theirs would be nobody's, so none starts."""
+    configure(access=lambda action, order: True)
+    make_order("shipped", items=5)
+    anonymous = IsolatedClient(app, app.response_class, use_cookies=True)
+    refused = start_export(anonymous)
+    assert refused.status_code == 302 and not refused.location.startswith("/admin/orders/exports/")
+    assert "the panel cannot tell who you are" in anonymous.get(refused.location).text
+    assert session.query(ExportRecord).count() == 0
 
 
 def test_the_start_request_reads_as_little_for_many_orders_as_for_few(client, make_order, jobs, folder,
