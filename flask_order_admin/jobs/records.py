@@ -3,7 +3,8 @@ mark stopped workers' jobs failed, and expire old files. One transaction each, c
 
 Every change of a job's state is a conditional ``UPDATE … WHERE state = …``, so the worker, a
 manager's Cancel and the stale check can race without locks: whoever changes the row first wins,
-and the others see that no row changed.
+and the others see that no row changed. Only starting a job takes a lock (the limits' row), since
+it must count the jobs there are and add one as a single step.
 """
 
 from __future__ import annotations
@@ -198,13 +199,14 @@ def _stored_description(description: Message | str) -> str:
 
 
 def record_instant(
-    session: Session, settings: Settings, *, actor: str, actor_id: str | None, order_ids: Sequence[int], rows: int, fmt: str, source: str,
-    description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
+    session: Session, settings: Settings, *, actor: str, actor_id: str | None, order_ids: Sequence[int], rows: int,
+    fmt: str, source: str, description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
 ) -> ExportRecord:
     """Log an export that was downloaded at once (no file kept); one order's export shows in its history."""
     now = utcnow()
     record = ExportRecord(
-        actor=actor[:200], actor_id=actor_id, created_at=now, fmt=fmt, source=source, description=_stored_description(description),
+        actor=actor[:200], actor_id=actor_id, created_at=now, fmt=fmt, source=source,
+        description=_stored_description(description),
         order_ids=list(order_ids), order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
         runner="inline", state=ExportState.DONE, rows_total=rows, rows_written=rows, started_at=now,
         finished_at=now, file_size=file_size,

@@ -132,7 +132,8 @@ def test_a_failed_job_says_why(app, client, make_order, folder, session, read_ex
     state = app.extensions["order_admin"]
     order = make_order("processing", items=2)
     record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
-                        order_ids=[order.id, 999_999_999], fmt="xls", source="selected", description="2 selected orders")
+                        order_ids=[order.id, 999_999_999], fmt="xls", source="selected",
+                        description="2 selected orders")
     assert run_export(state, record.id) == "failed"
     failed = read_export(record.id)
     assert str(failed.error_message) == "There is no order 999999999; it may have been deleted." and failed.finished_at
@@ -183,7 +184,8 @@ def test_a_job_whose_worker_stops_is_failed_in_bounded_time_and_runs_again(
 def test_a_queued_job_no_worker_takes_is_failed(app, client, make_order, folder, session, configure, read_export):
     state = app.extensions["order_admin"]
     record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
-                        order_ids=[make_order().id], fmt="xls", source="order", description="Order")  # never handed to a runner
+                        order_ids=[make_order().id], fmt="xls", source="order",
+                        description="Order")  # never handed to a runner
     configure(export_queued_seconds=0.5)
     time.sleep(0.7)
     assert "No export worker started this export" in client.get("/admin/orders/exports/").text
@@ -311,7 +313,8 @@ def test_two_staff_with_the_same_name_never_share_exports(client, manager, make_
     namesake = manager("other")
     token = form_fields(namesake.get("/admin/orders/").text, "export-matching-form")["csrf_token"]
     for action in ("cancel/", "again/"):
-        assert namesake.post(f"/admin/orders/exports/{export_id}/{action}", data={"csrf_token": token}).status_code == 404
+        response = namesake.post(f"/admin/orders/exports/{export_id}/{action}", data={"csrf_token": token})
+        assert response.status_code == 404
     theirs = job_id_of(start_export(namesake))  # their own limit of one, not the owner's running job
     paused.release()
     mine, their_export = wait_for(export_id, "done"), wait_for(theirs, "done")

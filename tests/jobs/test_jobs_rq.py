@@ -62,7 +62,8 @@ def start_worker(database_url: str, folder: Path, queue_name: str) -> Iterator[C
     started: list[subprocess.Popen] = []
 
     def start(slow: float = 0.0, burst: bool = False, tmpdir: Path | None = None) -> subprocess.Popen:
-        env = {**os.environ, **({"TMPDIR": str(tmpdir)} if tmpdir else {}), "PYTHONPATH": str(ROOT), "ORDER_ADMIN_TEST_RQ_DATABASE_URL": database_url,
+        env = {**os.environ, **({"TMPDIR": str(tmpdir)} if tmpdir else {}), "PYTHONPATH": str(ROOT),
+               "ORDER_ADMIN_TEST_RQ_DATABASE_URL": database_url,
                "ORDER_ADMIN_TEST_RQ_REDIS_URL": REDIS_URL, "ORDER_ADMIN_TEST_RQ_QUEUE": queue_name,
                "ORDER_ADMIN_TEST_RQ_STORAGE": str(folder), "ORDER_ADMIN_TEST_RQ_SLOW": str(slow)}
         command = [sys.executable, "-m", "flask", "--app", FACTORY, "order-admin", "export-worker"]
