@@ -135,8 +135,8 @@ def raw_xlwt(rows: list[tuple[tuple[str, Any], ...]]) -> int:
 def timed_job(app: Flask, order_ids: list[int], trace: bool = False) -> tuple[float, int, int]:
     """(seconds, file size, peak traced bytes) of one export job over the orders, run here as a worker would."""
     state = app.extensions["order_admin"]
-    record = create_job(state.session, state.settings, state.export_folder(), actor="bench", order_ids=order_ids,
-                        fmt="xls", source="matching", description="bench")
+    record = create_job(state.session, state.settings, state.export_folder(), actor="bench", actor_id="bench",
+                        order_ids=order_ids, fmt="xls", source="matching", description="bench")
     state.session.remove()
     if trace:
         tracemalloc.start()

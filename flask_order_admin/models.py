@@ -250,7 +250,10 @@ class ExportRecord(OrderAdminBase):
     __tablename__ = "order_admin_exports"
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    actor: Mapped[str] = mapped_column(String(200), default="", index=True)
+    actor: Mapped[str] = mapped_column(String(200), default="", index=True)  # the name, as the log shows it
+    # Who owns the export (``ORDER_ADMIN_ACTOR_ID``): listing, download, Cancel, Run again and the per-user
+    # limit go by this, never by the name. NULL on exports older than it: nobody's but an auditor's.
+    actor_id: Mapped[str | None] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     fmt: Mapped[str] = mapped_column(String(8), default="xls")
     # "order" (one order's page), "selected" (ticked rows) or "matching" (the list's filters).
@@ -293,3 +296,14 @@ class ExportRecord(OrderAdminBase):
 
     def __repr__(self) -> str:
         return f"<ExportRecord {self.id} {self.state}>"
+
+
+class ExportLimitLock(OrderAdminBase):
+    """The row every start of an export job locks while it counts the active jobs and adds its own, so
+    that concurrent starts (threads or processes) take turns and the limits hold (docs/design.md,
+    "Export job limits")."""
+
+    __tablename__ = "order_admin_export_limits"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)  # "shop": one row for every limit
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime)  # when a start last took it

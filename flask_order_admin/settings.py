@@ -98,6 +98,11 @@ def default_actor_name(user: Any) -> str:
     return str(user.get_id())
 
 
+def default_actor_id(user: Any) -> str:
+    """The user's Flask-Login id (``get_id()``)."""
+    return str(user.get_id())
+
+
 def _providers(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping) or not value:
         raise ValueError('must be a non-empty mapping of code to label, e.g. {"taobao": "Taobao"}')
@@ -241,6 +246,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "ORDER_ADMIN_ACTOR_NAME", default_actor_name, _callable,
         "callable(user) -> str: how the order history names a logged-in Flask-Login user.",
     ),
+    ConfigKey(
+        "ORDER_ADMIN_ACTOR_ID", default_actor_id, _callable,
+        "callable(user) -> str: a logged-in Flask-Login user's stable identity, which owns their exports.",
+    ),
     ConfigKey("ORDER_ADMIN_URL", "orders", _text, "URL of the orders views under the Flask-Admin URL."),
     ConfigKey("ORDER_ADMIN_ENDPOINT_PREFIX", "order_admin", _text, "Prefix of every endpoint the plugin registers."),
     ConfigKey("ORDER_ADMIN_MENU_NAME", DEFAULT_MENU_NAME, _label, "Menu entry (or category) of the orders views."),
@@ -316,6 +325,7 @@ class Settings:
     price_resolver_workers: int = 2
     access: Callable[..., bool] | None = None
     actor_name: Callable[[Any], str] = default_actor_name
+    actor_id: Callable[[Any], str] = default_actor_id
     url: str = "orders"
     endpoint_prefix: str = "order_admin"
     menu_name: str | Message = DEFAULT_MENU_NAME
@@ -401,6 +411,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
         price_resolver_workers=values["ORDER_ADMIN_PRICE_RESOLVER_WORKERS"],
         access=values["ORDER_ADMIN_ACCESS"],
         actor_name=values["ORDER_ADMIN_ACTOR_NAME"],
+        actor_id=values["ORDER_ADMIN_ACTOR_ID"],
         url=values["ORDER_ADMIN_URL"],
         endpoint_prefix=values["ORDER_ADMIN_ENDPOINT_PREFIX"],
         menu_name=values["ORDER_ADMIN_MENU_NAME"],

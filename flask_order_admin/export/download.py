@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO
 
 from flask import Response
@@ -20,6 +21,7 @@ from ..i18n import current_timezone
 from ..settings import Settings, current_settings, uses_settings
 from ..signals import orders_exported, signal_sender
 from .files import CONTENT_TYPES, ExportSummary, check_format_offered, write_export
+from .scratch import instant_scratch_name, scratch_folder
 
 logger = logging.getLogger("flask_order_admin.export")
 
@@ -76,13 +78,17 @@ class Download:
 @uses_settings
 def prepare_download(
     session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls", settings: Settings,
+    storage: Path | None = None,
 ) -> Download:
     """The orders' file, written to a temporary file, as a streamed download, logged and announced
-    (``orders_exported``) once written; see ``export_response``."""
+    (``orders_exported``) once written; see ``export_response``. ``storage``: the export storage folder,
+    where the writer keeps its temporary files (export/scratch.py); None: the system's temporary folder."""
     check_format_offered(fmt)
-    file = tempfile.TemporaryFile()  # streamed from disk, so a big export is not held in memory
+    # Streamed from disk, so a big export is not held in memory; a file without a name, gone with the process.
+    file = tempfile.TemporaryFile()
     try:
-        summary = write_export(session, order_ids, file, fmt=fmt, settings=settings)
+        with scratch_folder(None if storage is None else storage / instant_scratch_name()) as scratch:
+            summary = write_export(session, order_ids, file, fmt=fmt, settings=settings, scratch=scratch)
         size = file.tell()
         file.seek(0)
     except BaseException:

@@ -24,5 +24,9 @@ class ExportLimitReached(OrderActionError):
     """Too many export jobs queued or running, for this user or for the shop."""
 
 
+class ExportOwnerUnknown(OrderActionError):
+    """A background export for a user without an ``ORDER_ADMIN_ACTOR_ID``: nobody could find it again."""
+
+
 class ExportNotAvailable(OrderActionError):
     """The export's file cannot be downloaded (not finished, failed, canceled or expired)."""

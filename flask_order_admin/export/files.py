@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy.orm import Session
@@ -30,25 +31,29 @@ class ExportSummary:
     numbers: dict[int, str] = field(default_factory=dict)  # order id → order number
 
 
-BACKENDS: dict[str, Callable[[BinaryIO], SheetBackend]] = {"xls": XlsBackend, "xlsx": XlsxBackend}
+# A backend is made from the stream it writes and the folder for its temporary files (None: the system's).
+BACKENDS: dict[str, Callable[[BinaryIO, Path | None], SheetBackend]] = {"xls": XlsBackend, "xlsx": XlsxBackend}
 
 
 @uses_settings
 def write_export(
     session: Session, order_ids: Iterable[object], stream: BinaryIO, *, fmt: str = "xls", settings: Settings,
+    scratch: Path | None = None,
 ) -> ExportSummary:
     """Write the orders' items to ``stream`` as one file (every status; nothing is changed).
 
     Counts the rows first, so a missing order or a too-large export is refused
     before any work; ``ORDER_ADMIN_EXPORT_MAX_ROWS`` is the limit. ``settings``:
-    the current app's unless given (outside an app they must be).
+    the current app's unless given (outside an app they must be). ``scratch``: an existing folder for
+    the writer's temporary files (export/scratch.py); None: the system's temporary folder.
     """
     if fmt not in BACKENDS:
         raise ValueError(f"unknown export format {fmt!r}")
     ids = export_ids(order_ids)
     count_rows(session, settings, ids, settings.export_max_rows)
     numbers: dict[int, str] = {}
-    rows = write_sheets(BACKENDS[fmt](stream), export_rows(session, settings, ids, settings.export_max_rows, numbers))
+    rows = write_sheets(BACKENDS[fmt](stream, scratch),
+                        export_rows(session, settings, ids, settings.export_max_rows, numbers))
     return ExportSummary(order_ids=ids, rows=rows, numbers=numbers)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 from struct import pack
 from typing import BinaryIO
 
@@ -88,7 +89,8 @@ class XfIndexes(dict[str, int]):
 class XlsBackend:
     rows_per_sheet = 65_536
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, scratch: Path | None = None) -> None:
+        """``scratch`` is unused: xlwt keeps the workbook in memory and writes no temporary files."""
         self._stream = stream
         self._book = xlwt.Workbook(encoding="utf-8")
         self._sheet: xlwt.Worksheet | None = None

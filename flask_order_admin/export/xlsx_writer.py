@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from .cells import MONEY_FORMAT, QUANTITY_FORMAT, CellValue, Link
@@ -25,9 +26,10 @@ def _xlsxwriter() -> Any:
 class XlsxBackend:
     rows_per_sheet = 1_048_576
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, scratch: Path | None = None) -> None:
         self._book = _xlsxwriter().Workbook(stream, {
-            "constant_memory": True,  # rows go to a temporary file as they are written
+            "constant_memory": True,  # rows go to a temporary file as they are written …
+            "tmpdir": None if scratch is None else str(scratch),  # … in this folder (export/scratch.py)
             # Text is always text: never turned into a formula, a number or a link.
             "strings_to_formulas": False,
             "strings_to_numbers": False,

@@ -3,7 +3,8 @@ mark stopped workers' jobs failed, and expire old files. One transaction each, c
 
 Every change of a job's state is a conditional ``UPDATE … WHERE state = …``, so the worker, a
 manager's Cancel and the stale check can race without locks: whoever changes the row first wins,
-and the others see that no row changed.
+and the others see that no row changed. Only starting a job takes a lock (the limits' row), since
+it must count the jobs there are and add one as a single step.
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain.messages import N_, NP_, Message, Quantity, stored_text
-from ..export.errors import ExportLimitReached
+from ..export.errors import ExportLimitReached, ExportOwnerUnknown
 from ..i18n import current_locale, translate
-from ..models import DESCRIPTION_LIMIT, ERROR_LIMIT, ExportRecord, ExportState, utcnow
+from ..models import DESCRIPTION_LIMIT, ERROR_LIMIT, ExportLimitLock, ExportRecord, ExportState, utcnow
 from ..services.events import exported_event, record_events
 from ..settings import Settings
 from .storage import new_file_name, remove_file, remove_old_files
 
 Active = ExportRecord.state.in_(ExportState.ACTIVE)
+LIMITS_SCOPE = "shop"  # one lock row: the shop's limit is over every user's jobs anyway
 
 
 def _duration(seconds: float) -> Message:
@@ -111,52 +114,77 @@ def fail_stale(session: Session, settings: Settings, folder: Path) -> int:
     return len(failed)
 
 
-def _active_counts(session: Session, actor: str, up_to_id: int | None = None) -> tuple[int, int]:
-    """(this actor's, the shop's) queued or running jobs, optionally only those with id ≤ ``up_to_id``."""
+def _active_counts(session: Session, actor_id: str) -> tuple[int, int]:
+    """(this actor's, the shop's) queued or running jobs."""
     # sum(case …) rather than count(*) FILTER (…): MariaDB has no FILTER clause.
-    mine = func.coalesce(func.sum(case((ExportRecord.actor == actor, 1), else_=0)), 0)
-    query = select(func.count(), mine).where(Active)
-    if up_to_id is not None:
-        query = query.where(ExportRecord.id <= up_to_id)
-    shop, mine = session.execute(query).one()
+    mine = func.coalesce(func.sum(case((ExportRecord.actor_id == actor_id, 1), else_=0)), 0)
+    shop, mine = session.execute(select(func.count(), mine).where(Active)).one()
     return mine, shop
 
 
 def _limit_refusal(settings: Settings, mine: int, shop: int) -> Message | None:
-    if mine > settings.export_max_jobs_per_user:
+    """Why one more job would pass a limit, given the active jobs there are now; None when it would not."""
+    if mine >= settings.export_max_jobs_per_user:
         return NP_(
             "You already have %(num)s export being prepared, the most one person may have at once; "
             "wait for it to finish, or cancel it in My exports.",
             "You already have %(num)s exports being prepared, the most one person may have at once; "
-            "wait for one to finish, or cancel one in My exports.", mine - 1)
-    if shop > settings.export_max_jobs:
+            "wait for one to finish, or cancel one in My exports.", mine)
+    if shop >= settings.export_max_jobs:
         return NP_(
             "The shop already has %(num)s export being prepared, the most it runs at once; "
             "try again in a few minutes.",
             "The shop already has %(num)s exports being prepared, the most it runs at once; "
-            "try again in a few minutes.", shop - 1)
+            "try again in a few minutes.", shop)
     return None
 
 
-def create_job(
-    session: Session, settings: Settings, folder: Path, *, actor: str, order_ids: Sequence[int], fmt: str,
-    source: str, description: Message | str, query_args: Mapping[str, Any] | None = None,
-    rows_total: int | None = None,
-    retry_of_id: int | None = None,
-) -> ExportRecord:
-    """Record a new queued export job (the caller hands it to a runner); ExportLimitReached over a limit.
+def _take_limits_lock(session: Session) -> None:
+    """Begin a transaction that holds the limits' lock row until it ends (docs/design.md, "Export job limits").
 
-    The limits hold without locks: the job is committed, then counted among the active jobs that
-    came before it; if that passes a limit (two managers started one at the same moment), the
-    newer job is deleted again and refused.
+    Its first statement writes the row: PostgreSQL and MariaDB lock it, SQLite takes the database's
+    write lock; another start waits there until this transaction commits or rolls back, and then
+    counts what it committed. A database made by ``create_all`` gets the row on first use.
     """
+    for _ in range(2):
+        locked = session.execute(
+            update(ExportLimitLock).where(ExportLimitLock.scope == LIMITS_SCOPE).values(locked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if locked.rowcount:
+            return
+        session.rollback()
+        try:
+            session.execute(insert(ExportLimitLock).values(scope=LIMITS_SCOPE))
+            session.commit()
+        except IntegrityError:  # another start made it meanwhile
+            session.rollback()
+    raise RuntimeError("the export limits' lock row cannot be written")
+
+
+def create_job(
+    session: Session, settings: Settings, folder: Path, *, actor: str, actor_id: str | None,
+    order_ids: Sequence[int], fmt: str, source: str, description: Message | str,
+    query_args: Mapping[str, Any] | None = None, rows_total: int | None = None, retry_of_id: int | None = None,
+) -> ExportRecord:
+    """Record a new queued export job (the caller hands it to a runner); ExportLimitReached over a limit,
+    ExportOwnerUnknown when the user has no ``ORDER_ADMIN_ACTOR_ID`` to own it.
+
+    The count of active jobs and the insert of the new one happen under the limits' lock, so
+    concurrent starts are taken one after the other and a refused start writes nothing.
+    """
+    if actor_id is None:
+        raise ExportOwnerUnknown(N_("Exports prepared in the background belong to the person who started them, "
+                                    "and the panel cannot tell who you are; log in and start it again."))
     fail_stale(session, settings, folder)
-    mine, shop = _active_counts(session, actor)
-    refusal = _limit_refusal(settings, mine + 1, shop + 1)
+    _take_limits_lock(session)
+    refusal = _limit_refusal(settings, *_active_counts(session, actor_id))
     if refusal:
+        session.rollback()
         raise ExportLimitReached(refusal)
     record = ExportRecord(
-        actor=actor[:200], created_at=utcnow(), fmt=fmt, source=source, description=_stored_description(description),
+        actor=actor[:200], actor_id=actor_id, created_at=utcnow(), fmt=fmt, source=source,
+        description=_stored_description(description),
         order_ids=list(order_ids), order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
         runner=settings.export_runner, state=ExportState.QUEUED, rows_total=rows_total, rows_written=0,
         retry_of_id=retry_of_id, locale=str(current_locale()),
@@ -164,13 +192,7 @@ def create_job(
     session.add(record)
     session.flush()
     record.file_name = new_file_name(record.id, fmt)
-    session.commit()
-    refusal = _limit_refusal(settings, *_active_counts(session, actor, up_to_id=record.id))
-    if refusal:
-        session.execute(update(ExportRecord).where(ExportRecord.id == record.id).values(
-            state=ExportState.FAILED, finished_at=utcnow(), error=stored_text(refusal, ERROR_LIMIT)))
-        session.commit()
-        raise ExportLimitReached(refusal)
+    session.commit()  # ends the lock's transaction
     return record
 
 
@@ -180,13 +202,14 @@ def _stored_description(description: Message | str) -> str:
 
 
 def record_instant(
-    session: Session, settings: Settings, *, actor: str, order_ids: Sequence[int], rows: int, fmt: str, source: str,
-    description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
+    session: Session, settings: Settings, *, actor: str, actor_id: str | None, order_ids: Sequence[int], rows: int,
+    fmt: str, source: str, description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
 ) -> ExportRecord:
     """Log an export that was downloaded at once (no file kept); one order's export shows in its history."""
     now = utcnow()
     record = ExportRecord(
-        actor=actor[:200], created_at=now, fmt=fmt, source=source, description=_stored_description(description),
+        actor=actor[:200], actor_id=actor_id, created_at=now, fmt=fmt, source=source,
+        description=_stored_description(description),
         order_ids=list(order_ids), order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
         runner="inline", state=ExportState.DONE, rows_total=rows, rows_written=rows, started_at=now,
         finished_at=now, file_size=file_size,
@@ -220,14 +243,34 @@ def cancel_export(session: Session, export_id: int) -> bool:
     return bool(result.rowcount)
 
 
+def _expired_condition(settings: Settings, now: datetime) -> Any:
+    return and_(ExportRecord.state == ExportState.DONE, ExportRecord.runner != "inline",
+                ExportRecord.finished_at < now - timedelta(hours=settings.export_keep_hours))
+
+
+def expire_if_due(session: Session, settings: Settings, folder: Path, record: ExportRecord,
+                  now: datetime | None = None) -> bool:
+    """Mark this loaded export expired, and delete its file, if it was done more than
+    ORDER_ADMIN_EXPORT_KEEP_HOURS ago: an old file is never served, whether the purge ran or not."""
+    now = now or utcnow()
+    if not (record.state == ExportState.DONE and record.runner != "inline" and record.finished_at is not None
+            and record.finished_at < now - timedelta(hours=settings.export_keep_hours)):
+        return False
+    result = session.execute(
+        update(ExportRecord).where(ExportRecord.id == record.id, _expired_condition(settings, now))
+        .values(state=ExportState.EXPIRED).execution_options(synchronize_session=False)
+    )
+    session.commit()  # the record reloads: it reads expired from here on
+    remove_file(folder, record.file_name)
+    return bool(result.rowcount)
+
+
 def purge_expired(session: Session, settings: Settings, folder: Path) -> int:
     """Delete the files of exports done more than ORDER_ADMIN_EXPORT_KEEP_HOURS ago (they become
     "expired"), and any stray file that old; returns how many exports expired."""
     keep = timedelta(hours=settings.export_keep_hours)
-    cutoff = utcnow() - keep
     found = session.execute(
-        select(ExportRecord.id, ExportRecord.file_name)
-        .where(ExportRecord.state == ExportState.DONE, ExportRecord.runner != "inline", ExportRecord.finished_at < cutoff)
+        select(ExportRecord.id, ExportRecord.file_name).where(_expired_condition(settings, utcnow()))
     ).all()
     if found:
         session.execute(

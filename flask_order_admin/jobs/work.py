@@ -3,7 +3,8 @@
 ``run_export(state, export_id)`` (inside the app's context): claim the queued job, count and read
 its orders from one snapshot, write the file as ``<name>.part`` while reporting progress (which is
 also the heartbeat and the check for Cancel), rename it to ``<name>`` once complete, mark it done.
-Any error marks it failed with a reason a manager can read; the part file is always removed.
+Any error marks it failed with a reason a manager can read; the part file is always removed, and the
+writer's temporary files (in ``<name>.tmp`` beside it) always are.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from ..export.download import number_runs
 from ..export.files import BACKENDS
 from ..export.query import count_rows, export_rows
 from ..export.rows import Row
+from ..export.scratch import scratch_folder
 from ..export.sheets import write_sheets
 from ..i18n import locale_of
 from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
 from ..signals import orders_exported, signal_sender
 from .records import add_order_event
 from .snapshot import snapshot_read
-from .storage import file_path, part_path
+from .storage import file_path, part_path, scratch_path
 
 if TYPE_CHECKING:
     from ..extension import OrderAdminState
@@ -119,10 +121,10 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
             total = count_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows)
             progress.report(force=True, rows_total=total)
             # The file's texts (headers, Total) in the language of the manager who started the job.
-            with open(part, "wb") as stream, locale_of(record.locale):
+            with open(part, "wb") as stream, locale_of(record.locale), scratch_folder(scratch_path(path)) as scratch:
                 rows = export_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows,
                                    numbers, chunk_reads=read.chunk_reads)
-                written = write_sheets(BACKENDS[record.fmt](stream), _reported(rows, progress))
+                written = write_sheets(BACKENDS[record.fmt](stream, scratch), _reported(rows, progress))
                 stream.flush()
                 os.fsync(stream.fileno())
         progress.report(force=True)  # saving a big file takes a while: one more sign of life before the end

@@ -50,6 +50,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
     Access checks are the caller's.
     """
     settings, session, actor = state.settings, state.session, access.actor_name(state.settings)
+    actor_id = access.actor_id(settings)  # owns the export; the name is only shown
     check_format_offered(wanted.fmt)
     ids = export_ids(wanted.order_ids)
     if len(ids) > settings.export_max_rows:  # every order is at least one row
@@ -57,15 +58,15 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
     rows = (count_rows(session, settings, ids, settings.export_max_rows)
             if len(ids) <= settings.export_inline_rows else None)
     if rows is not None and rows <= settings.export_inline_rows:
-        download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt)
+        download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt, storage=state.export_folder())
         record_instant(
-            session, settings, actor=actor, order_ids=download.summary.order_ids, rows=download.summary.rows,
-            fmt=wanted.fmt, source=wanted.source, description=wanted.description, file_size=download.size,
-            query_args=wanted.query_args,
+            session, settings, actor=actor, actor_id=actor_id, order_ids=download.summary.order_ids,
+            rows=download.summary.rows, fmt=wanted.fmt, source=wanted.source, description=wanted.description,
+            file_size=download.size, query_args=wanted.query_args,
         )
         return download.response
     record = create_job(
-        session, settings, state.export_folder(), actor=actor, order_ids=ids, fmt=wanted.fmt,
+        session, settings, state.export_folder(), actor=actor, actor_id=actor_id, order_ids=ids, fmt=wanted.fmt,
         source=wanted.source, description=wanted.description, query_args=wanted.query_args, rows_total=rows,
     )
     if submit_job(state, record):

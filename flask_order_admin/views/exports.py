@@ -15,6 +15,7 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, send_file, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters as sqla_filters
+from sqlalchemy import false
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -23,7 +24,7 @@ from ..export.download import attachment_headers, export_filename
 from ..export.files import CONTENT_TYPES
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
-from ..jobs.records import cancel_export, create_job, fail_if_stale, fail_stale, purge_expired
+from ..jobs.records import cancel_export, create_job, expire_if_due, fail_if_stale, fail_stale, purge_expired
 from ..jobs.storage import file_path
 from ..models import ExportRecord, ExportState, utcnow
 from ..services.transaction import MAX_ID
@@ -200,13 +201,19 @@ class ExportsView(OrderAdminView):
     def sees_all(self) -> bool:
         return access.explicitly_allowed(self.settings, "all_exports")
 
+    def owned(self, query: Any) -> Any:
+        """The query's exports the current user may see: everyone's for an auditor, else those their
+        ``ORDER_ADMIN_ACTOR_ID`` owns (none for a user without one; an export's name never decides)."""
+        if self.sees_all():
+            return query
+        actor_id = access.actor_id(self.settings)
+        return query.filter(false() if actor_id is None else ExportRecord.actor_id == actor_id)
+
     def get_query(self) -> Any:
-        query = super().get_query()
-        return query if self.sees_all() else query.filter(ExportRecord.actor == access.actor_name(self.settings))
+        return self.owned(super().get_query())
 
     def get_count_query(self) -> Any:
-        query = super().get_count_query()
-        return query if self.sees_all() else query.filter(ExportRecord.actor == access.actor_name(self.settings))
+        return self.owned(super().get_count_query())
 
     @expose("/")
     def index_view(self) -> Any:
@@ -220,13 +227,19 @@ class ExportsView(OrderAdminView):
         return super().index_view()
 
     def load_export(self, export_id: int) -> ExportRecord:
-        """The export, if the current user may see it (their own, or everyone's with "all_exports"); else 404."""
+        """The export, if the current user may see it (their own, or everyone's with "all_exports"); else 404.
+        Past its keep time it reads expired (and its file is gone) even before the purge ran."""
         if export_id > MAX_ID:  # no database takes it as an id
             abort(404)
         record = self.state.session.get(ExportRecord, export_id, populate_existing=True)  # always the latest state
-        if record is None or (record.actor != access.actor_name(self.settings) and not self.sees_all()):
+        if record is None or not (self.sees_all() or self._owns(record)):
             abort(404)
+        expire_if_due(self.state.session, self.settings, self.state.export_folder(), record)
         return record
+
+    def _owns(self, record: ExportRecord) -> bool:
+        actor_id = access.actor_id(self.settings)
+        return actor_id is not None and record.actor_id == actor_id
 
     @expose("/<int:export_id>/")
     def progress_view(self, export_id: int) -> str:
@@ -285,8 +298,8 @@ class ExportsView(OrderAdminView):
         self.refusals_go_to(back)
         again = create_job(
             self.state.session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
-            order_ids=record.order_ids, fmt=record.fmt, source=record.source, description=record.description,
-            query_args=record.query_args, retry_of_id=record.id,
+            actor_id=access.actor_id(self.settings), order_ids=record.order_ids, fmt=record.fmt, source=record.source,
+            description=record.description, query_args=record.query_args, retry_of_id=record.id,
         )
         if submit_job(self.state, again):
             flash(gettext("Export #%(id)s runs again as export #%(again)s.", id=export_id, again=again.id), "success")

@@ -85,3 +85,27 @@ def test_a_big_export_shows_its_progress_and_downloads(page, base_url, slow_jobs
     assert "By orders: every order" in page.inner_text("table.model-list")
     page.screenshot(path=str(SCREENSHOTS / "my-exports.png"))
     assert screenshot_taken
+
+
+def test_an_export_past_its_keep_time_is_not_downloaded(page, base_url, slow_jobs, db_session):
+    """Its Download link, followed after the keep time, lands on its page saying it expired; no file comes."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from flask_order_admin.models import ExportRecord, utcnow
+
+    page.goto(f"{base_url}/admin/orders/")
+    page.click("#export-matching")
+    page.wait_for_url("**/admin/orders/exports/*/")
+    page.locator("#export-download").wait_for(timeout=60_000)
+    export_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    db_session.execute(update(ExportRecord).where(ExportRecord.id == export_id)
+                       .values(finished_at=utcnow() - timedelta(hours=72)))  # the page was left open for 3 days
+    db_session.commit()
+    page.click("#export-download")
+    page.wait_for_url(f"**/admin/orders/exports/{export_id}/")
+    assert f"Export #{export_id} expired and its file was deleted" in page.inner_text(".alert-danger")
+    assert "Expired" in page.inner_text("#export-state") and page.locator("#export-download").count() == 0
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "export-expired.png"))

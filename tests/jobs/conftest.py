@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -14,11 +15,11 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from flask_order_admin.jobs import work
-from flask_order_admin.models import ExportRecord
+from flask_order_admin.models import ExportRecord, utcnow
 from tests.model_sets import BUILTIN
 from tests.views.conftest import _shared_app, configure, count_statements, form_fields, hidden_fields  # noqa: F401
 
@@ -154,3 +155,27 @@ def export_id_of(response: Any) -> int:
 @pytest.fixture
 def job_id_of() -> Callable[[Any], int]:
     return export_id_of
+
+
+# A buyer name found nowhere else on this machine: where it is in a file, buyer data is.
+BUYER = "Zhang Sanfeng-7f3a"
+
+
+def files_with_buyer_data(folder: Path) -> list[Path]:
+    """Every file under ``folder`` that holds the test buyer's name."""
+    return [path for path in folder.rglob("*") if path.is_file() and BUYER.encode() in path.read_bytes()]
+
+
+def wait_until_written(read_export: Callable[[int], ExportRecord], export_id: int, rows: int) -> None:
+    """Wait until the job has written ``rows`` rows (it reports at every row in these tests)."""
+    deadline = time.monotonic() + 60
+    while (read_export(export_id).rows_written or 0) < rows:
+        assert time.monotonic() < deadline, read_export(export_id).state
+        time.sleep(0.05)
+
+
+def worker_stopped_long_ago(db: Any, export_id: int) -> None:
+    """As if the clock had moved on an hour since the killed worker's last report."""
+    with db.engine.begin() as connection:
+        connection.execute(update(ExportRecord).where(ExportRecord.id == export_id)
+                           .values(heartbeat_at=utcnow() - timedelta(hours=1)))

@@ -35,11 +35,12 @@ def create_app() -> Flask:
     OrderAdmin(app, db=db)
     slow = float(os.environ.get("ORDER_ADMIN_TEST_RQ_SLOW") or 0)
     if slow:
-        _slow_down(slow)
+        slow_down(slow)
     return app
 
 
-def _slow_down(seconds: float) -> None:
+def slow_down(seconds: float) -> None:
+    """Every progress report (at every row) waits ``seconds`` first."""
     from flask_order_admin.jobs import work
 
     report = work.Progress.report

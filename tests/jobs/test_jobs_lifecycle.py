@@ -7,12 +7,15 @@ import os
 import time
 from datetime import timedelta
 
+import pytest
 import xlrd
 from sqlalchemy import update
 
 from flask_order_admin.jobs.records import create_job
 from flask_order_admin.jobs.work import run_export
 from flask_order_admin.models import ExportRecord, OrderEvent, utcnow
+
+from .conftest import IsolatedClient
 
 
 def sheet_rows(data: bytes) -> list[list[object]]:
@@ -128,8 +131,9 @@ def test_cancel_stops_a_running_job_and_keeps_no_file(client, make_order, jobs, 
 def test_a_failed_job_says_why(app, client, make_order, folder, session, read_export, monkeypatch):
     state = app.extensions["order_admin"]
     order = make_order("processing", items=2)
-    record = create_job(session, state.settings, folder, actor="manager", order_ids=[order.id, 999_999_999],
-                        fmt="xls", source="selected", description="2 selected orders")
+    record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
+                        order_ids=[order.id, 999_999_999], fmt="xls", source="selected",
+                        description="2 selected orders")
     assert run_export(state, record.id) == "failed"
     failed = read_export(record.id)
     assert str(failed.error_message) == "There is no order 999999999; it may have been deleted." and failed.finished_at
@@ -139,12 +143,12 @@ def test_a_failed_job_says_why(app, client, make_order, folder, session, read_ex
 
     from flask_order_admin.export import files
 
-    def broken_disk(stream):
+    def broken_disk(stream, scratch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(files.BACKENDS, "xls", broken_disk)
-    record = create_job(session, state.settings, folder, actor="manager", order_ids=[order.id], fmt="xls",
-                        source="order", description="Order")
+    record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
+                        order_ids=[order.id], fmt="xls", source="order", description="Order")
     assert run_export(state, record.id) == "failed"
     assert str(read_export(record.id).error_message) == "The export failed unexpectedly (OSError); the server log has the details."
     assert list(folder.iterdir()) == []
@@ -179,8 +183,9 @@ def test_a_job_whose_worker_stops_is_failed_in_bounded_time_and_runs_again(
 
 def test_a_queued_job_no_worker_takes_is_failed(app, client, make_order, folder, session, configure, read_export):
     state = app.extensions["order_admin"]
-    record = create_job(session, state.settings, folder, actor="manager", order_ids=[make_order().id], fmt="xls",
-                        source="order", description="Order")  # never handed to a runner
+    record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
+                        order_ids=[make_order().id], fmt="xls", source="order",
+                        description="Order")  # never handed to a runner
     configure(export_queued_seconds=0.5)
     time.sleep(0.7)
     assert "No export worker started this export" in client.get("/admin/orders/exports/").text
@@ -203,6 +208,40 @@ def test_finished_files_expire(app, client, make_order, jobs, folder, start_expo
     assert list(folder.iterdir()) == [] and wait_for(export_id, "expired")
     response = client.get(f"/admin/orders/exports/{export_id}/download/", follow_redirects=True)
     assert "expired and its file was deleted; run it again" in response.text
+
+
+def test_an_export_past_its_keep_time_is_never_served(client, make_order, jobs, folder, start_export, wait_for,
+                                                      job_id_of, db, read_export):
+    """Done 72 hours ago with a keep time of 24: the download, the progress page and its poll all say
+    expired and the file goes, though nobody opened My exports and the purge never ran."""
+    make_order("shipped", items=5)
+    export_id = job_id_of(start_export(client))
+    wait_for(export_id, "done")
+    assert [p.name for p in folder.iterdir()] == [read_export(export_id).file_name]
+    with db.engine.begin() as connection:  # the clock moved on: the job finished three days ago
+        connection.execute(update(ExportRecord).where(ExportRecord.id == export_id)
+                           .values(finished_at=utcnow() - timedelta(hours=72)))
+    download = client.get(f"/admin/orders/exports/{export_id}/download/")
+    assert download.status_code == 302 and download.location == f"/admin/orders/exports/{export_id}/"
+    assert f"Export #{export_id} expired and its file was deleted" in client.get(download.location).text
+    status = client.get(f"/admin/orders/exports/{export_id}/status.json").json
+    assert status["state"] == "expired" and "download_url" not in status
+    assert 'data-state="expired"' in client.get(f"/admin/orders/exports/{export_id}/").text
+    assert read_export(export_id).state == "expired" and list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("page", ["", "status.json", "download/"])
+def test_each_export_page_expires_an_old_export_by_itself(client, make_order, jobs, folder, start_export, wait_for,
+                                                          job_id_of, db, read_export, page):
+    make_order("shipped", items=5)
+    export_id = job_id_of(start_export(client))
+    wait_for(export_id, "done")
+    with db.engine.begin() as connection:
+        connection.execute(update(ExportRecord).where(ExportRecord.id == export_id)
+                           .values(finished_at=utcnow() - timedelta(hours=24, seconds=1)))
+    response = client.get(f"/admin/orders/exports/{export_id}/{page}")
+    assert response.status_code in (200, 302) and response.mimetype != "application/vnd.ms-excel"
+    assert read_export(export_id).state == "expired" and list(folder.iterdir()) == []
 
 
 def test_my_exports_opening_deletes_expired_files(client, make_order, jobs, folder, start_export, wait_for,
@@ -257,6 +296,48 @@ def test_exports_are_seen_and_downloaded_by_their_owner_only(client, manager, ma
     assert client.get("/admin/orders/exports/").status_code == 403  # nor all_exports: no list
     configure(access=lambda action, order: action != "export")
     assert client.get("/admin/orders/exports/").status_code == 200  # an auditor without the export right
+
+
+@pytest.mark.parametrize("long_ids", [False, True], ids=["login-ids", "ids-alike-in-200-characters"])
+def test_two_staff_with_the_same_name_never_share_exports(client, manager, make_order, jobs, folder, configure,
+                                                          start_export, paused, wait_for, job_id_of, form_fields,
+                                                          long_ids):
+    """README's ORDER_ADMIN_ACTOR_NAME example (a full name): two staff both called "Li Wei" own their exports
+    by their ORDER_ADMIN_ACTOR_ID, for seeing, downloading, cancelling, Run again and the per-user limit."""
+    configure(actor_name=lambda user: "Li Wei", export_max_jobs_per_user=1)
+    if long_ids:  # too long for the column: kept whole (as a hash), not cut to the same 200 characters
+        configure(actor_id=lambda user: "staff/" * 40 + user.get_id())
+    make_order("shipped", items=5)
+    export_id = job_id_of(start_export(client))
+    assert paused.reached.wait(10)
+    namesake = manager("other")
+    token = form_fields(namesake.get("/admin/orders/").text, "export-matching-form")["csrf_token"]
+    for action in ("cancel/", "again/"):
+        response = namesake.post(f"/admin/orders/exports/{export_id}/{action}", data={"csrf_token": token})
+        assert response.status_code == 404
+    theirs = job_id_of(start_export(namesake))  # their own limit of one, not the owner's running job
+    paused.release()
+    mine, their_export = wait_for(export_id, "done"), wait_for(theirs, "done")
+    assert mine.actor == their_export.actor == "Li Wei" and mine.actor_id != their_export.actor_id
+    if not long_ids:
+        assert (mine.actor_id, their_export.actor_id) == ("manager", "other")
+    for url in ("", "status.json", "download/"):
+        assert namesake.get(f"/admin/orders/exports/{export_id}/{url}").status_code == 404
+        assert client.get(f"/admin/orders/exports/{export_id}/{url}").status_code == 200
+    listed = namesake.get("/admin/orders/exports/").text
+    assert f'data-download="{theirs}"' in listed and f'data-download="{export_id}"' not in listed
+
+
+def test_a_user_who_is_not_logged_in_owns_no_background_exports(app, make_order, jobs, folder, configure,
+                                                                 start_export, session):
+    """A host's rule may open the panel to anonymous users; a job of theirs would be nobody's, so none starts."""
+    configure(access=lambda action, order: True)
+    make_order("shipped", items=5)
+    anonymous = IsolatedClient(app, app.response_class, use_cookies=True)
+    refused = start_export(anonymous)
+    assert refused.status_code == 302 and not refused.location.startswith("/admin/orders/exports/")
+    assert "the panel cannot tell who you are" in anonymous.get(refused.location).text
+    assert session.query(ExportRecord).count() == 0
 
 
 def test_the_start_request_reads_as_little_for_many_orders_as_for_few(client, make_order, jobs, folder,

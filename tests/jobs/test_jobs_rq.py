@@ -17,6 +17,10 @@ from pathlib import Path
 import pytest
 import xlrd
 
+from flask_order_admin.jobs.storage import scratch_path
+
+from .conftest import BUYER, files_with_buyer_data, wait_until_written, worker_stopped_long_ago
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/3"  # database 3: this project's tests only
 FACTORY = "tests.jobs.rq_host:create_app"
@@ -53,11 +57,13 @@ def rq_app(configure: Callable[..., None], folder: Path, queue_name: str, jobs: 
 
 @pytest.fixture
 def start_worker(database_url: str, folder: Path, queue_name: str) -> Iterator[Callable[..., subprocess.Popen]]:
-    """``start_worker(slow=0.0, burst=False)``: a real worker process on the test's queue."""
+    """``start_worker(slow=0.0, burst=False, tmpdir=None)``: a real worker process on the test's queue
+    (``tmpdir``: its TMPDIR, the system's temporary folder as it sees it)."""
     started: list[subprocess.Popen] = []
 
-    def start(slow: float = 0.0, burst: bool = False) -> subprocess.Popen:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "ORDER_ADMIN_TEST_RQ_DATABASE_URL": database_url,
+    def start(slow: float = 0.0, burst: bool = False, tmpdir: Path | None = None) -> subprocess.Popen:
+        env = {**os.environ, **({"TMPDIR": str(tmpdir)} if tmpdir else {}), "PYTHONPATH": str(ROOT),
+               "ORDER_ADMIN_TEST_RQ_DATABASE_URL": database_url,
                "ORDER_ADMIN_TEST_RQ_REDIS_URL": REDIS_URL, "ORDER_ADMIN_TEST_RQ_QUEUE": queue_name,
                "ORDER_ADMIN_TEST_RQ_STORAGE": str(folder), "ORDER_ADMIN_TEST_RQ_SLOW": str(slow)}
         command = [sys.executable, "-m", "flask", "--app", FACTORY, "order-admin", "export-worker"]
@@ -144,6 +150,32 @@ def test_a_killed_rq_worker_fails_its_job_in_bounded_time_and_it_runs_again(
                                      data=form_fields(page, "export-again-form")))
     assert wait_for(again_id, "done", timeout=60).rows_written == 20
     assert numbers_in(client.get(f"/admin/orders/exports/{again_id}/download/").data) == {o.number for o in orders}
+
+
+def test_an_rq_worker_killed_mid_xlsx_leaves_buyer_data_only_in_the_storage_folder(
+        client, db, make_order, rq_app, configure, start_worker, start_export, read_export, job_id_of, folder,
+        tmp_path):
+    configure(export_formats=("xls", "xlsx"))
+    for _ in range(10):
+        make_order("shipped", items=10, buyer_name=BUYER)
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    worker = start_worker(slow=0.02, tmpdir=system_tmp)  # 100 rows: about 2 s
+    export_id = job_id_of(start_export(client, fmt="xlsx"))
+    wait_until_written(read_export, export_id, 60)
+    horse = int(read_export(export_id).worker.rsplit(":", 1)[1])
+    os.kill(worker.pid, signal.SIGKILL)
+    os.kill(horse, signal.SIGKILL)
+    worker.wait(timeout=10)
+    record = read_export(export_id)
+    assert record.state == "running"
+
+    assert files_with_buyer_data(system_tmp) == []
+    assert files_with_buyer_data(scratch_path(folder / record.file_name))
+
+    worker_stopped_long_ago(db, export_id)
+    assert client.get(f"/admin/orders/exports/{export_id}/status.json").get_json()["state"] == "failed"
+    assert list(folder.iterdir()) == []
 
 
 def test_an_unreachable_redis_fails_the_job_saying_so(client, make_order, rq_app, configure, start_export,

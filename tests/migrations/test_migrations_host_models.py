@@ -8,8 +8,11 @@ from typing import Any
 
 import flask_migrate
 import pytest
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
 from flask import Flask
 from flask_admin import Admin
+from sqlalchemy import text
 
 from example_app.legacy.models import db
 from example_app.legacy.order_models import SHOP_ORDER_MODELS
@@ -20,7 +23,7 @@ from .conftest import schema_differences, table_names
 pytestmark = pytest.mark.filterwarnings("ignore:.get_engine. is deprecated:DeprecationWarning")
 
 NEW_TABLES = {"order_admin_order_states", "order_admin_line_origins", "order_admin_history", "order_admin_number_keys",
-              "order_admin_exports"}
+              "order_admin_exports", "order_admin_export_limits"}
 
 
 @pytest.fixture
@@ -56,3 +59,34 @@ def test_a_shop_with_its_tables_gets_a_revision_that_adds_only_the_panels_tables
         assert table_names(db) == {t.name for t in shop_tables}  # the shop's tables stay
         flask_migrate.upgrade(directory=directory)
         assert schema_differences(db, db.metadata) == []
+
+
+def test_a_shop_with_the_exports_log_of_before_gets_its_owner_column_and_the_limits_table(legacy_host, tmp_path: Path):
+    """A shop that made the panel's tables before exports had an owner: its next `flask db migrate` adds
+    ``actor_id`` (and its index) and the limits' lock table, keeping the exports already logged."""
+    directory = str(tmp_path / "migrations")
+    with legacy_host.app_context():
+        before = [t for t in db.metadata.sorted_tables if t.name != "order_admin_export_limits"]
+        db.metadata.create_all(db.engine, tables=before)
+        with db.engine.begin() as connection:
+            with Operations(MigrationContext.configure(connection)).batch_alter_table("order_admin_exports") as batch:
+                batch.drop_index("ix_order_admin_exports_actor_id")
+                batch.drop_column("actor_id")
+            connection.execute(text("INSERT INTO order_admin_exports (actor, created_at, fmt, source, description, "
+                                    "order_ids, order_count, runner, state, rows_written) VALUES ('Li Wei', "
+                                    "'2026-12-01 10:00:00', 'xls', 'order', 'Order', '[1]', 1, 'thread', 'done', 3)"))
+        flask_migrate.init(directory=directory)
+        flask_migrate.stamp(directory=directory)
+        flask_migrate.migrate(directory=directory, message="export owners")
+        [revision] = (tmp_path / "migrations" / "versions").glob("*.py")
+        upgrade = revision.read_text(encoding="utf-8").split("def downgrade")[0]
+        assert {line.split("'")[1] for line in upgrade.splitlines() if "op.create_table(" in line} == {
+            "order_admin_export_limits"}
+        assert "sa.Column('actor_id'" in upgrade and "ix_order_admin_exports_actor_id" in upgrade
+        assert "op.drop_" not in upgrade
+
+        flask_migrate.upgrade(directory=directory)
+        assert schema_differences(db, db.metadata) == []
+        with db.engine.connect() as connection:
+            kept = connection.execute(text("SELECT actor, actor_id FROM order_admin_exports")).all()
+        assert kept == [("Li Wei", None)]

@@ -19,7 +19,7 @@ from sqlalchemy import JSON, Column, MetaData, Table, column, func, select, tabl
 
 from flask_order_admin.migrations import BRANCH, VERSIONS_PATH, add_version_location
 from flask_order_admin.domain.search_keys import name_key, phone_key
-from flask_order_admin.models import Order, OrderAdminBase, OrderEvent, OrderItem
+from flask_order_admin.models import ExportLimitLock, ExportRecord, Order, OrderAdminBase, OrderEvent, OrderItem
 
 from . import schema_0_1_0
 from .conftest import HOST_TABLES, PLUGIN_TABLES, schema_differences, table_names
@@ -99,6 +99,7 @@ STARTING_POINTS = [
     pytest.param(upgraded_to("oa_0001"), id="oa_0001"),
     pytest.param(upgraded_to("oa_0002"), id="oa_0002"),
     pytest.param(upgraded_to("oa_0003"), id="oa_0003"),
+    pytest.param(upgraded_to("oa_0005"), id="oa_0005"),
 ]
 
 WHEN = datetime(2026, 11, 3, 9, 30, 15)
@@ -233,3 +234,27 @@ def test_host_autogenerates_only_its_own_tables_on_its_own_branch(plugin_host, t
     flask_migrate.downgrade(directory=directory, revision="shop@base")
     assert table_names(db) == PLUGIN_TABLES
     assert sorted(Path(VERSIONS_PATH).iterdir()) == plugin_files
+
+
+def test_exports_logged_before_owners_are_kept_owned_by_nobody(plugin_host):
+    """oa_0006: an export of before keeps its row, with no owner (only "all_exports" sees it); starts
+    find their lock row written."""
+    db, directory = plugin_host
+    with_shop_revision(directory)
+    flask_migrate.upgrade(directory=directory, revision="oa_0005")
+    exports = Table("order_admin_exports", MetaData(), Column("order_ids", JSON), autoload_with=db.engine)
+    with db.engine.begin() as connection:
+        connection.execute(exports.insert(), {
+            "actor": "Li Wei", "created_at": WHEN, "fmt": "xls", "source": "order", "description": "Order",
+            "order_ids": [1], "order_count": 1, "runner": "thread", "state": "done", "rows_written": 3,
+            "file_name": "export-0000000001-0123456789abcdef.xls"})
+
+    flask_migrate.upgrade(directory=directory, revision=HEAD)
+
+    kept = db.session.scalars(select(ExportRecord)).one()
+    assert (kept.actor, kept.actor_id, kept.order_ids, kept.state) == ("Li Wei", None, [1], "done")
+    assert db.session.scalars(select(ExportLimitLock.scope)).all() == ["shop"]
+    db.session.rollback()
+    flask_migrate.downgrade(directory=directory, revision="oa_0005")
+    with db.engine.connect() as connection:
+        assert connection.execute(select(exports.c.actor, exports.c.order_ids)).all() == [("Li Wei", [1])]
