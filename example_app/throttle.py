@@ -30,6 +30,10 @@ def throttle_logins(app: Flask, endpoint: str, refuse: Callable[[RequestLimit], 
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")  # no burst of twice the limit at a window's edge
     limiter = Limiter(get_remote_address, app=app)  # one per app: its counts belong to this app only
+    # The app holds it: the decorators below keep only a weak reference, and Flask-Limiter files itself in
+    # app.extensions["limiter"] only when enabled. With RATELIMIT_ENABLED=False nothing else held it, and
+    # once garbage-collected every login failed (ReferenceError).
+    app.extensions["login_throttle"] = limiter
     counted = {"methods": ["POST"], "deduct_when": _login_failed, "on_breach": refuse}
     view = app.view_functions[endpoint]
     view = limiter.limit(_configured("LOGIN_LIMIT_PER_NAME_AND_IP"), key_func=_name_and_address, **counted)(view)

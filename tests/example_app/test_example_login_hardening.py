@@ -3,6 +3,7 @@ session (and CSRF token) renewed at login and ended on the server at logout."""
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 from typing import Any
 
@@ -76,6 +77,18 @@ def test_the_limits_come_from_the_config(make_shop: Any) -> None:
     client = client_at(app, "203.0.113.10")
     token = csrf_token(client)
     assert [log_in(client, "guess", token=token).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_with_the_throttle_turned_off_logins_work_after_a_garbage_collection(make_shop: Any) -> None:
+    """``RATELIMIT_ENABLED=False``: nothing throttled, and no 500. Flask-Limiter's decorators hold the limiter
+    weakly; a disabled one is not kept in ``app.extensions``, so a collection (at any moment under gunicorn)
+    used to free it and every login then failed with ReferenceError."""
+    app = make_shop(RATELIMIT_ENABLED=False, LOGIN_LIMIT_PER_NAME_AND_IP="2 per minute")
+    gc.collect()
+    client = client_at(app, "203.0.113.11")
+    token = csrf_token(client)
+    assert [log_in(client, "guess", token=token).status_code for _ in range(4)] == [200] * 4
+    assert log_in(client, PASSWORD, token=token).status_code == 302
 
 
 # The password check takes as long for a user name that does not exist.
