@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flask_order_admin.jobs import work
+from flask_order_admin.jobs.records import create_job
+from flask_order_admin.jobs.selection import all_ids, store_ids
 from flask_order_admin.models import ExportRecord
 from tests.model_sets import BUILTIN
 from tests.views.conftest import _shared_app, configure, count_statements, form_fields, hidden_fields  # noqa: F401
@@ -154,3 +156,18 @@ def export_id_of(response: Any) -> int:
 @pytest.fixture
 def job_id_of() -> Callable[[Any], int]:
     return export_id_of
+
+
+def queued_job(session: Session, settings: Any, folder: Path, order_ids: list[int], **fields: Any) -> ExportRecord:
+    """A queued job over these orders, made as the start of an export makes one (never handed to a runner)."""
+    record = create_job(session, settings, folder, actor=fields.pop("actor", "manager"), order_count=len(order_ids),
+                        **fields)
+    store_ids(session, record.id, sorted(set(order_ids)))
+    session.commit()
+    return record
+
+
+def export_order_ids(db: Any, export_id: int) -> list[int]:
+    """The orders the export covers, as its side table has them."""
+    with Session(db.engine) as session:
+        return all_ids(session, export_id)
