@@ -62,8 +62,9 @@ def drop_orders(session: Session, export_id: int) -> None:
     session.execute(delete(ExportOrder).where(ExportOrder.export_id == export_id))
 
 
-def id_chunks(session: Session, export_id: int, size: int = IDS_PER_READ) -> Iterator[list[int]]:
-    """The export's order ids in id order, ``size`` at a time (each chunk one keyed SELECT)."""
+def id_chunks(session: Session, export_id: int, size: int | None = None) -> Iterator[list[int]]:
+    """The export's order ids in id order, ``size`` (``IDS_PER_READ``) at a time, each chunk one keyed SELECT."""
+    size = size or IDS_PER_READ
     after = None
     while True:
         query = select(ExportOrder.order_id).where(ExportOrder.export_id == export_id)
