@@ -5,7 +5,8 @@
 ``order`` the order concerned or None for the panel as a whole and bulk exports.
 A merge asks ("merge", order) for both of its orders (views/menu.py,
 ``merge_access_refusal``); a bulk export asks ("export", order) for each order
-after ("export", None) (views/export_access.py); a bulk cancel, close or restore asks (action, None)
+after ("export", None): an instant one in its request (views/export_access.py), a job in its
+worker, as the user who started it (``acting_as``; jobs/work.py); a bulk cancel, close or restore asks (action, None)
 to offer it, then (action, order) for each order, and refuses only the orders denied (services/bulk.py).
 Where the setting is None, or the callable answers None, the default rule
 decides: a Flask-Login user who is logged in; with no Flask-Login on the app,
@@ -17,9 +18,11 @@ the callable answering True grants it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from .settings import Settings
@@ -53,6 +56,37 @@ def explicitly_allowed(settings: Settings, action: str, order: Any = None) -> bo
     """Only the host's callable can say yes (True); the default rule never does. For rights beyond
     running actions, such as "all_exports" (seeing every user's exports)."""
     return settings.access is not None and settings.access(action, order) is True
+
+
+def user_id() -> str | None:
+    """The Flask-Login id of the current user, which ``acting_as`` finds them by again; None when anonymous."""
+    user = _flask_login_user()
+    if user is None or not user.is_authenticated:
+        return None
+    return str(user.get_id())
+
+
+@contextmanager
+def acting_as(user_id: str | None) -> Iterator[None]:
+    """A request context (inside the app's) whose Flask-Login user is the one of ``user_id``, found by the
+    host's user loader: an export job asks the access rule as the manager who started it, and a rule
+    reads ``current_user``. With no id, no loader or no such user any more, the user is anonymous."""
+    app = current_app._get_current_object()
+    # Flask-Login keeps the user in ``g``, which is the app context's: the caller's is put back after.
+    before = g.pop("_login_user", None)
+    try:
+        with app.test_request_context():
+            login_manager = getattr(app, "login_manager", None)
+            if login_manager is not None:
+                # Flask-Login's own way of loading a user for a request (its user_loader), then of making it current.
+                loader = getattr(login_manager, "_user_callback", None)
+                user = loader(user_id) if loader is not None and user_id is not None else None
+                login_manager._update_request_context_with_user(user)
+            yield
+    finally:
+        g.pop("_login_user", None)
+        if before is not None:
+            g._login_user = before
 
 
 def is_anonymous() -> bool:

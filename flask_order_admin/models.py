@@ -15,7 +15,7 @@ from sqlalchemy import (
     JSON, BigInteger, DateTime, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, UniqueConstraint,
 )
 from sqlalchemy.dialects import mysql
-from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship, validates
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from .domain import OrderStatus, line_totals
 from .domain.merge import normalize_email
@@ -259,8 +259,7 @@ class ExportRecord(OrderAdminBase):
     # "order" (one order's page), "selected" (ticked rows) or "matching" (the list's filters).
     source: Mapped[str] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(String(DESCRIPTION_LIMIT), default="")  # a stored Message, or text
-    # The orders exported, in id order; deferred: lists and progress polls never load it.
-    order_ids: Mapped[list[int]] = deferred(mapped_column(JSON, default=list, nullable=False))
+    # The orders exported are rows of ExportOrder (jobs/selection.py); their number is kept here.
     order_count: Mapped[int] = mapped_column(Integer, default=0)
     # For "matching": the list's query arguments (filters, search), as the manager's URL had them.
     query_args: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -307,3 +306,18 @@ class ExportLimitLock(OrderAdminBase):
 
     scope: Mapped[str] = mapped_column(String(16), primary_key=True)  # "shop": one row for every limit
     locked_at: Mapped[datetime | None] = mapped_column(DateTime)  # when a start last took it
+
+
+class ExportOrder(OrderAdminBase):
+    """One order of an export: the orders an export covers, fixed when it starts (docs/design.md,
+    "Export snapshots"). Written in the database by one ``INSERT … SELECT`` of the list's query,
+    and read by the job a chunk at a time in id order, which is the primary key's order.
+
+    No foreign keys: checking one per row would cost the start of a 200,000-order export about as
+    much as the insert itself, and an order deleted meanwhile is reported by the job as missing.
+    """
+
+    __tablename__ = "order_admin_export_orders"
+
+    export_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=False)
+    order_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=False)

@@ -66,9 +66,10 @@ class BuiltinSet(ModelSet):
 
     def wipe(self, db: SQLAlchemy, binding: ModelBinding) -> None:
         """Children first; the self-reference cleared so MariaDB accepts it; and the exports log."""
-        from flask_order_admin.models import ExportRecord, Order, OrderEvent, OrderItem
+        from flask_order_admin.models import ExportOrder, ExportRecord, Order, OrderEvent, OrderItem
 
         with db.engine.begin() as connection:
+            connection.execute(ExportOrder.__table__.delete())
             connection.execute(ExportRecord.__table__.delete())
             connection.execute(OrderEvent.__table__.delete())
             connection.execute(OrderItem.__table__.delete())
@@ -111,9 +112,10 @@ class LegacySet(ModelSet):
     def wipe(self, db: SQLAlchemy, binding: ModelBinding) -> None:
         from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
 
-        from flask_order_admin.models import ExportRecord
+        from flask_order_admin.models import ExportOrder, ExportRecord
 
         with db.engine.begin() as connection:
+            connection.execute(ExportOrder.__table__.delete())
             connection.execute(ExportRecord.__table__.delete())
             for table in binding.tables:
                 connection.execute(delete(table))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..domain.messages import N_, Listing
 from ..settings import Settings, current_settings, uses_settings
 from .errors import ExportFormatNotOffered
-from .query import count_rows, export_ids, export_rows
+from .query import chunks_of, count_rows, export_ids, export_rows
 from .sheets import SheetBackend, write_sheets
 from .xls_writer import XlsBackend
 from .xlsx_writer import XlsxBackend  # imports XlsxWriter only when used
@@ -53,7 +53,7 @@ def write_export(
     count_rows(session, settings, ids, settings.export_max_rows)
     numbers: dict[int, str] = {}
     rows = write_sheets(BACKENDS[fmt](stream, scratch),
-                        export_rows(session, settings, ids, settings.export_max_rows, numbers))
+                        export_rows(session, settings, chunks_of(ids), settings.export_max_rows, numbers))
     return ExportSummary(order_ids=ids, rows=rows, numbers=numbers)
 
 

@@ -25,13 +25,13 @@ ORDERS_PER_CHUNK = 500
 ITEMS_PER_FETCH = 2000
 
 
-
 def export_ids(order_ids: Iterable[object]) -> list[int]:
     """The distinct ids in id order, which is order-number order; OrderNotFound for a bad one."""
     return sorted({checked_id(order_id) for order_id in order_ids})
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def chunks_of(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """The ids ``ORDERS_PER_CHUNK`` at a time, as the readers below take them."""
     for start in range(0, len(ids), ORDERS_PER_CHUNK):
         yield ids[start:start + ORDERS_PER_CHUNK]
 
@@ -42,9 +42,14 @@ def count_rows(session: Session, settings: Settings, ids: Sequence[int], max_row
     Raises OrderNotFound for a missing order and ExportTooLarge past ``max_rows``,
     so a refused export costs no more than these counts.
     """
+    return count_chunk_rows(session, settings, chunks_of(ids), max_rows)
+
+
+def count_chunk_rows(session: Session, settings: Settings, chunks: Iterable[Sequence[int]], max_rows: int) -> int:
+    """``count_rows`` of ids that come a chunk at a time (an export job's, read from the database)."""
     binding = settings.models
     rows = 0
-    for chunk in _chunks(ids):
+    for chunk in chunks:
         chunk_rows, orders = session.execute(
             select(func.count(), func.count(distinct(binding.order_pk)))
             .select_from(binding.order)
@@ -69,10 +74,11 @@ def item_columns_select(binding: ModelBinding) -> Any:
 
 
 def export_rows(
-    session: Session, settings: Settings, ids: Sequence[int], max_rows: int, numbers: dict[int, str],
+    session: Session, settings: Settings, chunks: Iterable[Sequence[int]], max_rows: int, numbers: dict[int, str],
     *, chunk_reads: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> Iterator[Row]:
-    """The rows in id order, then item order; ExportTooLarge if they grew past ``max_rows``.
+    """The rows of the orders (``chunks`` of ids in id order, e.g. ``chunks_of(ids)``), then item order;
+    ExportTooLarge if they grew past ``max_rows``.
 
     ``numbers`` gets each exported order's number (the file name and the audit log use them).
     Items are streamed from the database. With ``chunk_reads`` (a context manager factory, e.g. one
@@ -81,7 +87,7 @@ def export_rows(
     """
     binding = settings.models
     written = 0
-    for chunk in _chunks(ids):
+    for chunk in chunks:
         orders_query = (select(binding.order).where(binding.order_pk.in_(chunk)).order_by(binding.order_pk)
                         .options(*binding.order_load_options()))
         items_query = (item_columns_select(binding).where(binding.line_order_id.in_(chunk))

@@ -24,6 +24,7 @@ from ..i18n import current_locale, translate
 from ..models import DESCRIPTION_LIMIT, ERROR_LIMIT, ExportLimitLock, ExportRecord, ExportState, utcnow
 from ..services.events import exported_event, record_events
 from ..settings import Settings
+from .selection import first_ids, store_ids
 from .storage import new_file_name, remove_file, remove_old_files
 
 Active = ExportRecord.state.in_(ExportState.ACTIVE)
@@ -164,11 +165,12 @@ def _take_limits_lock(session: Session) -> None:
 
 def create_job(
     session: Session, settings: Settings, folder: Path, *, actor: str, actor_id: str | None,
-    order_ids: Sequence[int], fmt: str, source: str, description: Message | str,
+    order_count: int, fmt: str, source: str, description: Message | str,
     query_args: Mapping[str, Any] | None = None, rows_total: int | None = None, retry_of_id: int | None = None,
 ) -> ExportRecord:
-    """Record a new queued export job (the caller hands it to a runner); ExportLimitReached over a limit,
-    ExportOwnerUnknown when the user has no ``ORDER_ADMIN_ACTOR_ID`` to own it.
+    """Record a new queued export job (the caller stores its orders, jobs/selection.py, and hands it to a
+    runner); ExportLimitReached over a limit, ExportOwnerUnknown when the user has no
+    ``ORDER_ADMIN_ACTOR_ID`` to own it.
 
     The count of active jobs and the insert of the new one happen under the limits' lock, so
     concurrent starts are taken one after the other and a refused start writes nothing.
@@ -185,7 +187,7 @@ def create_job(
     record = ExportRecord(
         actor=actor[:200], actor_id=actor_id, created_at=utcnow(), fmt=fmt, source=source,
         description=_stored_description(description),
-        order_ids=list(order_ids), order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
+        order_count=order_count, query_args=dict(query_args) if query_args else None,
         runner=settings.export_runner, state=ExportState.QUEUED, rows_total=rows_total, rows_written=0,
         retry_of_id=retry_of_id, locale=str(current_locale()),
     )
@@ -210,12 +212,13 @@ def record_instant(
     record = ExportRecord(
         actor=actor[:200], actor_id=actor_id, created_at=now, fmt=fmt, source=source,
         description=_stored_description(description),
-        order_ids=list(order_ids), order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
+        order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
         runner="inline", state=ExportState.DONE, rows_total=rows, rows_written=rows, started_at=now,
         finished_at=now, file_size=file_size,
     )
     session.add(record)
     session.flush()
+    store_ids(session, record.id, order_ids)
     add_order_event(session, settings, record)
     session.commit()
     return record
@@ -225,7 +228,7 @@ def add_order_event(session: Session, settings: Settings, record: ExportRecord) 
     """An "export" event in the order's history (the plugin's, or on a shop's tables ``order_admin_history``)
     when the export was of exactly one order."""
     if record.order_count == 1:
-        [order_id] = record.order_ids
+        [order_id] = first_ids(session, record.id, 1)
         record_events(session, settings, [exported_event(
             order_id, actor=record.actor, export_id=record.id, fmt=record.fmt, rows=record.rows_written,
         )])

@@ -1,4 +1,4 @@
-"""The function RQ workers run: ``run_export_job(export_id, app_factory)``.
+"""The function RQ workers run: ``run_export_job(export_id, app_factory, user_id)``.
 
 The worker builds the host app from ``ORDER_ADMIN_EXPORT_APP_FACTORY`` ("module:create_app", called
 with no arguments, or "module:app") and runs the same job code as the thread runner in its context.
@@ -26,7 +26,7 @@ def build_app(app_factory: str) -> Flask:
     return app
 
 
-def run_export_job(export_id: int, app_factory: str) -> str:
+def run_export_job(export_id: int, app_factory: str, user_id: str | None = None) -> str:
     app = build_app(app_factory)
     with app.app_context():
-        return run_export(app.extensions["order_admin"], export_id)
+        return run_export(app.extensions["order_admin"], export_id, user_id)

@@ -28,8 +28,9 @@ RQ_FAILURE_TTL = 7 * 24 * 3600
 
 
 class Runner(Protocol):
-    def submit(self, app: Flask, export_id: int) -> str | None:
-        """Hand the queued job over; returns the runner's own job id, if it has one."""
+    def submit(self, app: Flask, export_id: int, user_id: str | None = None) -> str | None:
+        """Hand the queued job over, to run as the user of ``user_id`` (``access.user_id``: the access rule
+        is asked as them); returns the runner's own job id, if it has one."""
 
     def cancel(self, runner_job_id: str | None) -> None:
         """Best effort: drop a job that has not started (the database state is what counts)."""
@@ -56,8 +57,8 @@ class ThreadRunner:
                 self._pid = os.getpid()
             return self._pool
 
-    def submit(self, app: Flask, export_id: int) -> str | None:
-        self._executor().submit(_run_in_app, app, export_id)
+    def submit(self, app: Flask, export_id: int, user_id: str | None = None) -> str | None:
+        self._executor().submit(_run_in_app, app, export_id, user_id)
         return None
 
     def cancel(self, runner_job_id: str | None) -> None:
@@ -70,10 +71,10 @@ class ThreadRunner:
                 self._pool = None
 
 
-def _run_in_app(app: Flask, export_id: int) -> None:
+def _run_in_app(app: Flask, export_id: int, user_id: str | None) -> None:
     try:
         with app.app_context():
-            run_export(app.extensions["order_admin"], export_id)
+            run_export(app.extensions["order_admin"], export_id, user_id)
     except Exception:  # run_export records its own failures; this is a failure to record one
         logger.exception("export %s: the worker thread failed", export_id)
 
@@ -99,9 +100,9 @@ class RQRunner:
             self._queue = Queue(self.queue_name, connection=Redis.from_url(self.redis_url))
         return self._queue
 
-    def submit(self, app: Flask, export_id: int) -> str | None:
+    def submit(self, app: Flask, export_id: int, user_id: str | None = None) -> str | None:
         job = self.queue().enqueue(
-            RQ_JOB_FUNCTION, export_id, self.app_factory,
+            RQ_JOB_FUNCTION, export_id, self.app_factory, user_id,
             job_timeout=RQ_JOB_TIMEOUT, result_ttl=0, failure_ttl=RQ_FAILURE_TTL,
             description=f"order-admin export {export_id}",
         )

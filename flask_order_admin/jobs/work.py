@@ -1,8 +1,9 @@
 """The export job itself, the same whatever runs it (a thread of the web process or an RQ worker).
 
-``run_export(state, export_id)`` (inside the app's context): claim the queued job, count and read
-its orders from one snapshot, write the file as ``<name>.part`` while reporting progress (which is
-also the heartbeat and the check for Cancel), rename it to ``<name>`` once complete, mark it done.
+``run_export(state, export_id, user_id)`` (inside the app's context): claim the queued job, ask the
+access rule about each of its orders (as the manager who started it), count and read them from one
+snapshot, write the file as ``<name>.part`` while reporting progress (which is also the heartbeat and
+the check for Cancel), rename it to ``<name>`` once complete, mark it done.
 Any error marks it failed with a reason a manager can read; the part file is always removed, and the
 writer's temporary files (in ``<name>.tmp`` beside it) always are.
 """
@@ -18,19 +19,24 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
 
+from .. import access
 from ..domain.messages import N_, Message, stored_text
-from ..errors import OrderActionError
+from ..errors import ActionNotAllowed, OrderActionError
+from ..export.access_check import check_orders, refusal
 from ..export.download import number_runs
 from ..export.files import BACKENDS
-from ..export.query import count_rows, export_rows
+from ..export.query import count_chunk_rows, export_rows
 from ..export.rows import Row
 from ..export.scratch import scratch_folder
 from ..export.sheets import write_sheets
 from ..i18n import locale_of
 from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
+from ..settings import Settings
 from ..signals import orders_exported, signal_sender
 from .records import add_order_event
+from .selection import id_chunks
 from .snapshot import snapshot_read
 from .storage import file_path, part_path, scratch_path
 
@@ -98,16 +104,19 @@ def _reported(rows: Iterable[Row], progress: Progress) -> Iterator[Row]:
     progress.report(force=True, rows_written=written)
 
 
-def run_export(state: OrderAdminState, export_id: int) -> str:
-    """Run one export job to its end; returns the state it ended in. Needs the app's context."""
+def run_export(state: OrderAdminState, export_id: int, user_id: str | None = None) -> str:
+    """Run one export job to its end; returns the state it ended in. Needs the app's context.
+
+    ``user_id``: the manager who started it (``access.user_id``), whom the access rule is asked as.
+    """
     engine = state.session.get_bind(mapper=state.settings.models.order)
+    settings = state.settings
     progress = Progress(engine, export_id)
     if not progress.claim(worker_name()):
         return "not queued"  # canceled or failed before any worker took it
     with engine.connect() as connection:
         record = connection.execute(
-            select(ExportRecord.order_ids, ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor,
-                   ExportRecord.locale)
+            select(ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor, ExportRecord.locale)
             .where(ExportRecord.id == export_id)
         ).one()
     folder = state.export_folder()
@@ -118,11 +127,16 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with snapshot_read(engine) as read:
-            total = count_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows)
+            # The orders fixed at the start, read a chunk at a time by each pass: never all ids at once.
+            def chunks() -> Iterator[list[int]]:
+                return id_chunks(read.session, export_id)
+
+            _check_access(read.session, settings, _beating(chunks(), progress), user_id)
+            total = count_chunk_rows(read.session, settings, _beating(chunks(), progress), settings.export_max_rows)
             progress.report(force=True, rows_total=total)
             # The file's texts (headers, Total) in the language of the manager who started the job.
             with open(part, "wb") as stream, locale_of(record.locale), scratch_folder(scratch_path(path)) as scratch:
-                rows = export_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows,
+                rows = export_rows(read.session, settings, chunks(), settings.export_max_rows,
                                    numbers, chunk_reads=read.chunk_reads)
                 written = write_sheets(BACKENDS[record.fmt](stream, scratch), _reported(rows, progress))
                 stream.flush()
@@ -146,16 +160,37 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
         progress.fail(N_("The export failed unexpectedly (%(error)s); the server log has the details.",
                          error=type(error).__name__))
         return ExportState.FAILED
+    order_ids = sorted(numbers)
     logger.info(
         "%s exported %d order(s) as .%s, %d rows, in the background (%.1f s, %s): %s",
-        record.actor, len(record.order_ids), record.fmt, written, time.monotonic() - started, read.guarantee,
-        number_runs(record.order_ids, numbers),
-        extra={"actor": record.actor, "order_ids": record.order_ids, "export_format": record.fmt,
+        record.actor, len(order_ids), record.fmt, written, time.monotonic() - started, read.guarantee,
+        number_runs(order_ids, numbers),
+        extra={"actor": record.actor, "order_ids": order_ids, "export_format": record.fmt,
                "export_rows": written, "export_id": export_id},
     )
-    orders_exported.send(signal_sender(), order_ids=list(record.order_ids), actor=record.actor,
+    orders_exported.send(signal_sender(), order_ids=order_ids, actor=record.actor,
                          export_format=record.fmt, rows=written)
     return ExportState.DONE
+
+
+def _beating(chunks: Iterable[list[int]], progress: Progress) -> Iterator[list[int]]:
+    """The chunks, with a sign of life (and a look for Cancel) between them: the passes before the
+    first row is written take a while at 200,000 orders."""
+    for chunk in chunks:
+        progress.report()
+        yield chunk
+
+
+def _check_access(session: Session, settings: Settings, chunks: Iterable[list[int]], user_id: str | None) -> None:
+    """Ask the access rule about every order, a chunk at a time, as the manager who started the job; one
+    denied order fails the job (ActionNotAllowed, with the message an instant export would show) before
+    anything is written. With no host rule there is nothing to ask per order."""
+    if settings.access is None:
+        return
+    with access.acting_as(user_id):
+        message = refusal(session, settings, check_orders(session, settings, chunks))
+    if message is not None:
+        raise ActionNotAllowed(message)
 
 
 def _finish(state: OrderAdminState, export_id: int, rows: int, size: int) -> bool:

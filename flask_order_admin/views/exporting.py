@@ -1,9 +1,12 @@
 """Starting an export from the panel: an instant download up to ``ORDER_ADMIN_EXPORT_INLINE_ROWS`` rows,
 a background job above it (then the manager goes to its progress page). Every export is recorded.
 
-The request that starts a job stays short whatever the export's size: it counts rows (COUNT
-queries, at most one per 500 orders) only when there are few enough orders that the export might
-be instant; with more orders than the threshold it is a job for sure, and the job counts.
+The request that starts a job stays short whatever the export's size and whatever the access rule
+(docs/design.md, "Export snapshots"): it counts the orders (a count that stops past the limit),
+counts rows only when there are few enough orders that the export might be instant, and writes a
+job's orders into its side table with one ``INSERT … SELECT``; the access rule is asked about each
+order by the job's worker. Only an instant export asks the rule in the request, about at most
+``ORDER_ADMIN_EXPORT_INLINE_ROWS`` orders.
 """
 
 from __future__ import annotations
@@ -14,29 +17,35 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, flash, redirect, url_for
+from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
 from .. import access
 from ..domain.messages import N_, Message, stored_text
+from ..errors import ActionNotAllowed
 from ..export.download import prepare_download
 from ..export.errors import ExportTooLarge
 from ..export.files import check_format_offered
 from ..export.query import count_rows, export_ids
 from ..extension import OrderAdminState
 from ..jobs.records import create_job, record_instant
-from ..i18n import gettext, translate
+from ..jobs.selection import matching_count, store_ids, store_matching
+from ..i18n import gettext
 from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
+from .export_access import export_refusal
 
 logger = logging.getLogger("flask_order_admin.export")
 
 
 @dataclass(frozen=True)
 class ExportRequest:
-    order_ids: Sequence[object]
+    order_ids: Sequence[object]  # the orders given (one order, the selected rows); unused with ``matching``
     fmt: str
     source: str  # "order", "selected" or "matching"
     description: Message | str  # kept untranslated: the exports log shows it in each manager's language
     query_args: Mapping[str, Any] | None = None
+    # "matching": a SELECT of the ids the list's filters match, run by the database, never read into the request.
+    matching: Select[Any] | None = None
 
 
 def progress_url(state: OrderAdminState, export_id: int) -> str:
@@ -44,34 +53,80 @@ def progress_url(state: OrderAdminState, export_id: int) -> str:
 
 
 def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
-    """The file at once, or a redirect to the new job's progress page. A refusal (too big, over the limits)
-    is an ``OrderActionError`` for the view's handler.
+    """The file at once, or a redirect to the new job's progress page. A refusal (too big, over the limits,
+    an order the access rule denies in an instant export) is an ``OrderActionError`` for the view's handler.
 
-    Access checks are the caller's.
+    The caller checks ("export", None), or for one order's export ("export", order).
     """
     settings, session, actor = state.settings, state.session, access.actor_name(state.settings)
     actor_id = access.actor_id(settings)  # owns the export; the name is only shown
     check_format_offered(wanted.fmt)
-    ids = export_ids(wanted.order_ids)
-    if len(ids) > settings.export_max_rows:  # every order is at least one row
-        raise ExportTooLarge(len(ids), settings.export_max_rows)
-    rows = (count_rows(session, settings, ids, settings.export_max_rows)
-            if len(ids) <= settings.export_inline_rows else None)
-    if rows is not None and rows <= settings.export_inline_rows:
-        download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt, storage=state.export_folder())
-        record_instant(
-            session, settings, actor=actor, actor_id=actor_id, order_ids=download.summary.order_ids,
-            rows=download.summary.rows, fmt=wanted.fmt, source=wanted.source, description=wanted.description,
-            file_size=download.size, query_args=wanted.query_args,
-        )
-        return download.response
+    ids: list[int] | None = None
+    if wanted.matching is not None:
+        orders = matching_count(session, wanted.matching, settings.export_max_rows + 1)
+    else:
+        ids = export_ids(wanted.order_ids)
+        orders = len(ids)
+    if orders > settings.export_max_rows:  # every order is at least one row
+        raise ExportTooLarge(orders, settings.export_max_rows)
+    rows = None
+    if orders <= settings.export_inline_rows:
+        if ids is None:
+            ids = export_ids(session.scalars(wanted.matching))  # type: ignore[arg-type]  # few: read them
+        rows = count_rows(session, settings, ids, settings.export_max_rows)
+        if rows <= settings.export_inline_rows:
+            return _instant(state, wanted, ids, actor, actor_id)
     record = create_job(
-        session, settings, state.export_folder(), actor=actor, actor_id=actor_id, order_ids=ids, fmt=wanted.fmt,
+        session, settings, state.export_folder(), actor=actor, actor_id=actor_id, order_count=orders, fmt=wanted.fmt,
         source=wanted.source, description=wanted.description, query_args=wanted.query_args, rows_total=rows,
     )
-    if submit_job(state, record):
+    if _store_orders(state, record.id, ids, wanted.matching) and submit_job(state, record):
         flash(gettext("Export #%(id)s is being prepared in the background.", id=record.id), "success")
     return redirect(progress_url(state, record.id))
+
+
+def _instant(state: OrderAdminState, wanted: ExportRequest, ids: list[int], actor: str, actor_id: str | None,
+             ) -> Response:
+    settings, session = state.settings, state.session
+    if wanted.source != "order":  # one order's view asked ("export", order) itself
+        refusal = export_refusal(session, settings, ids)
+        if refusal is not None:
+            raise ActionNotAllowed(refusal)
+    download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt, storage=state.export_folder())
+    record_instant(
+        session, settings, actor=actor, actor_id=actor_id, order_ids=download.summary.order_ids,
+        rows=download.summary.rows, fmt=wanted.fmt, source=wanted.source, description=wanted.description,
+        file_size=download.size, query_args=wanted.query_args,
+    )
+    return download.response
+
+
+def _store_orders(state: OrderAdminState, export_id: int, ids: Sequence[int] | None, matching: Any) -> bool:
+    """Write the new job's orders (the given ids, or the list's query by one ``INSERT … SELECT``); if that
+    fails, the job fails saying so and the manager sees it on its progress page."""
+    session = state.session
+    try:
+        if ids is not None:
+            store_ids(session, export_id, ids)
+        else:
+            store_matching(session, export_id, matching)
+        session.commit()
+        return True
+    except Exception as error:
+        session.rollback()
+        logger.exception("the orders of export %s could not be stored", export_id)
+        _fail_queued(state, export_id, N_(
+            "The export failed unexpectedly (%(error)s); the server log has the details.", error=type(error).__name__))
+        flash(gettext("The export could not be started; see below why."), "error")
+        return False
+
+
+def _fail_queued(state: OrderAdminState, export_id: int, message: Message) -> None:
+    session = state.session
+    session.query(ExportRecord).filter_by(id=export_id, state=ExportState.QUEUED).update({
+        "state": ExportState.FAILED, "finished_at": utcnow(), "error": stored_text(message, ERROR_LIMIT),
+    })
+    session.commit()
 
 
 def submit_job(state: OrderAdminState, record: ExportRecord) -> bool:
@@ -79,16 +134,12 @@ def submit_job(state: OrderAdminState, record: ExportRecord) -> bool:
     session = state.session
     export_id = record.id
     try:
-        runner_job_id = state.export_runner().submit(current_app._get_current_object(), export_id)
+        runner_job_id = state.export_runner().submit(current_app._get_current_object(), export_id, access.user_id())
     except Exception as error:
         logger.exception("export %s could not be handed to the %s runner", export_id, state.settings.export_runner)
-        session.query(ExportRecord).filter_by(id=export_id, state=ExportState.QUEUED).update({
-            "state": ExportState.FAILED, "finished_at": utcnow(),
-            "error": stored_text(N_(
-                "The export could not be queued (%(error)s): the export queue cannot be reached. Try again later, "
-                "or tell the shop's administrator.", error=type(error).__name__), ERROR_LIMIT),
-        })
-        session.commit()
+        _fail_queued(state, export_id, N_(
+            "The export could not be queued (%(error)s): the export queue cannot be reached. Try again later, "
+            "or tell the shop's administrator.", error=type(error).__name__))
         flash(gettext("The export could not be started; see below why."), "error")
         return False
     if runner_job_id:

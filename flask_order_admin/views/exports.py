@@ -25,6 +25,7 @@ from ..export.files import CONTENT_TYPES
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
 from ..jobs.records import cancel_export, create_job, expire_if_due, fail_if_stale, fail_stale, purge_expired
+from ..jobs.selection import all_ids, first_ids, store_copy
 from ..jobs.storage import file_path
 from ..models import ExportRecord, ExportState, utcnow
 from ..services.transaction import MAX_ID
@@ -284,7 +285,8 @@ class ExportsView(OrderAdminView):
 
     @expose("/<int:export_id>/again/", methods=("POST",))
     def again_view(self, export_id: int) -> Response:
-        """Run again: a new job over the same orders, in the same format (the filter is not applied again)."""
+        """Run again: a new job over the same orders (copied in the database), in the same format (the filter
+        is not applied again)."""
         record = self.load_export(export_id)
         back = self.get_url(".progress_view", export_id=export_id)
         form = ExportJobForm()
@@ -294,13 +296,17 @@ class ExportsView(OrderAdminView):
         if record.active:
             flash(gettext("Export #%(id)s is still being prepared.", id=export_id), "error")
             return redirect(back)
-        self.require_export_of(record.order_ids)
+        # The access rule is asked about each order by the new job's worker, as for any job.
+        self.require("export")
         self.refusals_go_to(back)
+        session = self.state.session
         again = create_job(
-            self.state.session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
-            actor_id=access.actor_id(self.settings), order_ids=record.order_ids, fmt=record.fmt, source=record.source,
-            description=record.description, query_args=record.query_args, retry_of_id=record.id,
+            session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
+            actor_id=access.actor_id(self.settings), order_count=record.order_count, fmt=record.fmt,
+            source=record.source, description=record.description, query_args=record.query_args, retry_of_id=record.id,
         )
+        store_copy(session, again.id, record.id)
+        session.commit()
         if submit_job(self.state, again):
             flash(gettext("Export #%(id)s runs again as export #%(again)s.", id=export_id, again=again.id), "success")
         return redirect(self.get_url(".progress_view", export_id=again.id))
@@ -308,7 +314,8 @@ class ExportsView(OrderAdminView):
     @expose("/<int:export_id>/download/")
     def download_view(self, export_id: int) -> Response:
         record = self.load_export(export_id)
-        self.require_export_of(record.order_ids)
+        session = self.state.session
+        self.require_export_of(all_ids(session, record.id))
         if record.state != ExportState.DONE or not record.file_name:
             flash(self._unavailable(record), "error")
             return redirect(self.get_url(".progress_view", export_id=export_id))
@@ -321,8 +328,9 @@ class ExportsView(OrderAdminView):
                     record.fmt, extra={"actor": access.actor_name(self.settings), "export_id": record.id})
         response = send_file(path, mimetype=CONTENT_TYPES[record.fmt], conditional=False, max_age=0)
         # One order's file is named by its number: a shop's own number is looked up (one statement).
-        numbers = self.settings.models.numbers_of(self.state.session, record.order_ids[:1], self.settings.number_format)
-        attachment_headers(response, export_filename(record.order_ids, record.fmt, record.created_at, numbers))
+        first = first_ids(session, record.id, 2)
+        numbers = self.settings.models.numbers_of(session, first[:1], self.settings.number_format)
+        attachment_headers(response, export_filename(first, record.fmt, record.created_at, numbers))
         return response
 
     def _unavailable(self, record: ExportRecord) -> str:

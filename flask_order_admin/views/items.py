@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from ..binding import ModelBinding
 from ..extension import OrderAdminState
@@ -148,3 +148,6 @@ class ItemsView(OrderListView):
     def matching_order_ids(self, limit: int | None = None) -> list[int]:
         query = self.matching_query().with_entities(self.binding.line_order_id).distinct()
         return [value for (value,) in (query if limit is None else query.limit(limit))]
+
+    def matching_ids_select(self) -> Select[Any]:
+        return self.matching_query().with_entities(self.binding.line_order_id).statement

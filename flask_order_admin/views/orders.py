@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, current_app, redirect, request
 from flask_admin import expose
+from sqlalchemy import Select
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
@@ -122,6 +123,9 @@ class OrdersView(OrderActionsMixin, OrderListView):
     def matching_order_ids(self, limit: int | None = None) -> list[int]:
         query = self.matching_query().with_entities(self.binding.order_pk)
         return [order_id for (order_id,) in (query if limit is None else query.limit(limit))]
+
+    def matching_ids_select(self) -> Select[Any]:
+        return self.matching_query().with_entities(self.binding.order_pk).statement
 
     def selection_description(self, order_ids: Sequence[int]) -> Message:
         if len(order_ids) == 1:

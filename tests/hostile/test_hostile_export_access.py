@@ -7,6 +7,7 @@ import math
 import pytest
 
 from flask_order_admin.models import OrderItem
+from flask_order_admin.export.access_check import NUMBERS_SHOWN
 from flask_order_admin.views import export_access
 from tests.views.conftest import count_statements, hidden_fields  # noqa: F401  (count_statements: the fixture)
 from tests.views.test_views_search_export import read_xls
@@ -92,9 +93,9 @@ def test_the_refusal_names_the_first_denied_orders_and_counts_the_rest(client, m
     make_order(items=1)
     configure(access=no_stock_exports)
     response = export_matching(client, follow_redirects=True)
-    numbers = [order.number for order in stock[:export_access.NUMBERS_SHOWN]]
+    numbers = [order.number for order in stock[:NUMBERS_SHOWN]]
     assert_export_refused(response, error_of, 5, 6, numbers)
-    assert f"{numbers[-1]} and {5 - export_access.NUMBERS_SHOWN} more." in error_of(response)
+    assert f"{numbers[-1]} and {5 - NUMBERS_SHOWN} more." in error_of(response)
 
 
 def test_the_per_order_check_reads_the_orders_a_chunk_at_a_time(client, make_order, configure, count_statements,

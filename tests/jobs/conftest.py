@@ -19,6 +19,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from flask_order_admin.jobs import work
+from flask_order_admin.jobs.records import create_job
+from flask_order_admin.jobs.selection import all_ids, store_ids
 from flask_order_admin.models import ExportRecord, utcnow
 from tests.model_sets import BUILTIN
 from tests.views.conftest import _shared_app, configure, count_statements, form_fields, hidden_fields  # noqa: F401
@@ -179,3 +181,19 @@ def worker_stopped_long_ago(db: Any, export_id: int) -> None:
     with db.engine.begin() as connection:
         connection.execute(update(ExportRecord).where(ExportRecord.id == export_id)
                            .values(heartbeat_at=utcnow() - timedelta(hours=1)))
+
+
+def queued_job(session: Session, settings: Any, folder: Path, order_ids: list[int], **fields: Any) -> ExportRecord:
+    """A queued job over these orders, made as the start of an export makes one (never handed to a runner)."""
+    actor = fields.pop("actor", "manager")
+    record = create_job(session, settings, folder, actor=actor, actor_id=fields.pop("actor_id", actor),
+                        order_count=len(order_ids), **fields)
+    store_ids(session, record.id, sorted(set(order_ids)))
+    session.commit()
+    return record
+
+
+def export_order_ids(db: Any, export_id: int) -> list[int]:
+    """The orders the export covers, as its side table has them."""
+    with Session(db.engine) as session:
+        return all_ids(session, export_id)

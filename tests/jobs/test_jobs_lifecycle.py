@@ -11,9 +11,9 @@ import pytest
 import xlrd
 from sqlalchemy import update
 
-from flask_order_admin.jobs.records import create_job
 from flask_order_admin.jobs.work import run_export
 from flask_order_admin.models import ExportRecord, OrderEvent, utcnow
+from tests.jobs.conftest import export_order_ids, queued_job
 
 from .conftest import IsolatedClient
 
@@ -27,7 +27,7 @@ def numbers_in(rows: list[list[object]]) -> set[str]:
     return {str(row[2]) for row in rows if str(row[2]).startswith("ORD-")}
 
 
-def test_a_small_export_downloads_at_once_and_is_recorded(client, make_order, folder, start_export, session):
+def test_a_small_export_downloads_at_once_and_is_recorded(client, make_order, folder, start_export, session, db):
     shipped = [make_order("shipped", items=2), make_order("shipped", items=1)]
     make_order("processing", items=1)
     response = start_export(client, "flt0_status_equals=shipped")
@@ -35,7 +35,7 @@ def test_a_small_export_downloads_at_once_and_is_recorded(client, make_order, fo
     assert numbers_in(sheet_rows(response.data)) == {order.number for order in shipped}
     [record] = session.query(ExportRecord).all()
     assert (record.actor, record.runner, record.state, record.source) == ("manager", "inline", "done", "matching")
-    assert (record.order_ids, record.rows_written, record.fmt) == ([o.id for o in shipped], 3, "xls")
+    assert (export_order_ids(db, record.id), record.rows_written, record.fmt) == ([o.id for o in shipped], 3, "xls")
     assert str(record.description_message) == "By orders: Status equals Shipped"
     assert record.query_args == {"flt0_status_equals": "shipped"}
     assert record.file_size == len(response.data) and record.file_name is None
@@ -131,9 +131,8 @@ def test_cancel_stops_a_running_job_and_keeps_no_file(client, make_order, jobs, 
 def test_a_failed_job_says_why(app, client, make_order, folder, session, read_export, monkeypatch):
     state = app.extensions["order_admin"]
     order = make_order("processing", items=2)
-    record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
-                        order_ids=[order.id, 999_999_999], fmt="xls", source="selected",
-                        description="2 selected orders")
+    record = queued_job(session, state.settings, folder, [order.id, 999_999_999],
+                        fmt="xls", source="selected", description="2 selected orders")
     assert run_export(state, record.id) == "failed"
     failed = read_export(record.id)
     assert str(failed.error_message) == "There is no order 999999999; it may have been deleted." and failed.finished_at
@@ -147,8 +146,7 @@ def test_a_failed_job_says_why(app, client, make_order, folder, session, read_ex
         raise OSError(28, "No space left on device")
 
     monkeypatch.setitem(files.BACKENDS, "xls", broken_disk)
-    record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
-                        order_ids=[order.id], fmt="xls", source="order", description="Order")
+    record = queued_job(session, state.settings, folder, [order.id], fmt="xls", source="order", description="Order")
     assert run_export(state, record.id) == "failed"
     assert str(read_export(record.id).error_message) == "The export failed unexpectedly (OSError); the server log has the details."
     assert list(folder.iterdir()) == []
@@ -183,9 +181,8 @@ def test_a_job_whose_worker_stops_is_failed_in_bounded_time_and_runs_again(
 
 def test_a_queued_job_no_worker_takes_is_failed(app, client, make_order, folder, session, configure, read_export):
     state = app.extensions["order_admin"]
-    record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
-                        order_ids=[make_order().id], fmt="xls", source="order",
-                        description="Order")  # never handed to a runner
+    record = queued_job(session, state.settings, folder, [make_order().id], fmt="xls",
+                        source="order", description="Order")  # never handed to a runner
     configure(export_queued_seconds=0.5)
     time.sleep(0.7)
     assert "No export worker started this export" in client.get("/admin/orders/exports/").text
@@ -346,7 +343,7 @@ def test_the_start_request_reads_as_little_for_many_orders_as_for_few(client, ma
     from flask_order_admin.jobs.runners import ThreadRunner
 
     handed_over = []  # the jobs are only collected: no thread runs them while statements are counted
-    monkeypatch.setattr(ThreadRunner, "submit", lambda self, app, export_id: handed_over.append(export_id))
+    monkeypatch.setattr(ThreadRunner, "submit", lambda self, app, export_id, user_id=None: handed_over.append(export_id))
     for n in range(60):
         make_order("shipped" if n < 10 else "processing", items=1)
     few = count_statements(lambda: job_id_of(start_export(client, "flt0_status_equals=shipped")))

@@ -14,19 +14,18 @@ import time
 from pathlib import Path
 
 from flask_order_admin.export.scratch import instant_scratch_name
-from flask_order_admin.jobs.records import create_job, purge_expired
+from flask_order_admin.jobs.records import purge_expired
 from flask_order_admin.jobs.storage import new_file_name, scratch_path
 
-from .conftest import BUYER, files_with_buyer_data, wait_until_written, worker_stopped_long_ago
+from .conftest import BUYER, files_with_buyer_data, queued_job, wait_until_written, worker_stopped_long_ago
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 def test_a_web_process_killed_mid_xlsx_leaves_buyer_data_only_in_the_storage_folder(
         app, client, db, make_order, folder, database_url, session, read_export, tmp_path):
     orders = [make_order("shipped", items=10, buyer_name=BUYER) for _ in range(10)]
     state = app.extensions["order_admin"]
-    record = create_job(session, state.settings, folder, actor="manager", actor_id="manager",
-                        order_ids=[order.id for order in orders], fmt="xlsx", source="selected",
-                        description="10 selected orders")
+    record = queued_job(session, state.settings, folder, [order.id for order in orders], fmt="xlsx",
+                        source="selected", description="10 selected orders")
     system_tmp = tmp_path / "system-tmp"  # the web process's TMPDIR: what the system's temporary folder is
     system_tmp.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(system_tmp),

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from flask_order_admin.export.query import count_rows, export_rows
+from flask_order_admin.export.query import chunks_of, count_rows, export_rows
 from flask_order_admin.jobs.snapshot import snapshot_read
 from flask_order_admin.models import Order, OrderAdminBase, OrderItem
 from flask_order_admin.settings import DEFAULT_SETTINGS as settings
@@ -30,7 +30,7 @@ def test_the_job_reads_one_snapshot(db, make_order, dialect):
         before = count_rows(read.session, settings, [order.id], 100)
         a_late_line(db.engine, order.id)  # not blocked by the open read, on any database
         after = count_rows(read.session, settings, [order.id], 100)
-        rows = list(export_rows(read.session, settings, [order.id], 100, {}, chunk_reads=read.chunk_reads))
+        rows = list(export_rows(read.session, settings, chunks_of([order.id]), 100, {}, chunk_reads=read.chunk_reads))
     if dialect == "sqlite":  # the test database keeps SQLite's default rollback journal
         assert read.chunk_reads is not None and read.guarantee.startswith("per chunk")
         assert (before, after, len(rows)) == (2, 3, 3)  # each chunk is read when it comes: the new line is in

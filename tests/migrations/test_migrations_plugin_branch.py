@@ -16,9 +16,11 @@ import flask_migrate
 import pytest
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, Column, MetaData, Table, column, func, select, table
+from sqlalchemy.orm import Session
 
 from flask_order_admin.migrations import BRANCH, VERSIONS_PATH, add_version_location
 from flask_order_admin.domain.search_keys import name_key, phone_key
+from flask_order_admin.jobs.selection import all_ids
 from flask_order_admin.models import ExportLimitLock, ExportRecord, Order, OrderAdminBase, OrderEvent, OrderItem
 
 from . import schema_0_1_0
@@ -252,9 +254,37 @@ def test_exports_logged_before_owners_are_kept_owned_by_nobody(plugin_host):
     flask_migrate.upgrade(directory=directory, revision=HEAD)
 
     kept = db.session.scalars(select(ExportRecord)).one()
-    assert (kept.actor, kept.actor_id, kept.order_ids, kept.state) == ("Li Wei", None, [1], "done")
+    assert (kept.actor, kept.actor_id, kept.state) == ("Li Wei", None, "done")
+    assert all_ids(db.session, kept.id) == [1]  # oa_0007 moved its orders into their table
     assert db.session.scalars(select(ExportLimitLock.scope)).all() == ["shop"]
     db.session.rollback()
     flask_migrate.downgrade(directory=directory, revision="oa_0005")
     with db.engine.connect() as connection:
         assert connection.execute(select(exports.c.actor, exports.c.order_ids)).all() == [("Li Wei", [1])]
+
+
+def test_the_orders_of_exports_move_from_json_into_their_table_and_back(plugin_host):
+    """oa_0007: each export's JSON list of ids becomes rows of order_admin_export_orders (the job reads
+    those), and the downgrade writes the lists back."""
+    db, directory = plugin_host
+    flask_migrate.upgrade(directory=directory, revision="oa_0005")
+    # MariaDB reports a JSON column as LONGTEXT: say it is JSON, so that a list is written as JSON.
+    exports = Table("order_admin_exports", MetaData(), Column("order_ids", JSON), autoload_with=db.engine)
+    export = {"actor": "manager", "created_at": WHEN, "fmt": "xls", "source": "matching", "description": "",
+              "runner": "thread", "state": "done", "rows_written": 3}
+    with db.engine.begin() as connection:
+        connection.execute(exports.insert(), [{**export, "order_ids": [30, 10, 20], "order_count": 3},
+                                              {**export, "order_ids": [], "order_count": 0},
+                                              {**export, "order_ids": [7], "order_count": 1}])
+
+    flask_migrate.upgrade(directory=directory, revision=HEAD)
+    assert schema_differences(db, OrderAdminBase.metadata) == []
+    with Session(db.engine) as session:
+        assert [all_ids(session, export_id) for export_id in (1, 2, 3)] == [[10, 20, 30], [], [7]]
+
+    flask_migrate.downgrade(directory=directory, revision="oa_0005")
+    exports = Table("order_admin_exports", MetaData(), Column("order_ids", JSON), autoload_with=db.engine)
+    with db.engine.connect() as connection:
+        assert connection.execute(select(exports.c.id, exports.c.order_ids).order_by(exports.c.id)).all() == [
+            (1, [10, 20, 30]), (2, []), (3, [7])]
+    assert "order_admin_export_orders" not in table_names(db)

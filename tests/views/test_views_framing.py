@@ -140,7 +140,7 @@ def ids(client: Any, make_order: Callable[..., Any], session: Any) -> Ids:
     order = make_order("processing", items=1)
     basic = make_order("processing", items=1)
     canceled = make_order("canceled", items=1)
-    export = ExportRecord(actor="manager", source="order", description="one order", order_ids=[order.id],
+    export = ExportRecord(actor="manager", source="order", description="one order",
                           order_count=1, runner="inline", state=ExportState.DONE, rows_total=1, rows_written=1)
     session.add(export)
     session.commit()
