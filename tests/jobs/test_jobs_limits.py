@@ -26,7 +26,7 @@ MATCHING = "/admin/orders/export-matching/"
 @pytest.fixture
 def held_jobs(monkeypatch: pytest.MonkeyPatch, jobs: None, folder: Any) -> None:
     """Started jobs stay queued (no thread runs them), so each one counts against the limits."""
-    monkeypatch.setattr(ThreadRunner, "submit", lambda self, app, export_id: None)
+    monkeypatch.setattr(ThreadRunner, "submit", lambda self, app, export_id, user_id=None: None)
 
 
 def active_jobs(db: Any) -> list[tuple[int, str]]:
