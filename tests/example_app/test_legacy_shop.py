@@ -17,7 +17,7 @@ from flask_order_admin import services
 # What mounting the panel adds to the shop's schema: these tables, and nothing else (README, "Use your own
 # order tables").
 PLUGIN_TABLES = {"order_admin_order_states", "order_admin_line_origins", "order_admin_history",
-                 "order_admin_number_keys", "order_admin_exports"}
+                 "order_admin_number_keys", "order_admin_exports", "order_admin_bulk_results"}
 SHOP_ROWS = (ShopCustomer, ShopProduct, ShopOrder, ShopOrderLine)
 
 
