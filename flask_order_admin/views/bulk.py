@@ -45,7 +45,7 @@ T = TypeVar("T")
 
 BULK_ACTION_NAMES = "any(cancel,close,restore)"
 SAMPLE_SIZE = 10  # orders shown with buyer, status and total on the confirm screen; every one is listed by number
-RESULTS_IN_SESSION = 20  # the keys of a manager's latest results their session remembers
+RESULTS_IN_SESSION = 5  # the keys of a manager's latest results their (cookie) session remembers
 SESSION_RESULTS = "order_admin_bulk_results"
 SIGNING_SALT = "flask-order-admin.bulk-confirm"
 
