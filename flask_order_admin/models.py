@@ -1,4 +1,4 @@
-"""The plugin's own tables: orders, their items, their history, and the exports log.
+"""The plugin's own tables: orders, their items, their history, the exports log and bulk actions' results.
 
 They sit on their own ``MetaData`` so that importing them needs no Flask app;
 ``OrderAdmin.init_app`` adds them to the host's ``db.metadata`` so the host's
@@ -321,3 +321,21 @@ class ExportOrder(OrderAdminBase):
 
     export_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=False)
     order_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=False)
+
+
+class BulkResult(OrderAdminBase):
+    """What one bulk Cancel, Close or Restore did, kept for the page that shows it (POST-redirect-GET) and
+    shown only to the manager who ran it (``services.bulk_results``); deleted a day later."""
+
+    __tablename__ = "order_admin_bulk_results"
+
+    key: Mapped[str] = mapped_column(String(43), primary_key=True)  # random, URL-safe; never user text
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    back_url: Mapped[str] = mapped_column(Text, default="")  # the list the manager came from (a local path)
+    # {"done": [ids], "refused": [[id or null, number or null, reason as stored text]]}: up to the bulk cap.
+    outcome: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<BulkResult {self.action} {self.created_at}>"

@@ -14,7 +14,7 @@ from sqlalchemy.orm import ColumnProperty, QueryableAttribute, RelationshipDirec
 from sqlalchemy.sql.elements import ClauseElement
 
 from ..domain import OrderStatus
-from ..models import ExportLimitLock, ExportOrder, ExportRecord
+from ..models import BulkResult, ExportLimitLock, ExportOrder, ExportRecord
 from ..order_models import LINE_FIELDS, ORDER_FIELDS, SEARCH_KEY_FIELDS, Constant, FieldSpec, OrderModels, Through
 from . import ModelBinding
 from .fields import Field
@@ -196,5 +196,5 @@ def resolve_host_models(models: OrderModels) -> ModelBinding:
         **binding_parts, numbers=numbers, state=StateTable(tables.states, pk_key),
         origins=OriginRuns(tables.origins, line, line_pk_key, line_fields["order_id"].key),
         tables=tuple(t for t in (tables.states, tables.origins, tables.events, tables.number_keys) if t is not None),
-        copied_tables=(ExportRecord.__table__, ExportLimitLock.__table__, ExportOrder.__table__),
+        copied_tables=(ExportRecord.__table__, ExportLimitLock.__table__, ExportOrder.__table__, BulkResult.__table__),
     )

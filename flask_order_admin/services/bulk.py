@@ -19,6 +19,10 @@ refusing one row): then the chunk is rolled back, and its orders are run again o
 its own transaction (a chunk of one), so only the order that fails is refused. The outcome is the one a
 transaction per order gives, at a fraction of the statements (docs/performance.md, "Bulk actions").
 
+**Versions.** With ``versions`` (each order's version as the confirm screen showed it), an order whose
+version moved since is not acted on and is refused as "changed since you looked", in a group of its own:
+the Yes acts only on what the manager saw (docs/design.md, "Bulk actions").
+
 Restore asks the host's price resolver for each order's lines, outside any lock, so it is batched no
 further: each order goes through ``services.restore``, its own transaction, and an order whose items are
 no longer sold (or whose lookup fails) is refused with restore's own message.
@@ -26,7 +30,7 @@ no longer sold (or whose lookup fails) is refused with restore's own message.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -37,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import Action
 from ..domain.messages import Message, N_, Quantity
-from ..errors import OrderActionError, OrderNotFound
+from ..errors import OrderActionError, OrderNotFound, StaleOrder
 from ..records import OrderRecord, order_records
 from ..settings import Settings, current_settings
 from .restoring import restore
@@ -56,8 +60,12 @@ _DENIED = {
     Action.RESTORE: N_("You are not allowed to restore this order."),
 }
 
+# An order whose version is not the one the confirm screen showed: the Yes was given for something else.
+CHANGED_SINCE_SHOWN = N_("Changed since you looked, so left as it is; open it to see what changed.")
+
 EventBuilder = Callable[..., dict[str, Any]]  # services/events.py: the history row of one order
 Permission = Callable[[Any], bool]  # the host's rule for this action, asked with the order (the host's object)
+Versions = Mapping[int, int]  # order id -> the version the manager's confirm screen showed
 
 
 class BulkActionTooLarge(OrderActionError):
@@ -94,28 +102,30 @@ class BulkOutcome:
 
 def bulk_cancel(
     session: Session, order_ids: Iterable[object], *, actor: str, reason: str | None = None,
-    allowed: Permission | None = None, settings: Settings | None = None,
+    allowed: Permission | None = None, settings: Settings | None = None, versions: Versions | None = None,
 ) -> BulkOutcome:
-    """Cancel each order that may be canceled (``cancel``'s rule, and ``allowed``); the reason goes into
-    every event."""
-    return _bulk_transition(session, order_ids, Action.CANCEL, actor=actor, allowed=allowed,
-                            settings=settings, event=partial(canceled_event, reason=reason))
+    """Cancel each order that may be canceled (``cancel``'s rule, and ``allowed``) and, with ``versions``, is
+    unchanged since the confirm screen; the reason goes into every event."""
+    return _bulk_transition(session, order_ids, Action.CANCEL, actor=actor, allowed=allowed, settings=settings,
+                            versions=versions, event=partial(canceled_event, reason=reason))
 
 
 def bulk_close(
     session: Session, order_ids: Iterable[object], *, actor: str, allowed: Permission | None = None,
-    settings: Settings | None = None,
+    settings: Settings | None = None, versions: Versions | None = None,
 ) -> BulkOutcome:
-    """Close each order that may be closed (``close``'s rule, and ``allowed``)."""
+    """Close each order that may be closed (``close``'s rule, and ``allowed``) and, with ``versions``, is
+    unchanged since the confirm screen."""
     return _bulk_transition(session, order_ids, Action.CLOSE, actor=actor, allowed=allowed, settings=settings,
-                            event=closed_event)
+                            versions=versions, event=closed_event)
 
 
 def bulk_restore(
     session: Session, order_ids: Iterable[object], *, actor: str, allowed: Permission | None = None,
-    settings: Settings | None = None,
+    settings: Settings | None = None, versions: Versions | None = None,
 ) -> BulkOutcome:
-    """Restore each canceled order through ``services.restore`` (prices recalculated), one transaction each."""
+    """Restore each canceled order through ``services.restore`` (prices recalculated), one transaction each;
+    with ``versions``, only the orders unchanged since the confirm screen."""
     settings = settings or current_settings()
     outcome = BulkOutcome(Action.RESTORE)
     ids = _checked_ids(order_ids, settings, outcome)
@@ -125,12 +135,16 @@ def bulk_restore(
             found = _read_orders(session, settings, chunk)
         for order_id in chunk:
             order = found.get(order_id)
-            refusal = _missing(order_id) if order is None else _denied(order, Action.RESTORE, allowed)
+            refusal = (_missing(order_id) if order is None else
+                       _changed(order, versions) or _denied(order, Action.RESTORE, allowed))
             if refusal is not None:
                 outcome.refused.append(refusal)
                 continue
             try:
-                restore(session, order_id, actor=actor, settings=settings)
+                restore(session, order_id, actor=actor, settings=settings,
+                        expected_version=None if versions is None else versions.get(order_id))
+            except StaleOrder:  # changed while its prices were looked up
+                outcome.refused.append(BulkRefusal(order_id, order.number, CHANGED_SINCE_SHOWN))
             except OrderActionError as error:
                 outcome.refused.append(BulkRefusal(order_id, order.number, error.message))
             else:
@@ -140,7 +154,7 @@ def bulk_restore(
 
 def _bulk_transition(
     session: Session, order_ids: Iterable[object], action: Action, *, actor: str, allowed: Permission | None,
-    settings: Settings | None, event: EventBuilder,
+    settings: Settings | None, versions: Versions | None, event: EventBuilder,
 ) -> BulkOutcome:
     settings = settings or current_settings()
     outcome = BulkOutcome(action)
@@ -148,10 +162,10 @@ def _bulk_transition(
     for start in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[start:start + CHUNK_SIZE]
         try:
-            done, refused = _transition_chunk(session, settings, chunk, action, actor, allowed, event)
+            done, refused = _transition_chunk(session, settings, chunk, action, actor, allowed, versions, event)
         except (SQLAlchemyError, OrderActionError):
             # The database failed the chunk (rolled back): each order again in its own transaction.
-            done, refused = _one_at_a_time(session, settings, chunk, action, actor, allowed, event)
+            done, refused = _one_at_a_time(session, settings, chunk, action, actor, allowed, versions, event)
         outcome.done += done
         outcome.refused += refused
     return outcome._sort()
@@ -159,7 +173,7 @@ def _bulk_transition(
 
 def _transition_chunk(
     session: Session, settings: Settings, chunk: list[int], action: Action, actor: str,
-    allowed: Permission | None, event: EventBuilder,
+    allowed: Permission | None, versions: Versions | None, event: EventBuilder,
 ) -> tuple[list[int], list[BulkRefusal]]:
     """One transaction: lock the chunk's orders, check each, write the allowed ones together."""
     refused: list[BulkRefusal] = []
@@ -168,7 +182,8 @@ def _transition_chunk(
         moving: list[OrderRecord] = []
         for order_id in chunk:
             order = found.get(order_id)
-            refusal = _missing(order_id) if order is None else _refusal(settings, order, action, allowed)
+            refusal = (_missing(order_id) if order is None else
+                       _changed(order, versions) or _refusal(settings, order, action, allowed))
             if refusal is None:
                 moving.append(order)
             else:
@@ -179,13 +194,14 @@ def _transition_chunk(
 
 def _one_at_a_time(
     session: Session, settings: Settings, chunk: list[int], action: Action, actor: str,
-    allowed: Permission | None, event: EventBuilder,
+    allowed: Permission | None, versions: Versions | None, event: EventBuilder,
 ) -> tuple[list[int], list[BulkRefusal]]:
     done: list[int] = []
     refused: list[BulkRefusal] = []
     for order_id in chunk:
         try:
-            one_done, one_refused = _transition_chunk(session, settings, [order_id], action, actor, allowed, event)
+            one_done, one_refused = _transition_chunk(session, settings, [order_id], action, actor, allowed,
+                                                      versions, event)
         except OrderActionError as error:
             one_done, one_refused = [], [BulkRefusal(order_id, error.order_number, error.message)]
         except SQLAlchemyError:
@@ -214,7 +230,8 @@ def _read_orders(session: Session, settings: Settings, ids: list[int]) -> dict[i
     rows = session.scalars(
         select(binding.order).where(binding.order_pk.in_(ids)).options(*binding.order_load_options())
     ).all()
-    return {record.id: record for record in order_records(session, binding, rows, settings.number_format)}
+    return {record.id: record for record in order_records(session, binding, rows, settings.number_format,
+                                                          with_state=True)}
 
 
 def _refusal(settings: Settings, order: OrderRecord, action: Action, allowed: Permission | None) -> BulkRefusal | None:
@@ -223,6 +240,12 @@ def _refusal(settings: Settings, order: OrderRecord, action: Action, allowed: Pe
         return denied
     reason = action_refusal(settings, order, action)
     return None if reason is None else BulkRefusal(order.id, order.number, reason)
+
+
+def _changed(order: OrderRecord, versions: Versions | None) -> BulkRefusal | None:
+    if versions is None or versions.get(order.id) == order.version:
+        return None
+    return BulkRefusal(order.id, order.number, CHANGED_SINCE_SHOWN)
 
 
 def _denied(order: OrderRecord, action: Action, allowed: Permission | None) -> BulkRefusal | None:

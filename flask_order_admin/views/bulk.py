@@ -3,29 +3,36 @@ actions) or for every order the list's filters match, behind a confirm screen.
 
 The flow: a "With selected" entry posts the ticked rows to Flask-Admin's ``action_view``, whose handler
 answers with the confirm screen (it changes nothing); "Change all matching" is a GET of the same screen
-with the list's filters in its query string. The screen shows how many orders, a sample of them, and the
-cap (``ORDER_ADMIN_BULK_ACTION_LIMIT``); its Yes posts (CSRF) to ``bulk_run_view``, which runs the bulk
-service (``services.bulk``: each order on its own, the access rule asked per order) and shows the result:
-"12 closed, 3 refused", each refusal with its order and reason, and the way back to the same list.
+with the list's filters in its query string. The screen says how many orders will change and how many will
+be skipped and why, lists every order, and stops at the cap (``ORDER_ADMIN_BULK_ACTION_LIMIT``). Its Yes
+posts (CSRF) the orders it counted, each with its version, signed, to ``bulk_run_view``, which runs the bulk
+service on exactly those (``services.bulk``: each order on its own, only if unchanged since, the access rule
+asked per order), keeps the result (``services.bulk_results``) and redirects to ``bulk_result_view``:
+"12 closed, 3 refused", the refusals grouped by reason, and the way back to the same list
+(docs/design.md, "Bulk actions").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
-from flask import flash, redirect, request
+from flask import current_app, flash, redirect, request
+from flask import session as browser_session
 from flask_admin import expose
 from flask_admin.actions import action
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from .. import access
 from ..domain import Action
 from ..domain.rules import switched_off_reason
-from ..i18n import gettext, lazy_pgettext, ngettext
-from ..records import order_records
+from ..errors import OrderNotFound
+from ..i18n import gettext, lazy_pgettext, ngettext, translate
+from ..records import OrderRecord, order_records
 from ..services import BulkOutcome, bulk_cancel, bulk_close, bulk_restore
-from ..services.transaction import id_from_text
+from ..services.bulk_results import KEY_PATTERN, keep_result, kept_result
 from ..settings import Settings
 from .actions import YES_BUTTON_STYLES, form_problem
 from .formats import amount
@@ -34,22 +41,27 @@ from .listing import page_totals
 from .menu import action_refusal
 from .redirects import local_path
 
-BULK_ACTION_NAMES = "any(cancel,close,restore)"
-SAMPLE_SIZE = 10  # orders listed on the confirm screen
-DONE_SHOWN = 50  # changed orders listed by number on the result page; the rest are counted
+T = TypeVar("T")
 
-# Confirm screen: the question, per action, for ``n`` orders (written out, so that pybabel extracts them).
-QUESTIONS: dict[Action, Callable[[int], str]] = {
-    Action.CANCEL: lambda n: ngettext(
-        "Are you sure you want to cancel %(num)d order?", "Are you sure you want to cancel %(num)d orders?", n),
-    Action.CLOSE: lambda n: ngettext(
-        "Are you sure you want to close %(num)d order? A completed order can only be exported.",
-        "Are you sure you want to close %(num)d orders? A completed order can only be exported.", n),
-    Action.RESTORE: lambda n: ngettext(
-        "Are you sure you want to restore %(num)d order? Its item prices will be recalculated as of today; "
-        "an order with an item no longer sold is refused and stays canceled.",
-        "Are you sure you want to restore %(num)d orders? Their item prices will be recalculated as of today; "
-        "an order with an item no longer sold is refused and stays canceled.", n),
+BULK_ACTION_NAMES = "any(cancel,close,restore)"
+SAMPLE_SIZE = 10  # orders shown with buyer, status and total on the confirm screen; every one is listed by number
+RESULTS_IN_SESSION = 5  # the keys of a manager's latest results their (cookie) session remembers
+SESSION_RESULTS = "order_admin_bulk_results"
+SIGNING_SALT = "flask-order-admin.bulk-confirm"
+
+# The Yes, named by the action and the number of orders it will change.
+YES_LABELS: dict[Action, Callable[[int], str]] = {
+    Action.CANCEL: lambda n: ngettext("Cancel %(num)d order", "Cancel %(num)d orders", n),
+    Action.CLOSE: lambda n: ngettext("Close %(num)d order", "Close %(num)d orders", n),
+    Action.RESTORE: lambda n: ngettext("Restore %(num)d order", "Restore %(num)d orders", n),
+}
+
+# What the manager should know before Yes, beyond the counts.
+NOTES: dict[Action, Callable[[], str]] = {
+    Action.CANCEL: lambda: "",
+    Action.CLOSE: lambda: gettext("A completed order can only be exported."),
+    Action.RESTORE: lambda: gettext("Item prices will be recalculated as of today; an order with an item no longer "
+                                    "sold is refused and stays canceled."),
 }
 
 # Result page: how many orders changed, per action.
@@ -117,8 +129,7 @@ class BulkActionsMixin:
         self.require(action.value)
         # Ticked rows are at most a page; ids past the cap could only come from a forged post.
         order_ids = self.order_ids_of(row_ids[:self.settings.bulk_action_limit + 1])
-        return self._confirm(action, order_ids, "selected", self.list_url(),
-                             self.get_url(".bulk_run_view", action_name=action.value))
+        return self._confirm(action, order_ids, "selected", self.list_url())
 
     @expose(f"/bulk/<{BULK_ACTION_NAMES}:action_name>/")
     def bulk_matching_view(self, action_name: str) -> Response | str:
@@ -129,36 +140,61 @@ class BulkActionsMixin:
         if self.refused_filter_args():  # Flask-Admin would drop them, and the action would widen
             flash(gettext("Nothing was changed: a filter value is not valid."), "error")
             return redirect(back)
-        order_ids = self.matching_order_ids(limit=self.settings.bulk_action_limit + 1)
-        return self._confirm(action, order_ids, "matching", back,
-                             self.get_url(".bulk_run_view", action_name=action.value, **request.args))
+        return self._confirm(action, self.matching_order_ids(limit=self.settings.bulk_action_limit + 1),
+                             "matching", back)
 
-    def _confirm(
-        self, action: Action, order_ids: Sequence[int], scope: str, back: str, post_url: str,
-    ) -> Response | str:
-        """The confirm screen: the count, the first orders with whether each can be changed now, and Yes
-        (none past the cap)."""
+    def _confirm(self, action: Action, order_ids: Sequence[int], scope: str, back: str) -> Response | str:
+        """The confirm screen: how many orders will change and how many will be skipped, and why (one line
+        per reason), every order by number, the first ones in detail, and a Yes naming the action and the
+        count (none when nothing would change, none past the cap). Its form carries every order's id and
+        version, signed: the Yes acts on these orders only, and only on those unchanged since."""
         if not order_ids:
             flash(gettext("No orders are selected, so nothing was changed."), "error")
             return redirect(back)
         limit = self.settings.bulk_action_limit
         session, settings = self.state.session, self.settings
-        sample = order_records(session, self.binding, self.binding.orders_by_id(session, order_ids[:SAMPLE_SIZE]),
-                               settings.number_format)
-        form_class = BulkCancelForm if action == Action.CANCEL else BulkActionForm
+        common = {"action": action, "title": TITLES[action], "return_url": back, "limit": limit}
+        if len(order_ids) > limit:
+            return self.render("order_admin/bulk_confirm.html", too_many=True, **common)
+        orders = order_records(session, self.binding, self.binding.orders_by_id(session, order_ids),
+                               settings.number_format, with_state=True)
+        verdicts = [(order, action_refusal(settings, action, order)) for order in orders]
+        found = {order.id for order in orders}
+        verdicts += [(None, translate(OrderNotFound.deleted(order_id).message))
+                     for order_id in order_ids if order_id not in found]
+        changing = [order for order, refusal in verdicts if refusal is None]
+        changing_ids = {order.id for order in changing}
+        skipped = grouped_by_reason((refusal, None if order is None else order.id)
+                                    for order, refusal in verdicts if refusal is not None)
+        sample = orders[:SAMPLE_SIZE]
+        form = (BulkCancelForm if action == Action.CANCEL else BulkActionForm)(
+            url=back, orders=signed_versions(action, orders))
         return self.render(
-            "order_admin/bulk_confirm.html", action=action, title=TITLES[action], scope=scope,
-            count=len(order_ids), too_many=len(order_ids) > limit, limit=limit,
-            question=QUESTIONS[action](len(order_ids)),
-            sample=[(order, action_refusal(settings, action, order)) for order in sample],
+            "order_admin/bulk_confirm.html", too_many=False, count=len(verdicts), changing=changing,
+            skipped=skipped, skipped_count=len(verdicts) - len(changing),
+            summary=gettext("%(changing)s, %(skipped)s",
+                            changing=ngettext("%(num)d order will change", "%(num)d orders will change",
+                                              len(changing)),
+                            skipped=ngettext("%(num)d will be skipped", "%(num)d will be skipped",
+                                             len(verdicts) - len(changing))),
+            explanation=sentences(
+                gettext("Every order the list’s filters match.") if scope == "matching"
+                else gettext("The orders ticked in the list."),
+                gettext("Each order is changed on its own; an order that cannot be changed is left as it is and "
+                        "listed with the reason."),
+                NOTES[action](),
+            ),
+            yes_label=YES_LABELS[action](len(changing)), yes_class=YES_BUTTONS[action],
+            sample=[(order, order.id in changing_ids) for order in sample],
             totals=page_totals(session, [order.id for order in sample], settings),
-            order_ids=order_ids if scope == "selected" else (), form=form_class(scope=scope, url=back),
-            post_url=post_url, yes_class=YES_BUTTONS[action], return_url=back,
+            numbers={order.id: order.number for order in orders}, form=form,
+            post_url=self.get_url(".bulk_run_view", action_name=action.value), **common,
         )
 
     @expose(f"/bulk/<{BULK_ACTION_NAMES}:action_name>/run/", methods=("POST",))
-    def bulk_run_view(self, action_name: str) -> Response | str:
-        """Yes on the bulk confirm screen: run the action on each order, then show what happened."""
+    def bulk_run_view(self, action_name: str) -> Response:
+        """Yes on the bulk confirm screen: run the action on the orders the screen showed, each only if
+        unchanged since, keep the result and redirect to it (POST-redirect-GET: a reload does nothing)."""
         action = Action(action_name)
         self.require(action.value)
         form = (BulkCancelForm if action == Action.CANCEL else BulkActionForm)()
@@ -166,45 +202,91 @@ class BulkActionsMixin:
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(back)
-        limit = self.settings.bulk_action_limit
-        if form.scope.data == "matching":
-            if self.refused_filter_args():
-                flash(gettext("Nothing was changed: a filter value is not valid."), "error")
-                return redirect(back)
-            order_ids = self.matching_order_ids(limit=limit + 1)
-        else:
-            posted = request.form.getlist("order_id")[:limit + 1]
-            order_ids = [order_id for order_id in map(id_from_text, posted) if order_id is not None]
-        if not order_ids:
-            flash(gettext("No orders are selected, so nothing was changed."), "error")
+        versions = shown_versions(action, form.orders.data)
+        if versions is None:
+            flash(gettext("This confirm screen cannot be used; nothing was changed. Open it again from the list."),
+                  "error")
             return redirect(back)
-        if len(order_ids) > limit:  # the confirm screen offered no Yes: a forged or stale post
+        limit = self.settings.bulk_action_limit
+        if len(versions) > limit:  # the confirm screen offered no Yes: a forged post
             flash(gettext("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
                           "Narrow the selection or the filters.", limit=amount(limit)), "error")
             return redirect(back)
         self.refusals_go_to(back)
-        return self._result(self._run(action, order_ids, form), back)
+        settings = self.settings
+        outcome = self._run(action, versions, form)
+        key = keep_result(self.state.session, settings, outcome, actor=access.actor_name(settings), back_url=back)
+        browser_session[SESSION_RESULTS] = [*browser_session.get(SESSION_RESULTS, []), key][-RESULTS_IN_SESSION:]
+        return redirect(self.get_url(".bulk_result_view", key=key), code=303)
 
-    def _run(self, action: Action, order_ids: list[int], form: Any) -> BulkOutcome:
+    def _run(self, action: Action, versions: dict[int, int], form: Any) -> BulkOutcome:
         settings = self.settings
         extra = {"reason": form.reason.data} if action == Action.CANCEL else {}
         return SERVICES[action](
-            self.state.session, order_ids, actor=access.actor_name(settings), settings=settings,
-            allowed=lambda order: access.is_allowed(settings, action.value, order), **extra,
+            self.state.session, list(versions), actor=access.actor_name(settings), settings=settings,
+            versions=versions, allowed=lambda order: access.is_allowed(settings, action.value, order), **extra,
         )
 
-    def _result(self, outcome: BulkOutcome, back: str) -> str:
+    @expose("/bulk/result/<key>/")
+    def bulk_result_view(self, key: str) -> Response | str:
+        """What a bulk action did: shown again on reload, to the manager who ran it only."""
+        kept = None
+        if re.fullmatch(KEY_PATTERN, key) and key in browser_session.get(SESSION_RESULTS, ()):
+            kept = kept_result(self.state.session, key, actor=access.actor_name(self.settings))
+        if kept is None:
+            flash(gettext("This result is no longer kept: a bulk action's result is shown for a day, to the "
+                          "manager who ran it."), "error")
+            return redirect(self.get_url(".index_view"))
+        outcome = kept.outcome
         action = outcome.action
-        done_count, refused_count = len(outcome.done), len(outcome.refused)
         summary = gettext(
-            "%(done)s, %(refused)s", done=DONE[action](done_count),
-            refused=ngettext("%(num)d refused", "%(num)d refused", refused_count),
+            "%(done)s, %(refused)s", done=DONE[action](len(outcome.done)),
+            refused=ngettext("%(num)d refused", "%(num)d refused", len(outcome.refused)),
         )
-        linked = outcome.done[:DONE_SHOWN] + [r.order_id for r in outcome.refused if r.order_id is not None]
-        numbers = self.binding.numbers_of(self.state.session, linked, self.settings.number_format)
+        numbers = self.binding.numbers_of(self.state.session, outcome.done, self.settings.number_format)
+        numbers.update({r.order_id: r.number for r in outcome.refused if r.order_id is not None and r.number})
+        refused = grouped_by_reason((translate(r.reason), r) for r in outcome.refused)
         return self.render(
             "order_admin/bulk_result.html", action=action, title=TITLES[action], summary=summary, outcome=outcome,
-            done_shown=outcome.done[:DONE_SHOWN], done_more=max(0, done_count - DONE_SHOWN), numbers=numbers,
-            back_url=back, return_url=back,
+            refused=refused, numbers=numbers, back_url=kept.back_url, return_url=kept.back_url,
         )
 
+
+def sentences(*texts: str) -> str:
+    """Sentences one after the other: a space after a Latin or Cyrillic full stop, none after a Chinese one."""
+    joined = ""
+    for text in filter(None, texts):
+        joined += ("" if not joined or joined.endswith(("。", "！", "？")) else " ") + text
+    return joined
+
+
+def grouped_by_reason(refusals: Iterable[tuple[str, T]]) -> list[tuple[str, list[T]]]:
+    """One group per reason (its text in the manager's language), in the order the reasons first come."""
+    groups: dict[str, list[T]] = {}
+    for reason, item in refusals:
+        groups.setdefault(str(reason), []).append(item)
+    return list(groups.items())
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=SIGNING_SALT)
+
+
+def signed_versions(action: Action, orders: Sequence[OrderRecord]) -> str:
+    """The confirm screen's orders and their versions, for its form: signed, so that the Yes acts on exactly
+    the orders the screen counted (not on a fresh query), whatever the post says."""
+    return _signer().dumps({"action": action.value, "orders": [[order.id, order.version] for order in orders]})
+
+
+def shown_versions(action: Action, signed: str | None) -> dict[int, int] | None:
+    """What ``signed_versions`` signed for ``action`` (order id -> version); None for a forged or foreign value."""
+    try:
+        shown = _signer().loads(signed or "")
+    except BadSignature:
+        return None
+    if not isinstance(shown, dict) or shown.get("action") != action.value:
+        return None
+    try:
+        return {int(order_id): int(version) for order_id, version in shown.get("orders", ())}
+    except (TypeError, ValueError):  # signed by this app, so only if its secret key leaked
+        return None

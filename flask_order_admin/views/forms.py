@@ -89,10 +89,10 @@ class ExportJobForm(PostedForm):
 
 
 class BulkActionForm(PostedForm):
-    """Yes on a bulk confirm screen: the ticked orders (``order_id`` fields, read by the view) or every order
-    the list's filters match (in the POST's query string), and the list to go back to."""
+    """Yes on a bulk confirm screen: the orders the screen counted with their versions (signed, read by the
+    view: ``views.bulk.shown_versions``), and the list to go back to."""
 
-    scope = HiddenText(validators=[InputRequired(), AnyOf(("selected", "matching"))])
+    orders = HiddenText(validators=[InputRequired()])
     url = HiddenText()
 
 

@@ -18,7 +18,7 @@ from flask_order_admin import services
 # order tables").
 PLUGIN_TABLES = {"order_admin_order_states", "order_admin_line_origins", "order_admin_history",
                  "order_admin_number_keys", "order_admin_exports", "order_admin_export_limits",
-                 "order_admin_export_orders"}
+                 "order_admin_export_orders", "order_admin_bulk_results"}
 SHOP_ROWS = (ShopCustomer, ShopProduct, ShopOrder, ShopOrderLine)
 
 

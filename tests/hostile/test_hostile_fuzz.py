@@ -57,8 +57,7 @@ PARAMETERS: dict[str, st.SearchStrategy[Any]] = {
     "csrf_token": likely("@csrf"),
     "id": likely(*IDS), "into": likely(*IDS), "version": likely("1", "2"),
     "action": likely("export_selected", "bulk_cancel", "bulk_close", "bulk_restore"),
-    "rowid": st.lists(likely(*IDS), max_size=3), "order_id": st.lists(likely(*IDS), max_size=3),
-    "scope": likely("selected", "matching"),
+    "rowid": st.lists(likely(*IDS), max_size=3),
     "tab": likely("items", "history", "comments"), "q": likely("1", "ORD-0000000001", "0001"),
     "page": likely("0", "1", "2"), "page_size": likely("20", "50", "200"), "sort": likely("0", "1", "4"),
     "desc": likely("0", "1"), "url": likely("/admin/orders/", "/admin/orders/items/?page=1"),
@@ -109,13 +108,15 @@ RECIPES: dict[str, Recipe] = {
     "orders.comment_view": Recipe(query=("url",), form=("csrf_token", "text", "url")),
     "orders.unknown_page_view": Recipe(query=("url", "id", "q")),
     **{f"{tab}.bulk_matching_view": Recipe(query=LIST.query, filters=True) for tab in ("orders", "items")},
-    **{f"{tab}.bulk_run_view": Recipe(query=LIST.query, form=("csrf_token", "scope", "order_id", "url", "reason"),
+    **{f"{tab}.bulk_run_view": Recipe(query=LIST.query, form=("csrf_token", "orders", "url", "reason"),
                                       filters=True) for tab in ("orders", "items")},
+    **{f"{tab}.bulk_result_view": Recipe() for tab in ("orders", "items")},
 }
 # Path values the router lets through (anything else is its 404): ids, and digits no order has.
 PATH_VALUES = {
     "order_id": st.one_of(st.sampled_from(IDS), st.sampled_from(["0", "007", str(2**63), str(10**30), "²", "١٢"])),
     "action_name": st.sampled_from(["cancel", "restore", "close", "merge"]),  # bulk views: the first three
+    "key": st.sampled_from(["x" * 32, "0" * 22, "a" * 43, "-_" * 12, "ü" * 24, "x" * 200]),  # bulk results
     "export_type": likely("csv", "xls", "xlsx"),
     "export_id": st.sampled_from(["1", "2", "0", "007", str(2**63), str(10**30), "²"]),
     "unknown_path": st.sampled_from(["nope", "1/close", "1/close/", "search", "items/nope", "../..", "%00", "²/x"]),

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from flask_order_admin import services
 from flask_order_admin.binding import ModelBinding
-from flask_order_admin.domain import OrderStatus
+from flask_order_admin.domain import Action, OrderStatus
+from flask_order_admin.domain.messages import Message
+from flask_order_admin.models import BulkResult, utcnow
 from flask_order_admin.pricing import Price
 from flask_order_admin.services import bulk as bulk_module
+from flask_order_admin.services import bulk_results
 from flask_order_admin.services import status_actions
 
 
@@ -148,3 +153,54 @@ def test_ids_that_name_no_order_are_refused_not_raised(session, make_order):
     outcome = services.bulk_close(session, [order.id, "x", 0, order.id], actor="ann")
     assert outcome.done == [order.id]
     assert [refusal.order_id for refusal in outcome.refused] == [None, None]
+
+
+def test_an_order_changed_since_the_confirm_screen_is_refused_as_changed(session, make_order, orders, events_of):
+    """``versions``: the Yes acts only on orders at the version the confirm screen showed."""
+    seen, moved = make_order("shipped", items=1), make_order("shipped", items=1)
+    outcome = services.bulk_close(session, [seen.id, moved.id], actor="ann",
+                                  versions={seen.id: seen.version, moved.id: moved.version - 1})
+    assert outcome.done == [seen.id]
+    assert reasons(outcome) == {moved.id: str(bulk_module.CHANGED_SINCE_SHOWN)}
+    assert orders.status(moved.id) == OrderStatus.SHIPPED and events_of(moved.id) == []
+
+
+def test_an_id_without_a_version_shown_is_refused_as_changed(session, make_order, orders):
+    shown, unseen = make_order("processing", items=1), make_order("processing", items=1)
+    outcome = services.bulk_cancel(session, [shown.id, unseen.id], actor="ann", versions={shown.id: shown.version})
+    assert outcome.done == [shown.id] and list(reasons(outcome)) == [unseen.id]
+    assert orders.status(unseen.id) == OrderStatus.PROCESSING
+
+
+def test_bulk_restore_refuses_an_order_changed_since_the_confirm_screen(session, make_order, orders, use_resolver,
+                                                                       events_of):
+    use_resolver(orders.same_prices)
+    seen, moved = make_order("canceled", items=1), make_order("canceled", items=1)
+    outcome = services.bulk_restore(session, [seen.id, moved.id], actor="ann",
+                                    versions={seen.id: seen.version, moved.id: moved.version + 1})
+    assert outcome.done == [seen.id]
+    assert reasons(outcome) == {moved.id: str(bulk_module.CHANGED_SINCE_SHOWN)}
+    assert orders.status(moved.id) == OrderStatus.CANCELED and events_of(moved.id) == []
+
+
+def test_a_kept_result_reads_back_for_its_manager_only(app, session, make_order):
+    settings = app.extensions["order_admin"].settings
+    done, refused = make_order("shipped", items=1), make_order("canceled", items=1)
+    outcome = services.bulk_close(session, [done.id, refused.id, 987654321], actor="ann")
+    key = bulk_results.keep_result(session, settings, outcome, actor="ann", back_url="/admin/orders/?page=2")
+
+    kept = bulk_results.kept_result(session, key, actor="ann")
+    assert kept.outcome == outcome and kept.back_url == "/admin/orders/?page=2"
+    assert [type(refusal.reason) for refusal in kept.outcome.refused] == [Message, Message]  # in any language
+    assert bulk_results.kept_result(session, key, actor="bob") is None
+    assert bulk_results.kept_result(session, "x" * 32, actor="ann") is None
+
+
+def test_results_older_than_a_day_are_not_shown_and_are_deleted(app, session, monkeypatch):
+    settings = app.extensions["order_admin"].settings
+    old = bulk_results.keep_result(session, settings, services.BulkOutcome(Action.CLOSE), actor="ann", back_url="/")
+    later = utcnow() + bulk_results.KEEP + timedelta(minutes=1)
+    monkeypatch.setattr(bulk_results, "utcnow", lambda: later)
+    assert bulk_results.kept_result(session, old, actor="ann") is None
+    new = bulk_results.keep_result(session, settings, services.BulkOutcome(Action.CLOSE), actor="ann", back_url="/")
+    assert session.scalars(select(BulkResult.key)).all() == [new]

@@ -28,6 +28,9 @@ class Ids:
     item: int
     export: int
     csrf: str
+    cancel_processing: str  # the signed orders of a bulk Cancel confirm screen (of the processing orders)
+    close_processing: str  # the same, of a bulk Close on the items tab
+    bulk_result: str  # the path of a bulk action's result page, made by this client
 
 
 Case = tuple[str, str, str, Callable[[Ids], dict[str, Any]]]  # endpoint, method, URL (with {ids}), form data
@@ -70,15 +73,17 @@ CASES: dict[str, Case] = {
         lambda ids: {"csrf_token": ids.csrf, "action": "bulk_close", "rowid": ids.open}),
     "bulk close all matching: confirm screen": (
         "order_admin_orders.bulk_matching_view", "GET", ORDERS + "/bulk/close/?flt0_status_equals=processing", NO_DATA),
-    "bulk cancel: result page": (
+    "bulk cancel: redirect to the result": (
         "order_admin_orders.bulk_run_view", "POST", ORDERS + "/bulk/cancel/run/",
-        lambda ids: {"csrf_token": ids.csrf, "scope": "selected", "order_id": [ids.open, ids.canceled],
-                     "reason": "supplier closed"}),
+        lambda ids: {"csrf_token": ids.csrf, "orders": ids.cancel_processing, "reason": "supplier closed"}),
+    "bulk result page": ("order_admin_orders.bulk_result_view", "GET", "{ids.bulk_result}", NO_DATA),
+    "bulk result page, no such result: redirect": (
+        "order_admin_items.bulk_result_view", "GET", ITEMS + "/bulk/result/" + "x" * 32 + "/", NO_DATA),
     "items bulk restore all matching: confirm screen": (
         "order_admin_items.bulk_matching_view", "GET", ITEMS + "/bulk/restore/?flt0_status_equals=canceled", NO_DATA),
-    "items bulk close all matching: result page": (
-        "order_admin_items.bulk_run_view", "POST", ITEMS + "/bulk/close/run/?flt0_status_equals=processing",
-        lambda ids: {"csrf_token": ids.csrf, "scope": "matching"}),
+    "items bulk close all matching: redirect to the result": (
+        "order_admin_items.bulk_run_view", "POST", ITEMS + "/bulk/close/run/",
+        lambda ids: {"csrf_token": ids.csrf, "orders": ids.close_processing}),
     "Flask-Admin's create (disabled): redirect": ("order_admin_orders.create_view", "GET", ORDERS + "/new/", NO_DATA),
     "Flask-Admin's edit (disabled): redirect": (
         "order_admin_orders.edit_view", "GET", ORDERS + "/edit/?id={ids.open}", NO_DATA),
@@ -144,9 +149,18 @@ def ids(client: Any, make_order: Callable[..., Any], session: Any) -> Ids:
                           order_count=1, runner="inline", state=ExportState.DONE, rows_total=1, rows_written=1)
     session.add(export)
     session.commit()
+    shipped = make_order("shipped", items=1)
     page = client.get(f"{ORDERS}/details/", query_string={"id": order.id}).text
-    return Ids(order.id, basic.id, canceled.id, order.items[0].id, export.id,
-               hidden_fields(page, "comment-form")["csrf_token"])
+    csrf = hidden_fields(page, "comment-form")["csrf_token"]
+
+    def signed_orders(url: str) -> str:
+        return hidden_fields(client.get(url).text, "confirm-form")["orders"]
+
+    result = client.post(f"{ORDERS}/bulk/close/run/", data={
+        "csrf_token": csrf, "orders": signed_orders(f"{ORDERS}/bulk/close/?flt0_status_equals=shipped")})
+    return Ids(order.id, basic.id, canceled.id, order.items[0].id, export.id, csrf,
+               signed_orders(f"{ORDERS}/bulk/cancel/?flt0_status_equals=processing"),
+               signed_orders(f"{ITEMS}/bulk/close/?flt0_status_equals=processing"), result.location)
 
 
 def send(test_client: Any, case: Case, ids: Ids) -> Any:
