@@ -27,7 +27,8 @@ from ..i18n import gettext, ngettext, translate
 from ..records import OrderRecord
 from ..services import (
     MergeCandidates, RestoreOutcome, RestorePreview, add_comment, cancel, close, find_merge_candidates,
-    get_order_record, merge, merge_refusal, order_glances, preview_merge, preview_restore, restore_order,
+    UnmergePreview, get_order_record, merge, merge_refusal, order_glances, preview_merge, preview_restore,
+    preview_unmerge, restore_order, unmerge,
 )
 from .exporting import ExportRequest
 from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm, RestoreForm
@@ -36,17 +37,18 @@ from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unles
 from .presentation import Presenter
 from .redirects import local_path
 
-CONFIRMED_ACTIONS = "any(cancel,restore,close,merge)"
+CONFIRMED_ACTIONS = "any(cancel,restore,close,merge,unmerge)"
 
 FORMS: dict[Action, type[ConfirmActionForm]] = {
     Action.CANCEL: CancelForm, Action.RESTORE: RestoreForm, Action.CLOSE: ConfirmActionForm,
-    Action.MERGE: MergeForm,
+    Action.MERGE: MergeForm, Action.UNMERGE: ConfirmActionForm,
 }
 
 # The Yes button's Bootstrap colour says the risk: red stops an order (Cancel), yellow changes two orders
-# for good (Merge), blue moves an order on (Close), green brings one back (Restore). README, "Actions".
+# for good (Merge), blue moves an order on (Close), green brings one back (Restore, Unmerge). README, "Actions".
 YES_BUTTON_STYLES = {
     Action.CANCEL: "danger", Action.MERGE: "warning", Action.CLOSE: "primary", Action.RESTORE: "success",
+    Action.UNMERGE: "success",
 }
 
 # Translated per request, with the order's number (and the basic order's, for a merge) and the new status.
@@ -61,12 +63,17 @@ QUESTIONS: dict[Action, Message] = {
         "Are you sure you want to merge order %(number)s into order %(into)s? All its items move to %(into)s, "
         "which becomes %(status)s; %(number)s stays as a record with status %(merged)s."
     ),
+    Action.UNMERGE: N_(
+        "Are you sure you want to undo the merge of order %(number)s into order %(into)s? Its items go back to "
+        "it from %(into)s, and both orders get back the statuses they had before the merge."
+    ),
 }
 
 DONE: dict[Action, Message] = {
     Action.CANCEL: N_("Order %(number)s was canceled."),
     Action.CLOSE: N_("Order %(number)s was closed."),
     Action.MERGE: N_("Order %(number)s was merged into this order."),
+    Action.UNMERGE: N_("The merge was undone: the items of order %(number)s are back in it."),
 }
 
 # The confirm screen's title: what Yes does.
@@ -75,6 +82,7 @@ CONFIRM_TITLES: dict[Action, Message] = {
     Action.RESTORE: NC_("confirm screen", "Restore order %(number)s"),
     Action.CLOSE: NC_("confirm screen", "Close order %(number)s"),
     Action.MERGE: NC_("confirm screen", "Merge order %(number)s"),
+    Action.UNMERGE: NC_("confirm screen", "Unmerge order %(number)s"),
 }
 
 
@@ -137,12 +145,16 @@ class OrderActionsMixin:
         # Restore's preview asks the resolver (no lock held); a refusal (a failed lookup) goes back to the order.
         preview = preview_restore(self.state.session, order.id, settings=self.settings) \
             if action == Action.RESTORE else None
+        # Unmerge: what goes back where, or (its Yes disabled) what changed since the merge.
+        unmerging = preview_unmerge(self.state.session, order, self.settings) if action == Action.UNMERGE else None
         version = request.args.get("version", type=int) or order.version
-        return self.render_confirm(order, action, version, return_url, into=into, preview=preview)
+        return self.render_confirm(order, action, version, return_url, into=into, preview=preview,
+                                   unmerging=unmerging)
 
     def render_confirm(
         self, order: OrderRecord, action: Action, version: int, return_url: str, *,
         into: OrderRecord | None = None, preview: RestorePreview | None = None, notice: str | None = None,
+        unmerging: UnmergePreview | None = None,
     ) -> str:
         """The confirm screen: the question, the order at a glance (the restore preview; both orders of a
         merge and the basic one after it), Yes in the colour of its risk, and No."""
@@ -151,16 +163,20 @@ class OrderActionsMixin:
             formdata=None, version=version, url=return_url, into=into.id if into else None,
             fingerprint=preview.fingerprint if preview else None,
         )
+        if unmerging is not None and unmerging.basic is not None:
+            into = unmerging.basic
         facts = {"number": order.number, "into": into.number if into else "",
                  "status": (preview.to_status if preview else settings.merge_result_status).label,
                  "merged": OrderStatus.MERGED.label}
         question = translate(replace(QUESTIONS[action], params=facts))
         title = translate(replace(CONFIRM_TITLES[action], params=facts))
-        merge_preview = preview_merge(session, order, into, settings) if into is not None else None
+        merge_preview = preview_merge(session, order, into, settings) \
+            if into is not None and action == Action.MERGE else None
         glance = order_glances(session, [order], settings)[0] if action in (Action.CANCEL, Action.CLOSE) else None
         return self.render(
             "order_admin/confirm.html", order=order, action=action, form=form, question=question, title=title,
             yes_style=YES_BUTTON_STYLES[action], glance=glance, restore=preview, merge_preview=merge_preview,
+            unmerging=unmerging, refusal=translate(unmerging.refusal) if unmerging and unmerging.refusal else None,
             notice=notice, post_url=self.get_url(".run_action_view", order_id=order.id, action_name=action.value),
             order_url=self.order_url(order.id, return_url), return_url=return_url,
         )
@@ -224,6 +240,8 @@ class OrderActionsMixin:
                                  without_unsold=bool(form.without_unsold.data), **common)
         if action == Action.CLOSE:
             return close(session, order_id, **common)
+        if action == Action.UNMERGE:
+            return unmerge(session, order_id, **common)
         return merge(session, order_id, form.into.data, **common)
 
     @expose("/<int:order_id>/merge-candidates/")

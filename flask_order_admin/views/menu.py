@@ -22,7 +22,7 @@ from ..services import MergeCandidates
 from ..services import action_refusal as rule_refusal
 from ..settings import Settings
 
-MENU_ACTIONS = (Action.EXPORT, Action.CANCEL, Action.RESTORE, Action.CLOSE, Action.MERGE)
+MENU_ACTIONS = (Action.EXPORT, Action.CANCEL, Action.RESTORE, Action.CLOSE, Action.MERGE, Action.UNMERGE)
 
 # "order action": Cancel the order (not dismiss a dialog), Close the order (not a window).
 ACTION_LABELS = {
@@ -31,6 +31,7 @@ ACTION_LABELS = {
     Action.RESTORE: lazy_pgettext("order action", "Restore"),
     Action.CLOSE: lazy_pgettext("order action", "Close"),
     Action.MERGE: lazy_pgettext("order action", "Merge"),
+    Action.UNMERGE: lazy_pgettext("order action", "Unmerge"),
     Action.COMMENT: lazy_pgettext("order action", "Add note"),
 }
 
@@ -41,6 +42,7 @@ _DENIED = {
     Action.RESTORE: lazy_gettext("You are not allowed to restore this order."),
     Action.CLOSE: lazy_gettext("You are not allowed to close this order."),
     Action.MERGE: lazy_gettext("You are not allowed to merge this order."),
+    Action.UNMERGE: lazy_gettext("You are not allowed to undo the merge of this order."),
     Action.COMMENT: lazy_gettext("You are not allowed to add notes to this order."),
 }
 
@@ -117,6 +119,8 @@ def action_menu(
     ``refusals``: reasons the page found besides the rules (Restore when no item is sold any more)."""
     entries = []
     for action in MENU_ACTIONS:
+        if action == Action.UNMERGE and order.status != OrderStatus.MERGED:
+            continue  # only a merged order has a merge to undo
         reason = action_refusal(settings, action, order, merge_candidates) or (refusals or {}).get(action)
         label = str(ACTION_LABELS[action])
         if reason is not None:
@@ -152,7 +156,8 @@ def _action_url(settings: Settings, action: Action, order: OrderRecord, return_u
 # An order that only export is left for says so once, rather than once per disabled action.
 _READ_ONLY_NOTES = {
     OrderStatus.COMPLETED: lazy_gettext("A completed order can only be exported."),
-    OrderStatus.MERGED: lazy_gettext("A merged order can only be exported: its items are in the basic order."),
+    OrderStatus.MERGED: lazy_gettext(
+        "A merged order can only be exported or unmerged: its items are in the basic order."),
 }
 
 
