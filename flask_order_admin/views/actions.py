@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..domain import Action, OrderStatus
 from ..domain.messages import N_, NC_, Message
-from ..errors import MergeNotAllowed, PricesChanged
+from ..errors import ActionNotAllowed, MergeNotAllowed, PricesChanged
 from ..export.query import count_rows
 from ..i18n import gettext, ngettext, translate
 from ..records import OrderRecord
@@ -33,7 +33,7 @@ from ..services import (
 from .exporting import ExportRequest
 from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm, RestoreForm
 from .listing import page_totals
-from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unless_allowed
+from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unless_allowed, unmerge_access_refusal
 from .presentation import Presenter
 from .redirects import local_path
 
@@ -147,6 +147,10 @@ class OrderActionsMixin:
             if action == Action.RESTORE else None
         # Unmerge: what goes back where, or (its Yes disabled) what changed since the merge.
         unmerging = preview_unmerge(self.state.session, order, self.settings) if action == Action.UNMERGE else None
+        if unmerging is not None:
+            refusal = unmerge_access_refusal(self.settings, order, unmerging.basic)
+            if refusal is not None:
+                raise ActionNotAllowed(refusal, order_number=order.number)
         version = request.args.get("version", type=int) or order.version
         return self.render_confirm(order, action, version, return_url, into=into, preview=preview,
                                    unmerging=unmerging)
@@ -204,6 +208,15 @@ class OrderActionsMixin:
         if merge_access_refusal(self.settings, added, basic) is not None:
             abort(403)
 
+    def _require_unmerge_access(self, added: OrderRecord) -> None:
+        """403 unless the host's rule lets the current user undo the merge of ``added`` into the order it is in."""
+        basic = None
+        if added.merged_into_id is not None:
+            basic = get_order_record(self.state.session, added.merged_into_id, settings=self.settings,
+                                     with_state=False)
+        if unmerge_access_refusal(self.settings, added, basic) is not None:
+            abort(403)
+
     @expose(f"/<int:order_id>/<{CONFIRMED_ACTIONS}:action_name>/", methods=("POST",))
     def run_action_view(self, order_id: int, action_name: str) -> Response:
         action = Action(action_name)
@@ -217,6 +230,8 @@ class OrderActionsMixin:
         number, currency = order.number, order.currency
         if action == Action.MERGE:
             self._require_merge_access(order, form.into.data)
+        if action == Action.UNMERGE:
+            self._require_unmerge_access(order)
         try:
             shown = self._perform(action, order.id, form)
         except PricesChanged as error:  # not a refusal: the manager sees the new prices and decides again

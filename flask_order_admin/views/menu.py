@@ -103,6 +103,16 @@ def merge_access_refusal(settings: Settings, added: OrderRecord, basic: OrderRec
     return None
 
 
+def unmerge_access_refusal(settings: Settings, added: OrderRecord, basic: OrderRecord | None) -> str | None:
+    """Why the host's rule does not let the current user undo the merge of ``added`` into ``basic``; None when it
+    does. As for a merge, both orders are asked about: ``("unmerge", order)`` for each."""
+    if not access.is_allowed(settings, Action.UNMERGE.value, added.obj):
+        return str(_DENIED[Action.UNMERGE])
+    if basic is not None and not access.is_allowed(settings, Action.UNMERGE.value, basic.obj):
+        return gettext("You are not allowed to undo merges into %(number)s.", number=basic.number)
+    return None
+
+
 def permitted_merge_candidates(settings: Settings, added: OrderRecord, found: MergeCandidates) -> MergeCandidates:
     """The candidates the current user may merge ``added`` into; when the rule leaves none, the reason says so."""
     permitted = [basic for basic in found.records if merge_access_refusal(settings, added, basic) is None]

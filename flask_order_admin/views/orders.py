@@ -29,7 +29,7 @@ from .listing import (
     BuyerEmailFilter, CustomerFilter, order_filters, page_totals, sort_target,
 )
 from .history import history_lines, linked_order_ids
-from .menu import action_menu, action_refusal
+from .menu import action_menu, action_refusal, unmerge_access_refusal
 from .presentation import Presenter
 from .redirects import local_path, with_query_arg
 
@@ -199,8 +199,11 @@ class OrdersView(OrderActionsMixin, OrderListView):
         """Why the merge of this merged order cannot be undone now (what changed since), if it cannot."""
         if order.status != OrderStatus.MERGED:
             return {}
-        refusal = preview_unmerge(self.state.session, order, self.settings).refusal
-        return {} if refusal is None else {Action.UNMERGE: translate(refusal)}
+        preview = preview_unmerge(self.state.session, order, self.settings)
+        refusal = unmerge_access_refusal(self.settings, order, preview.basic)
+        if refusal is None and preview.refusal is not None:
+            refusal = translate(preview.refusal)
+        return {} if refusal is None else {Action.UNMERGE: refusal}
 
     def unmerge_url(self, order: OrderRecord, return_url: str) -> Any:
         """The confirm screen of undoing the merge of an order merged into ``order`` (the History tab links a

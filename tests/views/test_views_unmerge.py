@@ -86,3 +86,17 @@ def test_the_access_rule_is_asked_about_unmerge(client, make_order, session, con
     response = client.post(f"/admin/orders/{added.id}/unmerge/", data=form_fields(confirm, "confirm-form"))
     assert response.status_code == 403
     assert current_orders(session).get(added.id).status == OrderStatus.MERGED
+
+
+def test_the_access_rule_is_asked_about_the_basic_order_too(client, make_order, session, configure, form_fields):
+    added, basic = merged(session, make_order)
+    confirm = client.get(f"/admin/orders/{added.id}/confirm/unmerge/").text
+    basic_id = basic.id
+    configure(access=lambda action, order: action != "unmerge" or current_orders(session).id_of(order) != basic_id)
+    entry = menu_entry(client.get(f"/admin/orders/details/?id={added.id}").text, "unmerge").group(0)
+    assert f"You are not allowed to undo merges into {basic.number}." in entry
+    refused = client.get(f"/admin/orders/{added.id}/confirm/unmerge/", follow_redirects=True).text
+    assert f"You are not allowed to undo merges into {basic.number}." in refused and 'id="unmerge-orders"' not in refused
+    response = client.post(f"/admin/orders/{added.id}/unmerge/", data=form_fields(confirm, "confirm-form"))
+    assert response.status_code == 403
+    assert current_orders(session).get(added.id).status == OrderStatus.MERGED
