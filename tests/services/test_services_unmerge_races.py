@@ -22,8 +22,9 @@ FIRST, SECOND = "first-action", "second-action"
 
 
 class HeldRace:
-    """Runs ``first`` and ``second`` (each returns plain values, never the thread's ORM objects) in threads of their own; ``first`` is held at its history INSERT until
-    ``second`` is about to take its lock (``SELECT … FOR UPDATE``, or SQLite's ``BEGIN IMMEDIATE``)."""
+    """Runs ``first`` and ``second`` (each returns plain values, never the thread's ORM objects) in threads of
+    their own; ``first`` is held at its history INSERT until ``second`` is about to take its lock
+    (``SELECT … FOR UPDATE``, or SQLite's ``BEGIN IMMEDIATE``)."""
 
     def __init__(self, app: Any, db: Any, events_table: str) -> None:
         self.app, self.db, self.events_table = app, db, events_table
