@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..domain import Action, OrderStatus
 from ..domain.messages import N_, Message
 from ..errors import UnmergeNotAllowed
-from ..records import LineRecord, OrderRecord
+from ..records import LineRecord, OrderRecord, order_records
 from ..settings import Settings, current_settings
 from ..signals import order_unmerged
 from .events import EventRecord, change_orders, check_version, record_events, unmerged_event
@@ -176,7 +176,11 @@ def preview_unmerge(session: Session, added: OrderRecord, settings: Settings) ->
     """What unmerging ``added`` would do, read without locks (``unmerge`` checks it all again under its lock)."""
     basic = None
     if added.merged_into_id is not None:
-        basic = get_order_record(session, added.merged_into_id, settings=settings)
+        # Read afresh, not taken from the identity map: the page costs the same statements whatever it loaded.
+        binding = settings.models
+        found = order_records(session, binding, binding.orders_by_id(session, [added.merged_into_id]),
+                              settings.number_format, with_state=True)
+        basic = found[0] if found else None
     try:
         plan = unmerge_plan(session, settings, added, basic)
     except UnmergeNotAllowed as refusal:
