@@ -1,5 +1,5 @@
 """Unmerge: undo a merge, every line back in the order it came from and both statuses as before
-(docs/design.md, "Third-round decisions").
+(docs/design.md, "Third-round decisions" and "Unmerge: what "changed since the merge" means").
 
 A merge records, in both orders' merge events, the statuses it left (``from_status``) and each order's
 version once merged (``versions``). Unmerge is allowed while both orders still have those versions (no
