@@ -42,6 +42,10 @@ class AlreadyMerged(MergeNotAllowed):
     pass
 
 
+class UnmergeNotAllowed(ActionNotAllowed):
+    pass
+
+
 class StaleOrder(OrderActionError):
     """The order changed after the manager's page showed it."""
 

@@ -26,7 +26,7 @@ class OrderAdminConfigError(ValueError):
 
 # "all_exports": see every user's exports in My exports and download them (the audit view); without it a
 # manager sees and downloads only their own. Only ORDER_ADMIN_ACCESS answering True grants it.
-ACCESS_ACTIONS = ("view", "export", "cancel", "restore", "close", "merge", "comment", "all_exports")
+ACCESS_ACTIONS = ("view", "export", "cancel", "restore", "close", "merge", "unmerge", "comment", "all_exports")
 
 # The default labels are the plugin's texts, shown in the manager's language; a host's own labels are shown as given.
 DEFAULT_MENU_NAME = NC_("menu", "Orders")

@@ -36,6 +36,10 @@ orders_merged = _signals.signal("orders-merged", doc="""\
 Sent with ``basic`` (the order that received the lines), ``added`` (now Merged), ``actor``, ``details``
 (``{"moved": {"lines", "quantity", "goods", "china_delivery"}}``), ``basic_event`` and ``added_event``.""")
 
+order_unmerged = _signals.signal("order-unmerged", doc="""\
+Sent when a merge is undone, with ``basic`` (the order that gave the lines back), ``added`` (no longer Merged),
+``actor``, ``details`` (``{"moved": …}``, as the merge recorded it), ``basic_event`` and ``added_event``.""")
+
 orders_exported = _signals.signal("orders-exported", doc="""\
 Sent by ``export_response`` (every download from the panel) once the file is written, with ``order_ids``,
 ``actor``, ``export_format`` ("xls" or "xlsx") and ``rows``.""")

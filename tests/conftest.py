@@ -239,7 +239,7 @@ def wipe(db: SQLAlchemy, app: Flask, model_set: str) -> Callable[[], None]:
 
 ORDER_SIGNALS = (
     signals.order_canceled, signals.order_restored, signals.order_closed, signals.order_commented,
-    signals.orders_merged, signals.orders_exported,
+    signals.orders_merged, signals.order_unmerged, signals.orders_exported,
 )
 
 

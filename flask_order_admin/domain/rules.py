@@ -20,6 +20,7 @@ class Action(enum.StrEnum):
     RESTORE = "restore"
     CLOSE = "close"
     MERGE = "merge"
+    UNMERGE = "unmerge"
     COMMENT = "comment"
 
 

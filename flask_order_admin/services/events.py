@@ -66,17 +66,30 @@ def restored_event(order: OrderRecord, *, actor: str, from_status: OrderStatus |
 
 
 def merged_away_event(added: OrderRecord, basic: OrderRecord, *, actor: str, from_status: OrderStatus | None,
-                      moved: dict[str, Any]) -> dict[str, Any]:
-    """The added order's side of a merge: its lines (``moved``: their count and sums) went to ``basic``."""
+                      moved: dict[str, Any], versions: dict[str, int]) -> dict[str, Any]:
+    """The added order's side of a merge: its lines (``moved``: their count and sums) went to ``basic``;
+    ``versions``: both orders' versions once merged (``{"added", "basic"}``, what unmerge checks)."""
     return _row(added.id, Action.MERGE, actor, from_status, OrderStatus.MERGED,
-                {"moved": moved, "role": "added", "into_id": basic.id, "into_number": basic.number})
+                {"moved": moved, "role": "added", "into_id": basic.id, "into_number": basic.number,
+                 "versions": versions})
 
 
 def merged_in_event(basic: OrderRecord, added: OrderRecord, *, actor: str, from_status: OrderStatus | None,
-                    to_status: OrderStatus, moved: dict[str, Any]) -> dict[str, Any]:
+                    to_status: OrderStatus, moved: dict[str, Any], versions: dict[str, int]) -> dict[str, Any]:
     """The basic order's side of a merge: it received the lines of ``added``."""
     return _row(basic.id, Action.MERGE, actor, from_status, to_status,
-                {"moved": moved, "role": "basic", "from_id": added.id, "from_number": added.number})
+                {"moved": moved, "role": "basic", "from_id": added.id, "from_number": added.number,
+                 "versions": versions})
+
+
+def unmerged_event(order: OrderRecord, other: OrderRecord, *, role: str, actor: str,
+                   from_status: OrderStatus | None, to_status: OrderStatus | None, moved: dict[str, Any],
+                   merge_event_id: int) -> dict[str, Any]:
+    """One side of an unmerge (``role``: "added", whose lines came back from ``other``, or "basic", which gave
+    them back); ``merge_event_id``: this order's event of the merge undone."""
+    return _row(order.id, Action.UNMERGE, actor, from_status, to_status,
+                {"moved": moved, "role": role, "other_id": other.id, "other_number": other.number,
+                 "merge_event_id": merge_event_id})
 
 
 def note_added_event(order: OrderRecord, *, actor: str, text: str) -> dict[str, Any]:

@@ -145,10 +145,13 @@ def merge(
             (basic, settings.merge_result_status, {}),
         ])
         shared = {"moved": moved.as_details()}
+        # Each order's version once this merge is written: unmerge checks that neither changed since.
+        versions = {"added": added.version + 1, "basic": basic.version + 1}
         added_event, basic_event = record_events(session, settings, [
-            merged_away_event(added, basic, actor=actor, from_status=added_from, moved=shared["moved"]),
+            merged_away_event(added, basic, actor=actor, from_status=added_from, moved=shared["moved"],
+                              versions=versions),
             merged_in_event(basic, added, actor=actor, from_status=basic_from,
-                            to_status=settings.merge_result_status, moved=shared["moved"]),
+                            to_status=settings.merge_result_status, moved=shared["moved"], versions=versions),
         ])
         transaction.send_after_commit(orders_merged, basic=basic.obj, added=added.obj, actor=actor, details=shared,
                                       basic_event=basic_event, added_event=added_event)

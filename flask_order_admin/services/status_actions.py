@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..domain import Action, TRANSITIONS, refusal_reason
+from ..domain import Action, OrderStatus, TRANSITIONS, refusal_reason
 from ..domain.messages import N_, Message
 from ..domain.rules import switched_off_reason, unknown_status_reason
 from ..errors import ActionNotAllowed
@@ -31,6 +31,9 @@ def action_refusal(settings: Settings, order: OrderRecord, action: Action) -> Me
     shop's mapping does not know allows only export; then the status tables decide (merge: the
     merge matrix, pair by pair, see ``merging.merge_refusal``).
     """
+    if action == Action.UNMERGE:
+        # Whether this merge can be undone is the merge's own story: ``services.preview_unmerge`` tells it.
+        return None if order.status == OrderStatus.MERGED else N_("Only a merged order can be unmerged.")
     reason = switched_off_reason(action, settings.models.statuses.mapped, settings.merge_result_status)
     if reason is not None:
         return reason

@@ -21,31 +21,33 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..domain import Action, OrderStatus
 from ..domain.messages import N_, NC_, Message
-from ..errors import MergeNotAllowed, PricesChanged
+from ..errors import ActionNotAllowed, MergeNotAllowed, PricesChanged
 from ..export.query import count_rows
 from ..i18n import gettext, ngettext, sentences, translate
 from ..records import OrderRecord
 from ..services import (
-    MergeCandidates, RestoreOutcome, RestorePreview, add_comment, cancel, close, contents, find_merge_candidates,
-    get_order_record, merge, merge_refusal, order_glances, preview_merge, preview_restore, restore_order,
+    MergeCandidates, RestoreOutcome, RestorePreview, UnmergePreview, add_comment, cancel, close, contents,
+    find_merge_candidates, get_order_record, merge, merge_refusal, order_glances, preview_merge, preview_restore,
+    preview_unmerge, restore_order, unmerge,
 )
 from .exporting import ExportRequest
 from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm, RestoreForm
-from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unless_allowed
+from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unless_allowed, unmerge_access_refusal
 from .presentation import Presenter
 from .redirects import local_path
 
-CONFIRMED_ACTIONS = "any(cancel,restore,close,merge)"
+CONFIRMED_ACTIONS = "any(cancel,restore,close,merge,unmerge)"
 
 FORMS: dict[Action, type[ConfirmActionForm]] = {
     Action.CANCEL: CancelForm, Action.RESTORE: RestoreForm, Action.CLOSE: ConfirmActionForm,
-    Action.MERGE: MergeForm,
+    Action.MERGE: MergeForm, Action.UNMERGE: ConfirmActionForm,
 }
 
 # The Yes button's Bootstrap colour says the risk: red stops an order (Cancel), yellow changes two orders
-# for good (Merge), blue moves an order on (Close), green brings one back (Restore). README, "Actions".
+# for good (Merge), blue moves an order on (Close), green brings one back (Restore, Unmerge). README, "Actions".
 YES_BUTTON_STYLES = {
     Action.CANCEL: "danger", Action.MERGE: "warning", Action.CLOSE: "primary", Action.RESTORE: "success",
+    Action.UNMERGE: "success",
 }
 
 # Translated per request, with the order's number (and the basic order's, for a merge) and the new status.
@@ -60,12 +62,17 @@ QUESTIONS: dict[Action, Message] = {
         "Are you sure you want to merge order %(number)s into order %(into)s? All its items move to %(into)s, "
         "which becomes %(status)s; %(number)s stays as a record with status %(merged)s."
     ),
+    Action.UNMERGE: N_(
+        "Are you sure you want to undo the merge of order %(number)s into order %(into)s? Its items go back to "
+        "it from %(into)s, and both orders get back the statuses they had before the merge."
+    ),
 }
 
 DONE: dict[Action, Message] = {
     Action.CANCEL: N_("Order %(number)s was canceled."),
     Action.CLOSE: N_("Order %(number)s was closed."),
     Action.MERGE: N_("Order %(number)s was merged into this order."),
+    Action.UNMERGE: N_("The merge was undone: the items of order %(number)s are back in it."),
 }
 
 # The confirm screen's Yes says what it does, rather than "Yes".
@@ -74,6 +81,7 @@ YES_LABELS: dict[Action, Message] = {
     Action.RESTORE: NC_("confirm button", "Restore the order"),
     Action.CLOSE: NC_("confirm button", "Close the order"),
     Action.MERGE: NC_("confirm button", "Merge into %(into)s"),
+    Action.UNMERGE: NC_("confirm button", "Undo the merge"),
 }
 
 # The confirm screen's title: what Yes does.
@@ -82,6 +90,7 @@ CONFIRM_TITLES: dict[Action, Message] = {
     Action.RESTORE: NC_("confirm screen", "Restore order %(number)s"),
     Action.CLOSE: NC_("confirm screen", "Close order %(number)s"),
     Action.MERGE: NC_("confirm screen", "Merge order %(number)s"),
+    Action.UNMERGE: NC_("confirm screen", "Unmerge order %(number)s"),
 }
 
 
@@ -144,12 +153,20 @@ class OrderActionsMixin:
         # Restore's preview asks the resolver (no lock held); a refusal (a failed lookup) goes back to the order.
         preview = preview_restore(self.state.session, order.id, settings=self.settings) \
             if action == Action.RESTORE else None
+        # Unmerge: what goes back where, or (its Yes disabled) what changed since the merge.
+        unmerging = preview_unmerge(self.state.session, order, self.settings) if action == Action.UNMERGE else None
+        if unmerging is not None:
+            refusal = unmerge_access_refusal(self.settings, order, unmerging.basic)
+            if refusal is not None:
+                raise ActionNotAllowed(refusal, order_number=order.number)
         version = request.args.get("version", type=int) or order.version
-        return self.render_confirm(order, action, version, return_url, into=into, preview=preview)
+        return self.render_confirm(order, action, version, return_url, into=into, preview=preview,
+                                   unmerging=unmerging)
 
     def render_confirm(
         self, order: OrderRecord, action: Action, version: int, return_url: str, *,
         into: OrderRecord | None = None, preview: RestorePreview | None = None, notice: str | None = None,
+        unmerging: UnmergePreview | None = None,
     ) -> str:
         """The confirm screen: the question, the order at a glance (the restore preview; both orders of a
         merge and the basic one after it), Yes in the colour of its risk, and No."""
@@ -158,17 +175,22 @@ class OrderActionsMixin:
             formdata=None, version=version, url=return_url, into=into.id if into else None,
             fingerprint=preview.fingerprint if preview else None,
         )
+        if unmerging is not None and unmerging.basic is not None:
+            into = unmerging.basic
         facts = {"number": order.number, "into": into.number if into else "",
                  "status": (preview.to_status if preview else settings.merge_result_status).label,
                  "merged": OrderStatus.MERGED.label}
         question = translate(replace(QUESTIONS[action], params=facts))
         title = translate(replace(CONFIRM_TITLES[action], params=facts))
         yes_label = translate(replace(YES_LABELS[action], params=facts))
-        merge_preview = preview_merge(session, order, into, settings) if into is not None else None
+        merge_preview = preview_merge(session, order, into, settings) \
+            if into is not None and action == Action.MERGE else None
         glance = order_glances(session, [order], settings)[0] if action in (Action.CANCEL, Action.CLOSE) else None
         return self.render(
             "order_admin/confirm.html", order=order, action=action, form=form, question=question, title=title,
-            yes_style=YES_BUTTON_STYLES[action], yes_label=yes_label, glance=glance, restore=preview, merge_preview=merge_preview,
+            yes_style=YES_BUTTON_STYLES[action], yes_label=yes_label, glance=glance, restore=preview,
+            merge_preview=merge_preview,
+            unmerging=unmerging, refusal=translate(unmerging.refusal) if unmerging and unmerging.refusal else None,
             notice=notice, post_url=self.get_url(".run_action_view", order_id=order.id, action_name=action.value),
             order_url=self.order_url(order.id, return_url), return_url=return_url,
         )
@@ -196,6 +218,15 @@ class OrderActionsMixin:
         if merge_access_refusal(self.settings, added, basic) is not None:
             abort(403)
 
+    def _require_unmerge_access(self, added: OrderRecord) -> None:
+        """403 unless the host's rule lets the current user undo the merge of ``added`` into the order it is in."""
+        basic = None
+        if added.merged_into_id is not None:
+            basic = get_order_record(self.state.session, added.merged_into_id, settings=self.settings,
+                                     with_state=False)
+        if unmerge_access_refusal(self.settings, added, basic) is not None:
+            abort(403)
+
     @expose(f"/<int:order_id>/<{CONFIRMED_ACTIONS}:action_name>/", methods=("POST",))
     def run_action_view(self, order_id: int, action_name: str) -> Response:
         action = Action(action_name)
@@ -209,6 +240,8 @@ class OrderActionsMixin:
         number, currency = order.number, order.currency
         if action == Action.MERGE:
             self._require_merge_access(order, form.into.data)
+        if action == Action.UNMERGE:
+            self._require_unmerge_access(order)
         try:
             shown = self._perform(action, order.id, form)
         except PricesChanged as error:  # not a refusal: the manager sees the new prices and decides again
@@ -232,6 +265,8 @@ class OrderActionsMixin:
                                  without_unsold=bool(form.without_unsold.data), **common)
         if action == Action.CLOSE:
             return close(session, order_id, **common)
+        if action == Action.UNMERGE:
+            return unmerge(session, order_id, **common)
         return merge(session, order_id, form.into.data, **common)
 
     @expose("/<int:order_id>/merge-candidates/")

@@ -28,29 +28,49 @@ class HistoryLine:
     note: str | None = None  # a manager's note (the Comments tab lists them)
 
 
-def history_lines(events: Iterable[EventRecord], oa: Presenter) -> list[HistoryLine]:
-    """The events as the History tab shows them, newest first."""
+def history_lines(
+    events: Iterable[EventRecord], oa: Presenter, *, unmerge_url: Callable[[int], str] | None = None,
+) -> list[HistoryLine]:
+    """The events as the History tab shows them, newest first; ``unmerge_url(added_id)``: where a merge into this
+    order not undone since links to, to undo it (None: no such links)."""
+    events = list(events)
+    undoable = _merges_not_undone(events) if unmerge_url is not None else set()
     lines = []
-    for event in reversed(list(events)):
+    for event in reversed(events):
         label, details = _KINDS.get(event.action, (None, None))
         change = ""
         if event.from_status or event.to_status:
             change = f"{oa.status_label(event.from_status)} → {oa.status_label(event.to_status)}"
         lines.append(HistoryLine(
             at=event.at, actor=event.actor, label=str(label) if label else event.action, status_change=change,
-            details=details(event.details, oa) if details else Markup(),
+            details=(details(event.details, oa) if details else Markup())
+            + (_unmerge_link(unmerge_url(event.details["from_id"])) if event.id in undoable else Markup()),
             note=event.details.get("text") if event.action == Action.COMMENT else None,
         ))
     return lines
 
 
 def linked_order_ids(events: Iterable[EventRecord]) -> set[int]:
-    """The orders the history links to (the other order of each merge), whose numbers the page looks up."""
+    """The orders the history links to (the other order of each merge and unmerge), whose numbers the page
+    looks up."""
     ids = set()
     for event in events:
-        if event.action == Action.MERGE:
-            ids.update(i for i in (event.details.get("into_id"), event.details.get("from_id")) if isinstance(i, int))
+        if event.action in (Action.MERGE, Action.UNMERGE):
+            ids.update(i for i in (event.details.get("into_id"), event.details.get("from_id"),
+                                   event.details.get("other_id")) if isinstance(i, int))
     return ids
+
+
+def _merges_not_undone(events: list[EventRecord]) -> set[int]:
+    """The ids of this order's merge events as the basic order that no later unmerge undid."""
+    undone = {e.details.get("merge_event_id") for e in events if e.action == Action.UNMERGE}
+    return {e.id for e in events if e.action == Action.MERGE and e.details.get("role") == "basic"
+            and isinstance(e.details.get("from_id"), int) and e.id not in undone}
+
+
+def _unmerge_link(url: str) -> Markup:
+    return Markup(' <a class="btn btn-sm btn-outline-warning ml-1 order-admin-unmerge-link" href="{}">{}</a>').format(
+        url, pgettext("order action", "Unmerge"))
 
 
 def _canceled(details: dict[str, Any], oa: Presenter) -> Markup:
@@ -121,6 +141,15 @@ def _merged(details: dict[str, Any], oa: Presenter) -> Markup:
     return text
 
 
+def _unmerged(details: dict[str, Any], oa: Presenter) -> Markup:
+    other = details.get("other_id")
+    if not isinstance(other, int):
+        return Markup()
+    if details.get("role") == "added":
+        return gettext("Items came back from %(order)s", order=oa.order_link(other))
+    return gettext("Gave the items of %(order)s back to it", order=oa.order_link(other))
+
+
 def _note(details: dict[str, Any], oa: Presenter) -> Markup:
     return Markup('<span class="order-admin-note">{}</span>').format(details.get("text") or "")
 
@@ -142,6 +171,7 @@ _KINDS: dict[str, tuple[Any, Callable[[dict[str, Any], Presenter], Markup]]] = {
     Action.RESTORE: (lazy_pgettext("history", "Restored"), _restored),
     Action.CLOSE: (lazy_pgettext("history", "Closed"), _no_details),
     Action.MERGE: (lazy_pgettext("history", "Merged"), _merged),
+    Action.UNMERGE: (lazy_pgettext("history", "Unmerged"), _unmerged),
     Action.COMMENT: (lazy_pgettext("history", "Note"), _note),
     Action.EXPORT: (lazy_pgettext("history", "Exported"), _exported),
 }

@@ -22,7 +22,7 @@ from ..services import MergeCandidates
 from ..services import action_refusal as rule_refusal
 from ..settings import Settings
 
-MENU_ACTIONS = (Action.EXPORT, Action.CANCEL, Action.RESTORE, Action.CLOSE, Action.MERGE)
+MENU_ACTIONS = (Action.EXPORT, Action.CANCEL, Action.RESTORE, Action.CLOSE, Action.MERGE, Action.UNMERGE)
 
 # "order action": Cancel the order (not dismiss a dialog), Close the order (not a window).
 ACTION_LABELS = {
@@ -31,6 +31,7 @@ ACTION_LABELS = {
     Action.RESTORE: lazy_pgettext("order action", "Restore"),
     Action.CLOSE: lazy_pgettext("order action", "Close"),
     Action.MERGE: lazy_pgettext("order action", "Merge"),
+    Action.UNMERGE: lazy_pgettext("order action", "Unmerge"),
     Action.COMMENT: lazy_pgettext("order action", "Add note"),
 }
 
@@ -41,6 +42,7 @@ _DENIED = {
     Action.RESTORE: lazy_gettext("You are not allowed to restore this order."),
     Action.CLOSE: lazy_gettext("You are not allowed to close this order."),
     Action.MERGE: lazy_gettext("You are not allowed to merge this order."),
+    Action.UNMERGE: lazy_gettext("You are not allowed to undo the merge of this order."),
     Action.COMMENT: lazy_gettext("You are not allowed to add notes to this order."),
 }
 
@@ -63,9 +65,13 @@ class MenuEntry:
 @dataclass(frozen=True)
 class ActionMenu:
     entries: list[MenuEntry]
-    # An order only export is left for says so once (``note``); otherwise each disabled entry shows its reason
-    # under its label, readable without pointing at it (a phone has no hover).
+    # A completed or merged order says once why its actions are disabled (``note``); otherwise each disabled
+    # entry shows its reason under its label, readable without pointing at it (a phone has no hover).
     note: str | None
+
+    def shows_reason(self, entry: MenuEntry) -> bool:
+        """Unmerge's reason says what changed since the merge, which the note does not."""
+        return not entry.enabled and (self.note is None or entry.action == Action.UNMERGE)
 
 
 
@@ -104,6 +110,16 @@ def merge_access_refusal(settings: Settings, added: OrderRecord, basic: OrderRec
     return None
 
 
+def unmerge_access_refusal(settings: Settings, added: OrderRecord, basic: OrderRecord | None) -> str | None:
+    """Why the host's rule does not let the current user undo the merge of ``added`` into ``basic``; None when it
+    does. As for a merge, both orders are asked about: ``("unmerge", order)`` for each."""
+    if not access.is_allowed(settings, Action.UNMERGE.value, added.obj):
+        return str(_DENIED[Action.UNMERGE])
+    if basic is not None and not access.is_allowed(settings, Action.UNMERGE.value, basic.obj):
+        return gettext("You are not allowed to undo merges into %(number)s.", number=basic.number)
+    return None
+
+
 def permitted_merge_candidates(settings: Settings, added: OrderRecord, found: MergeCandidates) -> MergeCandidates:
     """The candidates the current user may merge ``added`` into; when the rule leaves none, the reason says so."""
     permitted = [basic for basic in found.records if merge_access_refusal(settings, added, basic) is None]
@@ -120,6 +136,8 @@ def action_menu(
     ``refusals``: reasons the page found besides the rules (Restore when no item is sold any more)."""
     entries = []
     for action in MENU_ACTIONS:
+        if action == Action.UNMERGE and order.status != OrderStatus.MERGED:
+            continue  # only a merged order has a merge to undo
         reason = action_refusal(settings, action, order, merge_candidates) or (refusals or {}).get(action)
         label = str(ACTION_LABELS[action])
         if reason is not None:
@@ -155,7 +173,8 @@ def _action_url(settings: Settings, action: Action, order: OrderRecord, return_u
 # An order that only export is left for says so once, rather than once per disabled action.
 _READ_ONLY_NOTES = {
     OrderStatus.COMPLETED: lazy_gettext("A completed order can only be exported."),
-    OrderStatus.MERGED: lazy_gettext("A merged order can only be exported: its items are in the basic order."),
+    OrderStatus.MERGED: lazy_gettext(
+        "A merged order can only be exported or unmerged: its items are in the basic order."),
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Select
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
+from .. import access
 from ..domain import Action, OrderStatus, order_totals
 from ..domain.messages import N_, NP_, Message
 from ..domain.search_keys import normalize_text
@@ -18,7 +19,7 @@ from ..errors import PriceResolutionFailed
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_translate, translate
 from ..records import OrderRecord, line_records, order_records
-from ..services import RestorePreview, events_of, get_order_record, preview_restore, search
+from ..services import RestorePreview, events_of, get_order_record, preview_restore, preview_unmerge, search
 from ..services.events import EventRecord
 from ..services.moved_lines import moved_lines
 from ..services.transaction import id_from_text
@@ -29,7 +30,7 @@ from .listing import (
     BuyerEmailFilter, CustomerFilter, order_filters, page_totals, sort_target,
 )
 from .history import history_lines, linked_order_ids
-from .menu import action_menu, action_refusal
+from .menu import action_menu, action_refusal, unmerge_access_refusal
 from .presentation import Presenter
 from .redirects import local_path, with_query_arg
 
@@ -164,11 +165,12 @@ class OrdersView(OrderActionsMixin, OrderListView):
             oa=oa,
             items=items,  # one statement for every line, however many
             unsold_line_ids=frozenset(line.id for line in restore_preview.unsold) if restore_preview else (),
-            history=history_lines(events, oa),
+            history=history_lines(events, oa, unmerge_url=self.unmerge_url(order, return_url)),
             totals=order_totals(item.totals for item in items),
             moved=moved,
             moved_totals=order_totals(line.totals for line in moved.lines),
-            menu=action_menu(settings, order, candidates, return_url, refusals=self.page_refusals(restore_preview)),
+            menu=action_menu(settings, order, candidates, return_url,
+                             refusals={**self.page_refusals(restore_preview), **self.unmerge_refusal(order)}),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
             comment_url=self.get_url(".comment_view", order_id=order.id),
@@ -197,6 +199,23 @@ class OrdersView(OrderActionsMixin, OrderListView):
         if restore_preview is None or restore_preview.restorable:
             return {}
         return {Action.RESTORE: gettext("None of its items is sold any more, so it cannot be restored.")}
+
+    def unmerge_refusal(self, order: OrderRecord) -> dict[Action, str]:
+        """Why the merge of this merged order cannot be undone now (what changed since), if it cannot."""
+        if order.status != OrderStatus.MERGED:
+            return {}
+        preview = preview_unmerge(self.state.session, order, self.settings)
+        refusal = unmerge_access_refusal(self.settings, order, preview.basic)
+        if refusal is None and preview.refusal is not None:
+            refusal = translate(preview.refusal)
+        return {} if refusal is None else {Action.UNMERGE: refusal}
+
+    def unmerge_url(self, order: OrderRecord, return_url: str) -> Any:
+        """The confirm screen of undoing the merge of an order merged into ``order`` (the History tab links a
+        merge to it while the user may unmerge; the screen itself says when the merge can no longer be undone)."""
+        def url(added_id: int) -> str:
+            return self.get_url(".confirm_view", order_id=added_id, action_name=Action.UNMERGE.value, url=return_url)
+        return url if access.is_allowed(self.settings, Action.UNMERGE.value, order.obj) else None
 
     def _linked_numbers(
         self, order: OrderRecord, items: list[Any], events: list[EventRecord], holder_id: int | None
