@@ -33,7 +33,7 @@ def test_unmerge_from_the_menu_puts_the_items_back(client, make_order, session, 
     assert all(item.title in back for item in added.items)
     assert ">Additional order<" in back
     assert ">Awaiting additional payment<" in re.search(r'id="unmerge-basic".*?</section>', confirm, re.S).group(0)
-    assert re.search(r'id="confirm-yes">\s*Unmerge\s*</button>', confirm)
+    assert re.search(r'id="confirm-yes">\s*Undo the merge\s*</button>', confirm)  # the button names what it does
     response = client.post(f"/admin/orders/{added.id}/unmerge/", data=form_fields(confirm, "confirm-form"),
                            follow_redirects=True)
     assert response.request.args["id"] == str(added.id)
