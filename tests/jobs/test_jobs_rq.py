@@ -19,7 +19,7 @@ import xlrd
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/3"  # database 3: this project's tests only
-FACTORY = "tests.jobs.rq_host:create_app"
+FACTORY = "tests.jobs.worker_host:create_rq_app"
 
 
 def redis_answers() -> bool:
@@ -57,9 +57,9 @@ def start_worker(database_url: str, folder: Path, queue_name: str) -> Iterator[C
     started: list[subprocess.Popen] = []
 
     def start(slow: float = 0.0, burst: bool = False) -> subprocess.Popen:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "ORDER_ADMIN_TEST_RQ_DATABASE_URL": database_url,
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "ORDER_ADMIN_TEST_WORKER_DATABASE_URL": database_url,
                "ORDER_ADMIN_TEST_RQ_REDIS_URL": REDIS_URL, "ORDER_ADMIN_TEST_RQ_QUEUE": queue_name,
-               "ORDER_ADMIN_TEST_RQ_STORAGE": str(folder), "ORDER_ADMIN_TEST_RQ_SLOW": str(slow)}
+               "ORDER_ADMIN_TEST_WORKER_STORAGE": str(folder), "ORDER_ADMIN_TEST_WORKER_SLOW": str(slow)}
         command = [sys.executable, "-m", "flask", "--app", FACTORY, "order-admin", "export-worker"]
         worker = subprocess.Popen(command + (["--burst"] if burst else []), cwd=ROOT, env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
