@@ -4,8 +4,8 @@ and never imports this module; a worker imports it (``flask order-admin celery-w
 ``celery -A yourshop.celery worker --include flask_order_admin.jobs.celery_task``).
 
 The task is ``host_app.run_export_job``, the same as RQ's; what Celery adds is only settled here:
-- acknowledged when it starts (``acks_late=False``), so a worker killed mid-export does not get the
-  message back to run a second time; the stale check fails the job and Run again starts a new one;
+- acknowledged when it starts (``acks_late=False``, docs/design.md, "Queue runners"), so a worker
+  killed mid-export does not get the message back to run a second time;
 - no result is stored: the exports table has the outcome;
 - stopped after ``EXPORT_JOB_TIMEOUT`` by a prefork pool (a solo pool cannot stop its own job).
 """

@@ -26,10 +26,10 @@ from celery import Celery
 from kombu import Connection
 
 from flask_order_admin.jobs import records
-from tests.jobs.test_jobs_rq import numbers_in
+from tests.jobs.test_jobs_rq import check_a_worker_runs_the_export, numbers_in
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-FACTORY = "tests.jobs.worker_host:create_celery_app"
+FACTORY = "tests.jobs.celery_host:create_celery_app"
 BROKERS = {
     "redis": SimpleNamespace(url="redis://127.0.0.1:6379/3", host_app=False),  # database 3: this project's tests only
     "rabbitmq": SimpleNamespace(url="amqp://guest:guest@127.0.0.1:5672//", host_app=True),
@@ -113,14 +113,8 @@ def is_gone(pid: int) -> bool:
 
 def test_a_celery_worker_runs_the_export(client, make_order, celery_app, start_worker, start_export, wait_for,
                                          job_id_of, folder):
-    orders = [make_order("shipped", items=3) for _ in range(3)]
-    start_worker()
-    export_id = job_id_of(start_export(client))
-    record = wait_for(export_id, "done", timeout=60)
-    assert record.runner == "celery" and record.runner_job_id and record.rows_written == 9
-    assert int(record.worker.rsplit(":", 1)[1]) != os.getpid()  # written by the worker process
-    assert numbers_in(client.get(f"/admin/orders/exports/{export_id}/download/").data) == {o.number for o in orders}
-    assert sorted(p.name for p in folder.iterdir()) == [record.file_name]
+    check_a_worker_runs_the_export("celery", client, make_order, start_worker, start_export, wait_for, job_id_of,
+                                   folder)
 
 
 def test_a_killed_celery_worker_fails_its_job_once_the_stale_time_passed_and_it_runs_again(
@@ -190,3 +184,21 @@ def test_a_celery_broker_that_is_down_fails_the_job_at_once_saying_so(
     assert read_export(export_id).state == "failed" and "could not be queued (OperationalError)" in page
     # Connection attempts of at most 3 s, 2 retries 0.5 s apart (jobs/runners.py): bounded, never a hang.
     assert took < 3 * 3 + 2 * 0.5 + 5, took
+
+
+def test_a_celery_job_no_worker_takes_fails_saying_to_check_the_celery_worker(
+        app, client, make_order, folder, session, configure, read_export, monkeypatch):
+    from flask_order_admin.jobs.records import create_job
+
+    configure(export_runner="celery", export_app_factory=FACTORY, export_celery_broker_url=BROKERS["redis"].url)
+    state = app.extensions["order_admin"]
+    record = create_job(session, state.settings, folder, actor="manager", order_ids=[make_order().id], fmt="xls",
+                        source="order", description="Order")  # never handed to a worker
+    queued = timedelta(seconds=900)  # ORDER_ADMIN_EXPORT_QUEUED_SECONDS, the default
+    monkeypatch.setattr(records, "utcnow", lambda: record.created_at + queued - EPSILON)
+    assert "No export worker started this export" not in client.get("/admin/orders/exports/").text
+    monkeypatch.setattr(records, "utcnow", lambda: record.created_at + queued + EPSILON)
+    page = client.get("/admin/orders/exports/").text
+    assert "No export worker started this export within 15 minutes. Check that the shop&#39;s Celery export " \
+           "worker is running." in page
+    assert read_export(record.id).state == "failed"

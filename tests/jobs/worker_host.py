@@ -1,7 +1,6 @@
-"""The apps the RQ and Celery workers build in the worker tests (``ORDER_ADMIN_EXPORT_APP_FACTORY =
-"tests.jobs.worker_host:create_rq_app"`` or ``…:create_celery_app``): the plugin on the test database,
-told by the environment. ``celery_app`` is a host's own Celery app, which a test may name in
-``ORDER_ADMIN_EXPORT_CELERY_APP`` instead of a broker URL.
+"""The app the RQ worker builds in the RQ tests (``ORDER_ADMIN_EXPORT_APP_FACTORY =
+"tests.jobs.worker_host:create_rq_app"``), and the part every worker's app shares (``worker_app``,
+also for tests.jobs.celery_host): the plugin on the test database, told by the environment.
 
 ORDER_ADMIN_TEST_WORKER_SLOW (seconds) makes the job wait that long at every row it writes, so
 that a test can kill the worker in the middle of an export.
@@ -13,19 +12,15 @@ import os
 import time
 from typing import Any
 
-from celery import Celery
 from flask import Flask
 from flask_babel import Babel
 from flask_sqlalchemy import SQLAlchemy
 
 from flask_order_admin import OrderAdmin
 
-celery_app = Celery("order_admin_test_host", broker=os.environ.get("ORDER_ADMIN_TEST_CELERY_BROKER_URL"),
-                    set_as_current=False)
-
 
 def create_rq_app() -> Flask:
-    return _worker_app(
+    return worker_app(
         ORDER_ADMIN_EXPORT_RUNNER="rq",
         ORDER_ADMIN_EXPORT_APP_FACTORY="tests.jobs.worker_host:create_rq_app",
         ORDER_ADMIN_EXPORT_RQ_REDIS_URL=os.environ["ORDER_ADMIN_TEST_RQ_REDIS_URL"],
@@ -33,20 +28,7 @@ def create_rq_app() -> Flask:
     )
 
 
-def create_celery_app() -> Flask:
-    """With ORDER_ADMIN_TEST_CELERY_HOST_APP=1 through ``celery_app``, else a Celery app of the plugin's making."""
-    host_app = os.environ.get("ORDER_ADMIN_TEST_CELERY_HOST_APP") == "1"
-    broker = ({"ORDER_ADMIN_EXPORT_CELERY_APP": "tests.jobs.worker_host:celery_app"} if host_app else
-              {"ORDER_ADMIN_EXPORT_CELERY_BROKER_URL": os.environ["ORDER_ADMIN_TEST_CELERY_BROKER_URL"]})
-    return _worker_app(
-        ORDER_ADMIN_EXPORT_RUNNER="celery",
-        ORDER_ADMIN_EXPORT_APP_FACTORY="tests.jobs.worker_host:create_celery_app",
-        ORDER_ADMIN_EXPORT_CELERY_QUEUE=os.environ["ORDER_ADMIN_TEST_CELERY_QUEUE"],
-        **broker,
-    )
-
-
-def _worker_app(**runner_config: Any) -> Flask:
+def worker_app(**runner_config: Any) -> Flask:
     app = Flask("order_admin_worker_host")
     Babel(app)  # Flask-Admin's own pages need it once Flask-Babel is installed
     app.config.update(
