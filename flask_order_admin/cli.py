@@ -1,4 +1,5 @@
-"""``flask order-admin …`` commands: ``purge-exports``, ``export-worker`` (the RQ worker) and ``index-numbers``."""
+"""``flask order-admin …`` commands: ``purge-exports``, ``export-worker`` (the RQ worker), ``celery-worker``
+and ``index-numbers``."""
 
 from __future__ import annotations
 
@@ -43,6 +44,26 @@ def export_worker_command(burst: bool, simple: bool) -> None:
     worker = worker_class([Queue(settings.export_rq_queue, connection=connection)], connection=connection)
     click.echo(f"export worker on queue {settings.export_rq_queue!r} at {settings.export_rq_redis_url}")
     worker.work(burst=burst)
+
+
+@order_admin_cli.command("celery-worker", context_settings={"ignore_unknown_options": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def celery_worker_command(celery_args: tuple[str, ...]) -> None:
+    """Run a Celery worker on this app's export queue (ORDER_ADMIN_EXPORT_CELERY_QUEUE).
+
+    Through ORDER_ADMIN_EXPORT_CELERY_APP, or a Celery app on ORDER_ADMIN_EXPORT_CELERY_BROKER_URL; each
+    job builds the app from ORDER_ADMIN_EXPORT_APP_FACTORY. Other arguments go to ``celery worker``,
+    e.g. ``--concurrency 2`` or ``--pool solo``.
+    """
+    from .jobs import celery_task  # noqa: F401  (registers the export task on every Celery app)
+    from .jobs.runners import CeleryRunner
+
+    state = _state()
+    runner = state.export_runner()
+    if not isinstance(runner, CeleryRunner):
+        raise click.UsageError('ORDER_ADMIN_EXPORT_RUNNER is not "celery"')
+    click.echo(f"export worker on Celery queue {runner.queue_name!r}")
+    runner.celery_app().worker_main(["worker", "--queues", runner.queue_name, *celery_args])
 
 
 @order_admin_cli.command("index-numbers")

@@ -50,7 +50,8 @@ class OrderAdminState:
         from .jobs.runners import make_runner
 
         s = self.settings
-        key = (s.export_runner, s.export_rq_redis_url, s.export_rq_queue, s.export_app_factory, s.export_max_jobs)
+        key = (s.export_runner, s.export_rq_redis_url, s.export_rq_queue, s.export_app_factory, s.export_max_jobs,
+               s.export_celery_app, s.export_celery_broker_url, s.export_celery_queue)
         with self._runners_lock:
             runner = self._runners.get(key)
             if runner is None:

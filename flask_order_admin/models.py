@@ -263,7 +263,7 @@ class ExportRecord(OrderAdminBase):
     order_count: Mapped[int] = mapped_column(Integer, default=0)
     # For "matching": the list's query arguments (filters, search), as the manager's URL had them.
     query_args: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    runner: Mapped[str] = mapped_column(String(16))  # "inline" (instant), "thread" or "rq"
+    runner: Mapped[str] = mapped_column(String(16))  # "inline" (instant), "thread", "rq" or "celery"
     state: Mapped[str] = mapped_column(String(16), default=ExportState.QUEUED, index=True)
     rows_total: Mapped[int | None] = mapped_column(Integer)
     rows_written: Mapped[int] = mapped_column(Integer, default=0)

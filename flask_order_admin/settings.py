@@ -7,6 +7,7 @@ fails at start-up with an error naming the key.
 from __future__ import annotations
 
 import functools
+import importlib.util
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -136,12 +137,13 @@ def _formats(value: Any) -> tuple[str, ...]:
     return formats
 
 
-EXPORT_RUNNERS = ("thread", "rq")
+EXPORT_RUNNERS = ("thread", "rq", "celery")
 
 
 def _runner(value: Any) -> str:
     if value not in EXPORT_RUNNERS:
-        raise ValueError('must be "thread" (a worker thread of the web process) or "rq" (RQ on Redis)')
+        raise ValueError('must be "thread" (a worker thread of the web process), "rq" (RQ on Redis) '
+                         'or "celery" (Celery workers)')
     return value
 
 
@@ -166,6 +168,29 @@ def _import_string(value: Any) -> str | None:
     module, _, name = value.partition(":")
     if not module or not all(part.isidentifier() for part in module.split(".")) or (name and not name.isidentifier()):
         raise ValueError('must be "package.module:create_app" (a callable that returns the app) or "package.module:app"')
+    return value
+
+
+def _celery_app(value: Any) -> Any:
+    """None, "module:attribute" (imported on first use) or the Celery app itself."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        module, _, name = value.partition(":")
+        if not module or not all(part.isidentifier() for part in module.split(".")) or not name.isidentifier():
+            raise ValueError('must be "package.module:celery_app" or the Celery app itself')
+        return value
+    if importlib.util.find_spec("celery") is None or not isinstance(value, importlib.import_module("celery").Celery):
+        raise ValueError('must be "package.module:celery_app" or the Celery app itself')
+    return value
+
+
+def _optional_broker_url(value: Any) -> str | None:
+    if value is None:
+        return None
+    scheme, separator, _ = _text(value).partition("://")
+    if not separator or not scheme or not all(ch.isalnum() or ch in "+-." for ch in scheme):
+        raise ValueError('must be a Celery broker URL, e.g. "redis://127.0.0.1:6379/0" or "amqp://user:password@host//"')
     return value
 
 
@@ -264,7 +289,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ),
     ConfigKey(
         "ORDER_ADMIN_EXPORT_RUNNER", "thread", _runner,
-        'Where export jobs run: "thread" (worker threads of the web process) or "rq" (RQ workers on Redis).',
+        'Where export jobs run: "thread" (worker threads of the web process), "rq" (RQ workers on Redis) '
+        'or "celery" (Celery workers).',
     ),
     ConfigKey(
         "ORDER_ADMIN_EXPORT_RQ_REDIS_URL", "redis://127.0.0.1:6379/0", _redis_url,
@@ -273,7 +299,21 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("ORDER_ADMIN_EXPORT_RQ_QUEUE", "order_admin_exports", _queue_name, 'RQ queue of the "rq" runner.'),
     ConfigKey(
         "ORDER_ADMIN_EXPORT_APP_FACTORY", None, _import_string,
-        '"module:create_app" the RQ worker calls (no arguments) to build this app; needed by the "rq" runner.',
+        '"module:create_app" the RQ or Celery worker calls (no arguments) to build this app; needed by the "rq" '
+        'and "celery" runners.',
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_CELERY_APP", None, _celery_app,
+        'The host\'s Celery app the "celery" runner sends jobs through: the app, or "module:attribute" '
+        "(imported on first use); None: one made from ORDER_ADMIN_EXPORT_CELERY_BROKER_URL.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_CELERY_BROKER_URL", None, _optional_broker_url,
+        'Broker of a Celery app made for the exports, when there is no ORDER_ADMIN_EXPORT_CELERY_APP.',
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_CELERY_QUEUE", "order_admin_exports", _queue_name,
+        'Celery queue of the "celery" runner (its workers must consume it).',
     ),
     ConfigKey(
         "ORDER_ADMIN_EXPORT_STORAGE", None, _optional_folder,
@@ -339,6 +379,9 @@ class Settings:
     export_rq_redis_url: str = "redis://127.0.0.1:6379/0"
     export_rq_queue: str = "order_admin_exports"
     export_app_factory: str | None = None
+    export_celery_app: Any = None  # None, "module:attribute" or a Celery app
+    export_celery_broker_url: str | None = None
+    export_celery_queue: str = "order_admin_exports"
     export_storage: str | None = None
     export_keep_hours: float = 24.0
     export_stale_seconds: float = 120.0
@@ -368,6 +411,34 @@ class Settings:
         return self.order_models
 
 
+def _check_runner(values: Mapping[str, Any]) -> None:
+    """What the queue runners need besides their own keys."""
+    runner = values["ORDER_ADMIN_EXPORT_RUNNER"]
+    if runner in ("rq", "celery") and values["ORDER_ADMIN_EXPORT_APP_FACTORY"] is None:
+        worker = "RQ" if runner == "rq" else "Celery"
+        raise OrderAdminConfigError(
+            f'ORDER_ADMIN_EXPORT_APP_FACTORY: the "{runner}" runner needs it, e.g. "yourshop:create_app", '
+            f"so that the {worker} worker can build the app"
+        )
+    if runner != "celery":
+        return
+    if importlib.util.find_spec("celery") is None:
+        raise OrderAdminConfigError(
+            'ORDER_ADMIN_EXPORT_RUNNER: the "celery" runner needs Celery: pip install "flask-order-admin[celery]"'
+        )
+    given = values["ORDER_ADMIN_EXPORT_CELERY_APP"] is not None, values["ORDER_ADMIN_EXPORT_CELERY_BROKER_URL"] is not None
+    if given == (False, False):
+        raise OrderAdminConfigError(
+            'ORDER_ADMIN_EXPORT_CELERY_APP: the "celery" runner needs your Celery app ("yourshop.tasks:celery") '
+            "or ORDER_ADMIN_EXPORT_CELERY_BROKER_URL to make one"
+        )
+    if given == (True, True):
+        raise OrderAdminConfigError(
+            "ORDER_ADMIN_EXPORT_CELERY_BROKER_URL: set either it or ORDER_ADMIN_EXPORT_CELERY_APP "
+            "(whose broker is used), not both"
+        )
+
+
 def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settings:
     values: dict[str, Any] = {}
     for key in CONFIG_KEYS:
@@ -381,11 +452,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
     unknown = [k for k in unknown if not k.startswith("ORDER_ADMIN_TEST_")]
     if unknown:
         raise OrderAdminConfigError(f"{unknown[0]}: unknown setting (known: see README, Configuration)")
-    if values["ORDER_ADMIN_EXPORT_RUNNER"] == "rq" and values["ORDER_ADMIN_EXPORT_APP_FACTORY"] is None:
-        raise OrderAdminConfigError(
-            'ORDER_ADMIN_EXPORT_APP_FACTORY: the "rq" runner needs it, e.g. "yourshop:create_app", '
-            "so that the RQ worker can build the app"
-        )
+    _check_runner(values)
     result_status = values["ORDER_ADMIN_MERGE_RESULT_STATUS"]
     if result_status not in values["ORDER_ADMIN_MERGE_MATRIX"]:
         raise OrderAdminConfigError(
@@ -425,6 +492,9 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
         export_rq_redis_url=values["ORDER_ADMIN_EXPORT_RQ_REDIS_URL"],
         export_rq_queue=values["ORDER_ADMIN_EXPORT_RQ_QUEUE"],
         export_app_factory=values["ORDER_ADMIN_EXPORT_APP_FACTORY"],
+        export_celery_app=values["ORDER_ADMIN_EXPORT_CELERY_APP"],
+        export_celery_broker_url=values["ORDER_ADMIN_EXPORT_CELERY_BROKER_URL"],
+        export_celery_queue=values["ORDER_ADMIN_EXPORT_CELERY_QUEUE"],
         export_storage=values["ORDER_ADMIN_EXPORT_STORAGE"],
         export_keep_hours=values["ORDER_ADMIN_EXPORT_KEEP_HOURS"],
         export_stale_seconds=values["ORDER_ADMIN_EXPORT_STALE_SECONDS"],

@@ -44,7 +44,11 @@ def make(config=None, **kwargs):
         ("ORDER_ADMIN_EXPORT_MAX_ROWS", -5),
         ("ORDER_ADMIN_EXPORT_FORMATS", ("csv",)),
         ("ORDER_ADMIN_EXPORT_INLINE_ROWS", -1),
-        ("ORDER_ADMIN_EXPORT_RUNNER", "celery"),
+        ("ORDER_ADMIN_EXPORT_RUNNER", "dramatiq"),
+        ("ORDER_ADMIN_EXPORT_CELERY_APP", "shop.tasks"),
+        ("ORDER_ADMIN_EXPORT_CELERY_APP", object()),
+        ("ORDER_ADMIN_EXPORT_CELERY_BROKER_URL", "127.0.0.1:6379"),
+        ("ORDER_ADMIN_EXPORT_CELERY_QUEUE", "two words"),
         ("ORDER_ADMIN_EXPORT_RQ_REDIS_URL", "http://127.0.0.1:6379"),
         ("ORDER_ADMIN_EXPORT_RQ_QUEUE", "two words"),
         ("ORDER_ADMIN_EXPORT_APP_FACTORY", "shop create_app"),
@@ -68,6 +72,34 @@ def test_the_rq_runner_needs_an_app_factory():
     with pytest.raises(OrderAdminConfigError, match=r'^ORDER_ADMIN_EXPORT_APP_FACTORY: the "rq" runner needs it'):
         make({"ORDER_ADMIN_EXPORT_RUNNER": "rq"})
     make({"ORDER_ADMIN_EXPORT_RUNNER": "rq", "ORDER_ADMIN_EXPORT_APP_FACTORY": "shop:create_app"})  # passes
+
+
+def test_the_celery_runner_needs_an_app_factory_and_one_way_to_its_broker():
+    from celery import Celery
+
+    celery = {"ORDER_ADMIN_EXPORT_RUNNER": "celery"}
+    factory = {"ORDER_ADMIN_EXPORT_APP_FACTORY": "shop:create_app"}
+    broker = {"ORDER_ADMIN_EXPORT_CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+    with pytest.raises(OrderAdminConfigError, match=r'^ORDER_ADMIN_EXPORT_APP_FACTORY: the "celery" runner needs it'):
+        make({**celery, **broker})
+    with pytest.raises(OrderAdminConfigError, match=r'^ORDER_ADMIN_EXPORT_CELERY_APP: the "celery" runner needs your'):
+        make({**celery, **factory})
+    with pytest.raises(OrderAdminConfigError, match=r"^ORDER_ADMIN_EXPORT_CELERY_BROKER_URL: set either it or"):
+        make({**celery, **factory, **broker, "ORDER_ADMIN_EXPORT_CELERY_APP": "shop.tasks:celery"})
+    for way in (broker, {"ORDER_ADMIN_EXPORT_CELERY_APP": "shop.tasks:celery"},
+                {"ORDER_ADMIN_EXPORT_CELERY_APP": Celery("shop", set_as_current=False)},
+                {"ORDER_ADMIN_EXPORT_CELERY_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//"}):
+        make({**celery, **factory, **way})  # passes
+
+
+def test_the_celery_runner_says_when_celery_is_not_installed(monkeypatch):
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "celery" else find_spec(name, *a))
+    with pytest.raises(OrderAdminConfigError, match=r'^ORDER_ADMIN_EXPORT_RUNNER: the "celery" runner needs Celery: pip'):
+        make({"ORDER_ADMIN_EXPORT_RUNNER": "celery", "ORDER_ADMIN_EXPORT_APP_FACTORY": "shop:create_app",
+              "ORDER_ADMIN_EXPORT_CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"})
 
 
 def test_per_item_and_batch_resolvers_are_exclusive():

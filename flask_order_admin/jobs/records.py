@@ -50,6 +50,9 @@ def not_started_message(settings: Settings) -> Message:
     if settings.export_runner == "rq":
         return N_("No export worker started this export within %(duration)s. Check that the shop's RQ export worker "
                   "is running. Run it again.", duration=duration)
+    if settings.export_runner == "celery":
+        return N_("No export worker started this export within %(duration)s. Check that the shop's Celery export "
+                  "worker is running. Run it again.", duration=duration)
     return N_("No export worker started this export within %(duration)s. Run it again.", duration=duration)
 
 

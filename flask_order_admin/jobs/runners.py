@@ -1,10 +1,11 @@
-"""Who runs export jobs (``ORDER_ADMIN_EXPORT_RUNNER``): worker threads of the web process, or RQ.
+"""Who runs export jobs (``ORDER_ADMIN_EXPORT_RUNNER``): worker threads of the web process, RQ or Celery.
 
-Both run ``work.run_export``; a runner only decides where and when.
+All run ``work.run_export``; a runner only decides where and when.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import threading
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Flask
 
+from ..settings import OrderAdminConfigError
 from .work import run_export
 
 if TYPE_CHECKING:
@@ -21,10 +23,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger("flask_order_admin.export")
 
 RQ_JOB_FUNCTION = "flask_order_admin.jobs.rq_task.run_export_job"
-# RQ kills a job still running after this long (its default, 180 s, is too short for a big export);
-# the stale check then marks it failed. Results are not kept: the exports table has the outcome.
-RQ_JOB_TIMEOUT = 6 * 3600
+CELERY_TASK_NAME = "flask_order_admin.run_export_job"
+# RQ (and Celery's prefork pool) kill a job still running after this long (RQ's default, 180 s, is too
+# short for a big export); the stale check then marks it failed. Results are not kept: the exports
+# table has the outcome.
+EXPORT_JOB_TIMEOUT = 6 * 3600
 RQ_FAILURE_TTL = 7 * 24 * 3600
+# Handing a job to a Celery broker that is down must not hold the manager's request: each connection
+# attempt gives up after CELERY_CONNECT_TIMEOUT seconds, and the publish is retried twice, half a
+# second apart; then the job fails saying the queue cannot be reached.
+CELERY_CONNECT_TIMEOUT = 3.0
+CELERY_PUBLISH_RETRIES = 2
+CELERY_RETRY_INTERVAL = 0.5
 
 
 class Runner(Protocol):
@@ -103,7 +113,7 @@ class RQRunner:
     def submit(self, app: Flask, export_id: int, user_id: str | None = None) -> str | None:
         job = self.queue().enqueue(
             RQ_JOB_FUNCTION, export_id, self.app_factory, user_id,
-            job_timeout=RQ_JOB_TIMEOUT, result_ttl=0, failure_ttl=RQ_FAILURE_TTL,
+            job_timeout=EXPORT_JOB_TIMEOUT, result_ttl=0, failure_ttl=RQ_FAILURE_TTL,
             description=f"order-admin export {export_id}",
         )
         return str(job.id)
@@ -122,9 +132,86 @@ class RQRunner:
             pass
 
 
+class CeleryRunner:
+    """Sends ``CELERY_TASK_NAME`` to ``ORDER_ADMIN_EXPORT_CELERY_QUEUE`` through the host's Celery app
+    (``ORDER_ADMIN_EXPORT_CELERY_APP``), or one made for the exports from ``ORDER_ADMIN_EXPORT_CELERY_BROKER_URL``."""
+
+    def __init__(self, celery_app: Any, broker_url: str | None, queue_name: str, app_factory: str) -> None:
+        self.given_app = celery_app
+        self.broker_url = broker_url
+        self.queue_name = queue_name
+        self.app_factory = app_factory
+        self._app: Any = None
+
+    def celery_app(self) -> Any:
+        if self._app is None:
+            self._app = (resolve_celery_app(self.given_app) if self.given_app is not None
+                         else exports_celery_app(self.broker_url or ""))
+        return self._app
+
+    def submit(self, app: Flask, export_id: int, user_id: str | None = None) -> str | None:
+        celery_app = self.celery_app()
+        # A connection of its own: its timeouts are ours, whatever the host's app configures. Redis needs its
+        # socket timeouts too (a broker that accepts the connection and never answers would hold the request).
+        with celery_app.connection_for_write(
+            connect_timeout=CELERY_CONNECT_TIMEOUT,
+            transport_options={"socket_timeout": CELERY_CONNECT_TIMEOUT, "socket_connect_timeout": CELERY_CONNECT_TIMEOUT},
+        ) as connection:
+            result = celery_app.send_task(
+                CELERY_TASK_NAME, args=(export_id, self.app_factory, user_id), queue=self.queue_name,
+                connection=connection, ignore_result=True, retry=True,
+                retry_policy={"max_retries": CELERY_PUBLISH_RETRIES, "interval_start": CELERY_RETRY_INTERVAL,
+                              "interval_step": CELERY_RETRY_INTERVAL, "interval_max": CELERY_RETRY_INTERVAL},
+            )
+        return str(result.id)
+
+    def cancel(self, runner_job_id: str | None) -> None:
+        pass  # the worker that takes a canceled job's task finds it canceled and does nothing
+
+
+def _celery_class() -> Any:
+    try:
+        from celery import Celery
+    except ImportError as exc:
+        raise RuntimeError('The "celery" export runner needs Celery: pip install "flask-order-admin[celery]"') from exc
+    return Celery
+
+
+def resolve_celery_app(given: Any) -> Any:
+    """``ORDER_ADMIN_EXPORT_CELERY_APP``: the Celery app itself, or "module:attribute" imported now (on first
+    use, not at start-up: the host's Celery module often imports the web app's)."""
+    celery_class = _celery_class()
+    target = given
+    if isinstance(given, str):
+        module_name, _, attribute = given.partition(":")
+        try:
+            target = getattr(importlib.import_module(module_name), attribute)
+        except (ImportError, AttributeError) as exc:
+            raise OrderAdminConfigError(f"ORDER_ADMIN_EXPORT_CELERY_APP: cannot import {given!r} ({exc})") from exc
+    if not isinstance(target, celery_class):
+        raise OrderAdminConfigError(f"ORDER_ADMIN_EXPORT_CELERY_APP: {given!r} is not a Celery app")
+    return target
+
+
+def exports_celery_app(broker_url: str) -> Any:
+    """A Celery app for the exports alone, on ``ORDER_ADMIN_EXPORT_CELERY_BROKER_URL``."""
+    celery_app = _celery_class()("flask_order_admin_exports", broker=broker_url, set_as_current=False)
+    celery_app.conf.update(
+        broker_connection_timeout=CELERY_CONNECT_TIMEOUT,
+        # A worker process reserves no second export behind the one it runs, which could take hours.
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+    )
+    return celery_app
+
+
 def make_runner(state: OrderAdminState) -> Runner:
     settings = state.settings
     if settings.export_runner == "rq":
         assert settings.export_app_factory is not None  # load_settings checks it
         return RQRunner(settings.export_rq_redis_url, settings.export_rq_queue, settings.export_app_factory)
+    if settings.export_runner == "celery":
+        assert settings.export_app_factory is not None  # load_settings checks it
+        return CeleryRunner(settings.export_celery_app, settings.export_celery_broker_url,
+                            settings.export_celery_queue, settings.export_app_factory)
     return ThreadRunner(settings.export_max_jobs)

@@ -23,7 +23,7 @@ from .conftest import BUYER, files_with_buyer_data, wait_until_written, worker_s
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/3"  # database 3: this project's tests only
-FACTORY = "tests.jobs.rq_host:create_app"
+FACTORY = "tests.jobs.worker_host:create_rq_app"
 
 
 def redis_answers() -> bool:
@@ -63,9 +63,9 @@ def start_worker(database_url: str, folder: Path, queue_name: str) -> Iterator[C
 
     def start(slow: float = 0.0, burst: bool = False, tmpdir: Path | None = None) -> subprocess.Popen:
         env = {**os.environ, **({"TMPDIR": str(tmpdir)} if tmpdir else {}), "PYTHONPATH": str(ROOT),
-               "ORDER_ADMIN_TEST_RQ_DATABASE_URL": database_url,
+               "ORDER_ADMIN_TEST_WORKER_DATABASE_URL": database_url,
                "ORDER_ADMIN_TEST_RQ_REDIS_URL": REDIS_URL, "ORDER_ADMIN_TEST_RQ_QUEUE": queue_name,
-               "ORDER_ADMIN_TEST_RQ_STORAGE": str(folder), "ORDER_ADMIN_TEST_RQ_SLOW": str(slow)}
+               "ORDER_ADMIN_TEST_WORKER_STORAGE": str(folder), "ORDER_ADMIN_TEST_WORKER_SLOW": str(slow)}
         command = [sys.executable, "-m", "flask", "--app", FACTORY, "order-admin", "export-worker"]
         worker = subprocess.Popen(command + (["--burst"] if burst else []), cwd=ROOT, env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -89,16 +89,22 @@ def numbers_in(data: bytes) -> set[str]:
             if str(sheet.cell_value(r, 2)).startswith("ORD-")}
 
 
-def test_an_rq_worker_runs_the_export(client, make_order, rq_app, start_worker, start_export, wait_for,
-                                      job_id_of, folder):
+def check_a_worker_runs_the_export(runner: str, client, make_order, start_worker, start_export, wait_for,
+                                   job_id_of, folder) -> None:
+    """A worker process (``start_worker()``) runs an export of 9 rows; the file downloads with every order."""
     orders = [make_order("shipped", items=3) for _ in range(3)]
     start_worker()
     export_id = job_id_of(start_export(client))
     record = wait_for(export_id, "done", timeout=60)
-    assert record.runner == "rq" and record.runner_job_id and record.rows_written == 9
+    assert record.runner == runner and record.runner_job_id and record.rows_written == 9
     assert int(record.worker.rsplit(":", 1)[1]) != os.getpid()  # written by the worker process
     assert numbers_in(client.get(f"/admin/orders/exports/{export_id}/download/").data) == {o.number for o in orders}
     assert sorted(p.name for p in folder.iterdir()) == [record.file_name]
+
+
+def test_an_rq_worker_runs_the_export(client, make_order, rq_app, start_worker, start_export, wait_for,
+                                      job_id_of, folder):
+    check_a_worker_runs_the_export("rq", client, make_order, start_worker, start_export, wait_for, job_id_of, folder)
 
 
 def test_a_canceled_queued_rq_job_never_runs(client, make_order, rq_app, start_worker, start_export, wait_for,

@@ -17,7 +17,7 @@ from flask_babel import Babel
 from flask_sqlalchemy import SQLAlchemy
 
 from flask_order_admin import OrderAdmin
-from tests.jobs.rq_host import slow_down
+from tests.jobs.worker_host import slow_down
 
 
 def main(export_id: int) -> None:
