@@ -20,6 +20,10 @@ class ExportFormatNotOffered(OrderActionError):
     """The format is not in ``ORDER_ADMIN_EXPORT_FORMATS``."""
 
 
+class ExportPresetNotOffered(OrderActionError):
+    """The column set is not one of ``ORDER_ADMIN_EXPORT_PRESETS`` (a stale menu, or a hand-made request)."""
+
+
 class ExportLimitReached(OrderActionError):
     """Too many export jobs queued or running, for this user or for the shop."""
 
