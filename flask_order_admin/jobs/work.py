@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select, update
 from ..domain.messages import N_, Message, stored_text
 from ..errors import OrderActionError
 from ..export.download import number_runs
-from ..export.files import BACKENDS
+from ..export.files import BACKENDS, export_preset
 from ..export.query import count_rows, export_rows
 from ..export.rows import Row
 from ..export.sheets import write_sheets
@@ -105,7 +105,7 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
     with engine.connect() as connection:
         record = connection.execute(
             select(ExportRecord.order_ids, ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor,
-                   ExportRecord.locale)
+                   ExportRecord.locale, ExportRecord.preset, ExportRecord.base_url)
             .where(ExportRecord.id == export_id)
         ).one()
     folder = state.export_folder()
@@ -115,14 +115,17 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
     numbers: dict[int, str] = {}  # the exported orders' numbers, for the log
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        # The columns and the address the manager started it with (export_preset: refused if no longer offered).
+        columns = export_preset(state.settings, record.preset).columns
+        base_url = record.base_url or state.settings.public_url
         with snapshot_read(engine) as read:
             total = count_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows)
             progress.report(force=True, rows_total=total)
             # The file's texts (headers, Total) in the language of the manager who started the job.
             with open(part, "wb") as stream, locale_of(record.locale):
                 rows = export_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows,
-                                   numbers, chunk_reads=read.chunk_reads)
-                written = write_sheets(BACKENDS[record.fmt](stream), _reported(rows, progress))
+                                   numbers, chunk_reads=read.chunk_reads, columns=columns, base_url=base_url)
+                written = write_sheets(BACKENDS[record.fmt](stream), _reported(rows, progress), columns)
                 stream.flush()
                 os.fsync(stream.fileno())
         progress.report(force=True)  # saving a big file takes a while: one more sign of life before the end

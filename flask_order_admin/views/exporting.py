@@ -20,7 +20,7 @@ from .. import access
 from ..domain.messages import N_, Message, stored_text
 from ..export.download import prepare_download
 from ..export.errors import ExportTooLarge
-from ..export.files import check_format_offered
+from ..export.files import check_format_offered, export_base_url, export_preset
 from ..export.query import count_rows, export_ids
 from ..extension import OrderAdminState
 from ..jobs.records import create_job, record_instant
@@ -37,6 +37,7 @@ class ExportRequest:
     source: str  # "order", "selected" or "matching"
     description: Message | str  # kept untranslated: the exports log shows it in each manager's language
     query_args: Mapping[str, Any] | None = None
+    preset: str | None = None  # an ORDER_ADMIN_EXPORT_PRESETS key; None: the default columns
 
 
 def progress_url(state: OrderAdminState, export_id: int) -> str:
@@ -51,22 +52,24 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
     """
     settings, session, actor = state.settings, state.session, access.actor_name(state.settings)
     check_format_offered(wanted.fmt)
+    preset = export_preset(settings, wanted.preset).key if wanted.preset else None
     ids = export_ids(wanted.order_ids)
     if len(ids) > settings.export_max_rows:  # every order is at least one row
         raise ExportTooLarge(len(ids), settings.export_max_rows)
     rows = (count_rows(session, settings, ids, settings.export_max_rows)
             if len(ids) <= settings.export_inline_rows else None)
     if rows is not None and rows <= settings.export_inline_rows:
-        download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt)
+        download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt, preset=preset)
         record_instant(
             session, settings, actor=actor, order_ids=download.summary.order_ids, rows=download.summary.rows,
             fmt=wanted.fmt, source=wanted.source, description=wanted.description, file_size=download.size,
-            query_args=wanted.query_args,
+            query_args=wanted.query_args, preset=preset,
         )
         return download.response
     record = create_job(
         session, settings, state.export_folder(), actor=actor, order_ids=ids, fmt=wanted.fmt,
         source=wanted.source, description=wanted.description, query_args=wanted.query_args, rows_total=rows,
+        preset=preset, base_url=export_base_url(settings),  # the job writes links to where the manager is
     )
     if submit_job(state, record):
         flash(gettext("Export #%(id)s is being prepared in the background.", id=record.id), "success")

@@ -286,7 +286,7 @@ class ExportsView(OrderAdminView):
         again = create_job(
             self.state.session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
             order_ids=record.order_ids, fmt=record.fmt, source=record.source, description=record.description,
-            query_args=record.query_args, retry_of_id=record.id,
+            query_args=record.query_args, retry_of_id=record.id, preset=record.preset, base_url=record.base_url,
         )
         if submit_job(self.state, again):
             flash(gettext("Export #%(id)s runs again as export #%(again)s.", id=export_id, again=again.id), "success")
