@@ -47,7 +47,9 @@ def export_preset(settings: Settings, key: str | None) -> Preset:
     """The preset of that key (None: the default columns); ExportPresetNotOffered for one not configured."""
     preset = settings.export_preset(key)
     if preset is None:
-        raise ExportPresetNotOffered(N_("The export columns %(preset)s are not offered here.", preset=repr(key)))
+        raise ExportPresetNotOffered(N_(
+            "The export column set %(preset)s is not offered here; pick another from the export menu.",
+            preset=repr(key)))
     return preset
 
 
