@@ -15,7 +15,7 @@ from .cells import CELL_TEXT_LIMIT, WIDEST_COLUMN, CellValue, Link, display_widt
 from ..domain.messages import NC_
 from ..i18n import translate
 from .columns import DEFAULT_COLUMN_SET, ColumnSet, column_headers
-from .rows import NOTHING_TO_EXPORT_NOTE, ColumnTotals, Row, note_row
+from .rows import NOTHING_TO_EXPORT_NOTE, TOTALS_LABEL, ColumnTotals, Row, note_row
 
 SHEET_NAME = NC_("export sheet", "Items")
 # A text this long cannot pass the cell limit, even in two-unit characters: no need to check it.
@@ -125,6 +125,10 @@ def write_sheets(backend: SheetBackend, rows: Iterable[Row], columns: ColumnSet 
     width = columns.row_width
     if count == 0:
         layout.append(pick(note_row(NOTHING_TO_EXPORT_NOTE, width)))
-    layout.append(pick(totals.row(width)), RowStyle.TOTALS)
+    totals_row = list(pick(totals.row(width)))
+    label = translate(TOTALS_LABEL)
+    if totals_row[0] is None and label not in totals_row and any(value is not None for value in totals_row):
+        totals_row[0] = label  # the label's own column is not in the set: the first column says it
+    layout.append(totals_row, RowStyle.TOTALS)
     layout.close()
     return count

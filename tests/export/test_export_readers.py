@@ -280,3 +280,11 @@ def test_unknown_columns_and_bad_presets_fail_at_start_naming_the_key() -> None:
     assert settings.export_preset("china_agent").columns.columns == (Col.ITEM_URL, Col.ITEM_ID, Col.COLOR_CN,
                                                                      Col.SIZE_CN)
     assert isinstance(load_settings({"ORDER_ADMIN_EXPORT_COLUMNS": [WEIGHT]}).export_columns.columns[0], HostColumn)
+
+
+def test_the_total_row_says_total_in_the_first_column_when_the_names_column_is_left_out(exported, open_xls) -> None:
+    order, write = exported
+    sets = presets({}, column_set(["item_id", "quantity", "total_price"]))
+    sheet = open_xls(write("xls", export_presets=sets)).sheet_by_index(0)
+    assert sheet.row_values(sheet.nrows - 1) == ["Total", 6.0, pytest.approx(float(sum(
+        line_totals(i["quantity"], i["price"], i["discount_price"], i["china_delivery"]).total for i in ITEMS)))]
