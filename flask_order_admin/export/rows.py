@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,8 +13,11 @@ from ..domain import line_totals, money
 from ..domain.messages import N_, NC_, Message
 from ..i18n import translate
 from .cells import CellValue, host_cell
-from .columns import Col, HostColumn
+from .columns import DEFAULT_COLUMNS, Col, HostColumn
+from .errors import ExportColumnFailed
 from .links import absolute_url, item_cell, photo_cell
+
+logger = logging.getLogger("flask_order_admin.export")
 
 Row = tuple[CellValue, ...]
 # The OrderItem columns a row is made of, in the order item_row unpacks them.
@@ -21,6 +25,9 @@ ITEM_FIELDS = (
     "order_id", "title", "url", "photo_url", "color", "size", "color_cn", "size_cn",
     "quantity", "price", "discount_price", "china_delivery", "provider_item_id",
 )
+URL_AT, ITEM_ID_AT = ITEM_FIELDS.index("url"), ITEM_FIELDS.index("provider_item_id")
+# A row of the default columns; a column set with extras has full rows (``full_row``), wider.
+DEFAULT_WIDTH = len(DEFAULT_COLUMNS)
 # Customer full name, customer address, order number: repeated on every row of the order.
 OrderHead = tuple[str | None, str | None, str | None]
 # Customer phone, email, order date, status, latest note: the extra columns of the order (Col.BUYER_PHONE…).
@@ -99,25 +106,32 @@ def item_row(head: OrderHead, item: Sequence[Any], base_url: str | None = None) 
 def full_row(row: Row, item: Sequence[Any], extras: OrderExtras, base_url: str | None,
              host_values: Callable[[Sequence[Any]], tuple[CellValue, ...]] | None) -> Row:
     """``item_row``'s row with every extra column after it (``Col`` order), then the shop's own columns."""
-    url = item[2]
-    row = (*row, *extras, item[-1] or None, absolute_url(url, base_url) if url else None)
+    url = item[URL_AT]
+    row = (*row, *extras, item[ITEM_ID_AT] or None, absolute_url(url, base_url) if url else None)
     return row if host_values is None else row + host_values(item)
 
 
 def host_values_of(order: Any, columns: Sequence[HostColumn]) -> Callable[[Sequence[Any]], tuple[CellValue, ...]]:
-    """The shop's own columns' values of one line of ``order``."""
+    """The shop's own columns' values of one line of ``order``; ExportColumnFailed when a callable raises."""
     def values(item: Sequence[Any]) -> tuple[CellValue, ...]:
         line = ExportLine(order, item)
-        return tuple(host_cell(column.value(line)) for column in columns)
+        found = []
+        for column in columns:
+            try:
+                found.append(host_cell(column.value(line)))
+            except Exception as error:
+                logger.exception("export column %r failed on order %s", str(column.header), order.number)
+                raise ExportColumnFailed(column.header, order.number, error) from error
+        return tuple(found)
 
     return values
 
 
-def _row(values: dict[Col, CellValue], width: int = len(Col)) -> Row:
+def _row(values: dict[Col, CellValue], width: int = DEFAULT_WIDTH) -> Row:
     return tuple(values.get(Col(colx)) if colx < len(Col) else None for colx in range(width))
 
 
-def no_items_row(head: OrderHead, extras: OrderExtras | None = None, width: int = len(Col)) -> Row:
+def no_items_row(head: OrderHead, extras: OrderExtras | None = None, width: int = DEFAULT_WIDTH) -> Row:
     """Stands for an order without items, so that no exported order goes missing from the file."""
     values = {**dict(zip(Col, head)), Col.ITEM: translate(NO_ITEMS_NOTE)}
     if extras is not None:
@@ -125,7 +139,7 @@ def no_items_row(head: OrderHead, extras: OrderExtras | None = None, width: int 
     return _row(values, width)
 
 
-def note_row(text: Message | str, width: int = len(Col)) -> Row:
+def note_row(text: Message | str, width: int = DEFAULT_WIDTH) -> Row:
     return _row({Col.CUSTOMER_NAME: translate(text)}, width)
 
 
@@ -142,7 +156,7 @@ class ColumnTotals:
         self.china_delivery += row[Col.CHINA_DELIVERY_TOTAL] or 0  # type: ignore[operator]
         self.total += row[Col.TOTAL_PRICE] or 0  # type: ignore[operator]
 
-    def row(self, width: int = len(Col)) -> Row:
+    def row(self, width: int = DEFAULT_WIDTH) -> Row:
         return _row({
             Col.CUSTOMER_NAME: translate(TOTALS_LABEL),
             Col.QUANTITY: self.quantity,

@@ -288,3 +288,14 @@ def test_the_total_row_says_total_in_the_first_column_when_the_names_column_is_l
     sheet = open_xls(write("xls", export_presets=sets)).sheet_by_index(0)
     assert sheet.row_values(sheet.nrows - 1) == ["Total", 6.0, pytest.approx(float(sum(
         line_totals(i["quantity"], i["price"], i["discount_price"], i["china_delivery"]).total for i in ITEMS)))]
+
+
+def test_a_host_column_that_raises_stops_the_export_with_a_message(exported) -> None:
+    from flask_order_admin.export.errors import ExportColumnFailed
+
+    order, write = exported
+    sets = presets({}, column_set(["order_number", ("Weight, g", lambda line: line.no_such_field)]))
+    with pytest.raises(ExportColumnFailed) as refused:
+        write("xls", export_presets=sets)
+    assert str(refused.value) == (f"The export stopped: the shop's column Weight, g failed on order {order.number} "
+                                  "(AttributeError). Tell the shop's administrator.")
