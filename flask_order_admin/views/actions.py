@@ -265,7 +265,7 @@ class OrderActionsMixin:
         order = self.load_order(order_id)
         self.require(Action.EXPORT.value, order.obj)
         fmt = request.args.get("format") or self.settings.export_formats[0]
-        preset = request.args.get("preset") or None
+        preset = request.args.get("preset", "")[:64] or None  # a key is at most 32: the refusal quotes it
         rows = count_rows(self.state.session, self.settings, [order.id], self.settings.export_max_rows)
         if rows > self.settings.export_inline_rows:
             return self.render(

@@ -87,6 +87,9 @@ def test_a_preset_no_longer_offered_is_refused_with_a_message(client, make_order
     page = client.get(response.location).text
     assert "The export column set &#39;china_agent&#39; is not offered here; pick another from the export menu." in page
     assert session.query(ExportRecord).count() == 0
+    order = make_order("shipped", items=[LINE])
+    refused = client.get(f"/admin/orders/{order.id}/export/?preset=" + "x" * 5000)  # a hand-made link
+    assert refused.status_code == 302 and "x" * 64 + "&#39; is not offered" in client.get(refused.location).text
 
 
 def test_a_job_whose_preset_was_removed_before_it_ran_fails_saying_so(app, make_order, folder, session, configure,
