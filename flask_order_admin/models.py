@@ -239,6 +239,7 @@ class ExportState:
 # The longest error text kept on an export (its ``error`` column, a stored ``Message`` or plain text).
 ERROR_LIMIT = 5000
 DESCRIPTION_LIMIT = 500
+BASE_URL_LIMIT = 500
 
 
 class ExportRecord(OrderAdminBase):
@@ -278,6 +279,10 @@ class ExportRecord(OrderAdminBase):
     worker: Mapped[str | None] = mapped_column(String(200))  # host:pid that ran the job
     runner_job_id: Mapped[str | None] = mapped_column(String(64))  # the RQ job's id
     retry_of_id: Mapped[int | None] = mapped_column(IdType)  # the export this one runs again
+    # The ORDER_ADMIN_EXPORT_PRESETS key of its columns (None: the default ones), and the address relative
+    # URLs are made absolute on (ORDER_ADMIN_PUBLIC_URL, or the host of the request that started it).
+    preset: Mapped[str | None] = mapped_column(String(32))
+    base_url: Mapped[str | None] = mapped_column(String(BASE_URL_LIMIT))
 
     @property
     def active(self) -> bool:

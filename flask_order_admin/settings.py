@@ -17,6 +17,7 @@ from typing import Any
 from babel.numbers import is_currency
 
 from .domain import DEFAULT_MERGE_MATRIX, NumberFormat, OrderStatus, normalize_matrix
+from .domain.export_columns import DEFAULT_COLUMN_SET, DEFAULT_COLUMNS, ColumnSet, Preset, column_set, presets
 from .domain.merge import MergeMatrix
 from .domain.messages import NC_, Message
 
@@ -203,6 +204,16 @@ def _optional_folder(value: Any) -> str | None:
     return value
 
 
+def _public_url(value: Any) -> str | None:
+    if value is None:
+        return None
+    value = _text(value)
+    scheme, _, rest = value.partition("://")
+    if scheme not in ("http", "https") or not rest or rest.startswith("/") or any(ch.isspace() for ch in value):
+        raise ValueError('must be the shop\'s address as its managers and agents reach it, e.g. "https://shop.example"')
+    return value if value.endswith("/") else value + "/"
+
+
 def _non_negative_int(upper: int) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= upper:
@@ -286,6 +297,20 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey(
         "ORDER_ADMIN_EXPORT_INLINE_ROWS", 5_000, _non_negative_int(1_000_000),
         "Exports of at most this many rows download at once; bigger ones run as background jobs (0: always a job).",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_COLUMNS", tuple(col.key for col in DEFAULT_COLUMNS), column_set,
+        "Columns of an export: names (the 15 default ones; buyer_phone, buyer_email, order_date, status, "
+        "comment, item_id, item_url) and the shop's own (header, callable(line)) pairs.",
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_EXPORT_PRESETS", {}, lambda value: value,  # checked against the columns in load_settings
+        'Further column sets a manager picks from the export menu: key → {"label": ..., "columns": [...]}.',
+    ),
+    ConfigKey(
+        "ORDER_ADMIN_PUBLIC_URL", None, _public_url,
+        "The shop's address (https://shop.example) that relative item and photo URLs in exports are made absolute "
+        "on; None: the address of the request that starts the export.",
     ),
     ConfigKey(
         "ORDER_ADMIN_EXPORT_RUNNER", "thread", _runner,
@@ -374,6 +399,8 @@ class Settings:
     merge_candidates_limit: int = 100
     export_max_rows: int = 200_000
     export_formats: tuple[str, ...] = ("xls",)
+    export_presets: tuple[Preset, ...] = presets({}, DEFAULT_COLUMN_SET)  # the default columns come first
+    public_url: str | None = None
     export_inline_rows: int = 5_000
     export_runner: str = "thread"
     export_rq_redis_url: str = "redis://127.0.0.1:6379/0"
@@ -392,6 +419,16 @@ class Settings:
     sqlite_busy_timeout: float = 30.0
     # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables.
     order_models: Any = None
+
+    @property
+    def export_columns(self) -> ColumnSet:
+        return self.export_presets[0].columns
+
+    def export_preset(self, key: str | None) -> Preset | None:
+        """The preset of that key (None or "": the default one); None for an unknown key."""
+        if not key:
+            return self.export_presets[0]
+        return next((preset for preset in self.export_presets if preset.key == key), None)
 
     def provider_label(self, code: str) -> str | Message:
         return self.providers.get(code, code)
@@ -453,6 +490,10 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
     if unknown:
         raise OrderAdminConfigError(f"{unknown[0]}: unknown setting (known: see README, Configuration)")
     _check_runner(values)
+    try:
+        export_presets = presets(values["ORDER_ADMIN_EXPORT_PRESETS"], values["ORDER_ADMIN_EXPORT_COLUMNS"])
+    except ValueError as exc:
+        raise OrderAdminConfigError(f"ORDER_ADMIN_EXPORT_PRESETS: {exc}") from None
     result_status = values["ORDER_ADMIN_MERGE_RESULT_STATUS"]
     if result_status not in values["ORDER_ADMIN_MERGE_MATRIX"]:
         raise OrderAdminConfigError(
@@ -487,6 +528,8 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
         merge_candidates_limit=values["ORDER_ADMIN_MERGE_CANDIDATES_LIMIT"],
         export_max_rows=values["ORDER_ADMIN_EXPORT_MAX_ROWS"],
         export_formats=values["ORDER_ADMIN_EXPORT_FORMATS"],
+        export_presets=export_presets,
+        public_url=values["ORDER_ADMIN_PUBLIC_URL"],
         export_inline_rows=values["ORDER_ADMIN_EXPORT_INLINE_ROWS"],
         export_runner=values["ORDER_ADMIN_EXPORT_RUNNER"],
         export_rq_redis_url=values["ORDER_ADMIN_EXPORT_RQ_REDIS_URL"],

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 # Excel (xls and xlsx) keeps at most 32,767 characters in a cell, counted in UTF-16 units.
 CELL_TEXT_LIMIT = 32_767
@@ -12,6 +14,8 @@ CUT_MARKER = "… [cut]"
 # Number formats of money (yuan, to the cent) and quantity cells, the same in every file format.
 MONEY_FORMAT = "#,##0.00"
 QUANTITY_FORMAT = "0"
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_WIDTH = len("2026-01-28 15:30")
 # Column widths stop growing here, in character widths, so one long title does not make a wall.
 WIDEST_COLUMN = 60
 
@@ -24,8 +28,19 @@ class Link:
     label: str
 
 
-# What a row holds: text, a link, money (Decimal, yuan), a count (int) or nothing.
-CellValue = str | Link | Decimal | int | None
+# What a row holds: text, a link, money (Decimal, yuan), a count (int), a time (naive UTC) or nothing.
+CellValue = str | Link | Decimal | int | datetime | None
+
+
+def host_cell(value: Any) -> CellValue:
+    """A shop's own column's value as a cell: numbers and times stay so, anything else becomes text."""
+    if value is None or isinstance(value, (str, Decimal, datetime)):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return str(value)
 
 
 def utf16_length(text: str) -> int:
@@ -54,8 +69,10 @@ def wide_width_bound(text: str) -> int:
     return len(text) + extra // 2
 
 
-def display_width(value: str | Link | Decimal | int) -> int:
+def display_width(value: str | Link | Decimal | int | datetime) -> int:
     """About how many '0' widths the value needs on screen, capped at ``WIDEST_COLUMN``."""
+    if isinstance(value, datetime):
+        return DATE_WIDTH
     if isinstance(value, Link):
         value = value.label
     elif not isinstance(value, str):

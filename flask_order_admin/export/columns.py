@@ -1,59 +1,24 @@
-"""The 15 columns of the export (docs/design.md, "Export file"), in the order the purchasing agent expects them."""
+"""The columns of the export, titled in the manager's language (what they are: ``domain/export_columns.py``)."""
 
 from __future__ import annotations
 
-from enum import IntEnum
-
-from ..domain.messages import N_, NC_, Message
+from ..domain.export_columns import (
+    CURRENCY_SIGN, DEFAULT_COLUMN_SET, DEFAULT_COLUMNS, EXTRA_COLUMNS, HEADER_TEXTS, HEADERS, Col, Column, ColumnSet,
+    HostColumn, Preset,
+)
 from ..i18n import translate
 
-# Item prices are stored in yuan (docs/design.md, "Orders and their data"), so every money header carries the yuan sign.
-CURRENCY_SIGN = "¥"
+__all__ = [
+    "CURRENCY_SIGN", "DEFAULT_COLUMN_SET", "DEFAULT_COLUMNS", "EXTRA_COLUMNS", "HEADERS", "HEADER_TEXTS", "Col",
+    "Column", "ColumnSet", "HostColumn", "Preset", "column_headers", "headers",
+]
 
 
-class Col(IntEnum):
-    CUSTOMER_NAME = 0
-    CUSTOMER_ADDRESS = 1
-    ORDER_NUMBER = 2
-    ITEM = 3
-    COLOR = 4
-    SIZE = 5
-    COLOR_CN = 6
-    SIZE_CN = 7
-    PHOTO = 8
-    QUANTITY = 9
-    PRICE = 10
-    DISCOUNT_PRICE = 11
-    CHINA_DELIVERY = 12
-    CHINA_DELIVERY_TOTAL = 13
-    TOTAL_PRICE = 14
-
-
-# In the manager's language, but for the two columns the Chinese supplier reads, titled in Chinese in every file.
-HEADER_TEXTS: tuple[Message | str, ...] = (
-    N_("Customer full name"),
-    N_("Customer address"),
-    N_("Order number"),
-    N_("Item (link to Taobao)"),
-    N_("Color"),
-    NC_("clothing size", "Size"),
-    "颜色分类",
-    "尺码",
-    N_("Item photo (link)"),
-    N_("Quantity"),
-    N_("Item price, %(currency)s", currency=CURRENCY_SIGN),
-    N_("Discount price, %(currency)s", currency=CURRENCY_SIGN),
-    N_("China delivery per unit, %(currency)s", currency=CURRENCY_SIGN),
-    N_("Total China delivery cost for all items, %(currency)s", currency=CURRENCY_SIGN),
-    N_("Total price, %(currency)s", currency=CURRENCY_SIGN),
-)
-
-assert len(HEADER_TEXTS) == len(Col)
-
-# The English headers (a file written outside a request, with no locale of its own).
-HEADERS: tuple[str, ...] = tuple(str(text) for text in HEADER_TEXTS)
+def column_headers(columns: ColumnSet) -> tuple[str, ...]:
+    """The header row of ``columns`` in the current locale (a shop's own header as given)."""
+    return tuple(translate(text) for text in columns.header_texts())
 
 
 def headers() -> tuple[str, ...]:
-    """The header row in the current locale."""
-    return tuple(translate(text) for text in HEADER_TEXTS)
+    """The default header row in the current locale."""
+    return column_headers(DEFAULT_COLUMN_SET)

@@ -79,6 +79,7 @@ class Download:
 def prepare_download(
     session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls", settings: Settings,
     storage: Path | None = None,
+    preset: str | None = None,
 ) -> Download:
     """The orders' file, written to a temporary file, as a streamed download, logged and announced
     (``orders_exported``) once written; see ``export_response``. ``storage``: the export storage folder,
@@ -88,7 +89,8 @@ def prepare_download(
     file = tempfile.TemporaryFile()
     try:
         with scratch_folder(None if storage is None else storage / instant_scratch_name()) as scratch:
-            summary = write_export(session, order_ids, file, fmt=fmt, settings=settings, scratch=scratch)
+            summary = write_export(session, order_ids, file, fmt=fmt, settings=settings, scratch=scratch,
+                                   preset=preset)
         size = file.tell()
         file.seek(0)
     except BaseException:
@@ -117,11 +119,12 @@ def attachment_headers(response: Response, filename: str) -> None:
 @uses_settings
 def export_response(
     session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls", settings: Settings,
+    preset: str | None = None,
 ) -> Response:
     """The orders as a file download (any status), logged and announced (``orders_exported``) once written.
     Access checks are the caller's.
 
     Raises ``OrderActionError`` subclasses with a message for managers: OrderNotFound,
-    ExportTooLarge, ExportFormatNotOffered.
+    ExportTooLarge, ExportFormatNotOffered, ExportPresetNotOffered.
     """
-    return prepare_download(session, order_ids, actor=actor, fmt=fmt, settings=settings).response
+    return prepare_download(session, order_ids, actor=actor, fmt=fmt, settings=settings, preset=preset).response

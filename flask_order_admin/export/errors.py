@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..domain.messages import N_, Quantity
+from ..domain.messages import N_, Message, Quantity
 from ..errors import OrderActionError
 
 
@@ -18,6 +18,19 @@ class ExportTooLarge(OrderActionError):
 
 class ExportFormatNotOffered(OrderActionError):
     """The format is not in ``ORDER_ADMIN_EXPORT_FORMATS``."""
+
+
+class ExportPresetNotOffered(OrderActionError):
+    """The column set is not one of ``ORDER_ADMIN_EXPORT_PRESETS`` (a stale menu, or a hand-made request)."""
+
+
+class ExportColumnFailed(OrderActionError):
+    """A shop's own export column (``ORDER_ADMIN_EXPORT_COLUMNS``) raised; nothing is exported."""
+
+    def __init__(self, header: str | Message, number: str | None, error: Exception) -> None:
+        super().__init__(N_(
+            "The export stopped: the shop's column %(column)s failed on order %(number)s (%(error)s). "
+            "Tell the shop's administrator.", column=str(header), number=number or "", error=type(error).__name__))
 
 
 class ExportLimitReached(OrderActionError):

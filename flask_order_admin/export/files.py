@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
+from ..domain.export_columns import Preset
 from ..domain.messages import N_, Listing
 from ..settings import Settings, current_settings, uses_settings
-from .errors import ExportFormatNotOffered
+from .errors import ExportFormatNotOffered, ExportPresetNotOffered
 from .query import chunks_of, count_rows, export_ids, export_rows
 from .sheets import SheetBackend, write_sheets
 from .xls_writer import XlsBackend
@@ -35,10 +37,28 @@ class ExportSummary:
 BACKENDS: dict[str, Callable[[BinaryIO, Path | None], SheetBackend]] = {"xls": XlsBackend, "xlsx": XlsxBackend}
 
 
+def export_base_url(settings: Settings) -> str | None:
+    """What relative URLs in a file are made absolute on: ``ORDER_ADMIN_PUBLIC_URL``, else the address of
+    the current request (its host, as the manager reached the shop), else None (they stay as stored)."""
+    if settings.public_url:
+        return settings.public_url
+    return request.host_url if has_request_context() else None
+
+
+def export_preset(settings: Settings, key: str | None) -> Preset:
+    """The preset of that key (None: the default columns); ExportPresetNotOffered for one not configured."""
+    preset = settings.export_preset(key)
+    if preset is None:
+        raise ExportPresetNotOffered(N_(
+            "The export column set %(preset)s is not offered here; pick another from the export menu.",
+            preset=repr(key)))
+    return preset
+
+
 @uses_settings
 def write_export(
     session: Session, order_ids: Iterable[object], stream: BinaryIO, *, fmt: str = "xls", settings: Settings,
-    scratch: Path | None = None,
+    scratch: Path | None = None, preset: str | None = None, base_url: str | None = None,
 ) -> ExportSummary:
     """Write the orders' items to ``stream`` as one file (every status; nothing is changed).
 
@@ -46,15 +66,20 @@ def write_export(
     before any work; ``ORDER_ADMIN_EXPORT_MAX_ROWS`` is the limit. ``settings``:
     the current app's unless given (outside an app they must be). ``scratch``: an existing folder for
     the writer's temporary files (export/scratch.py); None: the system's temporary folder.
+    ``preset``: the key of an ``ORDER_ADMIN_EXPORT_PRESETS`` column set (None:
+    ``ORDER_ADMIN_EXPORT_COLUMNS``); ``base_url``: what relative URLs are made absolute on (None:
+    ``export_base_url``).
     """
     if fmt not in BACKENDS:
         raise ValueError(f"unknown export format {fmt!r}")
+    columns = export_preset(settings, preset).columns
     ids = export_ids(order_ids)
     count_rows(session, settings, ids, settings.export_max_rows)
     numbers: dict[int, str] = {}
-    rows = write_sheets(BACKENDS[fmt](stream, scratch),
-                        export_rows(session, settings, chunks_of(ids), settings.export_max_rows, numbers))
-    return ExportSummary(order_ids=ids, rows=rows, numbers=numbers)
+    rows = export_rows(session, settings, chunks_of(ids), settings.export_max_rows, numbers, columns=columns,
+                       base_url=base_url or export_base_url(settings))
+    written = write_sheets(BACKENDS[fmt](stream, scratch), rows, columns)
+    return ExportSummary(order_ids=ids, rows=written, numbers=numbers)
 
 
 def check_format_offered(fmt: str) -> None:
@@ -66,19 +91,26 @@ def check_format_offered(fmt: str) -> None:
 
 def export_bytes(
     session: Session, order_ids: Iterable[object], *, fmt: str, settings: Settings | None = None,
+    preset: str | None = None, base_url: str | None = None,
 ) -> bytes:
     # Through a temporary file rather than BytesIO: the writer's own copies and the result need not coexist.
     with tempfile.TemporaryFile() as file:
-        write_export(session, order_ids, file, fmt=fmt, settings=settings)
+        write_export(session, order_ids, file, fmt=fmt, settings=settings, preset=preset, base_url=base_url)
         file.seek(0)
         return file.read()
 
 
-def order_xls(session: Session, order_id: int, *, settings: Settings | None = None) -> bytes:
+def order_xls(
+    session: Session, order_id: int, *, settings: Settings | None = None, preset: str | None = None,
+    base_url: str | None = None,
+) -> bytes:
     """One order as the bytes of an Excel 97–2003 file (docs/design.md, "Public API")."""
-    return export_bytes(session, [order_id], fmt="xls", settings=settings)
+    return export_bytes(session, [order_id], fmt="xls", settings=settings, preset=preset, base_url=base_url)
 
 
-def orders_xls(session: Session, order_ids: Iterable[int], *, settings: Settings | None = None) -> bytes:
+def orders_xls(
+    session: Session, order_ids: Iterable[int], *, settings: Settings | None = None, preset: str | None = None,
+    base_url: str | None = None,
+) -> bytes:
     """Many orders in one .xls file: their items in order-number order, one row each."""
-    return export_bytes(session, order_ids, fmt="xls", settings=settings)
+    return export_bytes(session, order_ids, fmt="xls", settings=settings, preset=preset, base_url=base_url)

@@ -1,13 +1,15 @@
 """When a URL becomes a working hyperlink in the export, and what a cell shows otherwise.
 
 docs/design.md, "Links in files": links accept only http/https URLs. A link is written as the formula
-``HYPERLINK(url; label)``, and a string inside an Excel formula holds at most 255
-characters, so a longer URL is written as plain text instead of a broken link.
+``HYPERLINK(url; label)`` with the label as its stored result, and a string inside an Excel formula
+holds at most 255 characters, so a longer URL is written as plain text instead of a broken link.
+A URL of the shop's own (``/static/photos/6.svg``) is made absolute on the shop's public address.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 from .cells import Link, fit_text, utf16_length
 
@@ -35,9 +37,18 @@ def link_label(text: str) -> str:
     return fit_text(" ".join(text.split()), FORMULA_STRING_LIMIT)
 
 
-def item_cell(title: str | None, url: str | None) -> Link | str | None:
+def absolute_url(url: str, base_url: str | None) -> str:
+    """``url`` as is when it names its scheme (or there is no base), else resolved against ``base_url``."""
+    if base_url is None or url.startswith(("https://", "http://")) or "://" in url[:12]:
+        return url
+    return urljoin(base_url, url.strip())
+
+
+def item_cell(title: str | None, url: str | None, base_url: str | None = None) -> Link | str | None:
     """The "Item (link to Taobao)" cell: the title linking to the item, or both as text."""
     title = title or ""
+    if url:
+        url = absolute_url(url, base_url)
     good_url = linkable_url(url)
     if good_url:
         return Link(good_url, link_label(title or good_url))
@@ -46,8 +57,10 @@ def item_cell(title: str | None, url: str | None) -> Link | str | None:
     return title or url or None
 
 
-def photo_cell(url: str | None) -> Link | str | None:
+def photo_cell(url: str | None, base_url: str | None = None) -> Link | str | None:
     """The "Item photo (link)" cell: the photo address, as a link when it may be one."""
+    if url:
+        url = absolute_url(url, base_url)
     good_url = linkable_url(url)
     return Link(good_url, good_url) if good_url else (url or None)
 

@@ -11,13 +11,15 @@ from typing import Any
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from ..domain.rules import Action
 from ..errors import OrderNotFound
 from ..binding import FieldJoins, ModelBinding
 from ..records import order_records
 from ..services.transaction import checked_id
 from ..settings import Settings
 from .errors import ExportTooLarge
-from .rows import ITEM_FIELDS, Row, item_row, no_items_row, order_head
+from .columns import DEFAULT_COLUMN_SET, ColumnSet
+from .rows import ITEM_FIELDS, Row, full_row, host_values_of, item_row, no_items_row, order_extras, order_head
 
 # Orders a query asks for at once: well under every database's limit of bound parameters.
 ORDERS_PER_CHUNK = 500
@@ -76,9 +78,11 @@ def item_columns_select(binding: ModelBinding) -> Any:
 def export_rows(
     session: Session, settings: Settings, chunks: Iterable[Sequence[int]], max_rows: int, numbers: dict[int, str],
     *, chunk_reads: Callable[[], AbstractContextManager[object]] | None = None,
+    columns: ColumnSet = DEFAULT_COLUMN_SET, base_url: str | None = None,
 ) -> Iterator[Row]:
-    """The rows of the orders (``chunks`` of ids in id order, e.g. ``chunks_of(ids)``), then item order;
-    ExportTooLarge if they grew past ``max_rows``.
+    """The full rows (``rows.full_row`` when ``columns`` needs extras) of the orders (``chunks`` of ids in id
+    order, e.g. ``chunks_of(ids)``), then item order; ExportTooLarge if they grew past ``max_rows``. Relative
+    item and photo URLs are made absolute on ``base_url``.
 
     ``numbers`` gets each exported order's number (the file name and the audit log use them).
     Items are streamed from the database. With ``chunk_reads`` (a context manager factory, e.g. one
@@ -96,14 +100,16 @@ def export_rows(
             with chunk_reads():
                 orders = order_records(session, binding, session.scalars(orders_query).unique().all(),
                                        settings.number_format)
+                notes = latest_notes(session, binding, chunk) if columns.wants_comments else {}
                 items = session.execute(items_query).all()
-            rows: Iterable[Row] = _rows_of(orders, items)
+            rows: Iterable[Row] = _rows_of(orders, items, columns, base_url, notes)
             closer: Any = nullcontext()
         else:
             orders = order_records(session, binding, session.scalars(orders_query).unique().all(),
                                    settings.number_format)
+            notes = latest_notes(session, binding, chunk) if columns.wants_comments else {}
             result = session.execute(items_query.execution_options(yield_per=ITEMS_PER_FETCH))
-            rows, closer = _rows_of(orders, result), closing(result)
+            rows, closer = _rows_of(orders, result, columns, base_url, notes), closing(result)
         numbers.update((order.id, order.number) for order in orders)
         with closer:  # frees the server-side cursor if the writer stops half-way
             for row in rows:
@@ -113,15 +119,32 @@ def export_rows(
                 yield row
 
 
-def _rows_of(orders: Sequence[Any], items: Iterable[Sequence[object]]) -> Iterator[Row]:
+def latest_notes(session: Session, binding: ModelBinding, chunk: Sequence[int]) -> dict[int, str]:
+    """Each order's latest note (docs/design.md, "Export columns"): order id → its text."""
+    events = binding.events
+    query = (select(events.c.order_id, events.c.details)
+             .where(events.c.order_id.in_(chunk), events.c.action == Action.COMMENT)
+             .order_by(events.c.order_id, events.c.id))
+    return {order_id: (details or {}).get("text") or "" for order_id, details in session.execute(query)}
+
+
+def _rows_of(orders: Sequence[Any], items: Iterable[Sequence[object]], columns: ColumnSet, base_url: str | None,
+             notes: dict[int, str]) -> Iterator[Row]:
     """Join orders and their items, both in order-id order; an order without items gets a note row."""
     groups = groupby(items, key=itemgetter(0))  # order_id comes first
     group = next(groups, None)
+    extras, host_columns = columns.extras, columns.host_columns
     for order in orders:
         head = order_head(order)
+        more = order_extras(order, notes.get(order.id)) if extras else None
         if group is not None and group[0] == order.id:
-            for item in group[1]:
-                yield item_row(head, item)
+            if more is None:
+                for item in group[1]:
+                    yield item_row(head, item, base_url)
+            else:
+                host_values = host_values_of(order, host_columns) if host_columns else None
+                for item in group[1]:
+                    yield full_row(item_row(head, item, base_url), item, more, base_url, host_values)
             group = next(groups, None)
         else:
-            yield no_items_row(head)
+            yield no_items_row(head, more, columns.row_width)

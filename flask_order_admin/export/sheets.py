@@ -6,6 +6,7 @@ A format is a small ``SheetBackend``; everything the formats share is decided he
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Protocol
@@ -13,8 +14,8 @@ from typing import Protocol
 from .cells import CELL_TEXT_LIMIT, WIDEST_COLUMN, CellValue, Link, display_width, fit_text, wide_width_bound
 from ..domain.messages import NC_
 from ..i18n import translate
-from .columns import HEADERS, headers
-from .rows import NOTHING_TO_EXPORT_NOTE, ColumnTotals, Row, note_row
+from .columns import DEFAULT_COLUMN_SET, ColumnSet, column_headers
+from .rows import NOTHING_TO_EXPORT_NOTE, TOTALS_LABEL, ColumnTotals, Row, note_row
 
 SHEET_NAME = NC_("export sheet", "Items")
 # A text this long cannot pass the cell limit, even in two-unit characters: no need to check it.
@@ -49,8 +50,9 @@ def sheet_name(index: int) -> str:
 class SheetLayout:
     """Appends rows, starting a new sheet with the header repeated when the current one is full."""
 
-    def __init__(self, backend: SheetBackend) -> None:
+    def __init__(self, backend: SheetBackend, headers: Sequence[str]) -> None:
         self.backend = backend
+        self.headers = headers
         self.sheets = 0
         self.rowx = 0
         self.widths: list[int] = []
@@ -72,9 +74,9 @@ class SheetLayout:
         self.sheets += 1
         self.rowx = 0
         self.backend.start_sheet(sheet_name(self.sheets))
-        self.widths = [0] * len(HEADERS)
-        self.largest = [0] * len(HEADERS)
-        self.append(headers(), RowStyle.HEADER)
+        self.widths = [0] * len(self.headers)
+        self.largest = [0] * len(self.headers)
+        self.append(self.headers, RowStyle.HEADER)
 
     def _fit_and_measure(self, cells: Sequence[CellValue]) -> list[CellValue]:
         """Cut over-long texts, and grow the column widths to the cells.
@@ -99,6 +101,8 @@ class SheetLayout:
                     continue
                 if wide_width_bound(text) <= widths[colx]:
                     continue
+            elif isinstance(value, datetime):
+                pass
             elif value <= largest[colx]:
                 continue
             else:
@@ -107,17 +111,24 @@ class SheetLayout:
         return fitted
 
 
-def write_sheets(backend: SheetBackend, rows: Iterable[Row]) -> int:
-    """Write the rows and a totals row; return how many rows (without header and totals) were written."""
-    layout = SheetLayout(backend)
+def write_sheets(backend: SheetBackend, rows: Iterable[Row], columns: ColumnSet = DEFAULT_COLUMN_SET) -> int:
+    """Write the ``columns`` of the (full) rows and a totals row; return how many rows (without header and
+    totals) were written. The totals row sums quantity, China delivery and total where those columns are."""
+    layout = SheetLayout(backend, column_headers(columns))
     totals = ColumnTotals()
+    pick = columns.picker() or (lambda row: row)
     count = 0
     for row in rows:
-        layout.append(row)
+        layout.append(pick(row))
         totals.add(row)
         count += 1
+    width = columns.row_width
     if count == 0:
-        layout.append(note_row(NOTHING_TO_EXPORT_NOTE))
-    layout.append(totals.row(), RowStyle.TOTALS)
+        layout.append(pick(note_row(NOTHING_TO_EXPORT_NOTE, width)))
+    totals_row = list(pick(totals.row(width)))
+    label = translate(TOTALS_LABEL)
+    if totals_row[0] is None and label not in totals_row and any(value is not None for value in totals_row):
+        totals_row[0] = label  # the label's own column is not in the set: the first column says it
+    layout.append(totals_row, RowStyle.TOTALS)
     layout.close()
     return count

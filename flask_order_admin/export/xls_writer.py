@@ -3,21 +3,26 @@
 Cells are put in rows below xlwt's per-cell setters, with two of xlwt 1.3's row internals
 (``setup.cfg`` keeps xlwt below 1.4, its last release being 1.3.0);
 ``tests/export/test_export_xls_writer.py`` checks the files are the setters' files, byte for byte.
+
+A link is a ``HYPERLINK`` formula that carries its label as the stored result (``LinkCell``): xlwt
+writes formulas with an empty result, which readers that do not calculate (xlrd, pandas, POI-based
+importers) read as an empty cell (docs/design.md, "Links in files").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from struct import pack
 from typing import BinaryIO
 
 import xlwt
-from xlwt.Cell import FormulaCell, NumberCell, StrCell
-from xlwt.UnicodeUtils import upack1
+from xlwt.Cell import NumberCell, StrCell
+from xlwt.UnicodeUtils import upack1, upack2
 
-from .cells import MONEY_FORMAT, QUANTITY_FORMAT, CellValue, Link
+from .cells import DATE_FORMAT, MONEY_FORMAT, QUANTITY_FORMAT, CellValue, Link
 from .links import formula_string
 from .sheets import RowStyle
 
@@ -25,6 +30,14 @@ from .sheets import RowStyle
 PTG_STR = b"\x17"
 PTG_FUNC_VAR_VALUE = 0x42
 HYPERLINK_FUNCTION = 359
+# BIFF8 records: FORMULA, and STRING, the text result of the formula just before it.
+FORMULA_RECORD = 0x0006
+STRING_RECORD = 0x0207
+# A FORMULA record's 8-byte result: byte 0 = 0 (a text result, in the STRING record that follows),
+# bytes 6-7 = 0xFFFF (not a number).
+TEXT_RESULT = b"\x00" * 6 + b"\xff\xff"
+# The day Excel's serial dates count from (the 1900 date system, past its leap-year bug).
+EXCEL_EPOCH = datetime(1899, 12, 30)
 # xlwt keeps every written row in memory until the file is saved; flushed rows go to a temporary file.
 FLUSH_EVERY_ROWS = 1000
 
@@ -59,12 +72,40 @@ class HyperlinkFormula(xlwt.Formula):
         return pack("<H", len(self._tokens)) + self._tokens
 
 
+class LinkCell:
+    """A ``HYPERLINK`` formula cell whose stored result is its label: a FORMULA record marked
+    "text result follows", then the STRING record holding the label.
+
+    xlwt's ``FormulaCell`` stores no result; xlwt writes any cell object with ``get_biff_data``.
+    """
+
+    __slots__ = ("rowx", "colx", "xf_idx", "link")
+
+    def __init__(self, rowx: int, colx: int, xf_idx: int, link: Link) -> None:
+        self.rowx, self.colx, self.xf_idx, self.link = rowx, colx, xf_idx, link
+
+    def get_biff_data(self) -> bytes:
+        # Row, column, XF, result, option flags (none: the stored result stands until Excel recalculates),
+        # 4 unused bytes, then the tokens.
+        formula = (pack("<3H", self.rowx, self.colx, self.xf_idx) + TEXT_RESULT + b"\x00" * 6
+                   + HyperlinkFormula(self.link).rpn())
+        text = upack2(self.link.label)  # character count, flags, characters: a label is at most 255 characters
+        return (pack("<2H", FORMULA_RECORD, len(formula)) + formula
+                + pack("<2H", STRING_RECORD, len(text)) + text)
+
+
+def excel_serial(moment: datetime) -> float:
+    """Days since Excel's epoch, as a date cell holds them."""
+    return (moment.replace(tzinfo=None) - EXCEL_EPOCH).total_seconds() / 86_400
+
+
 def _styles(weight: str) -> dict[str, xlwt.XFStyle]:
     return {
         "text": xlwt.easyxf(f"font: bold {weight}; align: vert top"),
         "link": xlwt.easyxf(f"font: bold {weight}, colour blue, underline single; align: vert top"),
         "money": xlwt.easyxf(f"font: bold {weight}; align: vert top", num_format_str=MONEY_FORMAT),
         "quantity": xlwt.easyxf(f"font: bold {weight}; align: vert top", num_format_str=QUANTITY_FORMAT),
+        "date": xlwt.easyxf(f"font: bold {weight}; align: vert top", num_format_str=DATE_FORMAT),
     }
 
 
@@ -118,10 +159,11 @@ class XlsBackend:
             if kind is str:
                 insert(colx, StrCell(rowx, colx, xf["text"], add_str(value)))  # a text cell: never evaluated
             elif kind is Link:
-                # set_cell_formula would also resolve sheet references: a HyperlinkFormula has none.
-                insert(colx, FormulaCell(rowx, colx, xf["link"], HyperlinkFormula(value)))
+                insert(colx, LinkCell(rowx, colx, xf["link"], value))
             elif kind is Decimal:
                 insert(colx, NumberCell(rowx, colx, xf["money"], value))
+            elif kind is datetime:
+                insert(colx, NumberCell(rowx, colx, xf["date"], excel_serial(value)))
             else:
                 insert(colx, NumberCell(rowx, colx, xf["quantity"], value))
             if first is None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .cells import MONEY_FORMAT, QUANTITY_FORMAT, CellValue, Link
+from .cells import DATE_FORMAT, MONEY_FORMAT, QUANTITY_FORMAT, CellValue, Link
 from .links import formula_string
 from .sheets import RowStyle
 
@@ -45,6 +46,7 @@ class XlsxBackend:
             "link": self._book.add_format({**base, "font_color": "blue", "underline": 1}),
             "money": self._book.add_format({**base, "num_format": MONEY_FORMAT}),
             "quantity": self._book.add_format({**base, "num_format": QUANTITY_FORMAT}),
+            "date": self._book.add_format({**base, "num_format": DATE_FORMAT}),
         }
 
     def start_sheet(self, name: str) -> None:
@@ -60,10 +62,13 @@ class XlsxBackend:
                 self._sheet.write_string(rowx, colx, value, formats["text"])
             elif isinstance(value, Link):
                 # A formula, not a hyperlink record: same rules as .xls, and no 65,530-links-a-sheet limit.
+                # The label is its stored result, for readers that do not calculate.
                 formula = f"=HYPERLINK({formula_string(value.url)},{formula_string(value.label)})"
                 self._sheet.write_formula(rowx, colx, formula, formats["link"], value.label)
             elif isinstance(value, Decimal):
                 self._sheet.write_number(rowx, colx, float(value), formats["money"])
+            elif isinstance(value, datetime):
+                self._sheet.write_datetime(rowx, colx, value.replace(tzinfo=None), formats["date"])
             else:
                 self._sheet.write_number(rowx, colx, value, formats["quantity"])
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..domain.messages import N_, NP_, Message, Quantity, stored_text
 from ..export.errors import ExportLimitReached, ExportOwnerUnknown
 from ..i18n import current_locale, translate
-from ..models import DESCRIPTION_LIMIT, ERROR_LIMIT, ExportLimitLock, ExportRecord, ExportState, utcnow
+from ..models import BASE_URL_LIMIT, DESCRIPTION_LIMIT, ERROR_LIMIT, ExportLimitLock, ExportRecord, ExportState, utcnow
 from ..services.events import exported_event, record_events
 from ..settings import Settings
 from .selection import first_ids, store_ids
@@ -170,6 +170,7 @@ def create_job(
     session: Session, settings: Settings, folder: Path, *, actor: str, actor_id: str | None,
     order_count: int, fmt: str, source: str, description: Message | str,
     query_args: Mapping[str, Any] | None = None, rows_total: int | None = None, retry_of_id: int | None = None,
+    preset: str | None = None, base_url: str | None = None,
 ) -> ExportRecord:
     """Record a new queued export job (the caller stores its orders, jobs/selection.py, and hands it to a
     runner); ExportLimitReached over a limit, ExportOwnerUnknown when the user has no
@@ -192,7 +193,8 @@ def create_job(
         description=_stored_description(description),
         order_count=order_count, query_args=dict(query_args) if query_args else None,
         runner=settings.export_runner, state=ExportState.QUEUED, rows_total=rows_total, rows_written=0,
-        retry_of_id=retry_of_id, locale=str(current_locale()),
+        retry_of_id=retry_of_id, locale=str(current_locale()), preset=preset,
+        base_url=base_url if base_url and len(base_url) <= BASE_URL_LIMIT else None,
     )
     session.add(record)
     session.flush()
@@ -209,6 +211,7 @@ def _stored_description(description: Message | str) -> str:
 def record_instant(
     session: Session, settings: Settings, *, actor: str, actor_id: str | None, order_ids: Sequence[int], rows: int,
     fmt: str, source: str, description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
+    preset: str | None = None,
 ) -> ExportRecord:
     """Log an export that was downloaded at once (no file kept); one order's export shows in its history."""
     now = utcnow()
@@ -217,7 +220,7 @@ def record_instant(
         description=_stored_description(description),
         order_count=len(order_ids), query_args=dict(query_args) if query_args else None,
         runner="inline", state=ExportState.DONE, rows_total=rows, rows_written=rows, started_at=now,
-        finished_at=now, file_size=file_size,
+        finished_at=now, file_size=file_size, preset=preset,
     )
     session.add(record)
     session.flush()

@@ -26,7 +26,7 @@ from ..domain.messages import N_, Message, stored_text
 from ..errors import ActionNotAllowed, OrderActionError
 from ..export.access_check import check_orders, refusal
 from ..export.download import number_runs
-from ..export.files import BACKENDS
+from ..export.files import BACKENDS, export_preset
 from ..export.query import count_chunk_rows, export_rows
 from ..export.rows import Row
 from ..export.scratch import scratch_folder
@@ -116,7 +116,8 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
         return "not queued"  # canceled or failed before any worker took it
     with engine.connect() as connection:
         record = connection.execute(
-            select(ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor, ExportRecord.locale)
+            select(ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor, ExportRecord.locale,
+                   ExportRecord.preset, ExportRecord.base_url)
             .where(ExportRecord.id == export_id)
         ).one()
     folder = state.export_folder()
@@ -126,6 +127,9 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
     numbers: dict[int, str] = {}  # the exported orders' numbers, for the log
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        # The columns and the address the manager started it with (export_preset: refused if no longer offered).
+        columns = export_preset(state.settings, record.preset).columns
+        base_url = record.base_url or state.settings.public_url
         with snapshot_read(engine) as read:
             # The orders fixed at the start, read a chunk at a time by each pass: never all ids at once.
             def chunks() -> Iterator[list[int]]:
@@ -137,8 +141,8 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
             # The file's texts (headers, Total) in the language of the manager who started the job.
             with open(part, "wb") as stream, locale_of(record.locale), scratch_folder(scratch_path(path)) as scratch:
                 rows = export_rows(read.session, settings, chunks(), settings.export_max_rows,
-                                   numbers, chunk_reads=read.chunk_reads)
-                written = write_sheets(BACKENDS[record.fmt](stream, scratch), _reported(rows, progress))
+                                   numbers, chunk_reads=read.chunk_reads, columns=columns, base_url=base_url)
+                written = write_sheets(BACKENDS[record.fmt](stream, scratch), _reported(rows, progress), columns)
                 stream.flush()
                 os.fsync(stream.fileno())
         progress.report(force=True)  # saving a big file takes a while: one more sign of life before the end

@@ -309,14 +309,15 @@ class OrderActionsMixin:
         order = self.load_order(order_id)
         self.require(Action.EXPORT.value, order.obj)
         fmt = request.args.get("format") or self.settings.export_formats[0]
+        preset = request.args.get("preset", "")[:64] or None  # a key is at most 32: the refusal quotes it
         rows = count_rows(self.state.session, self.settings, [order.id], self.settings.export_max_rows)
         if rows > self.settings.export_inline_rows:
             return self.render(
-                "order_admin/export_order.html", order=order, rows=rows, fmt=fmt,
+                "order_admin/export_order.html", order=order, rows=rows, fmt=fmt, preset=preset or "",
                 order_url=self.order_url(order.id, self.list_url()),
                 post_url=self.get_url(".export_order_job_view", order_id=order.id, url=self.list_url()),
             )
-        return self.start_export(self._order_export(order, fmt))
+        return self.start_export(self._order_export(order, fmt, preset))
 
     @expose("/<int:order_id>/export/", methods=("POST",))
     def export_order_job_view(self, order_id: int) -> Response:
@@ -326,7 +327,7 @@ class OrderActionsMixin:
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(self.order_url(order.id, self.list_url()))
-        return self.start_export(self._order_export(order, form.format.data))
+        return self.start_export(self._order_export(order, form.format.data, form.preset.data or None))
 
-    def _order_export(self, order: OrderRecord, fmt: str) -> ExportRequest:
-        return ExportRequest([order.id], fmt, "order", N_("Order %(number)s", number=order.number))
+    def _order_export(self, order: OrderRecord, fmt: str, preset: str | None) -> ExportRequest:
+        return ExportRequest([order.id], fmt, "order", N_("Order %(number)s", number=order.number), preset=preset)

@@ -266,6 +266,8 @@ class OrderAdminView(ModelView):
         kwargs.setdefault("oa", Presenter(self.settings, numbers, kwargs.get("return_url"), currency))
         kwargs.setdefault("panel_urls", self.panel_urls())
         kwargs.setdefault("export_formats", self.settings.export_formats)
+        kwargs.setdefault("export_presets", [(preset.key, translate(preset.label))
+                                             for preset in self.settings.export_presets])
         kwargs.setdefault("export_form", ExportForm())
         return super().render(template, **kwargs)
 
@@ -418,7 +420,7 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
             return redirect(back)
         query_args = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()}
         wanted = ExportRequest((), form.format.data, "matching", self.filter_description(), query_args,
-                               matching=self.matching_ids_select())
+                               matching=self.matching_ids_select(), preset=form.preset.data or None)
         return self.start_export(wanted)
 
     def filter_description(self) -> Message:

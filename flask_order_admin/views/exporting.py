@@ -25,7 +25,7 @@ from ..domain.messages import N_, Message, stored_text
 from ..errors import ActionNotAllowed
 from ..export.download import prepare_download
 from ..export.errors import ExportTooLarge
-from ..export.files import check_format_offered
+from ..export.files import check_format_offered, export_base_url, export_preset
 from ..export.query import count_rows, export_ids
 from ..extension import OrderAdminState
 from ..jobs.records import create_job, record_instant
@@ -46,6 +46,7 @@ class ExportRequest:
     query_args: Mapping[str, Any] | None = None
     # "matching": a SELECT of the ids the list's filters match, run by the database, never read into the request.
     matching: Select[Any] | None = None
+    preset: str | None = None  # an ORDER_ADMIN_EXPORT_PRESETS key; None: the default columns
 
 
 def progress_url(state: OrderAdminState, export_id: int) -> str:
@@ -61,6 +62,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
     settings, session, actor = state.settings, state.session, access.actor_name(state.settings)
     actor_id = access.actor_id(settings)  # owns the export; the name is only shown
     check_format_offered(wanted.fmt)
+    preset = export_preset(settings, wanted.preset).key if wanted.preset else None
     ids: list[int] | None = None
     if wanted.matching is not None:
         orders = matching_count(session, wanted.matching, settings.export_max_rows + 1)
@@ -75,10 +77,11 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
             ids = export_ids(session.scalars(wanted.matching))  # type: ignore[arg-type]  # few: read them
         rows = count_rows(session, settings, ids, settings.export_max_rows)
         if rows <= settings.export_inline_rows:
-            return _instant(state, wanted, ids, actor, actor_id)
+            return _instant(state, wanted, ids, actor, actor_id, preset)
     record = create_job(
         session, settings, state.export_folder(), actor=actor, actor_id=actor_id, order_count=orders, fmt=wanted.fmt,
         source=wanted.source, description=wanted.description, query_args=wanted.query_args, rows_total=rows,
+        preset=preset, base_url=export_base_url(settings),  # the job writes links to where the manager is
     )
     if _store_orders(state, record.id, ids, wanted.matching) and submit_job(state, record):
         flash(gettext("Export #%(id)s is being prepared in the background.", id=record.id), "success")
@@ -86,17 +89,18 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
 
 
 def _instant(state: OrderAdminState, wanted: ExportRequest, ids: list[int], actor: str, actor_id: str | None,
-             ) -> Response:
+             preset: str | None) -> Response:
     settings, session = state.settings, state.session
     if wanted.source != "order":  # one order's view asked ("export", order) itself
         refusal = export_refusal(session, settings, ids)
         if refusal is not None:
             raise ActionNotAllowed(refusal)
-    download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt, storage=state.export_folder())
+    download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt, storage=state.export_folder(),
+                                preset=preset)
     record_instant(
         session, settings, actor=actor, actor_id=actor_id, order_ids=download.summary.order_ids,
         rows=download.summary.rows, fmt=wanted.fmt, source=wanted.source, description=wanted.description,
-        file_size=download.size, query_args=wanted.query_args,
+        file_size=download.size, query_args=wanted.query_args, preset=preset,
     )
     return download.response
 

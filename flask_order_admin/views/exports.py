@@ -304,6 +304,7 @@ class ExportsView(OrderAdminView):
             session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
             actor_id=access.actor_id(self.settings), order_count=record.order_count, fmt=record.fmt,
             source=record.source, description=record.description, query_args=record.query_args, retry_of_id=record.id,
+            preset=record.preset, base_url=record.base_url,
         )
         store_copy(session, again.id, record.id)
         session.commit()

@@ -82,6 +82,8 @@ class ExportForm(PostedForm):
     the button pressed; the view checks it is offered (ORDER_ADMIN_EXPORT_FORMATS)."""
 
     format = HiddenText(validators=[InputRequired(), AnyOf(("xls", "xlsx"))])
+    # The ORDER_ADMIN_EXPORT_PRESETS key the manager picked; empty: the default columns (the view checks it).
+    preset = HiddenText(validators=[Optional(), Length(max=32)])
 
 
 class ExportJobForm(PostedForm):

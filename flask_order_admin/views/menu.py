@@ -150,15 +150,20 @@ def action_menu(
 
 
 def _export_entries(settings: Settings, order: OrderRecord, label: str, return_url: str | None) -> list[MenuEntry]:
-    """One entry per offered format; the first format needs no ?format= in the URL."""
-    formats = settings.export_formats
-    return [
-        MenuEntry(Action.EXPORT, f"{label} (.{fmt})" if len(formats) > 1 else label, url_for(
-            f"{settings.endpoint_prefix}_orders.export_order_view", order_id=order.id,
-            format=None if index == 0 else fmt, url=return_url,
-        ), format=fmt)
-        for index, fmt in enumerate(formats)
-    ]
+    """One entry per offered format and column set; the first format and the default columns need no
+    ?format= or ?preset= in the URL."""
+    formats, presets = settings.export_formats, settings.export_presets
+    entries = []
+    for preset_index, preset in enumerate(presets):
+        for index, fmt in enumerate(formats):
+            text = f"{label} (.{fmt})" if len(formats) > 1 else label
+            if len(presets) > 1:
+                text = f"{text}: {translate(preset.label)}"
+            entries.append(MenuEntry(Action.EXPORT, text, url_for(
+                f"{settings.endpoint_prefix}_orders.export_order_view", order_id=order.id,
+                format=None if index == 0 else fmt, preset=None if preset_index == 0 else preset.key, url=return_url,
+            ), format=fmt))
+    return entries
 
 
 def _action_url(settings: Settings, action: Action, order: OrderRecord, return_url: str | None) -> str:

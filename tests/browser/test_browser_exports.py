@@ -109,3 +109,36 @@ def test_an_export_past_its_keep_time_is_not_downloaded(page, base_url, slow_job
     assert "Expired" in page.inner_text("#export-state") and page.locator("#export-download").count() == 0
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "export-expired.png"))
+
+
+@pytest.fixture
+def china_agent_preset(shop: Any) -> Any:
+    """The shop offers a second column set in its export menus."""
+    from flask_order_admin.domain.export_columns import presets
+
+    state = shop.extensions["order_admin"]
+    settings = state.settings
+    state.settings = dataclasses.replace(settings, export_presets=presets({"china_agent": {
+        "label": "For the agent in China", "columns": ["item_url", "item_id", "color_cn", "size_cn", "photo"],
+    }}, settings.export_columns))
+    yield state
+    state.settings = settings
+
+
+def test_a_manager_picks_the_agents_columns_from_the_export_menu(page, base_url, china_agent_preset, tmp_path):
+    page.goto(f"{base_url}/admin/orders/")
+    page.click("#export-matching")
+    entries = page.locator(".export-preset-form button")
+    entries.first.wait_for(state="visible")
+    assert [text.strip() for text in entries.all_inner_texts()] == ["Standard columns", "For the agent in China"]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "export-presets-menu.png"))
+    with page.expect_download() as caught:
+        page.click('.export-preset-form button[data-preset="china_agent"]')
+    path = tmp_path / "agent.xls"
+    caught.value.save_as(path)
+    sheet = xlrd.open_workbook(str(path)).sheet_by_index(0)
+    assert sheet.row_values(0) == ["Item URL", "Item ID", "颜色分类", "尺码", "Item photo (link)"]
+    photos = [sheet.cell_value(rowx, 4) for rowx in range(1, sheet.nrows - 1)]
+    # The demo's photos are the shop's own (/static/photos/…): absolute on the address the manager used.
+    assert photos and all(photo.startswith(f"{base_url}/static/photos/") for photo in photos if photo)

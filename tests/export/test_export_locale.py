@@ -72,3 +72,19 @@ def test_xlsx_amounts_are_numbers_with_their_format_in_every_language(in_languag
             assert cell.number_format == (QUANTITY_FORMAT if colx == Col.QUANTITY else MONEY_FORMAT)
     assert sheet.cell(2, Col.PRICE + 1).value == 15736.50
     assert sheet.cell(3, Col.QUANTITY + 1).value == 1234
+
+
+def test_the_extra_columns_are_titled_in_the_managers_language(in_language, app, session, make_order):
+    from flask_order_admin.domain.export_columns import column_set, presets
+
+    state = app.extensions["order_admin"]
+    state.settings = dataclasses.replace(state.settings, export_presets=presets({}, column_set(
+        ["buyer_phone", "buyer_email", "order_date", "status", "comment", "item_id", "item_url"])))
+    order = make_order(items=[LINE])
+    book = xlrd.open_workbook(file_contents=_download(session, order.id, "xls"))
+    assert book.sheet_by_index(0).row_values(0) == {
+        "ru": ["Телефон клиента", "Email клиента", "Дата заказа, UTC", "Статус", "Последний комментарий",
+               "ID товара", "Ссылка на товар"],
+        "zh_Hans": ["客户电话", "客户邮箱", "下单时间（UTC）", "状态", "最新备注", "商品ID", "商品链接"],
+    }[in_language]
+    assert book.sheet_by_index(0).cell_value(1, 3) == {"ru": "Ожидает оплаты", "zh_Hans": "待付款"}[in_language]

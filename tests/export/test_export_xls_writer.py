@@ -11,11 +11,15 @@ import xlrd
 from flask_order_admin.export.cells import CellValue, Link
 from flask_order_admin.export.columns import HEADERS, Col
 from flask_order_admin.export.sheets import RowStyle, write_sheets
-from flask_order_admin.export.xls_writer import FLUSH_EVERY_ROWS, HyperlinkFormula, XlsBackend
+from flask_order_admin.export.xls_writer import FLUSH_EVERY_ROWS, LinkCell, XlsBackend
 
 
 class PublicSetterBackend(XlsBackend):
-    """Writes every cell through xlwt's public ``Row.set_cell_*`` calls: the reference."""
+    """Writes every cell through xlwt's public ``Row.set_cell_*`` calls: the reference.
+
+    xlwt has no setter for a formula with a stored result: a link goes in as a blank cell of its style
+    (which does the setters' bookkeeping), then the ``LinkCell`` takes its place.
+    """
 
     def write_row(self, rowx: int, cells: Sequence[CellValue], style: RowStyle) -> None:
         row = self._sheet.row(rowx)
@@ -26,7 +30,9 @@ class PublicSetterBackend(XlsBackend):
             if type(value) is str:
                 row.set_cell_text(colx, value, styles["text"])
             elif type(value) is Link:
-                row.set_cell_formula(colx, HyperlinkFormula(value), styles["link"])
+                row.set_cell_blank(colx, styles["link"])
+                self._sheet._cell_overwrite_ok = True
+                row.insert_cell(colx, LinkCell(rowx, colx, self._book.add_style(styles["link"]), value))
             elif type(value) is Decimal:
                 row.set_cell_number(colx, value, styles["money"])
             else:
