@@ -188,12 +188,12 @@ def test_a_celery_broker_that_is_down_fails_the_job_at_once_saying_so(
 
 def test_a_celery_job_no_worker_takes_fails_saying_to_check_the_celery_worker(
         app, client, make_order, folder, session, configure, read_export, monkeypatch):
-    from flask_order_admin.jobs.records import create_job
+    from .conftest import queued_job
 
     configure(export_runner="celery", export_app_factory=FACTORY, export_celery_broker_url=BROKERS["redis"].url)
     state = app.extensions["order_admin"]
-    record = create_job(session, state.settings, folder, actor="manager", order_ids=[make_order().id], fmt="xls",
-                        source="order", description="Order")  # never handed to a worker
+    record = queued_job(session, state.settings, folder, [make_order().id], fmt="xls", source="order",
+                        description="Order")  # never handed to a worker
     queued = timedelta(seconds=900)  # ORDER_ADMIN_EXPORT_QUEUED_SECONDS, the default
     monkeypatch.setattr(records, "utcnow", lambda: record.created_at + queued - EPSILON)
     assert "No export worker started this export" not in client.get("/admin/orders/exports/").text

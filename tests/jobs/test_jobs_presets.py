@@ -94,14 +94,15 @@ def test_a_preset_no_longer_offered_is_refused_with_a_message(client, make_order
 
 def test_a_job_whose_preset_was_removed_before_it_ran_fails_saying_so(app, make_order, folder, session, configure,
                                                                     read_export):
-    from flask_order_admin.jobs.records import create_job
     from flask_order_admin.jobs.work import run_export
+
+    from .conftest import queued_job
 
     use_presets(configure)
     order = make_order("processing", items=[LINE])
     state = app.extensions["order_admin"]
-    record = create_job(session, state.settings, folder, actor="manager", order_ids=[order.id], fmt="xls",
-                        source="order", description="Order", preset="china_agent")
+    record = queued_job(session, state.settings, folder, [order.id], fmt="xls", source="order",
+                        description="Order", preset="china_agent")
     configure(export_presets=presets({}, column_set(["order_number"])))  # the shop's settings changed meanwhile
     assert run_export(state, record.id) == "failed"
     assert str(read_export(record.id).error_message) == (
