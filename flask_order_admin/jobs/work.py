@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select, update
 from ..domain.messages import N_, Message, stored_text
 from ..errors import OrderActionError
 from ..export.download import number_runs
-from ..export.files import BACKENDS
+from ..export.files import BACKENDS, SCRATCH_FORMATS
 from ..export.query import count_rows, export_rows
 from ..export.rows import Row
 from ..export.scratch import scratch_folder
@@ -120,8 +120,9 @@ def run_export(state: OrderAdminState, export_id: int) -> str:
         with snapshot_read(engine) as read:
             total = count_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows)
             progress.report(force=True, rows_total=total)
+            scratch = scratch_path(path) if record.fmt in SCRATCH_FORMATS else None
             # The file's texts (headers, Total) in the language of the manager who started the job.
-            with open(part, "wb") as stream, locale_of(record.locale), scratch_folder(scratch_path(path)) as scratch:
+            with open(part, "wb") as stream, locale_of(record.locale), scratch_folder(scratch):
                 rows = export_rows(read.session, state.settings, record.order_ids, state.settings.export_max_rows,
                                    numbers, chunk_reads=read.chunk_reads)
                 written = write_sheets(BACKENDS[record.fmt](stream, scratch), _reported(rows, progress))
