@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..i18n import current_timezone
 from ..settings import Settings, current_settings, uses_settings
 from ..signals import orders_exported, signal_sender
-from .files import CONTENT_TYPES, ExportSummary, check_format_offered, write_export
+from .files import CONTENT_TYPES, SCRATCH_FORMATS, ExportSummary, check_format_offered, write_export
 from .scratch import instant_scratch_name, scratch_folder
 
 logger = logging.getLogger("flask_order_admin.export")
@@ -88,7 +88,8 @@ def prepare_download(
     # Streamed from disk, so a big export is not held in memory; a file without a name, gone with the process.
     file = tempfile.TemporaryFile()
     try:
-        with scratch_folder(None if storage is None else storage / instant_scratch_name()) as scratch:
+        own_folder = storage is not None and fmt in SCRATCH_FORMATS
+        with scratch_folder(storage / instant_scratch_name() if own_folder else None) as scratch:
             summary = write_export(session, order_ids, file, fmt=fmt, settings=settings, scratch=scratch,
                                    preset=preset)
         size = file.tell()

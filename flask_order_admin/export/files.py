@@ -35,6 +35,9 @@ class ExportSummary:
 
 # A backend is made from the stream it writes and the folder for its temporary files (None: the system's).
 BACKENDS: dict[str, Callable[[BinaryIO, Path | None], SheetBackend]] = {"xls": XlsBackend, "xlsx": XlsxBackend}
+# The formats whose writer keeps temporary files (XlsxWriter's rows); .xls is put together in memory, so an
+# .xls export needs no folder of its own (and never fails for want of one).
+SCRATCH_FORMATS = frozenset({"xlsx"})
 
 
 def export_base_url(settings: Settings) -> str | None:

@@ -26,7 +26,7 @@ from ..domain.messages import N_, Message, stored_text
 from ..errors import ActionNotAllowed, OrderActionError
 from ..export.access_check import check_orders, refusal
 from ..export.download import number_runs
-from ..export.files import BACKENDS, export_preset
+from ..export.files import BACKENDS, SCRATCH_FORMATS, export_preset
 from ..export.query import count_chunk_rows, export_rows
 from ..export.rows import Row
 from ..export.scratch import scratch_folder
@@ -138,8 +138,9 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
             _check_access(read.session, settings, _beating(chunks(), progress), user_id)
             total = count_chunk_rows(read.session, settings, _beating(chunks(), progress), settings.export_max_rows)
             progress.report(force=True, rows_total=total)
+            scratch = scratch_path(path) if record.fmt in SCRATCH_FORMATS else None
             # The file's texts (headers, Total) in the language of the manager who started the job.
-            with open(part, "wb") as stream, locale_of(record.locale), scratch_folder(scratch_path(path)) as scratch:
+            with open(part, "wb") as stream, locale_of(record.locale), scratch_folder(scratch):
                 rows = export_rows(read.session, settings, chunks(), settings.export_max_rows,
                                    numbers, chunk_reads=read.chunk_reads, columns=columns, base_url=base_url)
                 written = write_sheets(BACKENDS[record.fmt](stream, scratch), _reported(rows, progress), columns)

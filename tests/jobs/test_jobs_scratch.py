@@ -67,3 +67,31 @@ def test_the_purge_removes_temporary_folders_nothing_points_to(app, session, fol
     purge_expired(session, state.settings, folder)
 
     assert sorted(folder.iterdir()) == sorted([*fresh, unrelated])
+
+
+def test_an_instant_xlsx_download_writes_its_rows_in_the_storage_folder_and_leaves_nothing(
+        client, make_order, folder, configure, start_export, monkeypatch):
+    from flask_order_admin.export import files
+    from flask_order_admin.export.xlsx_writer import XlsxBackend
+
+    configure(export_formats=("xls", "xlsx"))
+    make_order("shipped", items=60, buyer_name=BUYER)  # past the temporary file's first 8 KiB, still instant
+    seen = []
+
+    def watched(stream, scratch):
+        backend = XlsxBackend(stream, scratch)
+        close = backend.close
+
+        def close_and_look():
+            seen.append((scratch, files_with_buyer_data(scratch)))  # the rows, before the file is put together
+            close()
+
+        backend.close = close_and_look
+        return backend
+
+    monkeypatch.setitem(files.BACKENDS, "xlsx", watched)
+    response = start_export(client, fmt="xlsx")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    [(scratch, with_rows)] = seen
+    assert scratch.parent == folder and scratch.name.startswith("instant-") and with_rows
+    assert list(folder.iterdir()) == []  # gone once the file was written
