@@ -105,7 +105,8 @@ class ModelBinding:
         field = self.order_fields.get("buyer_email_key")
         if field is not None:
             high = next_prefix(prefix)
-            return field.where(lambda column: (column >= prefix) & (column < high))
+            return field.where(lambda column: (column >= prefix) if high is None else
+                               (column >= prefix) & (column < high))
         pattern = like_escaped(prefix) + "%"
         return self.where_order("buyer_email", lambda column: func.lower(column).like(pattern, escape="\\"))
 

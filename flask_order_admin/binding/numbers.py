@@ -137,6 +137,7 @@ class KeyedNumbers:
         range of the keys, their orders by primary key (built once: a search is as cheap as it can be)."""
         cleaned = self.parse(text)
         prefix = cleaned[::-1]
+        # ``prefix`` is ASCII (_NUMBER_TEXT): it has a next one.
         params = {"low": prefix, "high": next_prefix(prefix), "exact": prefix,
                   "tail": int(cleaned) if cleaned.isdigit() and int(cleaned) < _TAIL_LIMIT else -1}
         lookup = self._lookups.get(limit)

@@ -5,6 +5,11 @@ and a full-width ``＠`` is ``@``; runs of spaces become one. A name's key is th
 phone's key is its digits reversed (so "ends with these digits" is "starts with", an index range,
 as for a shop's own order numbers).
 
+Typed text is read through ``search_text`` before it reaches SQL, wherever it is typed (the search box,
+a list's ``?search=``, a filter's value): NUL and lone surrogates are refused (no database holds them
+alike: PostgreSQL refuses NUL), and so is text too long once normalised, or with nothing left
+(docs/design.md, "Text from requests").
+
 Hosts that keep their own order tables compute the same keys with ``name_key`` and ``phone_key``
 for the columns they give as ``buyer_name_key`` and ``buyer_phone_key`` (docs/performance.md).
 """
@@ -14,12 +19,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .messages import N_, Message
+
 NAME_KEY_LENGTH = 200
 PHONE_KEY_LENGTH = 32
 # A phone is searched by at least this many of its last digits: fewer would match too many phones
 # (and "23" is an order number first).
 PHONE_MIN_DIGITS = 6
 SEARCH_TEXT_LENGTH = 200
+# Typed text longer than this is refused unread: NFKC makes up to 18 characters of one (U+FDFA), so
+# normalising 100,000 characters first cost a request a second; nothing typed that long is a search.
+TYPED_TEXT_LENGTH = 20 * SEARCH_TEXT_LENGTH
+LAST_CODE_POINT = "\U0010ffff"
+_SURROGATES = range(0xD800, 0xE000)
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+NON_TEXT = N_("The text holds a character that is not text (NUL): type it again.")
 
 _SPACES = re.compile(r"\s+")
 _NOT_DIGITS = re.compile(r"[^0-9]")
@@ -46,9 +60,48 @@ def phone_key(phone: str | None) -> str:
     return phone_digits(phone)[::-1][:PHONE_KEY_LENGTH]
 
 
-def next_prefix(prefix: str) -> str:
-    """The smallest text after every text that starts with ``prefix`` (code point order)."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+class NotSearchText(ValueError):
+    """The typed text cannot be compared; its one argument is a ``Message`` for managers."""
+
+    @property
+    def message(self) -> Message:
+        return self.args[0]
+
+
+def holds_non_text(text: str) -> bool:
+    """NUL, or a lone surrogate (only code can make one: a request's malformed UTF-8 reads as U+FFFD)."""
+    return _NOT_TEXT.search(text) is not None
+
+
+def search_text(text: object, *, empty_allowed: bool = False) -> str:
+    """``text`` as typed, normalised (``normalize_text``) and checked; NotSearchText when it cannot be
+    compared: a character no database holds, too long, or (unless ``empty_allowed``) nothing left once
+    normalised."""
+    text = text if isinstance(text, str) else str(text or "")
+    if holds_non_text(text):
+        raise NotSearchText(NON_TEXT)
+    too_long = NotSearchText(N_("Search for at most %(count)s characters.", count=SEARCH_TEXT_LENGTH))
+    if len(text) > TYPED_TEXT_LENGTH:
+        raise too_long
+    cleaned = normalize_text(text)
+    if not cleaned and not empty_allowed:
+        raise NotSearchText(N_("Type an order number, or a buyer’s name, email or phone."))
+    if len(cleaned) > SEARCH_TEXT_LENGTH:
+        raise too_long
+    return cleaned
+
+
+def next_prefix(prefix: str) -> str | None:
+    """The smallest text after every text that starts with ``prefix`` (code point order, surrogates
+    skipped: no text holds them); None when there is none: ``prefix`` is only U+10FFFF, the last code
+    point, so every text from ``prefix`` on starts with it."""
+    kept = prefix.rstrip(LAST_CODE_POINT)  # "a" + U+10FFFF: its texts end where those of "a" end
+    if not kept:
+        return None
+    following = ord(kept[-1]) + 1
+    if following in _SURROGATES:
+        following = _SURROGATES.stop
+    return kept[:-1] + chr(following)
 
 
 def like_escaped(text: str) -> str:

@@ -1,8 +1,9 @@
 """The search box: an order number's digits, a buyer's name, email or phone, a customer reference or a
 marketplace item id, each found by an index lookup, as fast at a million orders as at a thousand.
 
-The typed text is read through NFKC (``２３`` is ``23``) with its spaces collapsed
-(``domain/search_keys.py``). Then, each lookup one statement reading at most ``search_limit`` ids:
+The typed text is read through NFKC (``２３`` is ``23``) with its spaces collapsed, and refused when it
+holds NUL or is too long (``domain/search_keys.py: search_text``). Then, each lookup one statement reading
+at most ``search_limit`` ids:
 
 * the order number (``binding/numbers.py``): id arithmetic, or the index of a shop's own numbers;
 * exact matches: the email key, the customer reference, the item id of a line (its orders, newest
@@ -31,8 +32,8 @@ from ..domain import NotAnOrderNumber
 from ..domain.merge import normalize_email
 from ..domain.messages import N_
 from ..domain.search_keys import (
-    PHONE_MIN_DIGITS, SEARCH_TEXT_LENGTH, has_word_characters, like_escaped, name_key, next_prefix, normalize_text,
-    phone_digits, phone_key,
+    PHONE_MIN_DIGITS, NotSearchText, has_word_characters, like_escaped, name_key, next_prefix, phone_digits, phone_key,
+    search_text,
 )
 from ..errors import OrderSearchError
 from ..settings import Settings, current_settings
@@ -52,11 +53,10 @@ def search(session: Session, text: object, *, settings: Settings | None = None) 
     """
     settings = settings or current_settings()
     binding = settings.models
-    cleaned = normalize_text(text)
-    if not cleaned:
-        raise OrderSearchError(N_("Type an order number, or a buyer’s name, email or phone."))
-    if len(cleaned) > SEARCH_TEXT_LENGTH:
-        raise OrderSearchError(N_("Search for at most %(count)s characters.", count=SEARCH_TEXT_LENGTH))
+    try:
+        cleaned = search_text(text)
+    except NotSearchText as refusal:
+        raise OrderSearchError(refusal.message) from None
     if not has_word_characters(cleaned):
         raise OrderSearchError(N_("“%(text)s” holds no letter or digit to search for.", text=_shorten(cleaned)))
     limit = settings.search_limit
@@ -184,7 +184,8 @@ def _starts_with(fields: Any, key_name: str, plain_name: str, key: str) -> Itera
 
 def _key_prefix(field: Field, key: str) -> Lookup:
     high = next_prefix(key)
-    return Lookup(field, lambda column: (column > key) & (column < high), by_key=True)
+    return Lookup(field, lambda column: (column > key) if high is None else (column > key) & (column < high),
+                  by_key=True)
 
 
 def _as_stored(field: Field | None, text: str) -> Any:

@@ -19,11 +19,12 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from .. import access
-from ..errors import ActionNotAllowed, OrderActionError
+from ..errors import ActionNotAllowed, OrderActionError, OrderSearchError
 from ..extension import OrderAdminState
 from ..binding import ModelBinding
 from ..domain import OrderStatus
 from ..domain.messages import CLAUSE_SEPARATOR, N_, Listing, Message
+from ..domain.search_keys import NotSearchText, search_text
 from ..i18n import gettext, lazy_gettext, message_of, source_language, translate
 from ..services.transaction import MAX_ID
 from ..settings import Settings
@@ -179,7 +180,21 @@ class OrderAdminView(ModelView):
         that is not offered read as none given (the default), as Flask-Admin's page does."""
         args = super()._get_list_extra_args()
         page_size = args.page_size if args.page_size in self.page_size_options else 0
-        return args.clone(page=min(max(args.page, 0), self.last_page), page_size=page_size)
+        return args.clone(page=min(max(args.page, 0), self.last_page), page_size=page_size,
+                          search=self._list_search(args.search))
+
+    def _list_search(self, typed: str | None) -> str | None:
+        """The list's ``?search=`` read as the search box reads its text (``search_text``), refused the same
+        way: the manager is sent back to the list without it (docs/design.md, "Text from requests")."""
+        if not typed:
+            return None
+        try:
+            return search_text(typed)
+        except NotSearchText as refusal:
+            args = request.args.to_dict(flat=False)
+            args.pop("search", None)
+            self.refusals_go_to(self.get_url(".index_view", **args))
+            raise OrderSearchError(refusal.message) from None
 
     def get_list(self, page: Any, sort_column: Any, sort_desc: Any, search: Any, filters: Any,
                  execute: bool = True, page_size: Any = None) -> Any:

@@ -154,7 +154,7 @@ def _format_cell(view: ExportsView, context: Any, record: ExportRecord, name: st
 
 
 class StateFilter(TextValue, sqla_filters.FilterEqual):
-    pass  # a value with NUL is refused, as on the orders lists (PostgreSQL text cannot hold it)
+    pass  # a value holding NUL or too long is refused, as on the orders lists (listing.TextValue)
 
 
 class ActorFilter(TextValue, sqla_filters.FilterLike):

@@ -7,20 +7,28 @@ from typing import Any
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
-from ..i18n import gettext, lazy_gettext
+from ..domain.search_keys import NON_TEXT, holds_non_text
+from ..i18n import gettext, lazy_gettext, translate
 
 
 class TextOnly:
     """Mixed into a text field: a value that is not text is a form error. A multipart POST may send a
-    file part in the field's name, and WTForms would hand the view its FileStorage."""
+    file part in the field's name, and WTForms would hand the view its FileStorage; and text holding NUL
+    is refused, as everywhere text reaches the database (docs/design.md, "Text from requests")."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if any(not isinstance(value, str) for value in valuelist):
             raise ValueError(gettext("Expected text, not a file."))
         super().process_formdata(valuelist)  # type: ignore[misc]
+
+    def pre_validate(self, form: Any) -> None:
+        # Before the field's validators, which would say "Write the note first" of an empty one instead.
+        if isinstance(self.data, str) and holds_non_text(self.data):  # type: ignore[attr-defined]
+            raise StopValidation(translate(NON_TEXT))
+        super().pre_validate(form)  # type: ignore[misc]
 
 
 class TextArea(TextOnly, TextAreaField):

@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..binding import ModelBinding
 from ..domain import OrderStatus
 from ..domain.merge import normalize_email
-from ..domain.search_keys import normalize_text
+from ..domain.search_keys import NotSearchText, normalize_text, search_text
 from ..i18n import lazy_gettext, lazy_pgettext, lazy_translate
 from ..services.totals_query import item_sums_by_order
 from ..settings import Settings
@@ -75,11 +75,17 @@ class OrderScope:
 
 
 class TextValue:
-    """Mixed into every list filter: a value holding NUL is refused (Flask-Admin then flashes "Invalid
-    Filter Value" and leaves the filter out). PostgreSQL text cannot hold NUL: psycopg raises."""
+    """Mixed into every list filter: a value is refused (Flask-Admin then flashes "Invalid Filter Value" and
+    leaves the filter out) when the search box would refuse it as too long or holding NUL (``search_text``;
+    docs/design.md, "Text from requests"). PostgreSQL text cannot hold NUL; a value of 100,000 characters
+    was a LIKE pattern SQLite calls too complex, a statement MariaDB's packet limit drops."""
 
     def validate(self, value: str) -> bool:
-        return "\x00" not in value and super().validate(value)  # type: ignore[misc]
+        try:
+            search_text(value, empty_allowed=True)
+        except NotSearchText:
+            return False
+        return super().validate(value)  # type: ignore[misc]
 
 
 # The words of Flask-Admin's filter operations, in the plugin's catalog: an export's description keeps them

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..domain import Action, OrderStatus, order_totals
 from ..domain.messages import N_, NP_, Message
-from ..domain.search_keys import normalize_text
+from ..domain.search_keys import TYPED_TEXT_LENGTH, normalize_text
 from ..errors import PriceResolutionFailed
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_translate, translate
@@ -257,7 +257,9 @@ class OrdersView(OrderActionsMixin, OrderListView):
         The typed text stays in the box (``q`` in the URL), also where a refusal sends the manager back."""
         return_url = self.list_url()
         text = request.args.get("q", "")
-        self.refusals_go_to(with_query_arg(local_path(request.args.get("back")) or return_url, "q", text))
+        # What was typed goes back into the box, cut to what search_text reads at all.
+        self.refusals_go_to(with_query_arg(local_path(request.args.get("back")) or return_url, "q",
+                                           text[:TYPED_TEXT_LENGTH]))
         found = search(self.state.session, text, settings=self.settings)
         if len(found) == 1:
             return redirect(self.order_url(self.binding.order_id(found[0]), return_url, q=text))

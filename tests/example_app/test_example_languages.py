@@ -7,12 +7,15 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from example_app import create_app
 from example_app.legacy import create_app as create_legacy_app
 from example_app.models import db
 from example_app.seed import seed_demo
 from tests.example_app.conftest import PASSWORD, shop_config
+from tests.unicode_text import UNICODE_TEXT, urlencoded, wire
 
 NBSP = "\N{NO-BREAK SPACE}"
 
@@ -93,3 +96,24 @@ def test_the_legacy_shop_speaks_russian_too(tmp_path):
         from flask_babel import get_locale
 
         assert str(get_locale()) == "zh_Hans_CN"
+
+
+@pytest.fixture
+def shop_client(make_shop):
+    return logged_in(make_shop())
+
+
+# Derandomized (the same examples on every run); a logged-in client shared by the examples, as a browser would be.
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(lang=UNICODE_TEXT, accept=UNICODE_TEXT, path=st.sampled_from([
+    "/login", "/admin/", "/admin/orders/", "/admin/orders/items/", "/admin/orders/exports/", "/admin/orders/search/",
+]))
+def test_any_lang_and_accept_language_is_answered(shop_client, lang, accept, path):
+    """``?lang=`` and ``Accept-Language`` from the whole of Unicode (tests/unicode_text.py): a page, never a 500;
+    the header as a server hands it over: its bytes read as Latin-1, no line break (that would end it)."""
+    header = wire(accept).decode("latin-1").replace("\r", "").replace("\n", "")
+    response = shop_client.get(path, query_string=urlencoded({"lang": lang, "q": "1"}),
+                               headers={"Accept-Language": header}, follow_redirects=True)
+    assert response.status_code < 500, (path, lang, accept)
+    assert response.status_code == 200

@@ -7,6 +7,7 @@ import pytest
 
 from flask_order_admin import services
 from flask_order_admin.domain.search_keys import name_key, normalize_text, phone_key
+from flask_order_admin.errors import OrderSearchError
 from tests.conftest import item_fields
 
 
@@ -98,3 +99,22 @@ def test_a_whole_order_number_searches_nothing_else(session, make_order, orders,
     sent = statements(lambda: services.search(session, order.number.lower()))
     assert [orders.id_of(o) for o in services.search(session, order.number)] == [order.id]
     assert len(sent) <= (2 if orders.is_builtin else 3)  # the number's lookup (a shop's: refresh its index)
+
+
+TOP = "\U0010ffff"  # the last code point: a text ending in it has no next text of the same length
+
+
+def test_text_ending_in_the_last_code_point_finds_what_starts_with_it(session, make_order, orders):
+    top = make_order(buyer_name=f"Li Wei{TOP}z", buyer_email=f"a@{TOP}.example", customer_ref="c1")
+    make_order(buyer_name="Li Wej", buyer_email="b@example.com", customer_ref="c2")
+    make_order(buyer_name="Li Weiz", buyer_email="aa@example.com", customer_ref="c3")
+    assert found(session, orders, f"li wei{TOP}") == [top.id]
+    assert found(session, orders, f"a@{TOP}") == [top.id]
+    assert found(session, orders, f"a{TOP}") == []
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "li\x00wei", "ORD-1\x00", "\x00"])
+def test_text_holding_nul_is_refused(session, make_order, orders, text):
+    make_order(buyer_name="a b", customer_ref="c1")
+    with pytest.raises(OrderSearchError, match="not text"):
+        services.search(session, text)
