@@ -8,10 +8,10 @@ written the same way. The job reads them back a chunk at a time, in id order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, literal, select, update
+from sqlalchemy import Select, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from ..models import ExportOrder, ExportRecord, IdType
@@ -32,8 +32,8 @@ def store_matching(session: Session, export_id: int, ids_query: Select[Any]) -> 
     ids = ids_query.distinct().subquery()
     [order_id] = ids.c
     rows = select(literal(export_id, IdType), order_id)
-    result = session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows))
-    return _stored(session, export_id, result.rowcount)
+    session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows))
+    return _stored(session, export_id, _count(session, export_id))
 
 
 def store_ids(session: Session, export_id: int, order_ids: Sequence[int]) -> int:
@@ -48,18 +48,21 @@ def store_ids(session: Session, export_id: int, order_ids: Sequence[int]) -> int
 def store_copy(session: Session, export_id: int, of_export_id: int) -> int:
     """The orders of export ``of_export_id`` become those of ``export_id`` too (Run again)."""
     rows = select(literal(export_id, IdType), ExportOrder.order_id).where(ExportOrder.export_id == of_export_id)
-    result = session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows))
-    return _stored(session, export_id, result.rowcount)
+    session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows))
+    return _stored(session, export_id, _count(session, export_id))
+
+
+def _count(session: Session, export_id: int) -> int:
+    """The rows just inserted, counted on the key: an ``INSERT … SELECT``'s rowcount is -1 through psycopg."""
+    return session.execute(
+        select(func.count()).select_from(ExportOrder).where(ExportOrder.export_id == export_id)
+    ).scalar_one()
 
 
 def _stored(session: Session, export_id: int, count: int) -> int:
     """The export's order count as written (orders may have come or gone since the start's count)."""
     session.execute(update(ExportRecord).where(ExportRecord.id == export_id).values(order_count=count))
     return count
-
-
-def drop_orders(session: Session, export_id: int) -> None:
-    session.execute(delete(ExportOrder).where(ExportOrder.export_id == export_id))
 
 
 def id_chunks(session: Session, export_id: int, size: int | None = None) -> Iterator[list[int]]:
@@ -88,8 +91,3 @@ def first_ids(session: Session, export_id: int, count: int) -> list[int]:
 def all_ids(session: Session, export_id: int) -> list[int]:
     """Every order id of the export, for what needs them together (the signal, the download's check)."""
     return [order_id for chunk in id_chunks(session, export_id, 10 * IDS_PER_READ) for order_id in chunk]
-
-
-def flatten(chunks: Iterable[Sequence[int]]) -> Iterator[int]:
-    for chunk in chunks:
-        yield from chunk

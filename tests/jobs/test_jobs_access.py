@@ -5,7 +5,6 @@ message, and no file is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
