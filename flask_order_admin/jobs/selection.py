@@ -27,15 +27,15 @@ def matching_count(session: Session, ids_query: Select[Any], cap: int) -> int:
     return session.execute(select(func.count()).select_from(ids)).scalar_one()
 
 
-def store_matching(session: Session, export_id: int, ids_query: Select[Any]) -> None:
-    """The orders ``ids_query`` gives become the export's, by one ``INSERT … SELECT``.
-
-    The export's ``order_count`` is the start's ``matching_count`` of the same query, a moment before:
-    counting the rows again would cost the start another index scan (the job counts what it reads)."""
-    ids = ids_query.distinct().subquery()
+def store_matching(session: Session, export_id: int, ids_query: Select[Any], cap: int) -> int:
+    """The orders ``ids_query`` gives become the export's, by one ``INSERT … SELECT`` of at most ``cap``
+    of them; returns how many were written (the statement's own row count: nothing is counted twice)."""
+    ids = ids_query.distinct().limit(cap).subquery()
     [order_id] = ids.c
     rows = select(literal(export_id, IdType), order_id)
-    session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows))
+    result = session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows)
+                             .execution_options(preserve_rowcount=True))
+    return result.rowcount
 
 
 def store_ids(session: Session, export_id: int, order_ids: Sequence[int]) -> None:
