@@ -8,13 +8,13 @@ written the same way. The job reads them back a chunk at a time, in id order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, literal, select, update
+from sqlalchemy import Select, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from ..models import ExportOrder, ExportRecord, IdType
+from ..models import ExportOrder, IdType
 
 IDS_PER_READ = 500  # the export reads its orders this many at a time (export/query.py)
 ROWS_PER_INSERT = 1000  # ids given by the manager are inserted this many a statement
@@ -27,39 +27,29 @@ def matching_count(session: Session, ids_query: Select[Any], cap: int) -> int:
     return session.execute(select(func.count()).select_from(ids)).scalar_one()
 
 
-def store_matching(session: Session, export_id: int, ids_query: Select[Any]) -> int:
-    """The orders ``ids_query`` gives become the export's, by one ``INSERT … SELECT``; returns how many."""
-    ids = ids_query.distinct().subquery()
+def store_matching(session: Session, export_id: int, ids_query: Select[Any], cap: int) -> int:
+    """The orders ``ids_query`` gives become the export's, by one ``INSERT … SELECT`` of at most ``cap``
+    of them; returns how many were written (the statement's own row count: nothing is counted twice)."""
+    ids = ids_query.distinct().limit(cap).subquery()
     [order_id] = ids.c
     rows = select(literal(export_id, IdType), order_id)
-    result = session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows))
-    return _stored(session, export_id, result.rowcount)
+    result = session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows)
+                             .execution_options(preserve_rowcount=True))
+    return result.rowcount
 
 
-def store_ids(session: Session, export_id: int, order_ids: Sequence[int]) -> int:
-    """The given distinct ids become the export's orders; returns how many."""
+def store_ids(session: Session, export_id: int, order_ids: Sequence[int]) -> None:
+    """The given distinct ids become the export's orders."""
     for start in range(0, len(order_ids), ROWS_PER_INSERT):
         session.execute(insert(ExportOrder), [
             {"export_id": export_id, "order_id": order_id} for order_id in order_ids[start:start + ROWS_PER_INSERT]
         ])
-    return _stored(session, export_id, len(order_ids))
 
 
-def store_copy(session: Session, export_id: int, of_export_id: int) -> int:
+def store_copy(session: Session, export_id: int, of_export_id: int) -> None:
     """The orders of export ``of_export_id`` become those of ``export_id`` too (Run again)."""
     rows = select(literal(export_id, IdType), ExportOrder.order_id).where(ExportOrder.export_id == of_export_id)
-    result = session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows))
-    return _stored(session, export_id, result.rowcount)
-
-
-def _stored(session: Session, export_id: int, count: int) -> int:
-    """The export's order count as written (orders may have come or gone since the start's count)."""
-    session.execute(update(ExportRecord).where(ExportRecord.id == export_id).values(order_count=count))
-    return count
-
-
-def drop_orders(session: Session, export_id: int) -> None:
-    session.execute(delete(ExportOrder).where(ExportOrder.export_id == export_id))
+    session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows))
 
 
 def id_chunks(session: Session, export_id: int, size: int | None = None) -> Iterator[list[int]]:
@@ -88,8 +78,3 @@ def first_ids(session: Session, export_id: int, count: int) -> list[int]:
 def all_ids(session: Session, export_id: int) -> list[int]:
     """Every order id of the export, for what needs them together (the signal, the download's check)."""
     return [order_id for chunk in id_chunks(session, export_id, 10 * IDS_PER_READ) for order_id in chunk]
-
-
-def flatten(chunks: Iterable[Sequence[int]]) -> Iterator[int]:
-    for chunk in chunks:
-        yield from chunk

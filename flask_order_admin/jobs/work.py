@@ -136,8 +136,10 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
                 return id_chunks(read.session, export_id)
 
             _check_access(read.session, settings, _beating(chunks(), progress), user_id)
-            total = count_chunk_rows(read.session, settings, _beating(chunks(), progress), settings.export_max_rows)
-            progress.report(force=True, rows_total=total)
+            orders = _Counted(_beating(chunks(), progress))
+            total = count_chunk_rows(read.session, settings, orders, settings.export_max_rows)
+            # The start counted the orders a moment before writing them: the job's count is the exact one.
+            progress.report(force=True, rows_total=total, order_count=orders.count)
             scratch = scratch_path(path) if record.fmt in SCRATCH_FORMATS else None
             # The file's texts (headers, Total) in the language of the manager who started the job.
             with open(part, "wb") as stream, locale_of(record.locale), scratch_folder(scratch):
@@ -176,6 +178,19 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
     orders_exported.send(signal_sender(), order_ids=order_ids, actor=record.actor,
                          export_format=record.fmt, rows=written)
     return ExportState.DONE
+
+
+class _Counted:
+    """Chunks of ids passed on, counted."""
+
+    def __init__(self, chunks: Iterable[list[int]]) -> None:
+        self.chunks = chunks
+        self.count = 0
+
+    def __iter__(self) -> Iterator[list[int]]:
+        for chunk in self.chunks:
+            self.count += len(chunk)
+            yield chunk
 
 
 def _beating(chunks: Iterable[list[int]], progress: Progress) -> Iterator[list[int]]:

@@ -298,22 +298,16 @@ class OrderAdminView(ModelView):
         if not access.is_allowed(self.settings, action, order):
             abort(403)
 
-    def require_export_of(self, order_ids: Sequence[int], *, explain: bool = False) -> None:
-        """Stop unless the current user may export these orders: the one check every bulk export and every
-        download of an export file goes through. The rule is asked about each order (``export_access``);
-        one denied order refuses the whole export: 403, or with ``explain`` a refusal saying why."""
+    def require_export_of(self, order_ids: Sequence[int]) -> None:
+        """403 unless the current user may export these orders: every download of an export file goes through
+        it. The rule is asked about each order (``export_access``); one denied order is a 403."""
         self.require("export")
         try:
             refusal = export_refusal(self.state.session, self.settings, order_ids)
         except OrderActionError:
-            if not explain:
-                abort(403)
-            raise
-        if refusal is None:
-            return
-        if not explain:
             abort(403)
-        raise ActionNotAllowed(refusal)
+        if refusal is not None:
+            abort(403)
 
 
 class OrderListView(BulkActionsMixin, OrderAdminView):

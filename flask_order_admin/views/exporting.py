@@ -2,22 +2,22 @@
 a background job above it (then the manager goes to its progress page). Every export is recorded.
 
 The request that starts a job stays short whatever the export's size and whatever the access rule
-(docs/design.md, "Export snapshots"): it counts the orders (a count that stops past the limit),
-counts rows only when there are few enough orders that the export might be instant, and writes a
-job's orders into its side table with one ``INSERT … SELECT``; the access rule is asked about each
-order by the job's worker. Only an instant export asks the rule in the request, about at most
+(docs/design.md, "Export snapshots"): it counts the matching orders only as far as an instant export
+goes, counts rows only when there are few enough orders that the export might be instant, and writes
+a job's orders into its side table with one ``INSERT … SELECT`` (which counts them); the access rule
+is asked about each order by the job's worker. Only an instant export asks the rule in the request, about at most
 ``ORDER_ADMIN_EXPORT_INLINE_ROWS`` orders.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, flash, redirect, url_for
-from sqlalchemy import Select
+from sqlalchemy import Select, delete, update
 from werkzeug.wrappers import Response
 
 from .. import access
@@ -63,27 +63,57 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
     actor_id = access.actor_id(settings)  # owns the export; the name is only shown
     check_format_offered(wanted.fmt)
     preset = export_preset(settings, wanted.preset).key if wanted.preset else None
-    ids: list[int] | None = None
     if wanted.matching is not None:
-        orders = matching_count(session, wanted.matching, settings.export_max_rows + 1)
+        # Counted only as far as an instant export goes: past it, the job's INSERT … SELECT counts.
+        if matching_count(session, wanted.matching, settings.export_inline_rows + 1) > settings.export_inline_rows:
+            return _start_matching_job(state, wanted, actor, actor_id, preset)
+        ids = export_ids(session.scalars(wanted.matching))
     else:
         ids = export_ids(wanted.order_ids)
-        orders = len(ids)
-    if orders > settings.export_max_rows:  # every order is at least one row
-        raise ExportTooLarge(orders, settings.export_max_rows)
+    if len(ids) > settings.export_max_rows:  # every order is at least one row
+        raise ExportTooLarge(len(ids), settings.export_max_rows)
     rows = None
-    if orders <= settings.export_inline_rows:
-        if ids is None:
-            ids = export_ids(session.scalars(wanted.matching))  # type: ignore[arg-type]  # few: read them
+    if len(ids) <= settings.export_inline_rows:
         rows = count_rows(session, settings, ids, settings.export_max_rows)
         if rows <= settings.export_inline_rows:
             return _instant(state, wanted, ids, actor, actor_id, preset)
     record = create_job(
-        session, settings, state.export_folder(), actor=actor, actor_id=actor_id, order_count=orders, fmt=wanted.fmt,
+        session, settings, state.export_folder(), actor=actor, actor_id=actor_id, order_count=len(ids), fmt=wanted.fmt,
         source=wanted.source, description=wanted.description, query_args=wanted.query_args, rows_total=rows,
         preset=preset, base_url=export_base_url(settings),  # the job writes links to where the manager is
     )
-    if _store_orders(state, record.id, ids, wanted.matching) and submit_job(state, record):
+    return _submitted(state, record, lambda: store_ids(session, record.id, ids))
+
+
+def _start_matching_job(state: OrderAdminState, wanted: ExportRequest, actor: str, actor_id: str | None,
+                        preset: str | None) -> Response:
+    """A job over the list's matching orders, written by the database; more than the row limit allows
+    (every order is at least one row) is refused, and the job it would have been is not kept."""
+    settings, session = state.settings, state.session
+    record = create_job(
+        session, settings, state.export_folder(), actor=actor, actor_id=actor_id, order_count=0, fmt=wanted.fmt,
+        source=wanted.source, description=wanted.description, query_args=wanted.query_args,
+        preset=preset, base_url=export_base_url(settings),
+    )
+    export_id = record.id
+
+    def store() -> None:
+        orders = store_matching(session, export_id, wanted.matching, settings.export_max_rows + 1)
+        if orders > settings.export_max_rows:
+            raise ExportTooLarge(orders, settings.export_max_rows)
+        session.execute(update(ExportRecord).where(ExportRecord.id == export_id).values(order_count=orders))
+
+    try:
+        return _submitted(state, record, store)
+    except ExportTooLarge:
+        session.execute(delete(ExportRecord).where(ExportRecord.id == export_id))  # never a job: no trace
+        session.commit()
+        raise
+
+
+def _submitted(state: OrderAdminState, record: ExportRecord, store: Callable[[], None]) -> Response:
+    """Write the new job's orders (``store``), commit, hand the job to the runner, go to its progress page."""
+    if _store_orders(state, record.id, store) and submit_job(state, record):
         flash(gettext("Export #%(id)s is being prepared in the background.", id=record.id), "success")
     return redirect(progress_url(state, record.id))
 
@@ -105,17 +135,17 @@ def _instant(state: OrderAdminState, wanted: ExportRequest, ids: list[int], acto
     return download.response
 
 
-def _store_orders(state: OrderAdminState, export_id: int, ids: Sequence[int] | None, matching: Any) -> bool:
-    """Write the new job's orders (the given ids, or the list's query by one ``INSERT … SELECT``); if that
-    fails, the job fails saying so and the manager sees it on its progress page."""
+def _store_orders(state: OrderAdminState, export_id: int, store: Callable[[], None]) -> bool:
+    """Write the new job's orders; if that fails, the job fails saying so and the manager sees it on its
+    progress page. ExportTooLarge is the caller's."""
     session = state.session
     try:
-        if ids is not None:
-            store_ids(session, export_id, ids)
-        else:
-            store_matching(session, export_id, matching)
+        store()
         session.commit()
         return True
+    except ExportTooLarge:
+        session.rollback()
+        raise
     except Exception as error:
         session.rollback()
         logger.exception("the orders of export %s could not be stored", export_id)

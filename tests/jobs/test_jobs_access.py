@@ -5,7 +5,6 @@ message, and no file is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -172,3 +171,18 @@ def test_the_worker_reads_the_orders_a_chunk_at_a_time(app, client, make_order, 
     id_reads = [s for s in sent if "FROM order_admin_export_orders" in s]
     # Three passes (the rule, the count, the rows), each reading 3 + 3 + 1 ids and one empty read.
     assert len(id_reads) == 3 * 4, id_reads
+
+
+def test_more_orders_than_the_row_limit_are_refused_at_the_start_and_leave_no_job(
+        client, make_order, jobs, folder, configure, start_export, held_jobs, session):
+    from flask_order_admin.models import ExportOrder, ExportRecord
+
+    for _ in range(6):
+        make_order("shipped", items=0)
+    configure(export_max_rows=5)  # every order is at least one row
+    response = start_export(client, "flt0_status_equals=shipped")
+    assert response.status_code == 302 and "/exports/" not in response.location
+    page = client.get(response.location).text
+    assert "6 rows is more than the export limit of 5; narrow the filter." in page
+    assert session.query(ExportRecord).count() == 0 and session.query(ExportOrder).count() == 0
+    assert held_jobs == []
