@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from babel.numbers import is_currency
 
@@ -80,13 +80,13 @@ def _boolean(value: Any) -> bool:
 def _optional_callable(value: Any) -> Callable[..., Any] | None:
     if value is not None and not callable(value):
         raise ValueError("must be a callable or None")
-    return value
+    return cast("Callable[..., Any] | None", value)
 
 
 def _callable(value: Any) -> Callable[..., Any]:
     if not callable(value):
         raise ValueError("must be a callable")
-    return value
+    return cast("Callable[..., Any]", value)
 
 
 def default_actor_name(user: Any) -> str:
@@ -121,7 +121,7 @@ def _prefix(value: Any) -> str:
     value = _text(value)
     if len(value) > 16 or any(ch.isdigit() or ch.isspace() for ch in value):
         raise ValueError("must be at most 16 characters, without digits or spaces")
-    return value
+    return cast("str", value)
 
 
 def _formats(value: Any) -> tuple[str, ...]:
@@ -137,21 +137,21 @@ EXPORT_RUNNERS = ("thread", "rq")
 def _runner(value: Any) -> str:
     if value not in EXPORT_RUNNERS:
         raise ValueError('must be "thread" (a worker thread of the web process) or "rq" (RQ on Redis)')
-    return value
+    return cast("str", value)
 
 
 def _redis_url(value: Any) -> str:
     value = _text(value)
     if not value.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError("must be a Redis URL, e.g. redis://127.0.0.1:6379/0")
-    return value
+    return cast("str", value)
 
 
 def _queue_name(value: Any) -> str:
     value = _text(value)
     if not value or len(value) > 100 or not all(ch.isalnum() or ch in "_-.:" for ch in value):
         raise ValueError("must be 1 to 100 letters, digits and _ - . :")
-    return value
+    return cast("str", value)
 
 
 def _import_string(value: Any) -> str | None:
@@ -161,7 +161,7 @@ def _import_string(value: Any) -> str | None:
     module, _, name = value.partition(":")
     if not module or not all(part.isidentifier() for part in module.split(".")) or (name and not name.isidentifier()):
         raise ValueError('must be "package.module:create_app" (a callable that returns the app) or "package.module:app"')
-    return value
+    return cast("str | None", value)
 
 
 def _optional_folder(value: Any) -> str | None:
@@ -170,7 +170,7 @@ def _optional_folder(value: Any) -> str | None:
     value = _text(value) if not hasattr(value, "__fspath__") else str(value)
     if not value:
         raise ValueError("must be a folder path or None")
-    return value
+    return cast("str | None", value)
 
 
 def _non_negative_int(upper: int) -> Callable[[Any], int]:
@@ -471,4 +471,4 @@ def current_settings() -> Settings:
             f"flask-order-admin needs its settings, and the current app {current_app.name!r} has no OrderAdmin: "
             "initialise OrderAdmin(app, ...) on it, or pass settings= explicitly"
         )
-    return state.settings
+    return cast("Settings", state.settings)

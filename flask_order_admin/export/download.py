@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, cast
 
 from flask import Response
 from sqlalchemy.orm import Session
@@ -115,4 +115,4 @@ def export_response(
     Raises ``OrderActionError`` subclasses with a message for managers: OrderNotFound,
     ExportTooLarge, ExportFormatNotOffered.
     """
-    return prepare_download(session, order_ids, actor=actor, fmt=fmt, settings=settings).response
+    return cast("Response", prepare_download(session, order_ids, actor=actor, fmt=fmt, settings=settings).response)

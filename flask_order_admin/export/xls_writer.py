@@ -112,16 +112,17 @@ class XlsBackend:
         for colx, value in enumerate(cells):
             if value is None:
                 continue
+            # One type() per cell, kept in a name mypy does not narrow by: hence the arg-type ignores.
             kind = type(value)
             if kind is str:
-                insert(colx, StrCell(rowx, colx, xf["text"], add_str(value)))  # a text cell: never evaluated
+                insert(colx, StrCell(rowx, colx, xf["text"], add_str(value)))  # type: ignore[arg-type]  # text: never evaluated
             elif kind is Link:
                 # set_cell_formula would also resolve sheet references: a HyperlinkFormula has none.
-                insert(colx, FormulaCell(rowx, colx, xf["link"], HyperlinkFormula(value)))
+                insert(colx, FormulaCell(rowx, colx, xf["link"], HyperlinkFormula(value)))  # type: ignore[arg-type]
             elif kind is Decimal:
-                insert(colx, NumberCell(rowx, colx, xf["money"], value))
+                insert(colx, NumberCell(rowx, colx, xf["money"], value))  # type: ignore[arg-type]
             else:
-                insert(colx, NumberCell(rowx, colx, xf["quantity"], value))
+                insert(colx, NumberCell(rowx, colx, xf["quantity"], value))  # type: ignore[arg-type]
             if first is None:
                 first = colx
             last = colx

@@ -129,6 +129,7 @@ def bulk_restore(
             if refusal is not None:
                 outcome.refused.append(refusal)
                 continue
+            assert order is not None  # a missing order is refused above
             try:
                 restore(session, order_id, actor=actor, settings=settings)
             except OrderActionError as error:
@@ -170,6 +171,7 @@ def _transition_chunk(
             order = found.get(order_id)
             refusal = _missing(order_id) if order is None else _refusal(settings, order, action, allowed)
             if refusal is None:
+                assert order is not None  # a missing order is refused
                 moving.append(order)
             else:
                 refused.append(refusal)

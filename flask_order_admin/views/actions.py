@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TYPE_CHECKING, cast
 
 from flask import abort, flash, redirect, request
 from flask_admin import expose
@@ -112,7 +112,13 @@ def form_problem(form: FlaskForm) -> str:
     ))
 
 
-class OrderActionsMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into, for the type checker only
+    from .base import OrderListView as _MixedInto
+else:
+    _MixedInto = object
+
+
+class OrderActionsMixin(_MixedInto):
     """Mixed into the orders view, whose ``order_url``, ``list_url``, ``require`` and ``start_export`` it uses.
 
     A refusal is an ``OrderActionError`` the views let through: the view's one handler
@@ -141,7 +147,7 @@ class OrderActionsMixin:
         return self.render_confirm(order, action, version, return_url, into=into, preview=preview)
 
     def render_confirm(
-        self, order: OrderRecord, action: Action, version: int, return_url: str, *,
+        self, order: OrderRecord, action: Action, version: int | None, return_url: str | None, *,
         into: OrderRecord | None = None, preview: RestorePreview | None = None, notice: str | None = None,
     ) -> str:
         """The confirm screen: the question, the order at a glance (the restore preview; both orders of a
@@ -189,7 +195,7 @@ class OrderActionsMixin:
             abort(403)
 
     @expose(f"/<int:order_id>/<{CONFIRMED_ACTIONS}:action_name>/", methods=("POST",))
-    def run_action_view(self, order_id: int, action_name: str) -> Response:
+    def run_action_view(self, order_id: int, action_name: str) -> Response | str:
         action = Action(action_name)
         order = self.load_order(order_id)
         self.require(action.value, order.obj)
@@ -200,7 +206,7 @@ class OrderActionsMixin:
             return redirect(self.order_url(order.id, return_url))
         number, currency = order.number, order.currency
         if action == Action.MERGE:
-            self._require_merge_access(order, form.into.data)
+            self._require_merge_access(order, cast(int, cast(MergeForm, form).into.data))  # validated: required
         try:
             shown = self._perform(action, order.id, form)
         except PricesChanged as error:  # not a refusal: the manager sees the new prices and decides again
@@ -251,7 +257,8 @@ class OrderActionsMixin:
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(order_url)
-        add_comment(self.state.session, order.id, actor=access.actor_name(self.settings), text=form.text.data,
+        text = cast(str, form.text.data)  # validated: required
+        add_comment(self.state.session, order.id, actor=access.actor_name(self.settings), text=text,
                     settings=self.settings)
         flash(gettext("Your note was added to the order history."), "success")
         return redirect(order_url)
@@ -282,7 +289,7 @@ class OrderActionsMixin:
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(self.order_url(order.id, self.list_url()))
-        return self.start_export(self._order_export(order, form.format.data))
+        return self.start_export(self._order_export(order, cast(str, form.format.data)))  # validated: a format
 
     def _order_export(self, order: OrderRecord, fmt: str) -> ExportRequest:
         return ExportRequest([order.id], fmt, "order", N_("Order %(number)s", number=order.number))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, flash, redirect, url_for
 from werkzeug.wrappers import Response
@@ -63,7 +63,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
             fmt=wanted.fmt, source=wanted.source, description=wanted.description, file_size=download.size,
             query_args=wanted.query_args,
         )
-        return download.response
+        return cast("Response", download.response)
     record = create_job(
         session, settings, state.export_folder(), actor=actor, order_ids=ids, fmt=wanted.fmt,
         source=wanted.source, description=wanted.description, query_args=wanted.query_args, rows_total=rows,
@@ -78,7 +78,8 @@ def submit_job(state: OrderAdminState, record: ExportRecord) -> bool:
     session = state.session
     export_id = record.id
     try:
-        runner_job_id = state.export_runner().submit(current_app._get_current_object(), export_id)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # typed as Flask, is a proxy
+        runner_job_id = state.export_runner().submit(app, export_id)
     except Exception as error:
         logger.exception("export %s could not be handed to the %s runner", export_id, state.settings.export_runner)
         session.query(ExportRecord).filter_by(id=export_id, state=ExportState.QUEUED).update({
