@@ -365,7 +365,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
     # Test-only variables live in the environment, never in app.config; anything else is a typo.
     unknown = [k for k in unknown if not k.startswith("ORDER_ADMIN_TEST_")]
     if unknown:
-        raise OrderAdminConfigError(f"{unknown[0]}: unknown setting (known: see README, Configuration)")
+        raise OrderAdminConfigError(f"{unknown[0]}: unknown setting (known: see docs/configuration.md)")
     if values["ORDER_ADMIN_EXPORT_RUNNER"] == "rq" and values["ORDER_ADMIN_EXPORT_APP_FACTORY"] is None:
         raise OrderAdminConfigError(
             'ORDER_ADMIN_EXPORT_APP_FACTORY: the "rq" runner needs it, e.g. "yourshop:create_app", '

@@ -37,7 +37,7 @@ class ModelBinding:
     state: Any  # StateOnOrder | StateTable
     origins: Any  # OriginOnLine | OriginRuns
     events: Any  # the events Table
-    tables: Sequence[Any] = ()  # the plugin's tables beside the orders (the README lists them)
+    tables: Sequence[Any] = ()  # the plugin's tables beside the orders (docs/own-tables.md lists them)
     # The plugin's tables the extension copies into the host's ``db.metadata``: its own order tables (the
     # default), and the log of export jobs, which a shop's own order tables need too.
     copied_tables: Sequence[Any] = ()

@@ -44,7 +44,7 @@ FORMS: dict[Action, type[ConfirmActionForm]] = {
 }
 
 # The Yes button's Bootstrap colour says the risk: red stops an order (Cancel), yellow changes two orders
-# for good (Merge), blue moves an order on (Close), green brings one back (Restore). README, "Actions".
+# for good (Merge), blue moves an order on (Close), green brings one back (Restore). docs/panel.md, "Actions".
 YES_BUTTON_STYLES = {
     Action.CANCEL: "danger", Action.MERGE: "warning", Action.CLOSE: "primary", Action.RESTORE: "success",
 }
