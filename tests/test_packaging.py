@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -101,6 +102,9 @@ def test_make_demo_port_serves_the_login_page_there(tmp_path):
     # -o: the installed venv is taken as it is (the demo's own install is the test above's business).
     demo = subprocess.Popen(["make", "-o", ".venv/.installed-example", "demo", f"PORT={port}"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    # Should the demo hang without a word, it is stopped: the output ends and the assertion below says so.
+    watchdog = threading.Timer(120, os.killpg, (demo.pid, signal.SIGKILL))
+    watchdog.start()
     try:
         printed = []
         for line in demo.stdout:  # the server says when it listens; no guessing how long seeding takes
@@ -112,5 +116,7 @@ def test_make_demo_port_serves_the_login_page_there(tmp_path):
             assert response.status == 200
             assert 'name="password"' in response.read().decode()
     finally:
-        os.killpg(demo.pid, signal.SIGTERM)
+        watchdog.cancel()
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGTERM)
         demo.wait(timeout=10)
