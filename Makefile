@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-example
 DEMO_ADMIN_PASSWORD ?= admin
 export DEMO_ADMIN_PASSWORD
 # The demo's language (en, ru or zh_Hans; ?lang= switches it per session) and the timezone its times are shown in.
@@ -11,7 +12,9 @@ DEMO_LANGUAGE ?= en
 DEMO_TIMEZONE ?= Europe/Moscow
 export DEMO_LANGUAGE DEMO_TIMEZONE
 
-.PHONY: demo demo-legacy test bench bench-full wheel-check stress catalogs
+.PHONY: demo demo-legacy test typecheck docs bench bench-full wheel-check stress catalogs
+# Where the demos listen: make demo PORT=5123 HOST=0.0.0.0 (demo-legacy's port defaults to 5001).
+HOST ?= 127.0.0.1
 
 # Reinstall only when the package metadata changes: the install is editable, code edits need nothing.
 $(STAMP): setup.cfg pyproject.toml
@@ -19,25 +22,42 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-demo: $(STAMP)
+# The demos need only the package and its example extra (what the example shops import), not the test tools.
+$(DEMO_STAMP): setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[example]'
+	touch $@
+
+demo: PORT ?= 5000
+demo: $(DEMO_STAMP)
 	$(FLASK) --app example_app seed-demo --if-empty
 	@echo
-	@echo "  Open http://127.0.0.1:5000/admin/ and log in as user 'admin', password '$(DEMO_ADMIN_PASSWORD)'"
+	@echo "  Open http://$(HOST):$(PORT)/admin/ and log in as user 'admin', password '$(DEMO_ADMIN_PASSWORD)'"
 	@echo "  Language: $(DEMO_LANGUAGE) (make demo DEMO_LANGUAGE=ru or zh_Hans; or ?lang=ru on any page), times in $(DEMO_TIMEZONE)"
 	@echo
-	$(FLASK) --app example_app run --host 127.0.0.1 --port 5000
+	$(FLASK) --app example_app run --host $(HOST) --port $(PORT)
 
 # The panel mounted on a shop's own order tables (example_app/legacy): its rows are seeded first, the panel reads them.
-demo-legacy: $(STAMP)
+demo-legacy: PORT ?= 5001
+demo-legacy: $(DEMO_STAMP)
 	$(FLASK) --app example_app.legacy seed-shop --if-empty
 	@echo
-	@echo "  Open http://127.0.0.1:5001/backoffice/ and log in as 'admin', password '$(DEMO_ADMIN_PASSWORD)' (Sales > Orders)"
+	@echo "  Open http://$(HOST):$(PORT)/backoffice/ and log in as 'admin', password '$(DEMO_ADMIN_PASSWORD)' (Sales > Orders)"
 	@echo "  Language: $(DEMO_LANGUAGE) (DEMO_LANGUAGE=ru or zh_Hans; or ?lang=ru on any page), times in $(DEMO_TIMEZONE)"
 	@echo
-	$(FLASK) --app example_app.legacy run --host 127.0.0.1 --port 5001
+	$(FLASK) --app example_app.legacy run --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+# The type check runs first: CI runs make test alone.
+test: typecheck
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# mypy, strict on flask_order_admin (setup.cfg [mypy]; typings/ holds stubs for the untyped libraries it uses).
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+# The documentation (docs/, Sphinx with MyST): warnings are errors.
+docs: $(STAMP)
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -1,8 +1,8 @@
 """``make wheel-check``: build the wheel, install it in a fresh venv, and use it from outside the repo.
 
-Proves the package data (the top-level templates/ shipped as flask_order_admin/templates, and
-the Alembic revisions in flask_order_admin/migrations/versions) is in the wheel and that a host
-can initialise the extension from the installed copy.
+Proves the package data (the top-level templates/ shipped as flask_order_admin/templates, the
+Alembic revisions in flask_order_admin/migrations/versions, and the PEP 561 marker py.typed) is in
+the wheel and that a host can initialise the extension from the installed copy.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def main() -> int:
         names = zipfile.ZipFile(wheel).namelist()
         packaged = [n for n in names if n.startswith("flask_order_admin/templates/order_admin/")]
         print(f"{wheel.name}: {len(names)} files, {len(packaged)} under flask_order_admin/templates/order_admin/")
+        if "flask_order_admin/py.typed" not in names:
+            sys.exit("wheel-check: FAILED (flask_order_admin/py.typed is not in the wheel: type checkers would skip it)")
         run(sys.executable, "-m", "venv", tmp / "venv")
         python = tmp / "venv" / "bin" / "python"
         run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", wheel)

@@ -30,6 +30,9 @@ def main(root: Path) -> None:
     if not source:
         print("warning: templates/order_admin/ has no .html files yet; nothing to check there")
 
+    # PEP 561: type checkers read the installed package's annotations only with its py.typed marker.
+    assert (package / "py.typed").is_file(), f"no py.typed in {package}"
+
     # The plugin's Alembic revisions are in the wheel, where VERSIONS_PATH says.
     versions = Path(VERSIONS_PATH)
     assert package in versions.parents, f"VERSIONS_PATH outside the installed package: {versions}"

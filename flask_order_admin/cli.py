@@ -3,15 +3,21 @@ and ``index-numbers``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+if TYPE_CHECKING:
+    from .extension import OrderAdminState
+
 order_admin_cli = AppGroup("order-admin", help="flask-order-admin maintenance commands.")
 
 
-def _state():  # type: ignore[no-untyped-def]
-    return current_app.extensions["order_admin"]
+def _state() -> OrderAdminState:
+    state: OrderAdminState = current_app.extensions["order_admin"]
+    return state
 
 
 @order_admin_cli.command("purge-exports")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
 
 from .i18n import template_callables
 from .order_models import OrderModels
@@ -127,7 +128,29 @@ class OrderAdmin:
         if admin is not None:
             admin.add_views(*state.views)
             warn_if_nobody_can_get_in(app, settings)
+            require_babel_once_installed(app, admin)
         return state
+
+
+def require_babel_once_installed(app: Flask, admin: Any) -> None:
+    """Flask-Admin uses Flask-Babel as soon as it is importable and fails with ``KeyError: 'babel'`` on every page
+    of an app that has not initialised it: say what to do instead, at the admin's first page. Checked per request,
+    not here, as the host may set up Flask-Babel after OrderAdmin (docs/design.md, "Flask-Babel installed, not set
+    up")."""
+    if importlib.util.find_spec("flask_babel") is None:
+        return
+
+    def babel_initialised() -> None:
+        if "babel" in app.extensions or request.blueprint not in {v.endpoint for v in getattr(admin, "_views", ())}:
+            return
+        raise OrderAdminConfigError(
+            f"Flask-Babel is installed but not initialised on app {app.name!r}, and Flask-Admin's pages need it "
+            "once it is installed (they fail with KeyError: 'babel'). Call Babel(app) (with your locale_selector, "
+            "or BABEL_DEFAULT_LOCALE) before the first request, or uninstall Flask-Babel: the panel then reads "
+            "in English."
+        )
+
+    app.before_request(babel_initialised)
 
 
 def warn_if_nobody_can_get_in(app: Flask, settings: Settings) -> None:

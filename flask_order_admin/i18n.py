@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -91,14 +91,15 @@ def parse_locale(locale: Locale | str | None) -> Locale | None:
         return None
 
 
-def current_timezone():
+def current_timezone() -> tzinfo:
     """The host's display timezone (a ``tzinfo``): Flask-Babel's, else UTC. Outside a request the app's
     default (``BABEL_DEFAULT_TIMEZONE``), without asking the selector, as for the locale."""
     babel = _flask_babel()
     if babel is None:
         return timezone.utc
     if not has_request_context():
-        return babel.instance.default_timezone
+        default: tzinfo = babel.instance.default_timezone
+        return default
     import flask_babel
 
     return flask_babel.get_timezone() or timezone.utc
@@ -286,7 +287,8 @@ def _translate_text(message: Message) -> str:
     return catalog.ugettext(message.msgid)
 
 
-def _flask_babel():
+def _flask_babel() -> Any:
+    """The app's Flask-Babel configuration (``BabelConfiguration``), None when it has not initialised Flask-Babel."""
     if not has_app_context():
         return None
     return current_app.extensions.get("babel")
@@ -298,7 +300,7 @@ def _host_directories() -> tuple[str, ...]:
     if babel is None:
         return ()
     directories = getattr(babel, "translation_directories", None) or getattr(babel, "default_directories", ())
-    return _absolute_directories(current_app.root_path, tuple(directories))
+    return _absolute_directories(current_app.root_path, tuple(directories or ()))
 
 
 @lru_cache(maxsize=64)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON, BigInteger, DateTime, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, UniqueConstraint,
@@ -160,7 +160,7 @@ class Order(OrderAdminBase):
 
 def _placed_in_order(context: Any) -> int | None:
     """Default of ``origin_order_id``: the order the new line is inserted into."""
-    return context.get_current_parameters().get("order_id")
+    return cast("int | None", context.get_current_parameters().get("order_id"))
 
 
 class OrderItem(OrderAdminBase):

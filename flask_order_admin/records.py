@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
@@ -48,7 +48,7 @@ class OrderRecord:
 
     @property
     def provider(self) -> str:
-        return self._field("provider")
+        return cast("str", self._field("provider"))
 
     @property
     def customer_ref(self) -> str | None:
@@ -61,11 +61,11 @@ class OrderRecord:
 
     @property
     def buyer_name(self) -> str | None:
-        return self._field("buyer_name")
+        return cast("str | None", self._field("buyer_name"))
 
     @property
     def buyer_email(self) -> str | None:
-        return self._field("buyer_email")
+        return cast("str | None", self._field("buyer_email"))
 
     @property
     def buyer_email_key(self) -> str:
@@ -75,23 +75,23 @@ class OrderRecord:
 
     @property
     def buyer_phone(self) -> str | None:
-        return self._field("buyer_phone")
+        return cast("str | None", self._field("buyer_phone"))
 
     @property
     def buyer_address(self) -> str | None:
-        return self._field("buyer_address")
+        return cast("str | None", self._field("buyer_address"))
 
     @property
     def created_at(self) -> datetime | None:
-        return self._field("created_at")
+        return cast("datetime | None", self._field("created_at"))
 
     @property
     def updated_at(self) -> datetime | None:
-        return self._field("updated_at")
+        return cast("datetime | None", self._field("updated_at"))
 
     @property
     def currency(self) -> str | None:
-        return self._field("currency")
+        return cast("str | None", self._field("currency"))
 
     @property
     def state(self) -> OrderState:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from babel.numbers import is_currency
 
@@ -82,13 +82,13 @@ def _boolean(value: Any) -> bool:
 def _optional_callable(value: Any) -> Callable[..., Any] | None:
     if value is not None and not callable(value):
         raise ValueError("must be a callable or None")
-    return value
+    return cast("Callable[..., Any] | None", value)
 
 
 def _callable(value: Any) -> Callable[..., Any]:
     if not callable(value):
         raise ValueError("must be a callable")
-    return value
+    return cast("Callable[..., Any]", value)
 
 
 def default_actor_name(user: Any) -> str:
@@ -128,7 +128,7 @@ def _prefix(value: Any) -> str:
     value = _text(value)
     if len(value) > 16 or any(ch.isdigit() or ch.isspace() for ch in value):
         raise ValueError("must be at most 16 characters, without digits or spaces")
-    return value
+    return cast("str", value)
 
 
 def _formats(value: Any) -> tuple[str, ...]:
@@ -145,21 +145,21 @@ def _runner(value: Any) -> str:
     if value not in EXPORT_RUNNERS:
         raise ValueError('must be "thread" (a worker thread of the web process), "rq" (RQ on Redis) '
                          'or "celery" (Celery workers)')
-    return value
+    return cast("str", value)
 
 
 def _redis_url(value: Any) -> str:
     value = _text(value)
     if not value.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError("must be a Redis URL, e.g. redis://127.0.0.1:6379/0")
-    return value
+    return cast("str", value)
 
 
 def _queue_name(value: Any) -> str:
     value = _text(value)
     if not value or len(value) > 100 or not all(ch.isalnum() or ch in "_-.:" for ch in value):
         raise ValueError("must be 1 to 100 letters, digits and _ - . :")
-    return value
+    return cast("str", value)
 
 
 def _import_string(value: Any) -> str | None:
@@ -169,7 +169,7 @@ def _import_string(value: Any) -> str | None:
     module, _, name = value.partition(":")
     if not module or not all(part.isidentifier() for part in module.split(".")) or (name and not name.isidentifier()):
         raise ValueError('must be "package.module:create_app" (a callable that returns the app) or "package.module:app"')
-    return value
+    return cast("str | None", value)
 
 
 def _celery_app(value: Any) -> Any:
@@ -201,7 +201,7 @@ def _optional_folder(value: Any) -> str | None:
     value = _text(value) if not hasattr(value, "__fspath__") else str(value)
     if not value:
         raise ValueError("must be a folder path or None")
-    return value
+    return cast("str | None", value)
 
 
 def _public_url(value: Any) -> str | None:
@@ -488,7 +488,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
     # Test-only variables live in the environment, never in app.config; anything else is a typo.
     unknown = [k for k in unknown if not k.startswith("ORDER_ADMIN_TEST_")]
     if unknown:
-        raise OrderAdminConfigError(f"{unknown[0]}: unknown setting (known: see README, Configuration)")
+        raise OrderAdminConfigError(f"{unknown[0]}: unknown setting (known: see docs/configuration.md)")
     _check_runner(values)
     try:
         export_presets = presets(values["ORDER_ADMIN_EXPORT_PRESETS"], values["ORDER_ADMIN_EXPORT_COLUMNS"])
@@ -601,4 +601,4 @@ def current_settings() -> Settings:
             f"flask-order-admin needs its settings, and the current app {current_app.name!r} has no OrderAdmin: "
             "initialise OrderAdmin(app, ...) on it, or pass settings= explicitly"
         )
-    return state.settings
+    return cast("Settings", state.settings)

@@ -49,4 +49,6 @@ def signal_sender() -> Any:
     """The Flask app of the current app context, or None outside one."""
     from flask import current_app, has_app_context
 
-    return current_app._get_current_object() if has_app_context() else None
+    if not has_app_context():
+        return None
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # typed as Flask, is a proxy

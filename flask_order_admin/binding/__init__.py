@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -37,7 +37,7 @@ class ModelBinding:
     state: Any  # StateOnOrder | StateTable
     origins: Any  # OriginOnLine | OriginRuns
     events: Any  # the events Table
-    tables: Sequence[Any] = ()  # the plugin's tables beside the orders (the README lists them)
+    tables: Sequence[Any] = ()  # the plugin's tables beside the orders (docs/own-tables.md lists them)
     # The plugin's tables the extension copies into the host's ``db.metadata``: its own order tables (the
     # default), and the log of export jobs, which a shop's own order tables need too.
     copied_tables: Sequence[Any] = ()
@@ -62,10 +62,10 @@ class ModelBinding:
         return _pk_key(self.line)
 
     def order_id(self, order: Any) -> int:
-        return getattr(order, self.order_pk_key)
+        return cast("int", getattr(order, self.order_pk_key))
 
     def line_id(self, line: Any) -> int:
-        return getattr(line, self.line_pk_key)
+        return cast("int", getattr(line, self.line_pk_key))
 
     @property
     def line_order_id(self) -> Any:
@@ -88,18 +88,18 @@ class ModelBinding:
     def line_load_options(self, *, joined: bool = True) -> list[Any]:
         return load_options(self.line_fields.values(), joined=joined)
 
-    def where_order(self, name: str, predicate: Any) -> ColumnElement:
+    def where_order(self, name: str, predicate: Any) -> ColumnElement[Any]:
         """A condition on orders: ``predicate`` applied to the field (through its relationship if it has one)."""
         return self.order_fields[name].where(predicate)
 
-    def where_email_key(self, email_key: str) -> ColumnElement:
+    def where_email_key(self, email_key: str) -> ColumnElement[Any]:
         """Orders whose buyer email, lower-cased, is ``email_key`` (by the lower-cased column where there is one)."""
         field = self.order_fields.get("buyer_email_key")
         if field is not None:
             return field.where(lambda column: column == email_key)
         return self.where_order("buyer_email", lambda column: func.lower(column) == email_key)
 
-    def where_email_starts_with(self, prefix: str) -> ColumnElement:
+    def where_email_starts_with(self, prefix: str) -> ColumnElement[Any]:
         """Orders whose email, lower-cased, starts with ``prefix`` (lower-case): a range of the key's index,
         or where the shop has no key, ``lower(email) LIKE 'prefix%'``."""
         field = self.order_fields.get("buyer_email_key")
@@ -110,7 +110,7 @@ class ModelBinding:
         pattern = like_escaped(prefix) + "%"
         return self.where_order("buyer_email", lambda column: func.lower(column).like(pattern, escape="\\"))
 
-    def where_email_domain(self, domain: str) -> ColumnElement:
+    def where_email_domain(self, domain: str) -> ColumnElement[Any]:
         """Orders whose email is at ``domain`` (lower-case, no "@"): an end, so no index serves it; it reads
         the email key's index (or the shop's email column) whole."""
         pattern = "%@" + like_escaped(domain)
@@ -127,12 +127,12 @@ class ModelBinding:
     def status_of(self, order: Any) -> OrderStatus | None:
         return self.statuses.from_host(self.raw_status(order))
 
-    def status_in(self, statuses: Iterable[OrderStatus]) -> ColumnElement:
+    def status_in(self, statuses: Iterable[OrderStatus]) -> ColumnElement[Any]:
         values = self.statuses.host_values(statuses)
         return self.order_fields["status"].attribute.in_(values) if values else false()
 
     def set_status(self, order: Any, status: OrderStatus) -> None:
-        setattr(order, self.order_fields["status"].key, self.statuses.to_host(status))
+        setattr(order, self.order_fields["status"].mapped_key, self.statuses.to_host(status))
 
     def change_alike(
         self, session: Session, orders: Sequence[tuple[Any, OrderState]], status: OrderStatus, state: dict[str, Any],
@@ -170,15 +170,15 @@ class ModelBinding:
         ))
 
     def states_of(self, session: Session, orders: Iterable[Any]) -> dict[int, OrderState]:
-        return self.state.load(session, orders)
+        return cast("dict[int, OrderState]", self.state.load(session, orders))
 
     def numbers_of(self, session: Session, ids: Iterable[int], number_format: Any) -> dict[int, str]:
         """Order numbers by id (one statement for a shop's own numbers, none for id numbers)."""
-        return self.numbers.numbers_of(session, [i for i in ids if i is not None], number_format)
+        return cast("dict[int, str]", self.numbers.numbers_of(session, [i for i in ids if i is not None], number_format))
 
     def number_of(self, order: Any, number_format: Any) -> str:
         field = self.numbers.field
-        return self.numbers.format(self.order_id(order), None if field is None else field.read(order), number_format)
+        return cast("str", self.numbers.format(self.order_id(order), None if field is None else field.read(order), number_format))
 
     # -- writing ----------------------------------------------------------------------------------
 
@@ -221,7 +221,7 @@ def _pk_key(cls: Any) -> str:
 
     mapper = inspect(cls)
     [column] = mapper.primary_key
-    return mapper.get_property_by_column(column).key
+    return cast("str", mapper.get_property_by_column(column).key)
 
 
 @cache

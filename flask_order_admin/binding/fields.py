@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import literal, null, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -33,6 +33,13 @@ class Field:
         return self.constant is not NO_CONSTANT
 
     @property
+    def mapped_key(self) -> str:
+        """``key``, for a field that is not a constant."""
+        if self.key is None:
+            raise TypeError(f"field {self.name} is a constant")
+        return self.key
+
+    @property
     def is_direct(self) -> bool:
         """A mapped attribute of the class itself (the only kind the panel may write)."""
         return not self.is_constant and self.via is None
@@ -42,7 +49,7 @@ class Field:
         """The mapped attribute (on the related class for a field through a relationship)."""
         if self.is_constant:
             raise TypeError(f"field {self.name} is a constant")
-        return getattr(self.owner, self.key)
+        return getattr(self.owner, self.mapped_key)
 
     def read(self, obj: Any) -> Any:
         if self.is_constant:
@@ -51,19 +58,19 @@ class Field:
             obj = getattr(obj, self.via)
             if obj is None:
                 return None
-        return getattr(obj, self.key)
+        return getattr(obj, self.mapped_key)
 
-    def literal(self) -> ColumnElement:
+    def literal(self) -> ColumnElement[Any]:
         return null() if self.constant is None else literal(self.constant)
 
-    def where(self, predicate: Callable[[Any], ColumnElement]) -> ColumnElement:
+    def where(self, predicate: Callable[[Any], ColumnElement[Any]]) -> ColumnElement[Any]:
         """``predicate(field)`` as a condition on ``base``'s rows."""
         if self.is_constant:
             return predicate(self.literal())
         if self.via is None:
             return predicate(self.attribute)
         local, remote = relationship_columns(getattr(self.base, self.via))
-        return local.in_(select(remote).where(predicate(self.attribute)))
+        return cast("ColumnElement[Any]", local.in_(select(remote).where(predicate(self.attribute))))
 
     def load_option(self, *, joined: bool = False) -> Any | None:
         if self.via is None:
@@ -95,15 +102,15 @@ class FieldJoins:
         self.base = base
         self._aliases: dict[str, Any] = {}
 
-    def column(self, field: Field) -> ColumnElement:
+    def column(self, field: Field) -> ColumnElement[Any]:
         if field.is_constant:
             return field.literal()
         if field.via is None:
-            return field.attribute
+            return cast("ColumnElement[Any]", field.attribute)
         alias = self._aliases.get(field.via)
         if alias is None:
             alias = self._aliases[field.via] = aliased(field.owner)
-        return getattr(alias, field.key)
+        return cast("ColumnElement[Any]", getattr(alias, field.mapped_key))
 
     def apply(self, statement: Any) -> Any:
         for via, alias in self._aliases.items():

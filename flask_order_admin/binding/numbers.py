@@ -64,7 +64,7 @@ class IdNumbers:
         for _ in range(_MAX_ROUNDS):
             if len(found) >= limit or probe <= digits.value:
                 break
-            batch = []
+            batch: list[int] = []
             while probe > digits.value and len(batch) < _PROBE_BATCH:
                 batch.append(probe)
                 probe -= digits.modulus
@@ -74,7 +74,7 @@ class IdNumbers:
             found.extend(rows[: limit - len(found)])
         return found
 
-    def unindexed(self, session: Session) -> list[Any]:
+    def unindexed(self, session: Session) -> Sequence[Any]:
         return []  # nothing to keep: the id is the number
 
 
@@ -161,7 +161,7 @@ class KeyedNumbers:
         newest = select(func.coalesce(func.max(self.keys.c.order_id), 0)).scalar_subquery()
         return select(pk, self.field.attribute).where(pk > newest).order_by(pk).limit(INDEX_CHUNK)
 
-    def unindexed(self, session: Session) -> list[Any]:
+    def unindexed(self, session: Session) -> Sequence[Any]:
         """(id, number) of orders newer than the newest indexed one, oldest first, a chunk at most: one
         index-range query on the orders' primary key (nothing, as a rule)."""
         return session.execute(self._newer_than_indexed).all()
@@ -172,7 +172,7 @@ class KeyedNumbers:
             session.execute(delete(self.keys).where(self.keys.c.order_id.in_([order_id for order_id, _ in rows])))
         session.execute(insert(self.keys), [_key_row(order_id, raw) for order_id, raw in rows])
 
-    def every_order(self, session: Session, after: int) -> list[Any]:
+    def every_order(self, session: Session, after: int) -> Sequence[Any]:
         """(id, number) of the orders after id ``after``, a chunk at most (to re-read every number)."""
         pk = getattr(self.field.base, self.pk_key)
         return session.execute(

@@ -7,7 +7,7 @@ what is wrong and what to give instead.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, inspect
 from sqlalchemy.orm import ColumnProperty, QueryableAttribute, RelationshipDirection, RelationshipProperty
@@ -106,7 +106,7 @@ def _through(label: str, name: str, spec: FieldSpec, base: Any, value: Through) 
     if not (isinstance(relationship, QueryableAttribute) and isinstance(relationship.property, RelationshipProperty)):
         raise _error(f"{label}: {value!r}: the first argument must be a relationship of {base.__name__}")
     prop = relationship.property
-    if not issubclass(base, relationship.class_):
+    if not issubclass(base, cast("type[Any]", relationship.class_)):  # a class's attribute, never an alias's
         raise _error(f"{label}: {value!r}: {_describe(relationship)} is not a relationship of {base.__name__}")
     if prop.direction is not RelationshipDirection.MANYTOONE or len(prop.local_remote_pairs) != 1:
         raise _error(f"{label}: {value!r}: {_describe(relationship)} must be a many-to-one relationship on one "
@@ -194,7 +194,7 @@ def resolve_host_models(models: OrderModels) -> ModelBinding:
     numbers = IdNumbers() if number is None else KeyedNumbers(number, tables.number_keys, pk_key)
     return ModelBinding(
         **binding_parts, numbers=numbers, state=StateTable(tables.states, pk_key),
-        origins=OriginRuns(tables.origins, line, line_pk_key, line_fields["order_id"].key),
+        origins=OriginRuns(tables.origins, line, line_pk_key, line_fields["order_id"].mapped_key),
         tables=tuple(t for t in (tables.states, tables.origins, tables.events, tables.number_keys) if t is not None),
         copied_tables=(ExportRecord.__table__, ExportLimitLock.__table__, ExportOrder.__table__, BulkResult.__table__),
     )

@@ -13,10 +13,10 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
-    JSON, BigInteger, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint, and_,
+    JSON, BigInteger, Column, CursorResult, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint, and_,
     func, insert, literal, or_, select, update,
 )
 from sqlalchemy.dialects import mysql
@@ -140,7 +140,9 @@ class LineSpan:
     @property
     def is_one_run(self) -> bool:
         """Every id from the lowest to the highest is one of the lines (or there are none)."""
-        return self.count == 0 or self.last - self.first + 1 == self.count
+        return self.count == 0 or (
+            self.first is not None and self.last is not None and self.last - self.first + 1 == self.count
+        )
 
 
 @dataclass
@@ -214,7 +216,7 @@ class OriginRuns:
         """
         if line_ids is None or not line_ids.is_one_run:
             runs = self._runs_of_order(session, added_id)
-        elif not line_ids.count:
+        elif not line_ids.count or line_ids.first is None or line_ids.last is None:
             return
         elif self._insert_if_unrecorded(session, line_ids.first, line_ids.last, added_id):
             return  # the usual case, one statement: one run that no recorded run overlaps
@@ -237,7 +239,7 @@ class OriginRuns:
         values = select(literal(first), literal(last), literal(origin)).where(~overlapping.exists())
         result = session.execute(
             insert(self.table).from_select(["first_line_id", "last_line_id", "origin_order_id"], values))
-        return result.rowcount == 1
+        return cast("CursorResult[Any]", result).rowcount == 1
 
     def _runs_of_order(self, session: Session, order_id: int) -> list[tuple[int, int]]:
         """The order's line ids as runs of consecutive ids, computed by the database ("gaps and islands":

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Protocol
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Message:
         return self.render(english)
 
 
-class TextTranslator:  # pragma: no cover - a protocol, documented here for readers
+class TextTranslator(Protocol):
     def __call__(self, message: Message) -> str: ...
 
 
@@ -133,14 +133,15 @@ def from_stored_text(text: str | None) -> Message | str | None:
     if not text or not text.startswith('{"' + _STORED):
         return text
     try:
-        return _decode(json.loads(text)[_STORED])
+        decoded: Message | str | None = _decode(json.loads(text)[_STORED])
+        return decoded
     except (ValueError, KeyError, TypeError):
         return text
 
 
 def _encode(value: Any) -> Any:
     if isinstance(value, Message):
-        encoded = {"msgid": value.msgid, "context": value.context, "plural": value.plural, "count": value.count,
+        encoded: dict[str, Any] = {"msgid": value.msgid, "context": value.context, "plural": value.plural, "count": value.count,
                    "params": {name: _encode(item) for name, item in value.params.items()}}
         return {key: item for key, item in encoded.items() if item not in (None, {})}  # a description has 500 characters
     if isinstance(value, Listing):

@@ -26,7 +26,7 @@ class TrailingDigits:
 
     @property
     def modulus(self) -> int:
-        return 10**self.width
+        return int(10**self.width)  # a power of ints is typed Any (a negative exponent makes a float)
 
 
 @dataclass(frozen=True)

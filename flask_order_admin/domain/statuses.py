@@ -29,7 +29,7 @@ class OrderStatus(enum.StrEnum):
     def parse(cls, value: object) -> "OrderStatus":
         """The member for a code or member; ValueError naming the value otherwise."""
         try:
-            return cls(value)
+            return cls(value)  # type: ignore[arg-type]  # an Enum looks up any value: ValueError for the rest
         except ValueError:
             raise ValueError(f"unknown order status {value!r}") from None
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from flask import Response
 from sqlalchemy.orm import Session
@@ -128,4 +128,5 @@ def export_response(
     Raises ``OrderActionError`` subclasses with a message for managers: OrderNotFound,
     ExportTooLarge, ExportFormatNotOffered, ExportPresetNotOffered.
     """
-    return prepare_download(session, order_ids, actor=actor, fmt=fmt, settings=settings, preset=preset).response
+    return cast("Response", prepare_download(session, order_ids, actor=actor, fmt=fmt, settings=settings,
+                                             preset=preset).response)

@@ -152,7 +152,7 @@ class ColumnTotals:
     total: Decimal = field(default_factory=lambda: Decimal("0.00"))
 
     def add(self, row: Row) -> None:
-        self.quantity += row[Col.QUANTITY] or 0  # type: ignore[operator]
+        self.quantity += row[Col.QUANTITY] or 0  # type: ignore[operator, assignment]
         self.china_delivery += row[Col.CHINA_DELIVERY_TOTAL] or 0  # type: ignore[operator]
         self.total += row[Col.TOTAL_PRICE] or 0  # type: ignore[operator]
 

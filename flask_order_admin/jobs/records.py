@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import CursorResult, and_, case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,7 +77,7 @@ def _fail_if(session: Session, settings: Settings, export_id: int, state: str, n
         .values(state=ExportState.FAILED, finished_at=now, error=stored_text(message, ERROR_LIMIT))
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return bool(cast("CursorResult[Any]", result).rowcount)
 
 
 def is_stale(record: ExportRecord, settings: Settings, now: datetime | None = None) -> bool:
@@ -249,7 +249,7 @@ def cancel_export(session: Session, export_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     session.commit()
-    return bool(result.rowcount)
+    return bool(cast("CursorResult[Any]", result).rowcount)
 
 
 def _expired_condition(settings: Settings, now: datetime) -> Any:

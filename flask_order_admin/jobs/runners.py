@@ -49,7 +49,7 @@ class Runner(Protocol):
 class ThreadRunner:
     """A bounded pool of worker threads in this web process, created on first use.
 
-    Limits (README): jobs die with the process (the stale check then marks them failed); each
+    Limits (docs/export.md, "Big exports"): jobs die with the process (the stale check then marks them failed); each
     web process has its own pool; jobs share the process's CPU (and GIL) with its requests.
     """
 

@@ -7,8 +7,8 @@ host's revisions in the same ``alembic_version`` table. A host adds their folder
     migrate = Migrate(app, db)
     migrate.configure(add_version_location)
 
-then ``flask db upgrade heads`` creates the plugin's tables, and later upgrades them. README,
-"Database migrations", says how to adopt them on tables ``db.create_all()`` made. Importing this
+then ``flask db upgrade heads`` creates the plugin's tables, and later upgrades them.
+docs/database-migrations.md says how to adopt them on tables ``db.create_all()`` made. Importing this
 module needs neither Alembic nor Flask.
 """
 

@@ -140,6 +140,7 @@ def bulk_restore(
             if refusal is not None:
                 outcome.refused.append(refusal)
                 continue
+            assert order is not None  # a missing order is refused above
             try:
                 restore(session, order_id, actor=actor, settings=settings,
                         expected_version=None if versions is None else versions.get(order_id))
@@ -185,6 +186,7 @@ def _transition_chunk(
             refusal = (_missing(order_id) if order is None else
                        _changed(order, versions) or _refusal(settings, order, action, allowed))
             if refusal is None:
+                assert order is not None  # a missing order is refused
                 moving.append(order)
             else:
                 refused.append(refusal)

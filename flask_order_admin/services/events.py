@@ -137,7 +137,7 @@ def record_events_of_locked_orders(
         return record_events(session, settings, rows)
     events = settings.models.events
     session.execute(insert(events), rows)
-    ids = dict(session.execute(
+    ids: dict[int, int] = dict(session.execute(
         select(events.c.order_id, func.max(events.c.id))
         .where(events.c.order_id.in_([row["order_id"] for row in rows]), events.c.action == rows[0]["action"])
         .group_by(events.c.order_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ class ItemSums:
     china_delivery: Decimal
     line_ids: LineSpan | None = None  # the lowest and highest line id (how a shop's lines' origins are kept)
 
-    def as_details(self) -> dict:
+    def as_details(self) -> dict[str, Any]:
         return {"lines": self.lines, "quantity": self.quantity, "goods": f"{self.goods:.2f}",
                 "china_delivery": f"{self.china_delivery:.2f}"}
 
@@ -64,7 +64,7 @@ def _number_of(session: Session, settings: Settings, order_id: int | None) -> st
     another = N_("another order")
     if order_id is None:
         return another
-    return settings.models.numbers_of(session, [order_id], settings.number_format).get(order_id, another)
+    return cast("str | Message", settings.models.numbers_of(session, [order_id], settings.number_format).get(order_id, another))
 
 
 def already_merged_message(session: Session, settings: Settings, order: OrderRecord) -> Message:
@@ -85,6 +85,7 @@ def merge_refusal(session: Session, added: OrderRecord, basic: OrderRecord, sett
             return N_("%(number)s: %(reason)s", number=order.number,
                       reason=unknown_status_reason(Action.MERGE, order.raw_status))
     added_status, basic_status = added.status, basic.status
+    assert added_status is not None and basic_status is not None  # an unknown status is refused above
     if added_status == OrderStatus.MERGED:
         return already_merged_message(session, settings, added)
     if basic_status == OrderStatus.MERGED:
@@ -112,7 +113,7 @@ def merge_refusal(session: Session, added: OrderRecord, basic: OrderRecord, sett
 
 def _mapped_basic_statuses(settings: Settings, added: OrderStatus) -> frozenset[OrderStatus]:
     """The matrix's basic statuses for ``added``, of those the shop has."""
-    return (basic_statuses_for(settings.merge_matrix, added) - NEVER_MERGED) & settings.models.statuses.mapped
+    return cast("frozenset[OrderStatus]", (basic_statuses_for(settings.merge_matrix, added) - NEVER_MERGED) & settings.models.statuses.mapped)
 
 
 def merge(
@@ -228,4 +229,4 @@ def find_merge_candidates(session: Session, order_id: int, *, settings: Settings
 
 def merge_candidates(session: Session, order_id: int, *, settings: Settings | None = None) -> list[Any]:
     """The orders that order ``order_id`` may be merged into (basic orders), newest first."""
-    return find_merge_candidates(session, order_id, settings=settings).orders
+    return cast("list[Any]", find_merge_candidates(session, order_id, settings=settings).orders)

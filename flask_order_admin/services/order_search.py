@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -83,7 +83,7 @@ def _number_matches(session: Session, binding: ModelBinding, text: str, settings
     except NotAnOrderNumber:
         return []
     index_new_orders(session, settings)
-    return binding.numbers.search(session, binding, text, settings.number_format, settings.search_limit)
+    return cast("list[Any]", binding.numbers.search(session, binding, text, settings.number_format, settings.search_limit))
 
 
 def _is_whole_number(binding: ModelBinding, order: Any, text: str, settings: Settings) -> bool:

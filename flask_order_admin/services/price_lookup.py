@@ -40,8 +40,10 @@ def look_up_prices(settings: Settings, items: Sequence[Any], at: datetime) -> Re
     if settings.price_batch_resolver is not None:
         work = functools.partial(_resolve_batch, settings.price_batch_resolver, settings.models.line_id, items, at)
     else:
+        assert settings.price_resolver is not None  # the caller checked has_price_resolver
         work = functools.partial(_resolve_each, settings.price_resolver, settings.models.line_id, items, at)
-    app = current_app._get_current_object() if has_app_context() else None
+    app = (current_app._get_current_object()  # type: ignore[attr-defined]  # typed as Flask, is a proxy
+           if has_app_context() else None)
     state = app.extensions.get("order_admin") if app is not None else None
     pool = state.resolver_pool if state is not None else _pool_outside_apps(settings.price_resolver_workers)
     return pool.run(work, timeout=settings.price_resolver_timeout, app=app)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import Session
@@ -250,7 +250,7 @@ def _preview(binding: ModelBinding, read: _OrderAsRead, resolution: Resolution, 
     new_totals = order_totals(line_totals(line.quantity, *_triple(line.new)) for line in lines if line.new)
     return RestorePreview(
         order_id=read.id, number=read.number, version=read.version, priced_at=at,
-        to_status=TRANSITIONS[Action.RESTORE].to_status, lines=tuple(lines), old_totals=old_totals,
+        to_status=cast(OrderStatus, TRANSITIONS[Action.RESTORE].to_status), lines=tuple(lines), old_totals=old_totals,
         new_totals=new_totals, fingerprint=_fingerprint(read.version, lines),
     )
 
@@ -408,14 +408,15 @@ PRICE_FIELDS = ("price", "discount_price", "china_delivery")
 
 def _apply_prices(
     session: Session, binding: ModelBinding, items: Sequence[Any], kept: dict[int, LinePreview]
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Write the new prices of ``items`` (rows with id, title and the three prices, by the plugin's names);
     the changes made. A price field the shop keeps as a constant stays that constant."""
     written = [binding.line_field(name) for name in PRICE_FIELDS if binding.line_field(name).is_direct]
-    changes: list[dict] = []
-    updates: list[dict] = []
+    changes: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for item in items:
         new = kept[item.id].new
+        assert new is not None  # kept lines are the ones still sold
         old = (item.price, item.discount_price, item.china_delivery)
         if old == (new.price, new.discount_price, new.china_delivery):
             continue
@@ -430,7 +431,7 @@ def _apply_prices(
             }
         )
         values = dict(zip(PRICE_FIELDS, (new.price, new.discount_price, new.china_delivery), strict=True))
-        updates.append({binding.line_pk_key: item.id, **{field.key: values[field.name] for field in written}})
+        updates.append({binding.line_pk_key: item.id, **{field.mapped_key: values[field.name] for field in written}})
     if updates:
         # ORM bulk UPDATE by primary key: one executemany, not one round trip per line.
         session.execute(update(binding.line), updates)

@@ -44,7 +44,7 @@ def action_refusal(settings: Settings, order: OrderRecord, action: Action) -> Me
     reason = refusal_reason(action, order.status)
     if reason is None and action == Action.RESTORE and not settings.has_price_resolver:
         # Restore recalculates every price: without a resolver it has no way forward.
-        # No setting's name here: the manager reads it; the README tells the shop's developer which one.
+        # No setting's name here: the manager reads it; docs/configuration.md tells the shop's developer which one.
         return N_("No price resolver is configured, so the prices cannot be recalculated and the order cannot "
                   "be restored.")
     return reason

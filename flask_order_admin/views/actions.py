@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TYPE_CHECKING, cast
 
 from flask import abort, flash, redirect, request
 from flask_admin import expose
@@ -44,7 +44,7 @@ FORMS: dict[Action, type[ConfirmActionForm]] = {
 }
 
 # The Yes button's Bootstrap colour says the risk: red stops an order (Cancel), yellow changes two orders
-# for good (Merge), blue moves an order on (Close), green brings one back (Restore, Unmerge). README, "Actions".
+# for good (Merge), blue moves an order on (Close), green brings one back (Restore, Unmerge). docs/panel.md, "Actions".
 YES_BUTTON_STYLES = {
     Action.CANCEL: "danger", Action.MERGE: "warning", Action.CLOSE: "primary", Action.RESTORE: "success",
     Action.UNMERGE: "success",
@@ -128,7 +128,13 @@ def form_problem(form: FlaskForm) -> str:
     ))
 
 
-class OrderActionsMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into, for the type checker only
+    from .base import OrderListView as _MixedInto
+else:
+    _MixedInto = object
+
+
+class OrderActionsMixin(_MixedInto):
     """Mixed into the orders view, whose ``order_url``, ``list_url``, ``require`` and ``start_export`` it uses.
 
     A refusal is an ``OrderActionError`` the views let through: the view's one handler
@@ -164,7 +170,7 @@ class OrderActionsMixin:
                                    unmerging=unmerging)
 
     def render_confirm(
-        self, order: OrderRecord, action: Action, version: int, return_url: str, *,
+        self, order: OrderRecord, action: Action, version: int | None, return_url: str | None, *,
         into: OrderRecord | None = None, preview: RestorePreview | None = None, notice: str | None = None,
         unmerging: UnmergePreview | None = None,
     ) -> str:
@@ -228,7 +234,7 @@ class OrderActionsMixin:
             abort(403)
 
     @expose(f"/<int:order_id>/<{CONFIRMED_ACTIONS}:action_name>/", methods=("POST",))
-    def run_action_view(self, order_id: int, action_name: str) -> Response:
+    def run_action_view(self, order_id: int, action_name: str) -> Response | str:
         action = Action(action_name)
         order = self.load_order(order_id)
         self.require(action.value, order.obj)
@@ -239,7 +245,7 @@ class OrderActionsMixin:
             return redirect(self.order_url(order.id, return_url))
         number, currency = order.number, order.currency
         if action == Action.MERGE:
-            self._require_merge_access(order, form.into.data)
+            self._require_merge_access(order, cast(int, cast(MergeForm, form).into.data))  # validated: required
         if action == Action.UNMERGE:
             self._require_unmerge_access(order)
         try:
@@ -295,7 +301,8 @@ class OrderActionsMixin:
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(order_url)
-        add_comment(self.state.session, order.id, actor=access.actor_name(self.settings), text=form.text.data,
+        text = cast(str, form.text.data)  # validated: required
+        add_comment(self.state.session, order.id, actor=access.actor_name(self.settings), text=text,
                     settings=self.settings)
         flash(gettext("Your note was added to the order history."), "success")
         return redirect(order_url)
@@ -327,7 +334,8 @@ class OrderActionsMixin:
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(self.order_url(order.id, self.list_url()))
-        return self.start_export(self._order_export(order, form.format.data, form.preset.data or None))
+        return self.start_export(self._order_export(order, cast(str, form.format.data),  # validated: a format
+                                                    form.preset.data or None))
 
     def _order_export(self, order: OrderRecord, fmt: str, preset: str | None) -> ExportRequest:
         return ExportRequest([order.id], fmt, "order", N_("Order %(number)s", number=order.number), preset=preset)

@@ -6,7 +6,7 @@ import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, abort, flash, g, has_request_context, make_response, redirect, request, url_for
 from flask_admin import expose
@@ -88,7 +88,7 @@ class AtLeast(int):
         return str(self)
 
 
-class CappedCountQuery(Query):
+class CappedCountQuery(Query[Any]):
     """Flask-Admin's count query (filters and joins applied as usual) that stops counting at ``cap`` + 1 rows:
     ``SELECT count(*) FROM (SELECT 1 FROM … WHERE … LIMIT cap + 1)``."""
 
@@ -124,7 +124,7 @@ class OrderAdminView(ModelView):
 
     @property
     def binding(self) -> ModelBinding:
-        return self.settings.models
+        return cast("ModelBinding", self.settings.models)
 
     def get_filter_arg(self, index: int, flt: Any) -> str:
         # Made from the filter's name: in English whatever the manager's language, so that the arguments
@@ -140,7 +140,7 @@ class OrderAdminView(ModelView):
         blueprint.after_request(forbid_framing)
         for code in ERROR_PAGES:
             blueprint.register_error_handler(code, self.error_page)
-        return blueprint
+        return cast("Blueprint", blueprint)
 
     def error_page(self, error: HTTPException) -> Response:
         """A 404, 405 or 500 of this view as a page of the panel (its menu, a way back), not a bare one."""
@@ -180,8 +180,8 @@ class OrderAdminView(ModelView):
         that is not offered read as none given (the default), as Flask-Admin's page does."""
         args = super()._get_list_extra_args()
         page_size = args.page_size if args.page_size in self.page_size_options else 0
-        return args.clone(page=min(max(args.page, 0), self.last_page), page_size=page_size,
-                          search=self._list_search(args.search))
+        return cast("ViewArgs", args.clone(page=min(max(args.page, 0), self.last_page), page_size=page_size,
+                                           search=self._list_search(args.search)))
 
     def _list_search(self, typed: str | None) -> str | None:
         """The list's ``?search=`` read as the search box reads its text (``search_text``), refused the same
@@ -207,12 +207,12 @@ class OrderAdminView(ModelView):
         """A page past the end (``?page=999`` of a list of 400) goes to the last page, not to "List (400)"
         over an empty table; the filters, sort and page size are kept."""
         last = max(math.ceil(count / page_size) - 1, 0) if page_size else 0
-        args = request.args.to_dict(flat=False)
+        args: dict[str, Any] = request.args.to_dict(flat=False)
         if last:
             args["page"] = [str(last)]
         else:
             args.pop("page", None)
-        abort(redirect(url_for(request.endpoint, **args)))
+        abort(redirect(url_for(cast(str, request.endpoint), **args)))  # a view's request has its endpoint
 
     def get_count_query(self) -> Any:
         query = CappedCountQuery([literal_column("1")], self.state.session).select_from(self.model)
@@ -223,7 +223,7 @@ class OrderAdminView(ModelView):
     def count_cap(self) -> int:
         """Where the list's counts stop: COUNT_CAP, or PAGES_AHEAD pages past the page shown."""
         args = self._get_list_extra_args()
-        return max(COUNT_CAP, (args.page + PAGES_AHEAD) * (args.page_size or self.page_size))
+        return max(COUNT_CAP, ((args.page or 0) + PAGES_AHEAD) * (args.page_size or self.page_size))
 
     def pill_count_cap(self) -> int:
         """Where each status pill's count stops (its own cap, lower than the list's: there are a dozen)."""
@@ -319,7 +319,7 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
 
     list_tab: str  # "orders" or "items"
 
-    def order_ids_of(self, row_ids: Iterable[str]) -> list[int]:
+    def order_ids_of(self, row_ids: Sequence[str]) -> list[int]:
         raise NotImplementedError
 
     def get_list(self, page: Any, sort_column: Any, sort_desc: Any, search: Any, filters: Any,
@@ -358,7 +358,7 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
         """This list with its other filters and page size, showing ``statuses`` (none: every status)."""
         status_keys = {key for key, (_, flt) in (self._filter_args or {}).items()
                        if isinstance(flt, (StatusFilter, StatusInFilter))}
-        args = {
+        args: dict[str, Any] = {
             name: values for name, values in request.args.lists()
             if name != "page" and not (name.startswith("flt") and name.partition("_")[2] in status_keys)
         }
@@ -428,7 +428,8 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
             flash(form_problem(form), "error")
             return redirect(back)
         query_args = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()}
-        wanted = ExportRequest((), form.format.data, "matching", self.filter_description(), query_args,
+        fmt = cast(str, form.format.data)  # validated: a format
+        wanted = ExportRequest((), fmt, "matching", self.filter_description(), query_args,
                                matching=self.matching_ids_select(), preset=form.preset.data or None)
         return self.start_export(wanted)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import current_app, flash, redirect, request
 from flask import session as browser_session
@@ -101,9 +101,20 @@ def bulk_action_off(settings: Settings, action: Action) -> bool:
     return off is not None or not access.is_allowed(settings, action.value)
 
 
-class BulkActionsMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into, for the type checker only (OrderListView derives from it)
+    from .base import OrderAdminView as _MixedInto
+else:
+    _MixedInto = object
+
+
+class BulkActionsMixin(_MixedInto):
     """Mixed into both list views (``OrderListView``), whose ``order_ids_of``, ``matching_order_ids``,
     ``refused_filter_args``, ``require`` and ``render`` it uses."""
+
+    if TYPE_CHECKING:
+        def order_ids_of(self, row_ids: Sequence[str]) -> list[int]: ...
+        def matching_order_ids(self, limit: int | None = None) -> list[int]: ...
+        def refused_filter_args(self) -> list[str]: ...
 
     def bulk_matching_entries(self) -> list[tuple[str, str]]:
         """The list's "Change all matching" menu: (URL of the confirm screen, label) per action offered."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, flash, redirect, url_for
 from sqlalchemy import Select, delete, update
@@ -168,7 +168,8 @@ def submit_job(state: OrderAdminState, record: ExportRecord) -> bool:
     session = state.session
     export_id = record.id
     try:
-        runner_job_id = state.export_runner().submit(current_app._get_current_object(), export_id, access.user_id())
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # typed as Flask, is a proxy
+        runner_job_id = state.export_runner().submit(app, export_id, access.user_id())
     except Exception as error:
         logger.exception("export %s could not be handed to the %s runner", export_id, state.settings.export_runner)
         _fail_queued(state, export_id, N_(

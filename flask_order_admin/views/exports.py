@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import abort, flash, jsonify, redirect, send_file, url_for
 from flask_admin import expose
@@ -100,7 +100,7 @@ def progress_facts(record: ExportRecord, now: datetime | None = None) -> dict[st
         "active": record.active, "rows_written": written, "rows_total": total, "percent": percent,
         "elapsed_seconds": round(elapsed, 1), "remaining_seconds": None if remaining is None else round(remaining, 1),
         "rows_text": rows_text, "time_text": time_text,
-        "error": None if record.error is None else translate(record.error_message),
+        "error": None if record.error is None else translate(record.error_message or ""),
         "file_size": record.file_size, "file_size_text": formats.file_size(record.file_size),
     }
 
@@ -120,7 +120,7 @@ def _state_cell(view: ExportsView, context: Any, record: ExportRecord, name: str
         return badge + Markup(' <small class="text-muted">{}%</small>').format(progress_facts(record)["percent"])
     if record.state == ExportState.FAILED and record.error:
         return badge + Markup('<small class="d-block text-danger order-admin-export-error">{}</small>').format(
-            translate(record.error_message))
+            translate(record.error_message or ""))
     return badge
 
 
@@ -236,7 +236,7 @@ class ExportsView(OrderAdminView):
         if record is None or not (self.sees_all() or self._owns(record)):
             abort(404)
         expire_if_due(self.state.session, self.settings, self.state.export_folder(), record)
-        return record
+        return cast("ExportRecord", record)
 
     def _owns(self, record: ExportRecord) -> bool:
         actor_id = access.actor_id(self.settings)

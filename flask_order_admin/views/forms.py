@@ -58,10 +58,13 @@ class ConfirmActionForm(PostedForm):
     url = HiddenText()
 
 
+# WTForms renders a lazy text (a str-like LazyProxy) where a label or message goes; its stubs ask for str.
 class CancelForm(ConfirmActionForm):
     reason = TextArea(
-        lazy_gettext("Reason (optional, kept in the order history)"),
-        validators=[Optional(), Length(max=2000, message=lazy_gettext("A reason can be at most %(max)s characters long."))],
+        lazy_gettext("Reason (optional, kept in the order history)"),  # type: ignore[arg-type]
+        validators=[Optional(), Length(
+            max=2000, message=lazy_gettext("A reason can be at most %(max)s characters long."),  # type: ignore[arg-type]
+        )],
     )
 
 
@@ -78,9 +81,9 @@ class MergeForm(ConfirmActionForm):
 
 
 class CommentForm(PostedForm):
-    text = TextArea(lazy_gettext("Note"), validators=[
-        DataRequired(message=lazy_gettext("Write the note first.")),
-        Length(max=5000, message=lazy_gettext("A note can be at most %(max)s characters long.")),
+    text = TextArea(lazy_gettext("Note"), validators=[  # type: ignore[arg-type]  # a lazy text, as above
+        DataRequired(message=lazy_gettext("Write the note first.")),  # type: ignore[arg-type]
+        Length(max=5000, message=lazy_gettext("A note can be at most %(max)s characters long.")),  # type: ignore[arg-type]
     ])
     url = HiddenText()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from markupsafe import Markup
 
@@ -53,7 +53,7 @@ def history_lines(
 def linked_order_ids(events: Iterable[EventRecord]) -> set[int]:
     """The orders the history links to (the other order of each merge and unmerge), whose numbers the page
     looks up."""
-    ids = set()
+    ids: set[int] = set()
     for event in events:
         if event.action in (Action.MERGE, Action.UNMERGE):
             ids.update(i for i in (event.details.get("into_id"), event.details.get("from_id"),
@@ -138,7 +138,7 @@ def _merged(details: dict[str, Any], oa: Presenter) -> Markup:
         text += Markup(" ({})").format(gettext(
             "%(lines)s lines, quantity %(quantity)s", lines=moved.get("lines"), quantity=moved.get("quantity")
         ))
-    return text
+    return cast("Markup", text)  # translated with a link among its parameters, the text is markup
 
 
 def _unmerged(details: dict[str, Any], oa: Presenter) -> Markup:

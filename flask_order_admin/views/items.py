@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, select
 
@@ -18,11 +18,11 @@ from .listing import both_languages, order_filters, sort_target
 
 
 def _line(view: OrderAdminView, context: Any, item: Any) -> LineRecord:
-    return context["line_records"][view.binding.line_id(item)]
+    return cast("LineRecord", context["line_records"][view.binding.line_id(item)])
 
 
 def _order(view: OrderAdminView, context: Any, item: Any) -> OrderRecord:
-    return context["line_orders"][_line(view, context, item).order_id]
+    return cast("OrderRecord", context["line_orders"][_line(view, context, item).order_id])
 
 
 def _order_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
@@ -49,17 +49,17 @@ def _size_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
 
 
 def _quantity_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
-    return context["oa"].amount(_line(view, context, item).quantity)
+    return cast("str", context["oa"].amount(_line(view, context, item).quantity))
 
 
 def _price_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
     price = _line(view, context, item).totals.unit_price
-    return context["oa"].money(price, _order(view, context, item).currency)
+    return cast("str", context["oa"].money(price, _order(view, context, item).currency))
 
 
 def _line_total_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> str:
     total = _line(view, context, item).totals.total
-    return context["oa"].money(total, _order(view, context, item).currency)
+    return cast("str", context["oa"].money(total, _order(view, context, item).currency))
 
 
 def _order_status_cell(view: OrderAdminView, context: Any, item: Any, name: str) -> Any:
@@ -133,7 +133,7 @@ class ItemsView(OrderListView):
             }
         return count, rows
 
-    def order_ids_of(self, row_ids: list[str]) -> list[int]:
+    def order_ids_of(self, row_ids: Sequence[str]) -> list[int]:
         # Ids past BIGINT would reach the driver and fail there: they can name no line anyway.
         item_ids = [item_id for item_id in map(id_from_text, row_ids) if item_id is not None]
         binding = self.binding

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.tools import parse_like_term
@@ -45,20 +45,20 @@ class OrderScope:
     binding: ModelBinding
     lines: bool = False
 
-    def where(self, name: str, predicate: Callable[[Any], ColumnElement]) -> ColumnElement:
+    def where(self, name: str, predicate: Callable[[Any], ColumnElement[Any]]) -> ColumnElement[Any]:
         return self._rows(self.binding.where_order(name, predicate))
 
-    def email(self, email_key: str) -> ColumnElement:
+    def email(self, email_key: str) -> ColumnElement[Any]:
         return self.where_email(self.binding.where_email_key(email_key))
 
-    def where_email(self, condition: ColumnElement) -> ColumnElement:
+    def where_email(self, condition: ColumnElement[Any]) -> ColumnElement[Any]:
         """``condition`` on the orders (an email condition of the binding) as one on this list's rows."""
         return self._rows(condition)
 
-    def _rows(self, condition: ColumnElement) -> ColumnElement:
+    def _rows(self, condition: ColumnElement[Any]) -> ColumnElement[Any]:
         if not self.lines:
             return condition
-        return self.binding.line_order_id.in_(select(self.binding.order_pk).where(condition))
+        return cast("ColumnElement[Any]", self.binding.line_order_id.in_(select(self.binding.order_pk).where(condition)))
 
     def coerce(self, name: str, text: str) -> Any:
         """``text`` (from the URL) as the field holds it: an integer for an integer column; None: no such value."""
@@ -110,7 +110,7 @@ class FieldFilter(TextValue):
     def operation(self) -> Any:
         return next(word for kind, word in OPERATION_WORDS if isinstance(self, kind))
 
-    def where(self, predicate: Callable[[Any], ColumnElement]) -> ColumnElement:
+    def where(self, predicate: Callable[[Any], ColumnElement[Any]]) -> ColumnElement[Any]:
         return self.scope.where(self.field, predicate)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from flask import abort, current_app, redirect, request
 from flask_admin import expose
@@ -38,7 +38,7 @@ ORDER_PAGE_TABS = ("items", "history", "comments")
 
 
 def _record(view: OrderAdminView, context: Any, order: Any) -> OrderRecord:
-    return context["order_records"][view.binding.order_id(order)]
+    return cast("OrderRecord", context["order_records"][view.binding.order_id(order)])
 
 
 def _number_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:
@@ -47,7 +47,7 @@ def _number_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> A
 
 
 def _date_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return context["oa"].short_when(_record(view, context, order).created_at)
+    return cast("str", context["oa"].short_when(_record(view, context, order).created_at))
 
 
 def _buyer_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
@@ -68,7 +68,7 @@ def _lines_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> An
 
 def _total_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
     record = _record(view, context, order)
-    return context["oa"].money(context["page_totals"][record.id].total, record.currency)
+    return cast("str", context["oa"].money(context["page_totals"][record.id].total, record.currency))
 
 
 class OrdersView(OrderActionsMixin, OrderListView):
@@ -118,7 +118,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
             self._template_args["page_totals"] = page_totals(session, [r.id for r in records], settings)
         return count, rows
 
-    def order_ids_of(self, row_ids: list[str]) -> list[int]:
+    def order_ids_of(self, row_ids: Sequence[str]) -> list[int]:
         return [order_id for order_id in map(id_from_text, row_ids) if order_id is not None]
 
     def matching_order_ids(self, limit: int | None = None) -> list[int]:
@@ -189,7 +189,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
         if order.status != OrderStatus.CANCELED or action_refusal(self.settings, Action.RESTORE, order):
             return None
         try:
-            return preview_restore(self.state.session, order.id, settings=self.settings)
+            return cast("RestorePreview | None", preview_restore(self.state.session, order.id, settings=self.settings))
         except PriceResolutionFailed:  # not a refusal of this page: it shows the order, unmarked
             return None
 
@@ -249,7 +249,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
             endpoint, _ = adapter.match(path, method=method)
         except HTTPException:
             return False
-        return endpoint != request.endpoint
+        return cast("bool", endpoint != request.endpoint)
 
     @expose("/search/")
     def search_view(self) -> Response | str:

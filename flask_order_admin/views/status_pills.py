@@ -13,11 +13,11 @@ it away (the list filters by several at once: ``?flt0_status_in_list=processing,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select
 
 from ..domain import OrderStatus
 from .listing import OrderScope, StatusFilter, StatusInFilter
@@ -44,7 +44,7 @@ def status_counts(session: Any, scope: OrderScope, base: Any, statuses: Sequence
     to_host = scope.binding.statuses.to_host
     counts = [
         select(func.count()).select_from(
-            base.where(scope.where("status", lambda column, value=to_host(status): column == value))
+            base.where(scope.where("status", _equal_to(to_host(status))))
             .limit(cap + 1).subquery()
         ).scalar_subquery().label(f"s{index}")
         for index, status in enumerate(statuses)
@@ -53,9 +53,13 @@ def status_counts(session: Any, scope: OrderScope, base: Any, statuses: Sequence
     return {status: at_least(count) if count > cap else count for status, count in zip(statuses, row)}
 
 
+def _equal_to(value: Any) -> Callable[[Any], Any]:
+    return lambda column: column == value
+
+
 def other_filters_applied(view: Any, filters: Iterable[Any]) -> Any:
     """``SELECT 1 FROM <the list's rows>`` with the list's filters but its status filters applied."""
-    statement = select(literal_column("1")).select_from(view.model)
+    statement: Select[Any] = select(literal_column("1")).select_from(view.model)
     for index, _, value in filters or ():
         flt = view._filters[index]
         if isinstance(flt, (StatusFilter, StatusInFilter)):

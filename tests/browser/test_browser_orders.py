@@ -12,7 +12,7 @@ import xlrd
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-# The README's screenshots are refreshed only on request, so a test run leaves the tree clean.
+# The documentation's screenshots are refreshed only on request, so a test run leaves the tree clean.
 SCREENSHOTS = REPO / ("docs" if os.environ.get("ORDER_ADMIN_UPDATE_SCREENSHOTS") else "test-artifacts")
 
 

@@ -1,5 +1,5 @@
 """Browser flows of the confirm screens that preview a change: Restore (old → new prices, a price moving before
-Yes, an item no longer sold) and Merge (both orders, the basic one afterwards). Screenshots for the README."""
+Yes, an item no longer sold) and Merge (both orders, the basic one afterwards). Screenshots for the documentation."""
 
 from __future__ import annotations
 

@@ -14,8 +14,7 @@ from example_app.legacy.models import ShopProduct, ShopCustomer, ShopOrder, Shop
 from example_app.legacy.seed import seed_shop
 from flask_order_admin import services
 
-# What mounting the panel adds to the shop's schema: these tables, and nothing else (README, "Use your own
-# order tables").
+# What mounting the panel adds to the shop's schema: these tables, and nothing else (docs/own-tables.md).
 PLUGIN_TABLES = {"order_admin_order_states", "order_admin_line_origins", "order_admin_history",
                  "order_admin_number_keys", "order_admin_exports", "order_admin_export_limits",
                  "order_admin_export_orders", "order_admin_bulk_results"}

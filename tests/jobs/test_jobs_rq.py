@@ -1,5 +1,5 @@
 """The "rq" runner against the real Redis (127.0.0.1:6379, database 3) and real worker processes
-(``flask order-admin export-worker``, the README's command), on every test database: a job runs and
+(``flask order-admin export-worker``, the documented command), on every test database: a job runs and
 downloads; a queued job that is canceled never runs; a worker killed mid-export (SIGKILL, with its
 work horse) leaves a job that is failed within the stale bound and runs again on a new worker."""
 

@@ -76,7 +76,7 @@ def with_shop_revision(directory: str) -> None:
 
 def created_by_0_1_0(db: SQLAlchemy, directory: str) -> None:
     """A shop on 0.1.0: the plugin's tables from ``db.create_all()``, then adopted with
-    ``flask db stamp oa_0001`` as the README says."""
+    ``flask db stamp oa_0001`` as docs/database-migrations.md says."""
     with_shop_revision(directory)
     schema_0_1_0.metadata.create_all(db.engine)
     flask_migrate.stamp(directory=directory, revision="oa_0001")
@@ -219,7 +219,7 @@ def test_revisions_downgrade_keeping_every_row_and_upgrade_again(plugin_host):
 
 
 def test_host_autogenerates_only_its_own_tables_on_its_own_branch(plugin_host, tmp_path: Path):
-    """The README's way: the plugin's branch first, then the shop's revisions on a branch of their own."""
+    """The documented way (docs/database-migrations.md): the plugin's branch first, then the shop's revisions on a branch of their own."""
     db, directory = plugin_host
     own_versions = tmp_path / "migrations" / "versions"
     plugin_files = sorted(Path(VERSIONS_PATH).iterdir())

@@ -28,7 +28,7 @@ depends_on = None
 CHUNK = 5_000
 
 
-def _key_text(length: int) -> sa.types.TypeEngine:
+def _key_text(length: int) -> sa.types.TypeEngine[str]:
     return (
         sa.String(length)
         .with_variant(sa.String(length, collation="C"), "postgresql")

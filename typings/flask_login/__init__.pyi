@@ -1,0 +1,5 @@
+from typing import Any
+
+current_user: Any
+
+def __getattr__(name: str) -> Any: ...
