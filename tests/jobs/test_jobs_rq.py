@@ -56,10 +56,13 @@ def rq_app(configure: Callable[..., None], folder: Path, queue_name: str, jobs: 
 
 
 @pytest.fixture
-def start_worker(database_url: str, folder: Path, queue_name: str) -> Iterator[Callable[..., subprocess.Popen]]:
+def start_worker(database_url: str, folder: Path, queue_name: str,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., subprocess.Popen]]:
     """``start_worker(slow=0.0, burst=False, tmpdir=None)``: a real worker process on the test's queue
-    (``tmpdir``: its TMPDIR, the system's temporary folder as it sees it)."""
+    (``tmpdir``: its TMPDIR, the system's temporary folder as it sees it). Its output goes to a file, never
+    to a pipe nobody reads (a full pipe would stop the worker at its next log line); ``worker.log`` names it."""
     started: list[subprocess.Popen] = []
+    logs = tmp_path_factory.mktemp("rq-workers")
 
     def start(slow: float = 0.0, burst: bool = False, tmpdir: Path | None = None) -> subprocess.Popen:
         env = {**os.environ, **({"TMPDIR": str(tmpdir)} if tmpdir else {}), "PYTHONPATH": str(ROOT),
@@ -67,8 +70,11 @@ def start_worker(database_url: str, folder: Path, queue_name: str) -> Iterator[C
                "ORDER_ADMIN_TEST_RQ_REDIS_URL": REDIS_URL, "ORDER_ADMIN_TEST_RQ_QUEUE": queue_name,
                "ORDER_ADMIN_TEST_WORKER_STORAGE": str(folder), "ORDER_ADMIN_TEST_WORKER_SLOW": str(slow)}
         command = [sys.executable, "-m", "flask", "--app", FACTORY, "order-admin", "export-worker"]
-        worker = subprocess.Popen(command + (["--burst"] if burst else []), cwd=ROOT, env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        log = logs / f"worker-{len(started)}.log"
+        with open(log, "wb") as output:
+            worker = subprocess.Popen(command + (["--burst"] if burst else []), cwd=ROOT, env=env,
+                                      stdout=output, stderr=subprocess.STDOUT)
+        worker.log = log  # type: ignore[attr-defined]
         started.append(worker)
         return worker
 
@@ -120,7 +126,10 @@ def test_a_canceled_queued_rq_job_never_runs(client, make_order, rq_app, start_w
     job = Job.fetch(read_export(export_id).runner_job_id, connection=Redis.from_url(REDIS_URL))
     assert job.get_status() == "canceled"
     worker = start_worker(burst=True)
-    assert worker.wait(timeout=60) == 0
+    try:
+        assert worker.wait(timeout=60) == 0, worker.log.read_text(errors="replace")[-4000:]
+    except subprocess.TimeoutExpired:
+        pytest.fail("the burst worker did not stop within 60 s; its output:\n" + worker.log.read_text(errors="replace")[-4000:])
     assert read_export(export_id).state == "canceled"
     assert not folder.exists() or list(folder.iterdir()) == []
 
