@@ -176,6 +176,22 @@ def wait_until_written(read_export: Callable[[int], ExportRecord], export_id: in
         time.sleep(0.05)
 
 
+def wait_until_gone(folder: Path) -> None:
+    """Wait (at most a minute) until nothing is left in ``folder``: a worker told to stop removes its files
+    at its next report, when its thread gets to run."""
+    deadline = time.monotonic() + 60
+    while folder.exists() and list(folder.iterdir()):
+        assert time.monotonic() < deadline, list(folder.iterdir())
+        time.sleep(0.05)
+
+
+def moved_back(db: Any, export_id: int, column: str, hours: float = 1) -> None:
+    """As if the clock had moved on ``hours`` since the export's ``column`` (a stored time) was written."""
+    with db.engine.begin() as connection:
+        connection.execute(update(ExportRecord).where(ExportRecord.id == export_id)
+                           .values({column: utcnow() - timedelta(hours=hours)}))
+
+
 def worker_stopped_long_ago(db: Any, export_id: int) -> None:
     """As if the clock had moved on an hour since the killed worker's last report."""
     with db.engine.begin() as connection:
