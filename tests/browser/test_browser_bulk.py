@@ -31,8 +31,8 @@ WORDS = {
 
 
 def with_selected(page, action):
-    """Flask-Admin's "With selected" dropdown, then the entry running ``action``."""
-    pick_from_dropdown(page, "a.dropdown-toggle:has-text('With selected')", f"a.dropdown-item[onclick*=\"'{action}'\"]")
+    """Flask-Admin's "With selected" dropdown (the panel calls it "Bulk actions"), then the entry running ``action``."""
+    pick_from_dropdown(page, "a.dropdown-toggle:has-text('Bulk actions')", f"a.dropdown-item[onclick*=\"'{action}'\"]")
 
 
 def all_matching(page, action):
