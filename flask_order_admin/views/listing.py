@@ -74,7 +74,7 @@ class OrderScope:
         return text
 
 
-if TYPE_CHECKING:  # what the mixin is mixed into, for the type checker only (every filter it is mixed into derives from one)
+if TYPE_CHECKING:  # what the mixin is mixed into (a Flask-Admin filter), for the type checker only
     _MixedInto = sqla_filters.BaseSQLAFilter
 else:
     _MixedInto = object
