@@ -71,7 +71,7 @@ def acting_as(user_id: str | None) -> Iterator[None]:
     """A request context (inside the app's) whose Flask-Login user is the one of ``user_id``, found by the
     host's user loader: an export job asks the access rule as the manager who started it, and a rule
     reads ``current_user``. With no id, no loader or no such user any more, the user is anonymous."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # typed as Flask, is a proxy
     # Flask-Login keeps the user in ``g``, which is the app context's: the caller's is put back after.
     before = g.pop("_login_user", None)
     try:

@@ -189,10 +189,11 @@ def _celery_app(value: Any) -> Any:
 def _optional_broker_url(value: Any) -> str | None:
     if value is None:
         return None
-    scheme, separator, _ = _text(value).partition("://")
+    url = _text(value)
+    scheme, separator, _ = url.partition("://")
     if not separator or not scheme or not all(ch.isalnum() or ch in "+-." for ch in scheme):
         raise ValueError('must be a Celery broker URL, e.g. "redis://127.0.0.1:6379/0" or "amqp://user:password@host//"')
-    return value
+    return url
 
 
 def _optional_folder(value: Any) -> str | None:
@@ -207,11 +208,11 @@ def _optional_folder(value: Any) -> str | None:
 def _public_url(value: Any) -> str | None:
     if value is None:
         return None
-    value = _text(value)
-    scheme, _, rest = value.partition("://")
-    if scheme not in ("http", "https") or not rest or rest.startswith("/") or any(ch.isspace() for ch in value):
+    url = _text(value)
+    scheme, _, rest = url.partition("://")
+    if scheme not in ("http", "https") or not rest or rest.startswith("/") or any(ch.isspace() for ch in url):
         raise ValueError('must be the shop\'s address as its managers and agents reach it, e.g. "https://shop.example"')
-    return value if value.endswith("/") else value + "/"
+    return url if url.endswith("/") else url + "/"
 
 
 def _non_negative_int(upper: int) -> Callable[[Any], int]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import false, func, or_, select, update
+from sqlalchemy import CursorResult, false, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -212,7 +212,7 @@ class ModelBinding:
                 .values({self.line_order_id: to_id})
                 .execution_options(synchronize_session=False)
             )
-            moved += result.rowcount
+            moved += cast("CursorResult[Any]", result).rowcount
         return moved
 
 

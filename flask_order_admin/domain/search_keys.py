@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import cast
 
 from .messages import N_, Message
 
@@ -65,7 +66,7 @@ class NotSearchText(ValueError):
 
     @property
     def message(self) -> Message:
-        return self.args[0]
+        return cast(Message, self.args[0])  # search_text raises it with a Message alone
 
 
 def holds_non_text(text: str) -> bool:

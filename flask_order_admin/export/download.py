@@ -88,8 +88,8 @@ def prepare_download(
     # Streamed from disk, so a big export is not held in memory; a file without a name, gone with the process.
     file = tempfile.TemporaryFile()
     try:
-        own_folder = storage is not None and fmt in SCRATCH_FORMATS
-        with scratch_folder(storage / instant_scratch_name() if own_folder else None) as scratch:
+        own_folder = storage / instant_scratch_name() if storage is not None and fmt in SCRATCH_FORMATS else None
+        with scratch_folder(own_folder) as scratch:
             summary = write_export(session, order_ids, file, fmt=fmt, settings=settings, scratch=scratch,
                                    preset=preset)
         size = file.tell()

@@ -133,7 +133,7 @@ def _row(values: dict[Col, CellValue], width: int = DEFAULT_WIDTH) -> Row:
 
 def no_items_row(head: OrderHead, extras: OrderExtras | None = None, width: int = DEFAULT_WIDTH) -> Row:
     """Stands for an order without items, so that no exported order goes missing from the file."""
-    values = {**dict(zip(Col, head)), Col.ITEM: translate(NO_ITEMS_NOTE)}
+    values: dict[Col, CellValue] = {**dict(zip(Col, head)), Col.ITEM: translate(NO_ITEMS_NOTE)}
     if extras is not None:
         values.update(zip(list(Col)[Col.BUYER_PHONE:], extras))
     return _row(values, width)

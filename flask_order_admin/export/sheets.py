@@ -111,12 +111,17 @@ class SheetLayout:
         return fitted
 
 
+def _whole_row(row: Row) -> Row:
+    """The file's row when the column set is the full one (``picker()`` is None)."""
+    return row
+
+
 def write_sheets(backend: SheetBackend, rows: Iterable[Row], columns: ColumnSet = DEFAULT_COLUMN_SET) -> int:
     """Write the ``columns`` of the (full) rows and a totals row; return how many rows (without header and
     totals) were written. The totals row sums quantity, China delivery and total where those columns are."""
     layout = SheetLayout(backend, column_headers(columns))
     totals = ColumnTotals()
-    pick = columns.picker() or (lambda row: row)
+    pick = columns.picker() or _whole_row
     count = 0
     for row in rows:
         layout.append(pick(row))

@@ -155,7 +155,7 @@ def _take_limits_lock(session: Session) -> None:
             update(ExportLimitLock).where(ExportLimitLock.scope == LIMITS_SCOPE).values(locked_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        if locked.rowcount:
+        if cast("CursorResult[Any]", locked).rowcount:
             return
         session.rollback()
         try:
@@ -271,7 +271,7 @@ def expire_if_due(session: Session, settings: Settings, folder: Path, record: Ex
     )
     session.commit()  # the record reloads: it reads expired from here on
     remove_file(folder, record.file_name)
-    return bool(result.rowcount)
+    return bool(cast("CursorResult[Any]", result).rowcount)
 
 
 def purge_expired(session: Session, settings: Settings, folder: Path) -> int:

@@ -9,9 +9,9 @@ written the same way. The job reads them back a chunk at a time, in id order.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, insert, literal, select
+from sqlalchemy import CursorResult, Select, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from ..models import ExportOrder, IdType
@@ -35,7 +35,7 @@ def store_matching(session: Session, export_id: int, ids_query: Select[Any], cap
     rows = select(literal(export_id, IdType), order_id)
     result = session.execute(insert(ExportOrder).from_select(["export_id", "order_id"], rows)
                              .execution_options(preserve_rowcount=True))
-    return result.rowcount
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def store_ids(session: Session, export_id: int, order_ids: Sequence[int]) -> None:

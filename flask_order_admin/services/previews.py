@@ -5,7 +5,9 @@ under its lock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -78,7 +80,7 @@ def contents(session: Session, orders: list[OrderRecord], settings: Settings) ->
         binding.line_pk.label("line_id"),
         func.row_number().over(partition_by=binding.line_order_id, order_by=binding.line_pk).label("place"),
     ).where(binding.line_order_id.in_(ids)).subquery()
-    found = session.scalars(
+    found: Iterable[Any] = session.scalars(
         select(binding.line).join(ranked, binding.line_pk == ranked.c.line_id).where(ranked.c.place <= SHOWN_LINES)
         .order_by(binding.line_pk).options(*binding.line_load_options())
     ) if ids else []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,7 +44,8 @@ class UnmergePlan:
 
     @property
     def moved(self) -> dict[str, Any]:
-        return self.added_event.details["moved"]
+        # unmerge_plan compared this record's lines and quantity with the lines found: it is a dict.
+        return cast("dict[str, Any]", self.added_event.details["moved"])
 
 
 def _refused(message: Message, order: OrderRecord) -> UnmergeNotAllowed:
@@ -68,6 +69,8 @@ def _merge_event(session: Session, settings: Settings, order_id: int, role: str,
 
 def _status_before(settings: Settings, event: EventRecord) -> OrderStatus | None:
     """The status the merge found the order in, if the shop still has a value for it."""
+    if event.from_status is None:
+        return None
     try:
         status = OrderStatus(event.from_status)
     except ValueError:
@@ -113,6 +116,8 @@ def unmerge_plan(session: Session, settings: Settings, added: OrderRecord, basic
 
 
 def _merge_result(basic_event: EventRecord) -> OrderStatus | None:
+    if basic_event.to_status is None:
+        return None
     try:
         return OrderStatus(basic_event.to_status)
     except ValueError:
@@ -137,8 +142,9 @@ def unmerge(
         orders = lock_orders(session, settings, [added_id] if basic_id is None else [added_id, basic_id])
         added = orders[added_id]
         check_version(session, settings, added, expected_version)
-        basic = orders.get(basic_id) if added.merged_into_id == basic_id else None
-        plan = unmerge_plan(session, settings, added, basic)
+        plan = unmerge_plan(session, settings, added,
+                            orders.get(basic_id) if basic_id is not None and added.merged_into_id == basic_id else None)
+        basic = plan.basic  # unmerge_plan refuses without one
         basic_from = basic.status
         settings.models.move_lines_by_id(session, [line.id for line in plan.lines], basic.id, added.id)
         change_orders(session, settings, [
@@ -169,7 +175,7 @@ class UnmergePreview:
     plan: UnmergePlan | None
     basic_after: OrderSums | None  # the basic order's lines and total once the lines have left
     back: OrderSums | None  # the lines going back, counted
-    refusal: Message | None
+    refusal: Message | str | None  # an UnmergeNotAllowed's message
 
 
 def preview_unmerge(session: Session, added: OrderRecord, settings: Settings) -> UnmergePreview:

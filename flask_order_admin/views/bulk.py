@@ -169,11 +169,13 @@ class BulkActionsMixin(_MixedInto):
             return self.render("order_admin/bulk_confirm.html", too_many=True, **common)
         orders = order_records(session, self.binding, self.binding.orders_by_id(session, order_ids),
                                settings.number_format, with_state=True)
-        verdicts = [(order, action_refusal(settings, action, order)) for order in orders]
+        verdicts: list[tuple[OrderRecord | None, str | None]] = [
+            (order, action_refusal(settings, action, order)) for order in orders]
         found = {order.id for order in orders}
         verdicts += [(None, translate(OrderNotFound.deleted(order_id).message))
                      for order_id in order_ids if order_id not in found]
-        changing = [order for order, refusal in verdicts if refusal is None]
+        # An order not found always has its reason: "order is not None" only tells the type checker so.
+        changing = [order for order, refusal in verdicts if refusal is None and order is not None]
         changing_ids = {order.id for order in changing}
         skipped = grouped_by_reason((refusal, None if order is None else order.id)
                                     for order, refusal in verdicts if refusal is not None)
@@ -280,7 +282,10 @@ def grouped_by_reason(refusals: Iterable[tuple[str, T]]) -> list[tuple[str, list
 
 
 def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=SIGNING_SALT)
+    secret_key = current_app.secret_key
+    if secret_key is None:  # itsdangerous would fail on None with a TypeError that does not say why
+        raise RuntimeError("The bulk actions' confirm screens are signed with the app's SECRET_KEY: set it")
+    return URLSafeSerializer(secret_key, salt=SIGNING_SALT)
 
 
 def signed_versions(action: Action, orders: Sequence[OrderRecord]) -> str:

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..domain.messages import N_, Message, stored_text
 from ..errors import ActionNotAllowed
-from ..export.download import prepare_download
+from ..export.download import Download, prepare_download
 from ..export.errors import ExportTooLarge
 from ..export.files import check_format_offered, export_base_url, export_preset
 from ..export.query import count_rows, export_ids
@@ -66,7 +66,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
     if wanted.matching is not None:
         # Counted only as far as an instant export goes: past it, the job's INSERT … SELECT counts.
         if matching_count(session, wanted.matching, settings.export_inline_rows + 1) > settings.export_inline_rows:
-            return _start_matching_job(state, wanted, actor, actor_id, preset)
+            return _start_matching_job(state, wanted, wanted.matching, actor, actor_id, preset)
         ids = export_ids(session.scalars(wanted.matching))
     else:
         ids = export_ids(wanted.order_ids)
@@ -85,10 +85,11 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
     return _submitted(state, record, lambda: store_ids(session, record.id, ids))
 
 
-def _start_matching_job(state: OrderAdminState, wanted: ExportRequest, actor: str, actor_id: str | None,
-                        preset: str | None) -> Response:
-    """A job over the list's matching orders, written by the database; more than the row limit allows
-    (every order is at least one row) is refused, and the job it would have been is not kept."""
+def _start_matching_job(state: OrderAdminState, wanted: ExportRequest, matching: Select[Any], actor: str,
+                        actor_id: str | None, preset: str | None) -> Response:
+    """A job over the list's matching orders (``matching``, the request's SELECT), written by the database;
+    more than the row limit allows (every order is at least one row) is refused, and the job it would have
+    been is not kept."""
     settings, session = state.settings, state.session
     record = create_job(
         session, settings, state.export_folder(), actor=actor, actor_id=actor_id, order_count=0, fmt=wanted.fmt,
@@ -98,7 +99,7 @@ def _start_matching_job(state: OrderAdminState, wanted: ExportRequest, actor: st
     export_id = record.id
 
     def store() -> None:
-        orders = store_matching(session, export_id, wanted.matching, settings.export_max_rows + 1)
+        orders = store_matching(session, export_id, matching, settings.export_max_rows + 1)
         if orders > settings.export_max_rows:
             raise ExportTooLarge(orders, settings.export_max_rows)
         session.execute(update(ExportRecord).where(ExportRecord.id == export_id).values(order_count=orders))
@@ -125,7 +126,7 @@ def _instant(state: OrderAdminState, wanted: ExportRequest, ids: list[int], acto
         refusal = export_refusal(session, settings, ids)
         if refusal is not None:
             raise ActionNotAllowed(refusal)
-    download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt, storage=state.export_folder(),
+    download: Download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt, storage=state.export_folder(),
                                 preset=preset)
     record_instant(
         session, settings, actor=actor, actor_id=actor_id, order_ids=download.summary.order_ids,

@@ -44,7 +44,8 @@ def history_lines(
         lines.append(HistoryLine(
             at=event.at, actor=event.actor, label=str(label) if label else event.action, status_change=change,
             details=(details(event.details, oa) if details else Markup())
-            + (_unmerge_link(unmerge_url(event.details["from_id"])) if event.id in undoable else Markup()),
+            + (_unmerge_link(unmerge_url(event.details["from_id"]))
+               if unmerge_url is not None and event.id in undoable else Markup()),
             note=event.details.get("text") if event.action == Action.COMMENT else None,
         ))
     return lines
@@ -145,9 +146,10 @@ def _unmerged(details: dict[str, Any], oa: Presenter) -> Markup:
     other = details.get("other_id")
     if not isinstance(other, int):
         return Markup()
+    # Translated with a link among its parameters, the text is markup (i18n.translate).
     if details.get("role") == "added":
-        return gettext("Items came back from %(order)s", order=oa.order_link(other))
-    return gettext("Gave the items of %(order)s back to it", order=oa.order_link(other))
+        return cast("Markup", gettext("Items came back from %(order)s", order=oa.order_link(other)))
+    return cast("Markup", gettext("Gave the items of %(order)s back to it", order=oa.order_link(other)))
 
 
 def _note(details: dict[str, Any], oa: Presenter) -> Markup:

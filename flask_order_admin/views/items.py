@@ -150,4 +150,5 @@ class ItemsView(OrderListView):
         return [value for (value,) in (query if limit is None else query.limit(limit))]
 
     def matching_ids_select(self) -> Select[Any]:
-        return self.matching_query().with_entities(self.binding.line_order_id).statement
+        # As the orders list's: the statement of Flask-Admin's ORM Query of one column is a SELECT.
+        return cast("Select[Any]", self.matching_query().with_entities(self.binding.line_order_id).statement)

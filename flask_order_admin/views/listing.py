@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.tools import parse_like_term
@@ -74,7 +74,13 @@ class OrderScope:
         return text
 
 
-class TextValue:
+if TYPE_CHECKING:  # what the mixin is mixed into (a Flask-Admin filter), for the type checker only
+    _MixedInto = sqla_filters.BaseSQLAFilter
+else:
+    _MixedInto = object
+
+
+class TextValue(_MixedInto):
     """Mixed into every list filter: a value is refused (Flask-Admin then flashes "Invalid Filter Value" and
     leaves the filter out) when the search box would refuse it as too long or holding NUL (``search_text``;
     docs/design.md, "Text from requests"). PostgreSQL text cannot hold NUL; a value of 100,000 characters
@@ -85,7 +91,7 @@ class TextValue:
             search_text(value, empty_allowed=True)
         except NotSearchText:
             return False
-        return super().validate(value)  # type: ignore[misc]
+        return super().validate(value)
 
 
 # The words of Flask-Admin's filter operations, in the plugin's catalog: an export's description keeps them
@@ -103,7 +109,7 @@ class FieldFilter(TextValue):
     its condition built by the scope."""
 
     def __init__(self, scope: OrderScope, field: str, name: Any, options: Any = None) -> None:
-        super().__init__(None, name, options)  # type: ignore[call-arg]
+        super().__init__(None, name, options)
         self.scope = scope
         self.field = field
 

@@ -126,7 +126,8 @@ class OrdersView(OrderActionsMixin, OrderListView):
         return [order_id for (order_id,) in (query if limit is None else query.limit(limit))]
 
     def matching_ids_select(self) -> Select[Any]:
-        return self.matching_query().with_entities(self.binding.order_pk).statement
+        # matching_query is Flask-Admin's ORM Query (untyped): the statement of a query of one column is a SELECT.
+        return cast("Select[Any]", self.matching_query().with_entities(self.binding.order_pk).statement)
 
     def selection_description(self, order_ids: Sequence[int]) -> Message:
         if len(order_ids) == 1:

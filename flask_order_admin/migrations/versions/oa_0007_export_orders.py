@@ -12,6 +12,7 @@ Create Date: 2026-12-07
 """
 
 import json
+from typing import cast
 
 import sqlalchemy as sa
 from alembic import op
@@ -48,9 +49,9 @@ def upgrade() -> None:
         batch.drop_column("order_ids")
 
 
-def _ids(stored: object) -> list[object]:
+def _ids(stored: str | list[int | str] | None) -> list[int | str]:
     """The JSON list as read: MariaDB's JSON is LONGTEXT, which a plain column reads as text."""
-    return json.loads(stored) if isinstance(stored, str) else list(stored or [])
+    return cast("list[int | str]", json.loads(stored)) if isinstance(stored, str) else list(stored or [])
 
 
 def downgrade() -> None:
