@@ -7,7 +7,7 @@ ids of the exports already there are moved into it, one export at a time, and th
 dropped; the downgrade writes them back.
 
 Revision ID: oa_0007
-Revises: oa_0005
+Revises: oa_0006
 Create Date: 2026-12-07
 """
 
