@@ -162,12 +162,18 @@ def _queue_name(value: Any) -> str:
     return cast("str", value)
 
 
+def _names_an_object(value: str, *, attribute_required: bool) -> bool:
+    """``"package.module:attribute"`` (the attribute optional unless ``attribute_required``)."""
+    module, _, name = value.partition(":")
+    return bool(module) and all(part.isidentifier() for part in module.split(".")) and (
+        name.isidentifier() if name or attribute_required else True)
+
+
 def _import_string(value: Any) -> str | None:
     if value is None:
         return None
     value = _text(value)
-    module, _, name = value.partition(":")
-    if not module or not all(part.isidentifier() for part in module.split(".")) or (name and not name.isidentifier()):
+    if not _names_an_object(value, attribute_required=False):
         raise ValueError('must be "package.module:create_app" (a callable that returns the app) or "package.module:app"')
     return cast("str | None", value)
 
@@ -177,8 +183,7 @@ def _celery_app(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        module, _, name = value.partition(":")
-        if not module or not all(part.isidentifier() for part in module.split(".")) or not name.isidentifier():
+        if not _names_an_object(value, attribute_required=True):
             raise ValueError('must be "package.module:celery_app" or the Celery app itself')
         return value
     if importlib.util.find_spec("celery") is None or not isinstance(value, importlib.import_module("celery").Celery):
