@@ -143,7 +143,8 @@ def timed_job(app: Flask, order_ids: list[int], trace: bool = False) -> tuple[fl
     """(seconds, file size, peak traced bytes) of one export job over the orders, run here as a worker would."""
     state = app.extensions["order_admin"]
     record = create_job(state.session, state.settings, state.export_folder(), actor="bench", actor_id="bench",
-                        order_count=len(order_ids), fmt="xls", source="matching", description="bench")
+                        order_count=len(order_ids), fmt="xls", source="matching", description="bench",
+                        now=state.clock())
     export_id = record.id
     store_ids(state.session, export_id, order_ids)
     state.session.commit()

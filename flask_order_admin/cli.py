@@ -27,8 +27,9 @@ def purge_exports_command() -> None:
 
     state = _state()
     folder = state.export_folder()
-    failed = fail_stale(state.session, state.settings, folder)
-    expired = purge_expired(state.session, state.settings, folder)
+    now = state.clock()
+    failed = fail_stale(state.session, state.settings, folder, now)
+    expired = purge_expired(state.session, state.settings, folder, now)
     click.echo(f"{expired} export file(s) expired and deleted; {failed} stopped job(s) marked failed.")
 
 
@@ -38,15 +39,17 @@ def purge_exports_command() -> None:
 def export_worker_command(burst: bool, simple: bool) -> None:
     """Run an RQ worker on this app's export queue (ORDER_ADMIN_EXPORT_RQ_QUEUE, _RQ_REDIS_URL).
 
-    The same as ``rq worker --url <ORDER_ADMIN_EXPORT_RQ_REDIS_URL> <ORDER_ADMIN_EXPORT_RQ_QUEUE>``;
-    each job builds the app from ORDER_ADMIN_EXPORT_APP_FACTORY.
+    Like ``rq worker --url <ORDER_ADMIN_EXPORT_RQ_REDIS_URL> <ORDER_ADMIN_EXPORT_RQ_QUEUE>``, but it stops
+    within about a second when told to; each job builds the app from ORDER_ADMIN_EXPORT_APP_FACTORY.
     """
     from redis import Redis
-    from rq import Queue, SimpleWorker, Worker
+    from rq import Queue
+
+    from .jobs.rq_worker import ExportWorker, SimpleExportWorker
 
     settings = _state().settings
     connection = Redis.from_url(settings.export_rq_redis_url)
-    worker_class = SimpleWorker if simple else Worker
+    worker_class = SimpleExportWorker if simple else ExportWorker
     worker = worker_class([Queue(settings.export_rq_queue, connection=connection)], connection=connection)
     click.echo(f"export worker on queue {settings.export_rq_queue!r} at {settings.export_rq_redis_url}")
     worker.work(burst=burst)

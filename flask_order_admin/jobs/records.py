@@ -80,8 +80,7 @@ def _fail_if(session: Session, settings: Settings, export_id: int, state: str, n
     return bool(cast("CursorResult[Any]", result).rowcount)
 
 
-def is_stale(record: ExportRecord, settings: Settings, now: datetime | None = None) -> bool:
-    now = now or utcnow()
+def is_stale(record: ExportRecord, settings: Settings, now: datetime) -> bool:
     if record.state == ExportState.RUNNING:
         last = record.heartbeat_at or record.started_at or record.created_at
         return last < now - timedelta(seconds=settings.export_stale_seconds)
@@ -90,23 +89,22 @@ def is_stale(record: ExportRecord, settings: Settings, now: datetime | None = No
     return False
 
 
-def fail_if_stale(session: Session, settings: Settings, folder: Path, record: ExportRecord) -> bool:
+def fail_if_stale(session: Session, settings: Settings, folder: Path, record: ExportRecord, now: datetime) -> bool:
     """Mark this loaded job failed if its worker stopped reporting (one UPDATE, only when it looks stale)."""
-    if not is_stale(record, settings):
+    if not is_stale(record, settings, now):
         return False
-    failed = _fail_if(session, settings, record.id, record.state, utcnow())
+    failed = _fail_if(session, settings, record.id, record.state, now)
     session.commit()
     if failed:
         remove_file(folder, record.file_name)
     return failed
 
 
-def fail_stale(session: Session, settings: Settings, folder: Path) -> int:
+def fail_stale(session: Session, settings: Settings, folder: Path, now: datetime) -> int:
     """Mark every job whose worker stopped (or never started it) failed; returns how many.
 
     At most one SELECT plus one UPDATE per stale job, and active jobs are bounded by the limits.
     """
-    now = utcnow()
     running, queued = _stale_conditions(settings, now)
     found = session.execute(
         select(ExportRecord.id, ExportRecord.state, ExportRecord.file_name).where(or_(running, queued))
@@ -170,7 +168,7 @@ def create_job(
     session: Session, settings: Settings, folder: Path, *, actor: str, actor_id: str | None,
     order_count: int, fmt: str, source: str, description: Message | str,
     query_args: Mapping[str, Any] | None = None, rows_total: int | None = None, retry_of_id: int | None = None,
-    preset: str | None = None, base_url: str | None = None,
+    preset: str | None = None, base_url: str | None = None, now: datetime,
 ) -> ExportRecord:
     """Record a new queued export job (the caller stores its orders, jobs/selection.py, and hands it to a
     runner); ExportLimitReached over a limit, ExportOwnerUnknown when the user has no
@@ -182,14 +180,14 @@ def create_job(
     if actor_id is None:
         raise ExportOwnerUnknown(N_("Exports prepared in the background belong to the person who started them, "
                                     "and the panel cannot tell who you are; log in and start it again."))
-    fail_stale(session, settings, folder)
+    fail_stale(session, settings, folder, now)
     _take_limits_lock(session)
     refusal = _limit_refusal(settings, *_active_counts(session, actor_id))
     if refusal:
         session.rollback()
         raise ExportLimitReached(refusal)
     record = ExportRecord(
-        actor=actor[:200], actor_id=actor_id, created_at=utcnow(), fmt=fmt, source=source,
+        actor=actor[:200], actor_id=actor_id, created_at=now, fmt=fmt, source=source,
         description=_stored_description(description),
         order_count=order_count, query_args=dict(query_args) if query_args else None,
         runner=settings.export_runner, state=ExportState.QUEUED, rows_total=rows_total, rows_written=0,
@@ -211,10 +209,9 @@ def _stored_description(description: Message | str) -> str:
 def record_instant(
     session: Session, settings: Settings, *, actor: str, actor_id: str | None, order_ids: Sequence[int], rows: int,
     fmt: str, source: str, description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
-    preset: str | None = None,
+    preset: str | None = None, now: datetime,
 ) -> ExportRecord:
     """Log an export that was downloaded at once (no file kept); one order's export shows in its history."""
-    now = utcnow()
     record = ExportRecord(
         actor=actor[:200], actor_id=actor_id, created_at=now, fmt=fmt, source=source,
         description=_stored_description(description),
@@ -240,12 +237,12 @@ def add_order_event(session: Session, settings: Settings, record: ExportRecord) 
         )])
 
 
-def cancel_export(session: Session, export_id: int) -> bool:
+def cancel_export(session: Session, export_id: int, now: datetime) -> bool:
     """Cancel a queued or running job; False when it had already ended. A running job notices at
     its next progress report, stops and deletes its part file."""
     result = session.execute(
         update(ExportRecord).where(ExportRecord.id == export_id, Active)
-        .values(state=ExportState.CANCELED, finished_at=utcnow())
+        .values(state=ExportState.CANCELED, finished_at=now)
         .execution_options(synchronize_session=False)
     )
     session.commit()
@@ -257,11 +254,9 @@ def _expired_condition(settings: Settings, now: datetime) -> Any:
                 ExportRecord.finished_at < now - timedelta(hours=settings.export_keep_hours))
 
 
-def expire_if_due(session: Session, settings: Settings, folder: Path, record: ExportRecord,
-                  now: datetime | None = None) -> bool:
+def expire_if_due(session: Session, settings: Settings, folder: Path, record: ExportRecord, now: datetime) -> bool:
     """Mark this loaded export expired, and delete its file, if it was done more than
     ORDER_ADMIN_EXPORT_KEEP_HOURS ago: an old file is never served, whether the purge ran or not."""
-    now = now or utcnow()
     if not (record.state == ExportState.DONE and record.runner != "inline" and record.finished_at is not None
             and record.finished_at < now - timedelta(hours=settings.export_keep_hours)):
         return False
@@ -274,12 +269,12 @@ def expire_if_due(session: Session, settings: Settings, folder: Path, record: Ex
     return bool(cast("CursorResult[Any]", result).rowcount)
 
 
-def purge_expired(session: Session, settings: Settings, folder: Path) -> int:
+def purge_expired(session: Session, settings: Settings, folder: Path, now: datetime) -> int:
     """Delete the files of exports done more than ORDER_ADMIN_EXPORT_KEEP_HOURS ago (they become
     "expired"), and any stray file that old; returns how many exports expired."""
     keep = timedelta(hours=settings.export_keep_hours)
     found = session.execute(
-        select(ExportRecord.id, ExportRecord.file_name).where(_expired_condition(settings, utcnow()))
+        select(ExportRecord.id, ExportRecord.file_name).where(_expired_condition(settings, now))
     ).all()
     if found:
         session.execute(

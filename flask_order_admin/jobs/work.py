@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from ..export.rows import Row
 from ..export.scratch import scratch_folder
 from ..export.sheets import write_sheets
 from ..i18n import locale_of
-from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
+from ..models import ERROR_LIMIT, ExportRecord, ExportState
 from ..settings import Settings
 from ..signals import orders_exported, signal_sender
 from .records import add_order_event
@@ -57,8 +57,9 @@ class JobStopped(Exception):
 class Progress:
     """Writes the job's progress and heartbeat through its own short transactions (never the snapshot's)."""
 
-    def __init__(self, engine: Engine, export_id: int) -> None:
+    def __init__(self, engine: Engine, export_id: int, clock: Callable[[], datetime]) -> None:
         self.engine = engine
+        self.clock = clock
         self.export_id = export_id
         self.reported_at = 0.0
 
@@ -70,7 +71,7 @@ class Progress:
         return bool(result.rowcount)
 
     def claim(self, worker: str) -> bool:
-        now = utcnow()
+        now = self.clock()
         return self._update(
             ExportRecord.state == ExportState.QUEUED,
             state=ExportState.RUNNING, started_at=now, heartbeat_at=now, worker=worker[:200],
@@ -82,12 +83,12 @@ class Progress:
         if not force and now - self.reported_at < REPORT_EVERY_SECONDS:
             return
         self.reported_at = now
-        if not self._update(ExportRecord.state == ExportState.RUNNING, heartbeat_at=utcnow(), **values):
+        if not self._update(ExportRecord.state == ExportState.RUNNING, heartbeat_at=self.clock(), **values):
             raise JobStopped
 
     def fail(self, message: Message | str) -> None:
         self._update(ExportRecord.state == ExportState.RUNNING,
-                     state=ExportState.FAILED, finished_at=utcnow(), error=stored_text(message, ERROR_LIMIT))
+                     state=ExportState.FAILED, finished_at=self.clock(), error=stored_text(message, ERROR_LIMIT))
 
 
 def worker_name() -> str:
@@ -111,7 +112,7 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
     """
     engine = state.session.get_bind(mapper=state.settings.models.order)
     settings = state.settings
-    progress = Progress(engine, export_id)
+    progress = Progress(engine, export_id, state.clock)
     if not progress.claim(worker_name()):
         return "not queued"  # canceled or failed before any worker took it
     with engine.connect() as connection:
@@ -216,7 +217,7 @@ def _check_access(session: Session, settings: Settings, chunks: Iterable[list[in
 def _finish(state: OrderAdminState, export_id: int, rows: int, size: int) -> bool:
     """Mark the job done (and one order's history); False when it was canceled at the last moment."""
     session = state.session
-    now: datetime = utcnow()
+    now = state.clock()
     result = session.execute(
         update(ExportRecord)
         .where(ExportRecord.id == export_id, ExportRecord.state == ExportState.RUNNING)

@@ -31,7 +31,7 @@ from ..extension import OrderAdminState
 from ..jobs.records import create_job, record_instant
 from ..jobs.selection import matching_count, store_ids, store_matching
 from ..i18n import gettext
-from ..models import ERROR_LIMIT, ExportRecord, ExportState, utcnow
+from ..models import ERROR_LIMIT, ExportRecord, ExportState
 from .export_access import export_refusal
 
 logger = logging.getLogger("flask_order_admin.export")
@@ -81,6 +81,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
         session, settings, state.export_folder(), actor=actor, actor_id=actor_id, order_count=len(ids), fmt=wanted.fmt,
         source=wanted.source, description=wanted.description, query_args=wanted.query_args, rows_total=rows,
         preset=preset, base_url=export_base_url(settings),  # the job writes links to where the manager is
+        now=state.clock(),
     )
     return _submitted(state, record, lambda: store_ids(session, record.id, ids))
 
@@ -94,7 +95,7 @@ def _start_matching_job(state: OrderAdminState, wanted: ExportRequest, matching:
     record = create_job(
         session, settings, state.export_folder(), actor=actor, actor_id=actor_id, order_count=0, fmt=wanted.fmt,
         source=wanted.source, description=wanted.description, query_args=wanted.query_args,
-        preset=preset, base_url=export_base_url(settings),
+        preset=preset, base_url=export_base_url(settings), now=state.clock(),
     )
     export_id = record.id
 
@@ -131,7 +132,7 @@ def _instant(state: OrderAdminState, wanted: ExportRequest, ids: list[int], acto
     record_instant(
         session, settings, actor=actor, actor_id=actor_id, order_ids=download.summary.order_ids,
         rows=download.summary.rows, fmt=wanted.fmt, source=wanted.source, description=wanted.description,
-        file_size=download.size, query_args=wanted.query_args, preset=preset,
+        file_size=download.size, query_args=wanted.query_args, preset=preset, now=state.clock(),
     )
     return download.response
 
@@ -159,7 +160,7 @@ def _store_orders(state: OrderAdminState, export_id: int, store: Callable[[], No
 def _fail_queued(state: OrderAdminState, export_id: int, message: Message) -> None:
     session = state.session
     session.query(ExportRecord).filter_by(id=export_id, state=ExportState.QUEUED).update({
-        "state": ExportState.FAILED, "finished_at": utcnow(), "error": stored_text(message, ERROR_LIMIT),
+        "state": ExportState.FAILED, "finished_at": state.clock(), "error": stored_text(message, ERROR_LIMIT),
     })
     session.commit()
 

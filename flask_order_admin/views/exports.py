@@ -27,7 +27,7 @@ from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
 from ..jobs.records import cancel_export, create_job, expire_if_due, fail_if_stale, fail_stale, purge_expired
 from ..jobs.selection import all_ids, first_ids, store_copy
 from ..jobs.storage import file_path
-from ..models import ExportRecord, ExportState, utcnow
+from ..models import ExportRecord, ExportState
 from ..services.transaction import MAX_ID
 from .actions import form_problem
 from .base import OrderAdminView
@@ -69,9 +69,8 @@ def state_badge(record: ExportRecord) -> Markup:
     )
 
 
-def progress_facts(record: ExportRecord, now: datetime | None = None) -> dict[str, Any]:
+def progress_facts(record: ExportRecord, now: datetime) -> dict[str, Any]:
     """What the progress bar shows: the figures and their sentences (the JSON poll and the page share it)."""
-    now = now or utcnow()
     written, total = record.rows_written or 0, record.rows_total
     percent = 100 if record.state == ExportState.DONE else (min(99, int(written * 100 / total)) if total else 0)
     started = record.started_at
@@ -117,7 +116,7 @@ def _what_cell(view: ExportsView, context: Any, record: ExportRecord, name: str)
 def _state_cell(view: ExportsView, context: Any, record: ExportRecord, name: str) -> Any:
     badge = state_badge(record)
     if record.active:
-        return badge + Markup(' <small class="text-muted">{}%</small>').format(progress_facts(record)["percent"])
+        return badge + Markup(' <small class="text-muted">{}%</small>').format(progress_facts(record, view.state.clock())["percent"])
     if record.state == ExportState.FAILED and record.error:
         return badge + Markup('<small class="d-block text-danger order-admin-export-error">{}</small>').format(
             translate(record.error_message or ""))
@@ -221,8 +220,9 @@ class ExportsView(OrderAdminView):
         folder = self.state.export_folder()
         # Opening the list tidies up: jobs whose worker stopped fail, expired files go (a SELECT each when
         # there is nothing to do, and a look at the folder).
-        fail_stale(self.state.session, self.settings, folder)
-        purge_expired(self.state.session, self.settings, folder)
+        now = self.state.clock()
+        fail_stale(self.state.session, self.settings, folder, now)
+        purge_expired(self.state.session, self.settings, folder, now)
         self._template_args["keep_hours"] = self.settings.export_keep_hours
         self._template_args["sees_all"] = self.sees_all()
         return super().index_view()
@@ -235,7 +235,7 @@ class ExportsView(OrderAdminView):
         record = self.state.session.get(ExportRecord, export_id, populate_existing=True)  # always the latest state
         if record is None or not (self.sees_all() or self._owns(record)):
             abort(404)
-        expire_if_due(self.state.session, self.settings, self.state.export_folder(), record)
+        expire_if_due(self.state.session, self.settings, self.state.export_folder(), record, self.state.clock())
         return cast("ExportRecord", record)
 
     def _owns(self, record: ExportRecord) -> bool:
@@ -245,9 +245,9 @@ class ExportsView(OrderAdminView):
     @expose("/<int:export_id>/")
     def progress_view(self, export_id: int) -> str:
         record = self.load_export(export_id)
-        fail_if_stale(self.state.session, self.settings, self.state.export_folder(), record)
+        fail_if_stale(self.state.session, self.settings, self.state.export_folder(), record, self.state.clock())
         return self.render(
-            "order_admin/export_progress.html", export=record, facts=progress_facts(record),
+            "order_admin/export_progress.html", export=record, facts=progress_facts(record, self.state.clock()),
             state_badge=state_badge(record), form=ExportJobForm(),
             status_url=self.get_url(".status_view", export_id=record.id),
             list_url=self.get_url(".index_view"),
@@ -259,8 +259,8 @@ class ExportsView(OrderAdminView):
     def status_view(self, export_id: int) -> Response:
         """The progress bar's poll: the same few statements whatever the export's size."""
         record = self.load_export(export_id)
-        fail_if_stale(self.state.session, self.settings, self.state.export_folder(), record)
-        facts = progress_facts(record)
+        fail_if_stale(self.state.session, self.settings, self.state.export_folder(), record, self.state.clock())
+        facts = progress_facts(record, self.state.clock())
         if record.state == ExportState.DONE:
             facts["download_url"] = self.get_url(".download_view", export_id=record.id)
         response = jsonify(facts)
@@ -276,7 +276,7 @@ class ExportsView(OrderAdminView):
             flash(form_problem(form), "error")
             return redirect(back)
         runner_job_id = record.runner_job_id
-        if cancel_export(self.state.session, export_id):
+        if cancel_export(self.state.session, export_id, self.state.clock()):
             self.state.export_runner().cancel(runner_job_id)
             flash(gettext("Export #%(id)s was canceled.", id=export_id), "success")
         else:
@@ -304,7 +304,7 @@ class ExportsView(OrderAdminView):
             session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
             actor_id=access.actor_id(self.settings), order_count=record.order_count, fmt=record.fmt,
             source=record.source, description=record.description, query_args=record.query_args, retry_of_id=record.id,
-            preset=record.preset, base_url=record.base_url,
+            preset=record.preset, base_url=record.base_url, now=self.state.clock(),
         )
         store_copy(session, again.id, record.id)
         session.commit()

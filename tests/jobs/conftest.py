@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -185,11 +185,36 @@ def wait_until_gone(folder: Path) -> None:
         time.sleep(0.05)
 
 
-def moved_back(db: Any, export_id: int, column: str, hours: float = 1) -> None:
-    """As if the clock had moved on ``hours`` since the export's ``column`` (a stored time) was written."""
+def moved_back(db: Any, export_id: int, column: str, hours: float = 1, now: datetime | None = None) -> None:
+    """As if the clock had moved on ``hours`` since the export's ``column`` (a stored time) was written:
+    it is set to ``hours`` before ``now`` (the test's clock; the real time when not given)."""
     with db.engine.begin() as connection:
         connection.execute(update(ExportRecord).where(ExportRecord.id == export_id)
-                           .values({column: utcnow() - timedelta(hours=hours)}))
+                           .values({column: (now or utcnow()) - timedelta(hours=hours)}))
+
+
+class SettableClock:
+    """The app's clock in a test: the real time until the test sets it, then that time until set again."""
+
+    def __init__(self) -> None:
+        self.now: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.now or utcnow()
+
+    def set(self, now: datetime) -> datetime:
+        self.now = now
+        return now
+
+
+@pytest.fixture
+def clock(app: Flask) -> Iterator[SettableClock]:
+    """``clock.set(at)``: the panel's "now" (stale checks, heartbeats, expiry) is ``at`` from then on.
+    Set whole seconds: MariaDB's DATETIME keeps none of a fraction."""
+    state = app.extensions["order_admin"]
+    real, state.clock = state.clock, SettableClock()
+    yield state.clock
+    state.clock = real
 
 
 def worker_stopped_long_ago(db: Any, export_id: int) -> None:
@@ -203,7 +228,7 @@ def queued_job(session: Session, settings: Any, folder: Path, order_ids: list[in
     """A queued job over these orders, made as the start of an export makes one (never handed to a runner)."""
     actor = fields.pop("actor", "manager")
     record = create_job(session, settings, folder, actor=actor, actor_id=fields.pop("actor_id", actor),
-                        order_count=len(order_ids), **fields)
+                        order_count=len(order_ids), now=fields.pop("now", utcnow()), **fields)
     store_ids(session, record.id, sorted(set(order_ids)))
     session.commit()
     return record

@@ -25,7 +25,7 @@ import pytest
 from celery import Celery
 from kombu import Connection
 
-from flask_order_admin.jobs import records
+from flask_order_admin.models import utcnow
 from tests.jobs.test_jobs_rq import check_a_worker_runs_the_export, numbers_in
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -119,7 +119,7 @@ def test_a_celery_worker_runs_the_export(client, make_order, celery_app, start_w
 
 def test_a_killed_celery_worker_fails_its_job_once_the_stale_time_passed_and_it_runs_again(
         client, make_order, celery_app, start_worker, start_export, read_export, wait_for, job_id_of,
-        form_fields, folder, monkeypatch):
+        form_fields, folder, clock):
     orders = [make_order("shipped", items=5) for _ in range(4)]
     # Two workers (20 rows take each about 4 s): one takes the job and is killed, the other runs it again.
     workers = [start_worker(slow=0.2), start_worker(slow=0.2)]
@@ -136,19 +136,19 @@ def test_a_killed_celery_worker_fails_its_job_once_the_stale_time_passed_and_it_
     while not is_gone(pool_process):
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    killed_at = records.utcnow()  # every heartbeat the worker wrote was taken before this
+    killed_at = utcnow()  # every heartbeat the worker wrote was taken before this
     last_heartbeat = read_export(export_id).heartbeat_at
     stale = timedelta(seconds=120)  # ORDER_ADMIN_EXPORT_STALE_SECONDS, the default
 
     def status_at(now: datetime) -> dict:
-        monkeypatch.setattr(records, "utcnow", lambda: now)  # the web process's clock; the worker is dead
+        clock.set(now)  # the web process's clock; the worker is dead
         return client.get(f"/admin/orders/exports/{export_id}/status.json").get_json()
 
     assert status_at(last_heartbeat + stale - EPSILON)["state"] == "running"
     status = status_at(killed_at + stale + EPSILON)
     assert status["state"] == "failed" and "its worker did not report for 2 minutes" in status["error"]
     assert [p for p in folder.iterdir() if p.name.endswith(".part")] == []  # the half-written file is gone
-    monkeypatch.undo()
+    clock.now = None  # real time again
 
     page = client.get(f"/admin/orders/exports/{export_id}/").text
     again_id = job_id_of(client.post(f"/admin/orders/exports/{export_id}/again/",
@@ -187,7 +187,7 @@ def test_a_celery_broker_that_is_down_fails_the_job_at_once_saying_so(
 
 
 def test_a_celery_job_no_worker_takes_fails_saying_to_check_the_celery_worker(
-        app, client, make_order, folder, session, configure, read_export, monkeypatch):
+        app, client, make_order, folder, session, configure, read_export, clock):
     from .conftest import queued_job
 
     configure(export_runner="celery", export_app_factory=FACTORY, export_celery_broker_url=BROKERS["redis"].url)
@@ -195,9 +195,9 @@ def test_a_celery_job_no_worker_takes_fails_saying_to_check_the_celery_worker(
     record = queued_job(session, state.settings, folder, [make_order().id], fmt="xls", source="order",
                         description="Order")  # never handed to a worker
     queued = timedelta(seconds=900)  # ORDER_ADMIN_EXPORT_QUEUED_SECONDS, the default
-    monkeypatch.setattr(records, "utcnow", lambda: record.created_at + queued - EPSILON)
+    clock.set(record.created_at + queued - EPSILON)
     assert "No export worker started this export" not in client.get("/admin/orders/exports/").text
-    monkeypatch.setattr(records, "utcnow", lambda: record.created_at + queued + EPSILON)
+    clock.set(record.created_at + queued + EPSILON)
     page = client.get("/admin/orders/exports/").text
     assert "No export worker started this export within 15 minutes. Check that the shop&#39;s Celery export " \
            "worker is running." in page

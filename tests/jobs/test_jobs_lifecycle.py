@@ -151,14 +151,16 @@ def test_a_failed_job_says_why(app, client, make_order, folder, session, read_ex
 
 
 def test_a_job_whose_worker_stops_is_failed_in_bounded_time_and_runs_again(
-        client, make_order, jobs, folder, configure, start_export, paused, wait_for, job_id_of, form_fields, db):
+        client, make_order, jobs, folder, configure, start_export, paused, wait_for, job_id_of, form_fields, db,
+        clock):
     orders = [make_order("shipped", items=2) for _ in range(3)]
     export_id = job_id_of(start_export(client))
     assert paused.reached.wait(10)  # running, and then no heartbeat any more, as with a killed worker
     configure(export_stale_seconds=60)
-    moved_back(db, export_id, "heartbeat_at", hours=59 / 3600)  # its last report 59 s ago: not stale yet
+    now = clock.set(utcnow().replace(microsecond=0))  # the clock stands still from here
+    moved_back(db, export_id, "heartbeat_at", hours=60 / 3600, now=now)  # its last report 60 s ago: not stale yet
     assert client.get(f"/admin/orders/exports/{export_id}/status.json").get_json()["state"] == "running"
-    moved_back(db, export_id, "heartbeat_at", hours=61 / 3600)  # 61 s ago: past the stale time
+    moved_back(db, export_id, "heartbeat_at", hours=61 / 3600, now=now)  # 61 s ago: past the stale time
     status = client.get(f"/admin/orders/exports/{export_id}/status.json").get_json()
     assert status["state"] == "failed"
     assert status["error"] == (

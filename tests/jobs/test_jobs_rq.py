@@ -18,6 +18,7 @@ import pytest
 import xlrd
 
 from flask_order_admin.jobs.storage import scratch_path
+from flask_order_admin.models import utcnow
 
 from .conftest import BUYER, files_with_buyer_data, moved_back, wait_until_written, worker_stopped_long_ago
 
@@ -136,7 +137,7 @@ def test_a_canceled_queued_rq_job_never_runs(client, make_order, rq_app, start_w
 
 def test_a_killed_rq_worker_fails_its_job_in_bounded_time_and_it_runs_again(
         client, make_order, rq_app, configure, start_worker, start_export, read_export, wait_for, job_id_of,
-        form_fields, folder, db):
+        form_fields, folder, db, clock):
     orders = [make_order("shipped", items=5) for _ in range(4)]
     worker = start_worker(slow=0.2)  # 20 rows: about 4 s
     export_id = job_id_of(start_export(client))
@@ -150,9 +151,10 @@ def test_a_killed_rq_worker_fails_its_job_in_bounded_time_and_it_runs_again(
     os.kill(horse, signal.SIGKILL)  # the machine went down: worker and horse both gone
     worker.wait(timeout=10)
     # The clock moves instead of the test waiting: the job's last report just inside, then just past the stale time.
-    moved_back(db, export_id, "heartbeat_at", hours=119 / 3600)
+    now = clock.set(utcnow().replace(microsecond=0))
+    moved_back(db, export_id, "heartbeat_at", hours=120 / 3600, now=now)
     assert client.get(f"/admin/orders/exports/{export_id}/status.json").get_json()["state"] == "running"
-    moved_back(db, export_id, "heartbeat_at", hours=121 / 3600)
+    moved_back(db, export_id, "heartbeat_at", hours=121 / 3600, now=now)
     status = client.get(f"/admin/orders/exports/{export_id}/status.json").get_json()
     assert status["state"] == "failed" and "its worker did not report for 2 minutes" in status["error"]
     assert [p for p in folder.iterdir() if p.name.endswith(".part")] == []  # the half-written file is gone

@@ -64,7 +64,7 @@ def test_the_purge_removes_temporary_folders_nothing_points_to(app, session, fol
     unrelated.mkdir()
     os.utime(unrelated, (day_old, day_old))
 
-    purge_expired(session, state.settings, folder)
+    purge_expired(session, state.settings, folder, state.clock())
 
     assert sorted(folder.iterdir()) == sorted([*fresh, unrelated])
 
