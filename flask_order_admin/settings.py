@@ -1,4 +1,5 @@
-"""Every ``ORDER_ADMIN_*`` configuration key, declared once with its default and its check.
+"""Every ``ORDER_ADMIN_*`` configuration key, declared once: as a field of ``Settings``, with its default,
+its check and its documentation (``CONFIG_KEYS`` lists them, read from the fields).
 
 ``load_settings`` reads them from ``app.config`` at ``init_app``; a wrong value
 fails at start-up with an error naming the key.
@@ -6,12 +7,13 @@ fails at start-up with an error naming the key.
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib.util
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, cast
 
 from babel.numbers import is_currency
@@ -229,6 +231,10 @@ def _non_negative_int(upper: int) -> Callable[[Any], int]:
     return check
 
 
+def _preset_table(value: Any) -> Any:
+    return value  # checked against the export columns when the presets are made (load_settings)
+
+
 @dataclass(frozen=True)
 class ConfigKey:
     name: str
@@ -237,193 +243,134 @@ class ConfigKey:
     doc: str
 
 
-CONFIG_KEYS: tuple[ConfigKey, ...] = (
-    ConfigKey("ORDER_ADMIN_NUMBER_PREFIX", "ORD-", _prefix, "Text before the zero-padded id in an order number."),
-    ConfigKey("ORDER_ADMIN_NUMBER_WIDTH", 10, _positive_int(18), "Digits of the zero-padded id in an order number."),
-    ConfigKey("ORDER_ADMIN_PROVIDERS", DEFAULT_PROVIDERS, _providers, "Goods providers: code → label."),
-    ConfigKey(
-        "ORDER_ADMIN_CURRENCY", "CNY", _currency,
-        "Currency of the amounts of an order that names none (an order's own currency field wins).",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_SHOW_TIMEZONE", True, _boolean,
-        'Write the timezone after every time ("UTC+3"); False where every manager works in the shop\'s one zone.',
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_MERGE_MATRIX", DEFAULT_MERGE_MATRIX, normalize_matrix,
-        "Added-order status → statuses of the basic orders it may be merged into.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_MERGE_SAME_CUSTOMER", True, _boolean,
-        "Merge only orders of the same customer (equal customer_ref, or equal email where a ref is empty).",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_MERGE_RESULT_STATUS", OrderStatus.AWAITING_PAYMENT, _status,
-        "Status the basic order gets after a merge.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_PRICE_RESOLVER", None, _optional_callable,
-        "callable(item, at) -> Price | None used by Restore; None: restore is refused with a message.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_PRICE_BATCH_RESOLVER", None, _optional_callable,
-        "callable(items, at) -> {item id: Price | None} pricing all lines of an order in one call; "
-        "instead of ORDER_ADMIN_PRICE_RESOLVER, not with it.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT", 10, _positive_number,
-        "Seconds Restore waits for the price resolver before giving up.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_PRICE_RESOLVER_WORKERS", 2, _positive_int(64),
-        "Most price resolver calls running at once in one process; a call that timed out keeps its place "
-        "until it returns.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_ACCESS", None, _optional_callable,
-        "callable(action, order) -> bool deciding who may view and run each action; "
-        "None: any authenticated Flask-Login user.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_ACTOR_NAME", default_actor_name, _callable,
-        "callable(user) -> str: how the order history names a logged-in Flask-Login user.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_ACTOR_ID", default_actor_id, _callable,
-        "callable(user) -> str: a logged-in Flask-Login user's stable identity, which owns their exports.",
-    ),
-    ConfigKey("ORDER_ADMIN_URL", "orders", _text, "URL of the orders views under the Flask-Admin URL."),
-    ConfigKey("ORDER_ADMIN_ENDPOINT_PREFIX", "order_admin", _text, "Prefix of every endpoint the plugin registers."),
-    ConfigKey("ORDER_ADMIN_MENU_NAME", DEFAULT_MENU_NAME, _label, "Menu entry (or category) of the orders views."),
-    ConfigKey("ORDER_ADMIN_MENU_CATEGORY", None, _optional_text, "Flask-Admin menu category; None: a top-level entry."),
-    ConfigKey("ORDER_ADMIN_SEARCH_LIMIT", 50, _positive_int(500), "Most orders a search returns."),
-    ConfigKey("ORDER_ADMIN_MERGE_CANDIDATES_LIMIT", 100, _positive_int(1000), "Most orders the merge view offers."),
-    ConfigKey("ORDER_ADMIN_EXPORT_MAX_ROWS", 200_000, _positive_int(10_000_000), "Most item rows one export may hold."),
-    ConfigKey("ORDER_ADMIN_EXPORT_FORMATS", ("xls",), _formats, 'Export formats offered: "xls", and "xlsx" (needs XlsxWriter).'),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_INLINE_ROWS", 5_000, _non_negative_int(1_000_000),
-        "Exports of at most this many rows download at once; bigger ones run as background jobs (0: always a job).",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_COLUMNS", tuple(col.key for col in DEFAULT_COLUMNS), column_set,
-        "Columns of an export: names (the 15 default ones; buyer_phone, buyer_email, order_date, status, "
-        "comment, item_id, item_url) and the shop's own (header, callable(line)) pairs.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_PRESETS", {}, lambda value: value,  # checked against the columns in load_settings
-        'Further column sets a manager picks from the export menu: key → {"label": ..., "columns": [...]}.',
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_PUBLIC_URL", None, _public_url,
-        "The shop's address (https://shop.example) that relative item and photo URLs in exports are made absolute "
-        "on; None: the address of the request that starts the export.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_RUNNER", "thread", _runner,
-        'Where export jobs run: "thread" (worker threads of the web process), "rq" (RQ workers on Redis) '
-        'or "celery" (Celery workers).',
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_RQ_REDIS_URL", "redis://127.0.0.1:6379/0", _redis_url,
-        'Redis of the "rq" runner.',
-    ),
-    ConfigKey("ORDER_ADMIN_EXPORT_RQ_QUEUE", "order_admin_exports", _queue_name, 'RQ queue of the "rq" runner.'),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_APP_FACTORY", None, _import_string,
-        '"module:create_app" the RQ or Celery worker calls (no arguments) to build this app; needed by the "rq" '
-        'and "celery" runners.',
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_CELERY_APP", None, _celery_app,
-        'The host\'s Celery app the "celery" runner sends jobs through: the app, or "module:attribute" '
-        "(imported on first use); None: one made from ORDER_ADMIN_EXPORT_CELERY_BROKER_URL.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_CELERY_BROKER_URL", None, _optional_broker_url,
-        'Broker of a Celery app made for the exports, when there is no ORDER_ADMIN_EXPORT_CELERY_APP.',
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_CELERY_QUEUE", "order_admin_exports", _queue_name,
-        'Celery queue of the "celery" runner (its workers must consume it).',
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_STORAGE", None, _optional_folder,
-        "Folder of finished export files; None: <instance folder>/order_admin_exports.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_KEEP_HOURS", 24, _positive_hours,
-        "Hours an export file stays downloadable before it is deleted.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_STALE_SECONDS", 120, _positive_number,
-        "A running export that has not reported for this long is marked failed (its worker stopped).",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_QUEUED_SECONDS", 900, _positive_number,
-        "A queued export that no worker has started for this long is marked failed.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_MAX_JOBS_PER_USER", 2, _positive_int(100),
-        "Export jobs one user may have queued or running at once.",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_EXPORT_MAX_JOBS", 4, _positive_int(1000),
-        "Export jobs the whole shop may have queued or running at once (also the thread runner's pool size).",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_BULK_ACTION_LIMIT", 1_000, _positive_int(100_000),
-        "Most orders one bulk Cancel, Close or Restore may change (the ticked ones or all the filter matches).",
-    ),
-    ConfigKey(
-        "ORDER_ADMIN_SQLITE_BUSY_TIMEOUT", 30, _positive_number,
-        "On SQLite, seconds an action waits for another one's write lock before giving up.",
-    ),
-)
+def setting(default: Any, check: Callable[[Any], Any], doc: str) -> Any:
+    """A ``Settings`` field that is one configuration key: ``ORDER_ADMIN_`` + the field's name in capitals.
+
+    The field's default is the checked default, so a default that fails its own check fails at import.
+    """
+    checked = check(default)
+    metadata = {"default": default, "check": check, "doc": doc}
+    if type(checked).__hash__ is None:  # a dict or list: each Settings gets its own copy
+        return field(default_factory=lambda: copy.copy(checked), metadata=metadata)
+    return field(default=checked, metadata=metadata)
+
+
+def combined(default: Any, build: Callable[..., Any], *keys: ConfigKey) -> Any:
+    """A ``Settings`` field made from several keys: ``build(*their checked values)``."""
+    return field(default=default, metadata={"keys": keys, "build": build})
 
 
 @dataclass(frozen=True)
 class Settings:
-    number_format: NumberFormat = NumberFormat()
-    providers: Mapping[str, str | Message] = field(default_factory=lambda: dict(DEFAULT_PROVIDERS))
-    currency: str = "CNY"
-    show_timezone: bool = True
-    merge_matrix: MergeMatrix = field(default_factory=lambda: dict(DEFAULT_MERGE_MATRIX))
-    merge_same_customer: bool = True
-    merge_result_status: OrderStatus = OrderStatus.AWAITING_PAYMENT
-    price_resolver: Callable[..., Any] | None = None
-    price_batch_resolver: Callable[..., Any] | None = None
-    price_resolver_timeout: float = 10.0
-    price_resolver_workers: int = 2
-    access: Callable[..., bool] | None = None
-    actor_name: Callable[[Any], str] = default_actor_name
-    actor_id: Callable[[Any], str] = default_actor_id
-    url: str = "orders"
-    endpoint_prefix: str = "order_admin"
-    menu_name: str | Message = DEFAULT_MENU_NAME
-    menu_category: str | None = None
-    search_limit: int = 50
-    merge_candidates_limit: int = 100
-    export_max_rows: int = 200_000
-    export_formats: tuple[str, ...] = ("xls",)
-    export_presets: tuple[Preset, ...] = presets({}, DEFAULT_COLUMN_SET)  # the default columns come first
-    public_url: str | None = None
-    export_inline_rows: int = 5_000
-    export_runner: str = "thread"
-    export_rq_redis_url: str = "redis://127.0.0.1:6379/0"
-    export_rq_queue: str = "order_admin_exports"
-    export_app_factory: str | None = None
-    export_celery_app: Any = None  # None, "module:attribute" or a Celery app
-    export_celery_broker_url: str | None = None
-    export_celery_queue: str = "order_admin_exports"
-    export_storage: str | None = None
-    export_keep_hours: float = 24.0
-    export_stale_seconds: float = 120.0
-    export_queued_seconds: float = 900.0
-    export_max_jobs_per_user: int = 2
-    export_max_jobs: int = 4
-    bulk_action_limit: int = 1_000
-    sqlite_busy_timeout: float = 30.0
-    # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables.
+    """The panel's settings: each field is one ``ORDER_ADMIN_*`` key (``setting``) or is made from a few
+    (``combined``); ``load_settings`` reads and checks them all."""
+
+    number_format: NumberFormat = combined(
+        NumberFormat(), NumberFormat,
+        ConfigKey("ORDER_ADMIN_NUMBER_PREFIX", "ORD-", _prefix, "Text before the zero-padded id in an order number."),
+        ConfigKey("ORDER_ADMIN_NUMBER_WIDTH", 10, _positive_int(18), "Digits of the zero-padded id in an order number."),
+    )
+    providers: Mapping[str, str | Message] = setting(DEFAULT_PROVIDERS, _providers, "Goods providers: code → label.")
+    currency: str = setting(
+        "CNY", _currency, "Currency of the amounts of an order that names none (an order's own currency field wins).")
+    show_timezone: bool = setting(
+        True, _boolean,
+        'Write the timezone after every time ("UTC+3"); False where every manager works in the shop\'s one zone.')
+    merge_matrix: MergeMatrix = setting(
+        DEFAULT_MERGE_MATRIX, normalize_matrix, "Added-order status → statuses of the basic orders it may be merged into.")
+    merge_same_customer: bool = setting(
+        True, _boolean,
+        "Merge only orders of the same customer (equal customer_ref, or equal email where a ref is empty).")
+    merge_result_status: OrderStatus = setting(
+        OrderStatus.AWAITING_PAYMENT, _status, "Status the basic order gets after a merge.")
+    price_resolver: Callable[..., Any] | None = setting(
+        None, _optional_callable,
+        "callable(item, at) -> Price | None used by Restore; None: restore is refused with a message.")
+    price_batch_resolver: Callable[..., Any] | None = setting(
+        None, _optional_callable,
+        "callable(items, at) -> {item id: Price | None} pricing all lines of an order in one call; "
+        "instead of ORDER_ADMIN_PRICE_RESOLVER, not with it.")
+    price_resolver_timeout: float = setting(
+        10, _positive_number, "Seconds Restore waits for the price resolver before giving up.")
+    price_resolver_workers: int = setting(
+        2, _positive_int(64),
+        "Most price resolver calls running at once in one process; a call that timed out keeps its place "
+        "until it returns.")
+    access: Callable[..., bool] | None = setting(
+        None, _optional_callable,
+        "callable(action, order) -> bool deciding who may view and run each action; "
+        "None: any authenticated Flask-Login user.")
+    actor_name: Callable[[Any], str] = setting(
+        default_actor_name, _callable, "callable(user) -> str: how the order history names a logged-in Flask-Login user.")
+    actor_id: Callable[[Any], str] = setting(
+        default_actor_id, _callable,
+        "callable(user) -> str: a logged-in Flask-Login user's stable identity, which owns their exports.")
+    url: str = setting("orders", _text, "URL of the orders views under the Flask-Admin URL.")
+    endpoint_prefix: str = setting("order_admin", _text, "Prefix of every endpoint the plugin registers.")
+    menu_name: str | Message = setting(DEFAULT_MENU_NAME, _label, "Menu entry (or category) of the orders views.")
+    menu_category: str | None = setting(None, _optional_text, "Flask-Admin menu category; None: a top-level entry.")
+    search_limit: int = setting(50, _positive_int(500), "Most orders a search returns.")
+    merge_candidates_limit: int = setting(100, _positive_int(1000), "Most orders the merge view offers.")
+    export_max_rows: int = setting(200_000, _positive_int(10_000_000), "Most item rows one export may hold.")
+    export_formats: tuple[str, ...] = setting(
+        ("xls",), _formats, 'Export formats offered: "xls", and "xlsx" (needs XlsxWriter).')
+    # The default column set comes first.
+    export_presets: tuple[Preset, ...] = combined(
+        presets({}, DEFAULT_COLUMN_SET), lambda columns, table: presets(table, columns),
+        ConfigKey(
+            "ORDER_ADMIN_EXPORT_COLUMNS", tuple(col.key for col in DEFAULT_COLUMNS), column_set,
+            "Columns of an export: names (the 15 default ones; buyer_phone, buyer_email, order_date, status, "
+            "comment, item_id, item_url) and the shop's own (header, callable(line)) pairs."),
+        ConfigKey(
+            "ORDER_ADMIN_EXPORT_PRESETS", {}, _preset_table,
+            'Further column sets a manager picks from the export menu: key → {"label": ..., "columns": [...]}.'),
+    )
+    public_url: str | None = setting(
+        None, _public_url,
+        "The shop's address (https://shop.example) that relative item and photo URLs in exports are made absolute "
+        "on; None: the address of the request that starts the export.")
+    export_inline_rows: int = setting(
+        5_000, _non_negative_int(1_000_000),
+        "Exports of at most this many rows download at once; bigger ones run as background jobs (0: always a job).")
+    export_runner: str = setting(
+        "thread", _runner,
+        'Where export jobs run: "thread" (worker threads of the web process), "rq" (RQ workers on Redis) '
+        'or "celery" (Celery workers).')
+    export_rq_redis_url: str = setting("redis://127.0.0.1:6379/0", _redis_url, 'Redis of the "rq" runner.')
+    export_rq_queue: str = setting("order_admin_exports", _queue_name, 'RQ queue of the "rq" runner.')
+    export_app_factory: str | None = setting(
+        None, _import_string,
+        '"module:create_app" the RQ or Celery worker calls (no arguments) to build this app; needed by the "rq" '
+        'and "celery" runners.')
+    export_celery_app: Any = setting(
+        None, _celery_app,
+        'The host\'s Celery app the "celery" runner sends jobs through: the app, or "module:attribute" '
+        "(imported on first use); None: one made from ORDER_ADMIN_EXPORT_CELERY_BROKER_URL.")
+    export_celery_broker_url: str | None = setting(
+        None, _optional_broker_url,
+        "Broker of a Celery app made for the exports, when there is no ORDER_ADMIN_EXPORT_CELERY_APP.")
+    export_celery_queue: str = setting(
+        "order_admin_exports", _queue_name, 'Celery queue of the "celery" runner (its workers must consume it).')
+    export_storage: str | None = setting(
+        None, _optional_folder, "Folder of finished export files; None: <instance folder>/order_admin_exports.")
+    export_keep_hours: float = setting(
+        24, _positive_hours, "Hours an export file stays downloadable before it is deleted.")
+    export_stale_seconds: float = setting(
+        120, _positive_number,
+        "A running export that has not reported for this long is marked failed (its worker stopped).")
+    export_queued_seconds: float = setting(
+        900, _positive_number, "A queued export that no worker has started for this long is marked failed.")
+    export_max_jobs_per_user: int = setting(
+        2, _positive_int(100), "Export jobs one user may have queued or running at once.")
+    export_max_jobs: int = setting(
+        4, _positive_int(1000),
+        "Export jobs the whole shop may have queued or running at once (also the thread runner's pool size).")
+    bulk_action_limit: int = setting(
+        1_000, _positive_int(100_000),
+        "Most orders one bulk Cancel, Close or Restore may change (the ticked ones or all the filter matches).")
+    sqlite_busy_timeout: float = setting(
+        30, _positive_number, "On SQLite, seconds an action waits for another one's write lock before giving up.")
+    # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables. Not a key: init_app's argument.
     order_models: Any = None
 
     @property
@@ -482,24 +429,41 @@ def _check_runner(values: Mapping[str, Any]) -> None:
         )
 
 
+def _key_name(attribute: str) -> str:
+    return "ORDER_ADMIN_" + attribute.upper()
+
+
+def _config_keys() -> tuple[ConfigKey, ...]:
+    keys: list[ConfigKey] = []
+    for settings_field in fields(Settings):
+        meta = settings_field.metadata
+        if "check" in meta:
+            keys.append(ConfigKey(_key_name(settings_field.name), meta["default"], meta["check"], meta["doc"]))
+        keys.extend(meta.get("keys", ()))
+    return tuple(keys)
+
+
+# Every key, in the order of the Settings fields that declare them.
+CONFIG_KEYS = _config_keys()
+
+
+def _checked(key: ConfigKey, config: Mapping[str, Any]) -> Any:
+    raw = config.get(key.name, key.default)
+    try:
+        return key.check(raw)
+    except (ValueError, TypeError) as exc:
+        raise OrderAdminConfigError(f"{key.name}: {exc} (got {raw!r})") from None
+
+
 def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settings:
-    values: dict[str, Any] = {}
-    for key in CONFIG_KEYS:
-        raw = config.get(key.name, key.default)
-        try:
-            values[key.name] = key.check(raw)
-        except (ValueError, TypeError) as exc:
-            raise OrderAdminConfigError(f"{key.name}: {exc} (got {raw!r})") from None
+    """The settings from ``app.config``: every key checked, then the checks that involve several keys."""
     unknown = sorted(k for k in config if k.startswith("ORDER_ADMIN_") and k not in {c.name for c in CONFIG_KEYS})
     # Test-only variables live in the environment, never in app.config; anything else is a typo.
     unknown = [k for k in unknown if not k.startswith("ORDER_ADMIN_TEST_")]
+    values = {key.name: _checked(key, config) for key in CONFIG_KEYS}
     if unknown:
         raise OrderAdminConfigError(f"{unknown[0]}: unknown setting (known: see docs/configuration.md)")
     _check_runner(values)
-    try:
-        export_presets = presets(values["ORDER_ADMIN_EXPORT_PRESETS"], values["ORDER_ADMIN_EXPORT_COLUMNS"])
-    except ValueError as exc:
-        raise OrderAdminConfigError(f"ORDER_ADMIN_EXPORT_PRESETS: {exc}") from None
     result_status = values["ORDER_ADMIN_MERGE_RESULT_STATUS"]
     if result_status not in values["ORDER_ADMIN_MERGE_MATRIX"]:
         raise OrderAdminConfigError(
@@ -511,49 +475,18 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
             "ORDER_ADMIN_PRICE_BATCH_RESOLVER: set either it or ORDER_ADMIN_PRICE_RESOLVER (one item per call), "
             "not both"
         )
-    return Settings(
-        number_format=NumberFormat(values["ORDER_ADMIN_NUMBER_PREFIX"], values["ORDER_ADMIN_NUMBER_WIDTH"]),
-        providers=values["ORDER_ADMIN_PROVIDERS"],
-        currency=values["ORDER_ADMIN_CURRENCY"],
-        show_timezone=values["ORDER_ADMIN_SHOW_TIMEZONE"],
-        merge_matrix=values["ORDER_ADMIN_MERGE_MATRIX"],
-        merge_same_customer=values["ORDER_ADMIN_MERGE_SAME_CUSTOMER"],
-        merge_result_status=result_status,
-        price_resolver=values["ORDER_ADMIN_PRICE_RESOLVER"],
-        price_batch_resolver=values["ORDER_ADMIN_PRICE_BATCH_RESOLVER"],
-        price_resolver_timeout=values["ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT"],
-        price_resolver_workers=values["ORDER_ADMIN_PRICE_RESOLVER_WORKERS"],
-        access=values["ORDER_ADMIN_ACCESS"],
-        actor_name=values["ORDER_ADMIN_ACTOR_NAME"],
-        actor_id=values["ORDER_ADMIN_ACTOR_ID"],
-        url=values["ORDER_ADMIN_URL"],
-        endpoint_prefix=values["ORDER_ADMIN_ENDPOINT_PREFIX"],
-        menu_name=values["ORDER_ADMIN_MENU_NAME"],
-        menu_category=values["ORDER_ADMIN_MENU_CATEGORY"],
-        search_limit=values["ORDER_ADMIN_SEARCH_LIMIT"],
-        merge_candidates_limit=values["ORDER_ADMIN_MERGE_CANDIDATES_LIMIT"],
-        export_max_rows=values["ORDER_ADMIN_EXPORT_MAX_ROWS"],
-        export_formats=values["ORDER_ADMIN_EXPORT_FORMATS"],
-        export_presets=export_presets,
-        public_url=values["ORDER_ADMIN_PUBLIC_URL"],
-        export_inline_rows=values["ORDER_ADMIN_EXPORT_INLINE_ROWS"],
-        export_runner=values["ORDER_ADMIN_EXPORT_RUNNER"],
-        export_rq_redis_url=values["ORDER_ADMIN_EXPORT_RQ_REDIS_URL"],
-        export_rq_queue=values["ORDER_ADMIN_EXPORT_RQ_QUEUE"],
-        export_app_factory=values["ORDER_ADMIN_EXPORT_APP_FACTORY"],
-        export_celery_app=values["ORDER_ADMIN_EXPORT_CELERY_APP"],
-        export_celery_broker_url=values["ORDER_ADMIN_EXPORT_CELERY_BROKER_URL"],
-        export_celery_queue=values["ORDER_ADMIN_EXPORT_CELERY_QUEUE"],
-        export_storage=values["ORDER_ADMIN_EXPORT_STORAGE"],
-        export_keep_hours=values["ORDER_ADMIN_EXPORT_KEEP_HOURS"],
-        export_stale_seconds=values["ORDER_ADMIN_EXPORT_STALE_SECONDS"],
-        export_queued_seconds=values["ORDER_ADMIN_EXPORT_QUEUED_SECONDS"],
-        export_max_jobs_per_user=values["ORDER_ADMIN_EXPORT_MAX_JOBS_PER_USER"],
-        export_max_jobs=values["ORDER_ADMIN_EXPORT_MAX_JOBS"],
-        bulk_action_limit=values["ORDER_ADMIN_BULK_ACTION_LIMIT"],
-        sqlite_busy_timeout=values["ORDER_ADMIN_SQLITE_BUSY_TIMEOUT"],
-        order_models=order_models,
-    )
+    arguments: dict[str, Any] = {"order_models": order_models}
+    for settings_field in fields(Settings):
+        meta = settings_field.metadata
+        if "check" in meta:
+            arguments[settings_field.name] = values[_key_name(settings_field.name)]
+        elif "keys" in meta:
+            keys = meta["keys"]
+            try:
+                arguments[settings_field.name] = meta["build"](*(values[key.name] for key in keys))
+            except ValueError as exc:  # the keys disagree: named by the last, which refers to the others
+                raise OrderAdminConfigError(f"{keys[-1].name}: {exc}") from None
+    return Settings(**arguments)
 
 
 DEFAULT_SETTINGS = load_settings({})

@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 
 from flask_order_admin import OrderAdmin, OrderAdminConfigError
 from flask_order_admin.models import Order
-from flask_order_admin.settings import CONFIG_KEYS
+from flask_order_admin.settings import CONFIG_KEYS, load_settings
 
 
 def make(config=None, **kwargs):
@@ -123,6 +123,22 @@ def test_every_key_has_a_default_that_passes_its_check_and_a_doc():
     for key in CONFIG_KEYS:
         assert key.name.startswith("ORDER_ADMIN_") and key.doc
         key.check(key.default)
+
+
+def test_each_settings_field_is_one_key_or_made_from_keys():
+    import dataclasses
+
+    from flask_order_admin.settings import Settings
+
+    plain = [f.name for f in dataclasses.fields(Settings) if "check" in f.metadata]
+    made = {f.name: [k.name for k in f.metadata["keys"]] for f in dataclasses.fields(Settings) if "keys" in f.metadata}
+    others = [f.name for f in dataclasses.fields(Settings) if f.name not in plain and f.name not in made]
+    assert others == ["order_models"]  # init_app's argument, not a key
+    assert made == {"number_format": ["ORDER_ADMIN_NUMBER_PREFIX", "ORDER_ADMIN_NUMBER_WIDTH"],
+                    "export_presets": ["ORDER_ADMIN_EXPORT_COLUMNS", "ORDER_ADMIN_EXPORT_PRESETS"]}
+    assert len(CONFIG_KEYS) == len(plain) + 4
+    settings = load_settings({"ORDER_ADMIN_SEARCH_LIMIT": 7, "ORDER_ADMIN_MENU_CATEGORY": "Sales"})
+    assert (settings.search_limit, settings.menu_category) == (7, "Sales")
 
 
 def test_state_lives_in_app_extensions_and_settings_apply(app):
