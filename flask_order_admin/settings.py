@@ -17,6 +17,7 @@ from typing import Any, cast
 from babel.numbers import is_currency
 
 from .domain import DEFAULT_MERGE_MATRIX, NumberFormat, OrderStatus, normalize_matrix
+from .domain.cancel_reasons import DEFAULT_CANCEL_REASONS, CancelReason, cancel_reasons
 from .domain.export_columns import DEFAULT_COLUMN_SET, DEFAULT_COLUMNS, ColumnSet, Preset, column_set, presets
 from .domain.merge import MergeMatrix
 from .domain.messages import NC_, Message
@@ -262,6 +263,11 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "Status the basic order gets after a merge.",
     ),
     ConfigKey(
+        "ORDER_ADMIN_CANCEL_REASONS", DEFAULT_CANCEL_REASONS, cancel_reasons,
+        "Reasons a manager picks from (or Other, writing one) on the Cancel confirm screens: a list of strings; "
+        "[]: written reasons only.",
+    ),
+    ConfigKey(
         "ORDER_ADMIN_PRICE_RESOLVER", None, _optional_callable,
         "callable(item, at) -> Price | None used by Restore; None: restore is refused with a message.",
     ),
@@ -390,6 +396,7 @@ class Settings:
     merge_matrix: MergeMatrix = field(default_factory=lambda: dict(DEFAULT_MERGE_MATRIX))
     merge_same_customer: bool = True
     merge_result_status: OrderStatus = OrderStatus.AWAITING_PAYMENT
+    cancel_reasons: tuple[CancelReason, ...] = DEFAULT_CANCEL_REASONS
     price_resolver: Callable[..., Any] | None = None
     price_batch_resolver: Callable[..., Any] | None = None
     price_resolver_timeout: float = 10.0
@@ -435,6 +442,10 @@ class Settings:
         if not key:
             return self.export_presets[0]
         return next((preset for preset in self.export_presets if preset.key == key), None)
+
+    def cancel_reason(self, value: str) -> CancelReason | None:
+        """The listed reason the form posts as ``value``; None for one not listed (a forged or outdated post)."""
+        return next((reason for reason in self.cancel_reasons if reason.value == value), None)
 
     def provider_label(self, code: str) -> str | Message:
         return self.providers.get(code, code)
@@ -519,6 +530,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
         merge_matrix=values["ORDER_ADMIN_MERGE_MATRIX"],
         merge_same_customer=values["ORDER_ADMIN_MERGE_SAME_CUSTOMER"],
         merge_result_status=result_status,
+        cancel_reasons=values["ORDER_ADMIN_CANCEL_REASONS"],
         price_resolver=values["ORDER_ADMIN_PRICE_RESOLVER"],
         price_batch_resolver=values["ORDER_ADMIN_PRICE_BATCH_RESOLVER"],
         price_resolver_timeout=values["ORDER_ADMIN_PRICE_RESOLVER_TIMEOUT"],
