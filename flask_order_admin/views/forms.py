@@ -76,8 +76,9 @@ class CancelReasonsMixin:
     ``offer_reasons`` must be called before the form is rendered or validated."""
 
     # WTForms renders a lazy text (a str-like LazyProxy) where a label or message goes; its stubs ask for str.
+    # "Reason" names the field in a form error; the screen's heading says it is optional (macros.html).
     reason_choice = ReasonChoice(
-        lazy_gettext("Reason (optional, kept in the order history)"),  # type: ignore[arg-type]
+        lazy_gettext("Reason"),  # type: ignore[arg-type]
         choices=[], validate_choice=False,
     )
     reason = TextArea(
