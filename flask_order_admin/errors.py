@@ -46,6 +46,10 @@ class UnmergeNotAllowed(ActionNotAllowed):
     pass
 
 
+class ReasonNotListed(OrderActionError):
+    """The cancel reason posted is not one of ORDER_ADMIN_CANCEL_REASONS (a forged post, or the list changed)."""
+
+
 class StaleOrder(OrderActionError):
     """The order changed after the manager's page showed it."""
 

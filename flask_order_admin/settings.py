@@ -19,6 +19,7 @@ from typing import Any, cast
 from babel.numbers import is_currency
 
 from .domain import DEFAULT_MERGE_MATRIX, NumberFormat, OrderStatus, normalize_matrix
+from .domain.cancel_reasons import DEFAULT_CANCEL_REASONS, CancelReason, cancel_reasons
 from .domain.export_columns import DEFAULT_COLUMN_SET, DEFAULT_COLUMNS, ColumnSet, Preset, column_set, presets
 from .domain.merge import MergeMatrix
 from .domain.messages import NC_, Message
@@ -283,6 +284,10 @@ class Settings:
         "Merge only orders of the same customer (equal customer_ref, or equal email where a ref is empty).")
     merge_result_status: OrderStatus = setting(
         OrderStatus.AWAITING_PAYMENT, _status, "Status the basic order gets after a merge.")
+    cancel_reasons: tuple[CancelReason, ...] = setting(
+        DEFAULT_CANCEL_REASONS, cancel_reasons,
+        "Reasons a manager picks from (or Other, writing one) on the Cancel confirm screens: a list of strings; "
+        "[]: written reasons only.")
     price_resolver: Callable[..., Any] | None = setting(
         None, _optional_callable,
         "callable(item, at) -> Price | None used by Restore; None: restore is refused with a message.")
@@ -382,6 +387,10 @@ class Settings:
         if not key:
             return self.export_presets[0]
         return next((preset for preset in self.export_presets if preset.key == key), None)
+
+    def cancel_reason(self, value: str) -> CancelReason | None:
+        """The listed reason the form posts as ``value``; None for one not listed (a forged or outdated post)."""
+        return next((reason for reason in self.cancel_reasons if reason.value == value), None)
 
     def provider_label(self, code: str) -> str | Message:
         return self.providers.get(code, code)

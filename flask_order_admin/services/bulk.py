@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -45,8 +44,8 @@ from ..errors import OrderActionError, OrderNotFound, StaleOrder
 from ..records import OrderRecord, order_records
 from ..settings import Settings, current_settings
 from .restoring import restore
-from .events import canceled_event, closed_event
-from .status_actions import action_refusal, transition_orders
+from .events import closed_event
+from .status_actions import action_refusal, cancel_event_builder, transition_orders
 from .transaction import action_transaction, checked_id, lock_existing_orders, read_transaction
 
 CHUNK_SIZE = 100  # orders locked and written together; well under every database's bound-parameter limit
@@ -102,12 +101,15 @@ class BulkOutcome:
 
 def bulk_cancel(
     session: Session, order_ids: Iterable[object], *, actor: str, reason: str | None = None,
-    allowed: Permission | None = None, settings: Settings | None = None, versions: Versions | None = None,
+    reason_choice: str | None = None, allowed: Permission | None = None, settings: Settings | None = None,
+    versions: Versions | None = None,
 ) -> BulkOutcome:
     """Cancel each order that may be canceled (``cancel``'s rule, and ``allowed``) and, with ``versions``, is
-    unchanged since the confirm screen; the reason goes into every event."""
+    unchanged since the confirm screen; the reasons (as ``cancel`` takes them) go into every event, and a
+    choice not listed refuses them all before any changes."""
+    settings = settings or current_settings()
     return _bulk_transition(session, order_ids, Action.CANCEL, actor=actor, allowed=allowed, settings=settings,
-                            versions=versions, event=partial(canceled_event, reason=reason))
+                            versions=versions, event=cancel_event_builder(settings, reason, reason_choice))
 
 
 def bulk_close(

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import TRANSITIONS, Action, OrderStatus
+from ..domain.cancel_reasons import CancelReason
 from ..domain.messages import N_, Moment
 from ..errors import StaleOrder
 from ..models import utcnow
@@ -37,11 +38,14 @@ class EventRecord:
 # the row to write; ``record_events`` writes one or several in one statement.
 
 def canceled_event(order: OrderRecord, *, actor: str, from_status: OrderStatus | None,
-                   reason: str | None = None) -> dict[str, Any]:
-    """Canceled; ``reason``: the manager's words, if any."""
+                   reason: str | None = None, choice: CancelReason | None = None) -> dict[str, Any]:
+    """Canceled; ``reason``: the manager's words, if any; ``choice``: the listed reason picked, if any (kept as
+    ``{"key": …}`` for a default, ``{"text": …}`` for a shop's own)."""
     reason = (reason or "").strip()
-    return _row(order.id, Action.CANCEL, actor, from_status, TRANSITIONS[Action.CANCEL].to_status,
-                {"reason": reason[:2000]} if reason else {})
+    details: dict[str, Any] = {"reason": reason[:2000]} if reason else {}
+    if choice is not None:
+        details["reason_choice"] = dict(choice.stored)
+    return _row(order.id, Action.CANCEL, actor, from_status, TRANSITIONS[Action.CANCEL].to_status, details)
 
 
 def closed_event(order: OrderRecord, *, actor: str, from_status: OrderStatus | None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..domain import Action, OrderStatus, TRANSITIONS, refusal_reason
 from ..domain.messages import N_, Message
 from ..domain.rules import switched_off_reason, unknown_status_reason
-from ..errors import ActionNotAllowed
+from ..errors import ActionNotAllowed, ReasonNotListed
 from ..models import utcnow
 from ..records import OrderRecord
 from ..settings import Settings, current_settings
@@ -100,12 +100,27 @@ def transition_orders(
 
 
 def cancel(
-    session: Session, order_id: int, *, actor: str, reason: str | None = None,
+    session: Session, order_id: int, *, actor: str, reason: str | None = None, reason_choice: str | None = None,
     expected_version: int | None = None, settings: Settings | None = None,
 ) -> Any:
-    """Cancel an order whose goods have not reached the warehouse; returns the order."""
+    """Cancel an order whose goods have not reached the warehouse; returns the order. ``reason``: the manager's
+    words; ``reason_choice``: the value of an ORDER_ADMIN_CANCEL_REASONS reason (another is refused)."""
+    settings = settings or current_settings()
     return _transition(session, order_id, Action.CANCEL, actor=actor, expected_version=expected_version,
-                       settings=settings, event=partial(canceled_event, reason=reason))
+                       settings=settings, event=cancel_event_builder(settings, reason, reason_choice))
+
+
+def cancel_event_builder(
+    settings: Settings, reason: str | None, reason_choice: str | None,
+) -> Callable[..., dict[str, Any]]:
+    """The event of a cancel with these reasons; refuses, before anything changes, a choice not listed."""
+    choice = None
+    if reason_choice is not None:
+        choice = settings.cancel_reason(reason_choice)
+        if choice is None:
+            raise ReasonNotListed(N_("The reason picked is not one of the cancel reasons (the list may have "
+                                     "just changed); nothing was changed. Pick a reason again."))
+    return partial(canceled_event, reason=reason, choice=choice)
 
 
 def close(

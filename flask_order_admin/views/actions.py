@@ -31,7 +31,7 @@ from ..services import (
     preview_unmerge, restore_order, unmerge,
 )
 from .exporting import ExportRequest
-from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm, RestoreForm
+from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm, RestoreForm, with_reasons
 from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unless_allowed, unmerge_access_refusal
 from .presentation import Presenter
 from .redirects import local_path
@@ -177,10 +177,10 @@ class OrderActionsMixin(_MixedInto):
         """The confirm screen: the question, the order at a glance (the restore preview; both orders of a
         merge and the basic one after it), Yes in the colour of its risk, and No."""
         session, settings = self.state.session, self.settings
-        form = FORMS[action](
+        form = with_reasons(FORMS[action](
             formdata=None, version=version, url=return_url, into=into.id if into else None,
             fingerprint=preview.fingerprint if preview else None,
-        )
+        ), settings.cancel_reasons)
         if unmerging is not None and unmerging.basic is not None:
             into = unmerging.basic
         facts = {"number": order.number, "into": into.number if into else "",
@@ -238,7 +238,7 @@ class OrderActionsMixin(_MixedInto):
         action = Action(action_name)
         order = self.load_order(order_id)
         self.require(action.value, order.obj)
-        form = FORMS[action]()
+        form = with_reasons(FORMS[action](), self.settings.cancel_reasons)
         return_url = local_path(form.url.data)
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
@@ -265,7 +265,7 @@ class OrderActionsMixin(_MixedInto):
         session, settings, actor = self.state.session, self.settings, access.actor_name(self.settings)
         common = {"actor": actor, "expected_version": form.version.data, "settings": settings}
         if action == Action.CANCEL:
-            return cancel(session, order_id, reason=form.reason.data, **common)
+            return cancel(session, order_id, reason=form.reason.data, reason_choice=form.picked_reason(), **common)
         if action == Action.RESTORE:
             return restore_order(session, order_id, expected_fingerprint=form.fingerprint.data,
                                  without_unsold=bool(form.without_unsold.data), **common)

@@ -36,7 +36,7 @@ from ..services.bulk_results import KEY_PATTERN, keep_result, kept_result
 from ..settings import Settings
 from .actions import YES_BUTTON_STYLES, form_problem
 from .formats import amount
-from .forms import BulkActionForm, BulkCancelForm
+from .forms import BulkActionForm, BulkCancelForm, with_reasons
 from .listing import page_totals
 from .menu import action_refusal
 from .redirects import local_path
@@ -180,8 +180,8 @@ class BulkActionsMixin(_MixedInto):
         skipped = grouped_by_reason((refusal, None if order is None else order.id)
                                     for order, refusal in verdicts if refusal is not None)
         sample = orders[:SAMPLE_SIZE]
-        form = (BulkCancelForm if action == Action.CANCEL else BulkActionForm)(
-            url=back, orders=signed_versions(action, orders))
+        form = with_reasons((BulkCancelForm if action == Action.CANCEL else BulkActionForm)(
+            url=back, orders=signed_versions(action, orders)), settings.cancel_reasons)
         return self.render(
             "order_admin/bulk_confirm.html", too_many=False, count=len(verdicts), changing=changing,
             skipped=skipped, skipped_count=len(verdicts) - len(changing),
@@ -210,7 +210,8 @@ class BulkActionsMixin(_MixedInto):
         unchanged since, keep the result and redirect to it (POST-redirect-GET: a reload does nothing)."""
         action = Action(action_name)
         self.require(action.value)
-        form = (BulkCancelForm if action == Action.CANCEL else BulkActionForm)()
+        form = with_reasons((BulkCancelForm if action == Action.CANCEL else BulkActionForm)(),
+                            self.settings.cancel_reasons)
         back = local_path(form.url.data) or self.get_url(".index_view")
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
@@ -234,7 +235,8 @@ class BulkActionsMixin(_MixedInto):
 
     def _run(self, action: Action, versions: dict[int, int], form: Any) -> BulkOutcome:
         settings = self.settings
-        extra = {"reason": form.reason.data} if action == Action.CANCEL else {}
+        extra = ({"reason": form.reason.data, "reason_choice": form.picked_reason()}
+                 if action == Action.CANCEL else {})
         return SERVICES[action](
             self.state.session, list(versions), actor=access.actor_name(settings), settings=settings,
             versions=versions, allowed=lambda order: access.is_allowed(settings, action.value, order), **extra,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar, cast
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
+from ..domain.cancel_reasons import OTHER, CancelReason
 from ..domain.search_keys import NON_TEXT, holds_non_text
-from ..i18n import gettext, lazy_gettext, translate
+from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
 
 
 class TextOnly:
@@ -58,14 +60,63 @@ class ConfirmActionForm(PostedForm):
     url = HiddenText()
 
 
-# WTForms renders a lazy text (a str-like LazyProxy) where a label or message goes; its stubs ask for str.
-class CancelForm(ConfirmActionForm):
+class ReasonChoice(TextOnly, RadioField):
+    """The listed cancel reasons and Other, as radio buttons; none picked is allowed (the reason is optional),
+    a value not offered (a forged post, or a list changed since the page) is a form error."""
+
+    def pre_validate(self, form: Any) -> None:
+        TextOnly.pre_validate(self, form)
+        offered = cast("list[tuple[str, str]]", self.choices)  # set by offer_reasons
+        if self.data and self.data not in {value for value, _ in offered}:
+            raise StopValidation(gettext("This reason is not one of those offered; pick one from the list."))
+
+
+class CancelReasonsMixin:
+    """The reason fields of a Cancel confirm screen: a listed reason, or Other and the manager's words.
+    ``offer_reasons`` must be called before the form is rendered or validated."""
+
+    # WTForms renders a lazy text (a str-like LazyProxy) where a label or message goes; its stubs ask for str.
+    # "Reason" names the field in a form error; the screen's heading says it is optional (macros.html).
+    reason_choice = ReasonChoice(
+        lazy_gettext("Reason"),  # type: ignore[arg-type]
+        choices=[], validate_choice=False,
+    )
     reason = TextArea(
-        lazy_gettext("Reason (optional, kept in the order history)"),  # type: ignore[arg-type]
+        lazy_pgettext("cancel reason", "Details"),  # type: ignore[arg-type]
         validators=[Optional(), Length(
             max=2000, message=lazy_gettext("A reason can be at most %(max)s characters long."),  # type: ignore[arg-type]
         )],
     )
+
+    def offer_reasons(self, reasons: Iterable[CancelReason]) -> None:
+        choices = [(reason.value, translate(reason.label)) for reason in reasons]
+        if choices:
+            choices.append((OTHER, gettext("Other (write it below)")))
+        self.reason_choice.choices = choices
+
+    def validate_reason_choice(self, field: Any) -> None:
+        """Other with nothing written says nothing: ask for the words (WTForms calls it for ``reason_choice``)."""
+        if field.data == OTHER and not (self.reason.data or "").strip():
+            raise StopValidation(gettext("You picked Other: write the reason, or pick one from the list."))
+
+    def picked_reason(self) -> str | None:
+        """The listed reason's value to pass to the service, None for Other or none picked."""
+        value = self.reason_choice.data
+        return value if value and value != OTHER else None
+
+
+class CancelForm(CancelReasonsMixin, ConfirmActionForm):
+    pass
+
+
+AnyForm = TypeVar("AnyForm", bound=FlaskForm)
+
+
+def with_reasons(form: AnyForm, reasons: Iterable[CancelReason]) -> AnyForm:
+    """``form``, offering ``reasons`` when it is a Cancel form (any other is left as it is)."""
+    if isinstance(form, CancelReasonsMixin):
+        form.offer_reasons(reasons)
+    return form
 
 
 class RestoreForm(ConfirmActionForm):
@@ -109,5 +160,5 @@ class BulkActionForm(PostedForm):
     url = HiddenText()
 
 
-class BulkCancelForm(BulkActionForm):
-    reason = CancelForm.reason
+class BulkCancelForm(CancelReasonsMixin, BulkActionForm):
+    pass

@@ -13,7 +13,8 @@ from typing import Any, cast
 from markupsafe import Markup
 
 from ..domain import Action
-from ..i18n import gettext, lazy_pgettext, pgettext
+from ..domain.cancel_reasons import stored_reason_label
+from ..i18n import gettext, lazy_pgettext, pgettext, translate
 from ..services.events import EventRecord
 from .presentation import Presenter
 
@@ -75,9 +76,15 @@ def _unmerge_link(url: str) -> Markup:
 
 
 def _canceled(details: dict[str, Any], oa: Presenter) -> Markup:
-    if not details.get("reason"):
+    """The listed reason picked (a default one in the reader's language) and the manager's words, either or both."""
+    picked = stored_reason_label(details.get("reason_choice"))
+    words = details.get("reason") or None
+    if picked is None and not words:
         return Markup()
-    return Markup("{}").format(gettext("Reason: %(reason)s", reason=details["reason"]))
+    reason = words if picked is None else translate(picked)
+    if picked is not None and words:
+        reason = gettext("%(reason)s (%(words)s)", reason=reason, words=words)
+    return Markup("{}").format(gettext("Reason: %(reason)s", reason=reason))
 
 
 def _restored(details: dict[str, Any], oa: Presenter) -> Markup:
