@@ -19,8 +19,9 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, insert, or_, select
+from sqlalchemy import Select, bindparam, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain import NotAnOrderNumber, NumberFormat, TrailingDigits
 from ..domain.messages import N_
@@ -49,15 +50,20 @@ class IdNumbers:
     def parse(self, text: str, number_format: NumberFormat) -> TrailingDigits:
         return number_format.parse(text)
 
-    def search(self, session: Session, binding: Any, text: str, number_format: NumberFormat, limit: int) -> list[Any]:
-        """Orders whose number ends with the digits in ``text``: the exact one first, then newest first."""
+    def search(self, session: Session, binding: Any, text: str, number_format: NumberFormat, limit: int,
+               within: ColumnElement[Any] | None = None) -> list[Any]:
+        """Orders whose number ends with the digits in ``text``: the exact one first, then newest first;
+        ``within``: only orders meeting that condition (the list's filters)."""
         digits = number_format.parse(text)
         pk, options = binding.order_pk, binding.order_load_options()
         max_id = session.scalar(select(func.max(pk)))
         if not max_id or digits.value > max_id:
             return []
         found: list[Any] = []
-        exact = session.get(binding.order, digits.value, options=options)
+        if within is None:
+            exact = session.get(binding.order, digits.value, options=options)
+        else:
+            exact = session.scalars(select(binding.order).where(pk == digits.value, within).options(*options)).first()
         if exact is not None:
             found.append(exact)
         probe = _largest_matching_id(digits, max_id)
@@ -69,13 +75,17 @@ class IdNumbers:
                 batch.append(probe)
                 probe -= digits.modulus
             rows = session.scalars(
-                select(binding.order).where(pk.in_(batch)).order_by(pk.desc()).options(*options)
+                _within(select(binding.order).where(pk.in_(batch)), within).order_by(pk.desc()).options(*options)
             ).all()
             found.extend(rows[: limit - len(found)])
         return found
 
     def unindexed(self, session: Session) -> Sequence[Any]:
         return []  # nothing to keep: the id is the number
+
+
+def _within(statement: Select[Any], condition: ColumnElement[Any] | None) -> Select[Any]:
+    return statement if condition is None else statement.where(condition)
 
 
 def _largest_matching_id(digits: TrailingDigits, max_id: int) -> int:
@@ -131,10 +141,12 @@ class KeyedNumbers:
             raise NotAnOrderNumber(N_("Enter the last digits of the number other than zeros (for example 42)."))
         return cleaned
 
-    def search(self, session: Session, binding: Any, text: str, number_format: NumberFormat, limit: int) -> list[Any]:
+    def search(self, session: Session, binding: Any, text: str, number_format: NumberFormat, limit: int,
+               within: ColumnElement[Any] | None = None) -> list[Any]:
         """Orders whose number ends with ``text``: exact matches first (the whole number, or trailing digits
-        of the same value: ``42`` is exact for ``SH-24-00042``), then newest first. One statement: the index
-        range of the keys, their orders by primary key (built once: a search is as cheap as it can be)."""
+        of the same value: ``42`` is exact for ``SH-24-00042``), then newest first; ``within``: only orders
+        meeting that condition. One statement: the index range of the keys, their orders by primary key
+        (built once: a search is as cheap as it can be; ``within`` is added to the built statement)."""
         cleaned = self.parse(text)
         prefix = cleaned[::-1]
         # ``prefix`` is ASCII (_NUMBER_TEXT): it has a next one.
@@ -143,7 +155,7 @@ class KeyedNumbers:
         lookup = self._lookups.get(limit)
         if lookup is None:
             lookup = self._lookups[limit] = self._lookup(binding, limit)
-        return list(session.scalars(lookup, params).unique())
+        return list(session.scalars(_within(lookup, within), params).unique())
 
     def _lookup(self, binding: Any, limit: int) -> Any:
         c = self.keys.c

@@ -12,10 +12,14 @@ at most ``search_limit`` ids:
   more: its key is the digits reversed), the name, the email.
 
 The results keep that order (the number's matches first, the exact one first), each order once, and
-are loaded in one more statement. Which lookups run depends on the text: digits are a number, a phone,
-a reference or an item id, never a name; text with ``@`` is an email. On a shop's own tables a field
-without its key (``buyer_name_key``, ``buyer_phone_key``, ``buyer_email_key``) is compared plainly:
-see docs/performance.md for the indexes a shop's tables need.
+are loaded in one more statement. ``within`` (a condition on the orders: the list's filters, built by
+the view) is added to each of these statements, so a search within filters sends as many statements as
+one without (an id number's probes then find only what the newest probed ids hold: docs/panel.md).
+
+Which lookups run depends on the text: digits are a number, a phone, a reference or an item id, never
+a name; text with ``@`` is an email. On a shop's own tables a field without its key (``buyer_name_key``,
+``buyer_phone_key``, ``buyer_email_key``) is compared plainly: see docs/performance.md for the indexes a
+shop's tables need.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from ..binding import Field, ModelBinding
 from ..domain import NotAnOrderNumber
@@ -43,9 +48,11 @@ from .number_index import index_new_orders
 _PHONE_TEXT = re.compile(r"\+?\(?[0-9][0-9 ()./-]*")
 
 
-def search(session: Session, text: object, *, settings: Settings | None = None) -> list[Any]:
+def search(session: Session, text: object, *, settings: Settings | None = None,
+           within: ColumnElement[Any] | None = None) -> list[Any]:
     """Orders matching ``text``: the order number's matches first (the exact number first, then newest
-    first), then exact matches of the other fields, then "starts with" matches; ``search_limit`` at most.
+    first), then exact matches of the other fields, then "starts with" matches; ``search_limit`` at most;
+    ``within``: only orders meeting that condition on the orders (the list's filters).
 
     ``text`` may be ``23``, ``０023``, ``ORD-0000000023``, ``ord-23``, ``Li Wei``, ``li@example.com``,
     ``+86 138 1234 5678``, ``5678 1234`` (a phone's last digits), a customer reference or an item id.
@@ -60,7 +67,7 @@ def search(session: Session, text: object, *, settings: Settings | None = None) 
     if not has_word_characters(cleaned):
         raise OrderSearchError(N_("“%(text)s” holds no letter or digit to search for.", text=_shorten(cleaned)))
     limit = settings.search_limit
-    found = _number_matches(session, binding, cleaned, settings)
+    found = _number_matches(session, binding, cleaned, settings, within)
     if found and _is_whole_number(binding, found[0], cleaned, settings):
         return found  # a whole order number means that order: no other field is searched
     seen = {binding.order_id(order) for order in found}
@@ -68,7 +75,7 @@ def search(session: Session, text: object, *, settings: Settings | None = None) 
     for condition in _lookups(binding, cleaned):
         if len(seen) >= limit:
             break
-        for order_id in condition.ids(session, binding, limit):
+        for order_id in condition.ids(session, binding, limit, within):
             if order_id not in seen:
                 seen.add(order_id)
                 ids.append(order_id)
@@ -76,14 +83,16 @@ def search(session: Session, text: object, *, settings: Settings | None = None) 
     return found
 
 
-def _number_matches(session: Session, binding: ModelBinding, text: str, settings: Settings) -> list[Any]:
+def _number_matches(session: Session, binding: ModelBinding, text: str, settings: Settings,
+                    within: ColumnElement[Any] | None) -> list[Any]:
     text = text.replace(" ", "")  # "0000 0023", "ORD- 23": a number has no spaces
     try:
         binding.numbers.parse(text, settings.number_format)
     except NotAnOrderNumber:
         return []
     index_new_orders(session, settings)
-    return cast("list[Any]", binding.numbers.search(session, binding, text, settings.number_format, settings.search_limit))
+    return cast("list[Any]", binding.numbers.search(session, binding, text, settings.number_format,
+                                                    settings.search_limit, within))
 
 
 def _is_whole_number(binding: ModelBinding, order: Any, text: str, settings: Settings) -> bool:
@@ -99,13 +108,15 @@ class Lookup:
         self.predicate = predicate
         self.by_key = by_key
 
-    def ids(self, session: Session, binding: ModelBinding, limit: int) -> list[int]:
+    def ids(self, session: Session, binding: ModelBinding, limit: int, within: ColumnElement[Any] | None) -> list[int]:
         if self.field.is_direct:
             order_by = (self.field.attribute, binding.order_pk) if self.by_key else (binding.order_pk.desc(),)
         else:
             order_by = (binding.order_pk.desc(),)
-        statement = select(binding.order_pk).where(self.field.where(self.predicate)).order_by(*order_by).limit(limit)
-        return list(session.scalars(statement))
+        statement = select(binding.order_pk).where(self.field.where(self.predicate))
+        if within is not None:
+            statement = statement.where(within)
+        return list(session.scalars(statement.order_by(*order_by).limit(limit)))
 
 
 class ItemLookup:
@@ -114,14 +125,15 @@ class ItemLookup:
     def __init__(self, item_id: str) -> None:
         self.item_id = item_id
 
-    def ids(self, session: Session, binding: ModelBinding, limit: int) -> list[int]:
+    def ids(self, session: Session, binding: ModelBinding, limit: int, within: ColumnElement[Any] | None) -> list[int]:
         field = binding.line_field("provider_item_id")
         if field.is_constant:
             return []
         order_id = binding.line_order_id
-        statement = (select(order_id).where(field.attribute == self.item_id).group_by(order_id)
-                     .order_by(order_id.desc()).limit(limit))
-        return list(session.scalars(statement))
+        statement = select(order_id).where(field.attribute == self.item_id)
+        if within is not None:
+            statement = statement.where(order_id.in_(select(binding.order_pk).where(within)))
+        return list(session.scalars(statement.group_by(order_id).order_by(order_id.desc()).limit(limit)))
 
 
 def _lookups(binding: ModelBinding, text: str) -> Iterator[Any]:

@@ -25,7 +25,7 @@ from ..binding import ModelBinding
 from ..domain import OrderStatus
 from ..domain.messages import CLAUSE_SEPARATOR, N_, Listing, Message
 from ..domain.search_keys import NotSearchText, search_text
-from ..i18n import gettext, lazy_gettext, message_of, source_language, translate
+from ..i18n import gettext, lazy_gettext, source_language, translate
 from ..services.transaction import MAX_ID
 from ..settings import Settings
 from .actions import form_problem
@@ -38,6 +38,7 @@ from .framing import forbid_framing
 from .listing import OrderScope, StatusFilter, StatusInFilter
 from .presentation import STATUS_BADGES, Presenter, order_page_url
 from .redirects import forged_url_arg, return_url_arg
+from .search_scope import accepted_filter_arguments, refused_filter_arguments
 from .status_pills import StatusPill, other_filters_applied, shown_statuses, status_counts
 
 logger = logging.getLogger("flask_order_admin.views")
@@ -367,6 +368,11 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
             args[f"flt0_{self.get_filter_arg(index, flt)}"] = ",".join(status.value for status in statuses)
         return self.get_url(".index_view", **args)
 
+    def search_box_fields(self) -> list[tuple[str, str]]:
+        """The list's filter arguments, hidden fields of its search box: it searches within them
+        (views/search_scope.py)."""
+        return [(argument.name, argument.value) for argument in accepted_filter_arguments(self)]
+
     def matching_order_ids(self, limit: int | None = None) -> list[int]:
         """The ids of the orders the list's current filters match (at most ``limit`` of them)."""
         raise NotImplementedError
@@ -439,11 +445,7 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
         view_args = self._get_list_extra_args()
         parts = []
         for index, _, value in view_args.filters or ():
-            flt = self._filters[index]
-            options = dict(flt.options or ()) if not callable(flt.options) else {}
-            shown = options.get(value, value)
-            parts.append(N_("%(filter)s %(operation)s %(value)s", filter=message_of(flt.name),
-                            operation=message_of(flt.operation()), value=message_of(shown)))
+            parts.append(self._filters[index].in_words(value))
         if view_args.search:
             parts.append(N_("search “%(text)s”", text=view_args.search))
         tab = N_("By orders") if self.list_tab == "orders" else N_("By items")
@@ -453,14 +455,7 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
 
     def refused_filter_args(self) -> list[str]:
         """The request's filter arguments whose value their filter refuses (read as Flask-Admin reads them)."""
-        refused = []
-        for arg, value in request.args.items():
-            if not arg.startswith("flt") or "_" not in arg:
-                continue
-            _, flt = (self._filter_args or {}).get(arg[3:].split("_", 1)[1], (None, None))
-            if flt is not None and not flt.validate(value):
-                refused.append(arg)
-        return refused
+        return [argument.name for argument in refused_filter_arguments(self)]
 
     def matching_query(self) -> Any:
         """The list's query with the request's search and filters, unsorted and unpaged."""

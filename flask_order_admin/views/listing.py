@@ -13,21 +13,22 @@ statement, in SQL, whatever the tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.tools import parse_like_term
-from sqlalchemy import false, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..binding import ModelBinding
 from ..domain import OrderStatus
 from ..domain.merge import normalize_email
+from ..domain.messages import N_, Listing, Message
 from ..domain.search_keys import NotSearchText, normalize_text, search_text
-from ..i18n import lazy_gettext, lazy_pgettext, lazy_translate
+from ..i18n import lazy_gettext, lazy_pgettext, lazy_translate, message_of
 from ..services.totals_query import item_sums_by_order
 from ..settings import Settings
 
@@ -96,11 +97,12 @@ class TextValue(_MixedInto):
 
 # The words of Flask-Admin's filter operations, in the plugin's catalog: an export's description keeps them
 # untranslated, so that each manager reads it in their own language (Flask-Admin's lazy text cannot be kept).
+EQUALS = lazy_pgettext("filter operation", "equals")
 OPERATION_WORDS = (
     (sqla_filters.DateBetweenFilter, lazy_pgettext("filter operation", "between")),
     (sqla_filters.FilterInList, lazy_pgettext("filter operation", "in list")),
     (sqla_filters.FilterLike, lazy_pgettext("filter operation", "contains")),
-    (sqla_filters.FilterEqual, lazy_pgettext("filter operation", "equals")),
+    (sqla_filters.FilterEqual, EQUALS),
 )
 
 
@@ -115,6 +117,19 @@ class FieldFilter(TextValue):
 
     def operation(self) -> Any:
         return next(word for kind, word in OPERATION_WORDS if isinstance(self, kind))
+
+    def in_words(self, value: str) -> Message:
+        """The filter and its value from the address in words, kept untranslated: "Status equals Shipped"
+        (an option by its label); the search page and the exports log show it."""
+        return N_("%(filter)s %(operation)s %(value)s", filter=message_of(self.name),
+                  operation=message_of(self.shown_operation(value)), value=self.shown_value(value))
+
+    def shown_operation(self, value: str) -> Any:
+        return self.operation()
+
+    def shown_value(self, value: str) -> Any:
+        options = {} if callable(self.options) else dict(self.options or ())
+        return message_of(options.get(value, value))
 
     def where(self, predicate: Callable[[Any], ColumnElement[Any]]) -> ColumnElement[Any]:
         return self.scope.where(self.field, predicate)
@@ -155,6 +170,13 @@ class StatusInFilter(FieldFilter, sqla_filters.FilterInList):
     def apply(self, query: Any, value: list[str], alias: Any = None) -> Any:
         host_values = [self.scope.binding.statuses.to_host(OrderStatus.parse(code)) for code in value]
         return query.filter(self.where(lambda column: column.in_(host_values)))
+
+    def shown_operation(self, value: str) -> Any:
+        # One status (a status pill's): "Status equals Shipped", as the filter on one status says it.
+        return EQUALS if "," not in value else super().shown_operation(value)
+
+    def shown_value(self, value: str) -> Any:
+        return Listing(tuple(FieldFilter.shown_value(self, code) for code in value.split(",")))
 
 
 class CustomerFilter(FieldEqualFilter):
@@ -227,6 +249,10 @@ class CreatedBetweenFilter(FieldFilter, sqla_filters.DateBetweenFilter):
         start, end = value
         return query.filter(self.where(lambda column: (column >= start) & (column < end + timedelta(days=1))))
 
+    def shown_value(self, value: str) -> str:
+        # ISO dates without Flask-Admin's English "to" (its "2026-11-01 to 2026-11-30")
+        return " – ".join(day.isoformat() for day in self.clean(value))
+
 
 def order_filters(settings: Settings, *, lines: bool = False) -> list[Any]:
     """New filter instances for one view: on orders, or (``lines``) on lines by their order's fields."""
@@ -245,6 +271,13 @@ def order_filters(settings: Settings, *, lines: bool = False) -> list[Any]:
         BuyerEmailDomainFilter(scope, "buyer_email", lazy_gettext("Buyer email")),
         CustomerFilter(scope, "customer_ref", lazy_gettext("Customer")),
     ]
+
+
+def filters_applied(statement: Select[Any], filters: Iterable[tuple[Any, str]]) -> Select[Any]:
+    """``statement`` with each (filter, value from the address) applied, as the list applies them."""
+    for flt, value in filters:
+        statement = flt.apply(statement, flt.clean(value))
+    return statement
 
 
 def sort_target(binding: ModelBinding, base: Any, field: Any) -> Any:

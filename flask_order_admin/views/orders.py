@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from flask import abort, current_app, redirect, request
+from flask import abort, current_app, flash, redirect, request
 from flask_admin import expose
 from sqlalchemy import Select
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -33,6 +33,7 @@ from .history import history_lines, linked_order_ids
 from .menu import action_menu, action_refusal, unmerge_access_refusal
 from .presentation import Presenter
 from .redirects import local_path, with_query_arg
+from .search_scope import search_scope
 
 ORDER_PAGE_TABS = ("items", "history", "comments")
 
@@ -255,15 +256,19 @@ class OrdersView(OrderActionsMixin, OrderListView):
     @expose("/search/")
     def search_view(self) -> Response | str:
         """The search box: one match opens it, several are listed (the order number's exact match first).
-        The typed text stays in the box (``q`` in the URL), also where a refusal sends the manager back."""
+        The typed text stays in the box (``q`` in the URL), also where a refusal sends the manager back.
+        Filter arguments (the list's, carried by its box) keep the search within them (views/search_scope.py)."""
         return_url = self.list_url()
         text = request.args.get("q", "")
         # What was typed goes back into the box, cut to what search_text reads at all.
         self.refusals_go_to(with_query_arg(local_path(request.args.get("back")) or return_url, "q",
                                            text[:TYPED_TEXT_LENGTH]))
-        found = search(self.state.session, text, settings=self.settings)
+        scope = search_scope(self)
+        for refused in scope.refused:  # left out, as the list leaves them out; the page says what the search ran in
+            flash(self.get_invalid_value_msg(refused.value, refused.filter), "error")
+        found = search(self.state.session, text, settings=self.settings, within=scope.condition(self.binding.order_pk))
         if len(found) == 1:
             return redirect(self.order_url(self.binding.order_id(found[0]), return_url, q=text))
         records = order_records(self.state.session, self.binding, found, self.settings.number_format)
         return self.render("order_admin/search_results.html", query=normalize_text(text), orders=records,
-                           return_url=return_url)
+                           return_url=return_url, scope=scope)

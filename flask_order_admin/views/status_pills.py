@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Select, func, literal_column, select
 
 from ..domain import OrderStatus
-from .listing import OrderScope, StatusFilter, StatusInFilter
+from .listing import OrderScope, StatusFilter, StatusInFilter, filters_applied
 
 
 @dataclass(frozen=True)
@@ -60,12 +60,9 @@ def _equal_to(value: Any) -> Callable[[Any], Any]:
 def other_filters_applied(view: Any, filters: Iterable[Any]) -> Any:
     """``SELECT 1 FROM <the list's rows>`` with the list's filters but its status filters applied."""
     statement: Select[Any] = select(literal_column("1")).select_from(view.model)
-    for index, _, value in filters or ():
-        flt = view._filters[index]
-        if isinstance(flt, (StatusFilter, StatusInFilter)):
-            continue
-        statement = flt.apply(statement, flt.clean(value))
-    return statement
+    others = [(view._filters[index], value) for index, _, value in filters or ()]
+    return filters_applied(statement, [(flt, value) for flt, value in others
+                                       if not isinstance(flt, (StatusFilter, StatusInFilter))])
 
 
 def shown_statuses(view: Any, filters: Iterable[Any]) -> list[OrderStatus]:
