@@ -12,7 +12,7 @@ DEMO_LANGUAGE ?= en
 DEMO_TIMEZONE ?= Europe/Moscow
 export DEMO_LANGUAGE DEMO_TIMEZONE
 
-.PHONY: demo demo-legacy test typecheck docs bench bench-full wheel-check stress catalogs
+.PHONY: demo demo-legacy test typecheck docs bench bench-full wheel-check stress catalogs example-catalogs
 # Where the demos listen: make demo PORT=5123 HOST=0.0.0.0 (demo-legacy's port defaults to 5001).
 HOST ?= 127.0.0.1
 
@@ -89,3 +89,21 @@ catalogs: $(STAMP)
 	$(VENV)/bin/pybabel update -D flask_order_admin -i $(CATALOGS)/flask_order_admin.pot -d $(CATALOGS) \
 		--ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date
 	$(VENV)/bin/pybabel compile -D flask_order_admin -d $(CATALOGS) --statistics
+	$(MAKE) example-catalogs
+
+# The example shops' own texts (login pages, their menus and index pages), as a host keeps them: Flask-Babel's
+# default domain, messages, in example_app/translations; the plugin's domain is the plugin's alone. Chinese is
+# zh_Hans_CN, the locale the demo serves (example_app/languages.py): Flask-Babel looks a host's catalog up by
+# gettext's rules, zh_Hans_CN then zh, never zh_Hans.
+# tests/example_app/test_example_catalogs.py checks that the committed files match the code.
+EXAMPLE_CATALOGS := example_app/translations
+example-catalogs: $(STAMP)
+	$(VENV)/bin/pybabel extract -F example_app/babel.cfg --no-location --omit-header --sort-output -k lazy_gettext \
+		--ignore-dirs='.* _* translations static' -o $(EXAMPLE_CATALOGS)/messages.pot example_app
+	for lang in ru zh_Hans_CN; do \
+		test -f $(EXAMPLE_CATALOGS)/$$lang/LC_MESSAGES/messages.po || \
+			$(VENV)/bin/pybabel init -i $(EXAMPLE_CATALOGS)/messages.pot -d $(EXAMPLE_CATALOGS) -l $$lang; \
+	done
+	$(VENV)/bin/pybabel update -i $(EXAMPLE_CATALOGS)/messages.pot -d $(EXAMPLE_CATALOGS) \
+		--ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date
+	$(VENV)/bin/pybabel compile -d $(EXAMPLE_CATALOGS) --statistics

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, redirect, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext
 from flask_wtf import CSRFProtect
 from werkzeug.wrappers import Response
 
@@ -51,7 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_login(app)
     # A new Admin per app: module-level Admin or views would be bound to the first app only.
     admin = Admin(
-        app, name="Demo shop", url="/admin", index_view=ShopAdminIndex(url="/admin"),
+        app, name=lazy_gettext("Demo shop"), url="/admin", index_view=ShopAdminIndex(url="/admin"),
         theme=Bootstrap4Theme(base_template="shop/admin_base.html"),  # Flask-Admin's, with a language switcher
     )
     OrderAdmin(app, admin=admin, db=db)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_admin import AdminIndexView, expose
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_limiter import RequestLimit
 from flask_login import LoginManager, current_user
 from flask_wtf import FlaskForm
@@ -27,16 +28,17 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    username = StringField("User name", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
-    submit = SubmitField("Log in")
+    username = StringField(lazy_gettext("User name"), validators=[DataRequired()])
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired()])
+    submit = SubmitField(lazy_gettext("Log in"))
 
 
 def init_login(app: Flask) -> None:
     app.config.setdefault("LOGIN_SESSION_LIFETIME", timedelta(hours=12))
     manager = LoginManager()
     manager.login_view = "auth.login"
-    manager.login_message = "Please log in to open the shop's admin."
+    manager.login_message = lazy_gettext("Please log in to open the shop's admin.")
+    manager.localize_callback = str  # flashed into the session: a plain string, in the page's language
     manager.user_loader(load_user)
     manager.init_app(app)
     app.register_blueprint(bp)
@@ -47,7 +49,8 @@ def _throttled(limit: RequestLimit) -> Response:
     """The login page again, with 429 and how long to wait: the form is not even checked."""
     wait = max(1, math.ceil(limit.reset_at - time.time()))
     minutes = math.ceil(wait / 60)
-    message = f"Too many failed logins. Wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
+    message = ngettext("Too many failed logins. Wait %(num)d minute and try again.",
+                       "Too many failed logins. Wait %(num)d minutes and try again.", minutes)
     response = make_response(render_template("shop/login.html", form=LoginForm(), refusal=message), 429)
     response.headers["Retry-After"] = str(wait)
     return response
@@ -89,7 +92,7 @@ def login() -> str | Response:
             current_app.logger.info("user %s logged in", user.username)
             return redirect(destination)
         count_failed_login()
-        flash("Wrong user name or password.", "error")
+        flash(gettext("Wrong user name or password."), "error")
     return render_template("shop/login.html", form=form)
 
 
@@ -97,7 +100,7 @@ def login() -> str | Response:
 def logout() -> Response:
     # POST with the CSRF token (CSRFProtect checks it): a link on another site cannot log staff out.
     end_login_session()
-    flash("You are logged out.", "info")
+    flash(gettext("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 

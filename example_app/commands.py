@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from flask_order_admin.models import Order
 from flask_order_admin.settings import current_settings
 
+from .languages import LANGUAGES
 from .models import Product, User, db
 from .seed import MIN_ORDERS, seed_demo
 
@@ -18,7 +19,9 @@ def register_commands(app: Flask) -> None:
     @click.option("--orders", type=click.IntRange(min=MIN_ORDERS), default=400, show_default=True)
     @click.option("--seed", type=int, default=2024, show_default=True, help="Same seed, same shop.")
     @click.option("--if-empty", is_flag=True, help="Do nothing if there already are orders.")
-    def seed_demo_command(orders: int, seed: int, if_empty: bool) -> None:
+    @click.option("--language", type=click.Choice(list(LANGUAGES)), default=None,
+                  help="What the shop writes (buyers, colours, comments): en, ru or zh_Hans; DEMO_LANGUAGE by default.")
+    def seed_demo_command(orders: int, seed: int, if_empty: bool, language: str | None) -> None:
         """Fill the database with a demo catalog and orders in every status."""
         existing = db.session.scalar(select(func.count()).select_from(Order))
         products = db.session.scalar(select(func.count()).select_from(Product))
@@ -30,7 +33,8 @@ def register_commands(app: Flask) -> None:
                 f"The database already has {existing} orders and {products} products; "
                 "seed an empty database (or pass --if-empty)."
             )
-        summary = seed_demo(db.session, orders=orders, seed=seed, photo_base=app.config.get("DEMO_PHOTO_BASE_URL", ""))
+        summary = seed_demo(db.session, orders=orders, seed=seed, photo_base=app.config.get("DEMO_PHOTO_BASE_URL", ""),
+                            language=language or app.config["DEMO_LANGUAGE"])
         fmt = current_settings().number_format.format
         click.echo(f"Seeded {summary.orders} orders, {summary.items} items, {summary.events} events.")
         click.echo("Restore reprices: " + ", ".join(fmt(i) for i in summary.repriced_on_restore))

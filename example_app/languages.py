@@ -8,6 +8,7 @@ The language is ``?lang=ru`` (or ``zh_Hans``, ``en``) on any page, kept in the s
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, has_request_context, request, session
@@ -21,6 +22,8 @@ LANGUAGES = {"en": "English", "ru": "Русский", "zh_Hans": "简体中文"}
 LOCALES = {"en": "en", "ru": "ru", "zh_Hans": "zh_Hans_CN"}
 DEFAULT_TIMEZONE = "Europe/Moscow"
 SESSION_KEY = "language"
+# The shops' own texts (login pages, their menus): Flask-Babel's default domain, messages (make catalogs).
+TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def init_languages(app: Flask) -> None:
@@ -28,6 +31,7 @@ def init_languages(app: Flask) -> None:
     from the environment or from the config given to ``create_app``."""
     app.config.setdefault("DEMO_LANGUAGE", os.environ.get("DEMO_LANGUAGE") or "en")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", os.environ.get("DEMO_TIMEZONE") or DEFAULT_TIMEZONE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))  # both shops', wherever their root
     if app.config["DEMO_LANGUAGE"] not in LANGUAGES:
         raise ValueError(f"DEMO_LANGUAGE: {app.config['DEMO_LANGUAGE']!r} is not one of {', '.join(LANGUAGES)}")
     Babel(app, locale_selector=lambda: LOCALES[chosen_language(app)])

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from flask_order_admin.domain import OrderStatus as S
 from flask_order_admin.domain.merge import normalize_email
+from flask_order_admin.domain.search_keys import name_key, phone_key
 from flask_order_admin.models import Order, OrderEvent, OrderItem, utcnow
 from flask_order_admin.settings import current_settings
 
@@ -71,8 +72,9 @@ class SeedSummary:
 
 
 class DemoSeeder:
-    def __init__(self, seed: int, photo_base: str = "") -> None:
+    def __init__(self, seed: int, photo_base: str = "", language: str = "en") -> None:
         self.rng = random.Random(seed)
+        self.words = data.words(language)
         self.now = utcnow().replace(microsecond=0)
         self.photo_base = photo_base.rstrip("/")
         self.products = self._products()
@@ -92,7 +94,7 @@ class DemoSeeder:
             rows.append({
                 "sku": f"tb-{listing}" if provider == "taobao" else f"stock-{n:04d}",
                 "provider": provider,
-                "title": f"{rng.choice(data.TITLE_PREFIXES)}{kind.title_cn} {kind.title_en}",
+                "title": self.words.title(rng.choice(data.TITLE_PREFIXES), kind),
                 "url": f"https://{host}/item.htm?id={listing}",
                 "photo_url": f"{self.photo_base}/static/photos/{n % 8 + 1}.svg",
                 "price": price,
@@ -105,19 +107,7 @@ class DemoSeeder:
         return rows
 
     def _buyer(self, n: int) -> Buyer:
-        rng = self.rng
-        group = n % 3
-        if group == 0:
-            name = rng.choice(data.CHINESE_NAMES)
-            email = f"buyer{n:03d}@example.cn"
-            phone = f"+86 1{rng.randint(30, 89)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
-            address = f"{rng.choice(data.CN_CITIES)}{rng.randint(1, 999)}号 {rng.randint(1, 30)}楼"
-        else:
-            name = rng.choice(data.PINYIN_NAMES if group == 1 else data.LATIN_NAMES)
-            email = f"{name.split()[0].lower()}.{n:03d}@example.com"
-            phone = f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
-            street, city = rng.choice(data.LATIN_CITIES)
-            address = f"{rng.randint(1, 120)} {street}, apt {rng.randint(1, 200)}, {city}"
+        name, email, phone, address = buyer_details(self.rng, self.words, n)
         # One buyer in five checked out as a guest: no customer ref, matched by email.
         ref = None if n % 5 == 4 else f"cust-{n + 1:05d}"
         return Buyer(ref, name, email, phone, address)
@@ -131,14 +121,15 @@ class DemoSeeder:
 
     def _line(self, product: dict[str, Any], repriced: bool = False) -> dict[str, Any]:
         rng = self.rng
-        color, color_cn = rng.choice(data.COLORS)
+        color_cn = rng.choice(data.COLORS_CN)
         size, size_cn = rng.choice(product["kind"].sizes)
         # An order canceled a while ago kept the prices of its day: the catalog has moved since.
         factor = Decimal(rng.choice(("0.85", "0.90", "1.10"))) if repriced else Decimal(1)
         discount = product["discount_price"]
         return {
             "provider_item_id": product["sku"], "title": product["title"], "url": product["url"],
-            "photo_url": product["photo_url"], "color": color, "size": size, "color_cn": color_cn,
+            "photo_url": product["photo_url"], "color": self.words.colors[color_cn], "size": self.words.size(size),
+            "color_cn": color_cn,
             "size_cn": size_cn, "quantity": rng.choice((1, 1, 1, 2, 2, 3, 5)),
             "price": (product["price"] * factor).quantize(CENT),
             "discount_price": None if discount is None else (discount * factor).quantize(CENT),
@@ -205,10 +196,10 @@ class DemoSeeder:
                          "details": details})
 
         for _ in range(rng.choice((0, 0, 1, 1, 2))):
-            add("comment", text=rng.choice(data.COMMENTS))
+            add("comment", text=rng.choice(self.words.comments))
         if order.story == "canceled":
             add("cancel", rng.choice((S.AWAITING_PAYMENT, S.PROCESSING)), S.CANCELED,
-                **({"reason": rng.choice(data.CANCEL_REASONS)} if rng.random() < 0.7 else {}))
+                **({"reason": rng.choice(self.words.cancel_reasons)} if rng.random() < 0.7 else {}))
         elif order.story == "completed":
             add("close", S.SHIPPED, S.COMPLETED)
         elif order.story == "restored":
@@ -227,9 +218,11 @@ class DemoSeeder:
         return rows
 
 
-def seed_demo(session: Session, *, orders: int = 400, seed: int = 2024, photo_base: str = "") -> SeedSummary:
-    """Fill empty shop tables with a demo catalog and ``orders`` orders, in one transaction."""
-    seeder = DemoSeeder(seed, photo_base)
+def seed_demo(session: Session, *, orders: int = 400, seed: int = 2024, photo_base: str = "",
+              language: str = "en") -> SeedSummary:
+    """Fill empty shop tables with a demo catalog and ``orders`` orders, in one transaction; what the shop
+    writes (buyers, colours, comments, reasons) is in ``language`` (en, ru or zh_Hans)."""
+    seeder = DemoSeeder(seed, photo_base, language)
     planned, special = seeder.plan(orders)
     session.execute(insert(Product), [{k: v for k, v in p.items() if k != "kind"} for p in seeder.products])
     order_rows = [_order_row(o) for o in planned]
@@ -263,7 +256,16 @@ def _order_row(order: Planned) -> dict[str, Any]:
     email = buyer.email.capitalize() if buyer.ref is None and len(order.lines) % 2 else buyer.email
     return {
         "provider": order.provider, "status": order.status, "customer_ref": buyer.ref,
-        "buyer_name": buyer.name, "buyer_email": email, "buyer_email_key": normalize_email(email),
-        "buyer_phone": buyer.phone, "buyer_address": buyer.address, "created_at": order.created_at,
+        # A set-based INSERT skips the model's validators: the search keys are written here.
+        "buyer_name": buyer.name, "buyer_name_key": name_key(buyer.name), "buyer_email": email,
+        "buyer_email_key": normalize_email(email), "buyer_phone": buyer.phone, "buyer_phone_key": phone_key(buyer.phone),
+        "buyer_address": buyer.address, "created_at": order.created_at,
         "updated_at": order.changed_at, "status_changed_at": order.changed_at, "currency": "CNY", "version": 1,
     }
+
+
+def buyer_details(rng: random.Random, words: data.DemoWords, n: int) -> tuple[str, str, str, str]:
+    """Buyer ``n``'s name, email, phone and address, as buyers of the demo's language look."""
+    group = words.buyer_groups[n % len(words.buyer_groups)]
+    name = rng.choice(group.names)
+    return name, group.email(name, n), group.phone(rng), group.address(rng)

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, redirect, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext
 from flask_wtf import CSRFProtect
 from werkzeug.wrappers import Response
 
@@ -46,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         DEMO_ADMIN_PASSWORD=os.environ.get("DEMO_ADMIN_PASSWORD", DEFAULT_PASSWORD),
         ORDER_ADMIN_PRICE_RESOLVER=catalog_price,
+        # The category the shop's own views open (backoffice.py, translated there): the panel joins it.
         ORDER_ADMIN_MENU_CATEGORY="Sales",
         # The history names staff as the shop does: by full name (Staff has no username).
         ORDER_ADMIN_ACTOR_NAME=lambda staff: staff.full_name,
@@ -57,7 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     CSRFProtect(app)
     init_login(app)
-    backoffice = Admin(app, name="Legacy shop", url="/backoffice", theme=Bootstrap4Theme(),
+    backoffice = Admin(app, name=lazy_gettext("Legacy shop"), url="/backoffice", theme=Bootstrap4Theme(),
                        index_view=BackofficeIndex(url="/backoffice"))
     add_shop_views(backoffice)
     # The panel on the shop's own order tables: it adds new tables of its own, and nothing else.

@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
-
+from ..languages import LANGUAGES
 from .models import ShopOrder, Staff, db
 from .seed import MIN_ORDERS, seed_shop
 
@@ -16,7 +16,9 @@ def register_commands(app: Flask) -> None:
     @click.option("--orders", type=click.IntRange(min=MIN_ORDERS), default=300, show_default=True)
     @click.option("--seed", type=int, default=2024, show_default=True, help="Same seed, same shop.")
     @click.option("--if-empty", is_flag=True, help="Do nothing if the shop already has orders.")
-    def seed_shop_command(orders: int, seed: int, if_empty: bool) -> None:
+    @click.option("--language", type=click.Choice(list(LANGUAGES)), default=None,
+                  help="What the shop writes (customers, colours): en, ru or zh_Hans; DEMO_LANGUAGE by default.")
+    def seed_shop_command(orders: int, seed: int, if_empty: bool, language: str | None) -> None:
         """Fill the shop's own tables (customers, catalog, orders); the order panel's tables stay empty."""
         existing = db.session.scalar(select(func.count()).select_from(ShopOrder))
         if existing:
@@ -24,7 +26,7 @@ def register_commands(app: Flask) -> None:
                 click.echo(f"The shop already has {existing} orders; nothing seeded.")
                 return
             raise click.ClickException(f"The shop already has {existing} orders; seed an empty database.")
-        summary = seed_shop(db.session, orders=orders, seed=seed)
+        summary = seed_shop(db.session, orders=orders, seed=seed, language=language or app.config["DEMO_LANGUAGE"])
         click.echo(f"Seeded {summary.orders} orders with {summary.lines} lines.")
         for what, numbers in summary.numbers.items():
             click.echo(f"  {what}: {', '.join(numbers)}")

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_admin import AdminIndexView, expose
+from flask_babel import gettext, lazy_gettext
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -21,9 +22,9 @@ bp = Blueprint("legacy_login", __name__, template_folder="templates")
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Login", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
-    submit = SubmitField("Log in")
+    username = StringField(lazy_gettext("Login"), validators=[DataRequired()])
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired()])
+    submit = SubmitField(lazy_gettext("Log in"))
 
 
 def init_login(app: Flask) -> None:
@@ -65,7 +66,7 @@ def login() -> str | Response:
         if staff is not None and staff.check_password(form.password.data):
             login_user(staff)
             return redirect(destination)
-        flash("Wrong login or password.", "error")
+        flash(gettext("Wrong login or password."), "error")
     return render_template("legacy/login.html", form=form)
 
 

@@ -16,7 +16,8 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from .. import seed_data as data
-from ..seed_data import Kind
+from ..seed import buyer_details
+from ..seed_data import DemoWords, Kind
 from .models import ShopCustomer, ShopOrder, ShopOrderLine, ShopProduct
 from .order_models import ON_HOLD, STATUS_CODES
 
@@ -43,12 +44,14 @@ class ShopSeed:
     numbers: dict[str, list[str]] = field(default_factory=dict)  # what to try: merge pairs, restores, on hold
 
 
-def seed_shop(session: Session, *, orders: int = 300, seed: int = 2024) -> ShopSeed:
-    """Fill the shop's empty tables, in one transaction."""
+def seed_shop(session: Session, *, orders: int = 300, seed: int = 2024, language: str = "en") -> ShopSeed:
+    """Fill the shop's empty tables, in one transaction; customers, colours and the titles' translation in
+    ``language`` (en, ru or zh_Hans)."""
     rng = random.Random(seed)
-    products = _products(rng)
+    words = data.words(language)
+    products = _products(rng, words)
     session.execute(insert(ShopProduct), [{k: v for k, v in p.items() if k != "kind"} for p in products])
-    customers = [_customer(rng, n) for n in range(80)]
+    customers = [_customer(rng, words, n) for n in range(80)]
     customer_ids = session.scalars(
         insert(ShopCustomer).returning(ShopCustomer.id, sort_by_parameter_order=True), customers
     ).all()
@@ -68,7 +71,7 @@ def seed_shop(session: Session, *, orders: int = 300, seed: int = 2024) -> ShopS
         picks = rng.sample(on_sale, rng.choice((1, 1, 2, 2, 3, 4)))
         if story == "withdrawn":
             picks.append(products[-1])
-        lines_of.append([_line(rng, p, repriced=story == "repriced") for p in picks])
+        lines_of.append([_line(rng, words, p, repriced=story == "repriced") for p in picks])
     ids = session.scalars(insert(ShopOrder).returning(ShopOrder.id, sort_by_parameter_order=True), rows).all()
     lines = [{**line, "order_id": order_id} for order_id, order_lines in zip(ids, lines_of) for line in order_lines]
     session.execute(insert(ShopOrderLine), lines)
@@ -100,14 +103,14 @@ def _plan(rng: random.Random, total: int) -> list[tuple[int, str]]:
     return plan
 
 
-def _products(rng: random.Random) -> list[dict[str, Any]]:
+def _products(rng: random.Random, words: DemoWords) -> list[dict[str, Any]]:
     rows = []
     for n in range(40):
         kind = data.KINDS[n % len(data.KINDS)]
         listing = rng.randrange(520_000_000_000, 800_000_000_000)
         price = Decimal(rng.randint(*kind.price_range)) + Decimal(rng.choice(("0.00", "0.90", "0.50")))
         rows.append({
-            "sku": f"tb-{listing}", "name": f"{rng.choice(data.TITLE_PREFIXES)}{kind.title_cn} {kind.title_en}",
+            "sku": f"tb-{listing}", "name": words.title(rng.choice(data.TITLE_PREFIXES), kind),
             "unit_price": price,
             "sale_price": (price * Decimal("0.85")).quantize(CENT) if rng.random() < 0.4 else None,
             "cn_shipping": Decimal(rng.choice((0, 5, 8, 12))).quantize(CENT), "withdrawn_at": None,
@@ -118,27 +121,24 @@ def _products(rng: random.Random) -> list[dict[str, Any]]:
     return rows
 
 
-def _customer(rng: random.Random, n: int) -> dict[str, Any]:
-    name = rng.choice(data.CHINESE_NAMES + data.PINYIN_NAMES + data.LATIN_NAMES)
-    street, city = rng.choice(data.LATIN_CITIES)
+def _customer(rng: random.Random, words: DemoWords, n: int) -> dict[str, Any]:
+    name, _, phone, address = buyer_details(rng, words, n)
     return {
         # Guests (every fifth) have no loyalty card: the panel matches their orders by email.
         "code": None if n % 5 == 4 else f"C-{1000 + n}",
-        "full_name": name, "email": f"customer{n:03d}@example.com",
-        "phone": f"+86 1{rng.randint(30, 89)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
-        "address": f"{rng.randint(1, 120)} {street}, {city}",
+        "full_name": name, "email": f"customer{n:03d}@example.com", "phone": phone, "address": address,
     }
 
 
-def _line(rng: random.Random, product: dict[str, Any], *, repriced: bool) -> dict[str, Any]:
+def _line(rng: random.Random, words: DemoWords, product: dict[str, Any], *, repriced: bool) -> dict[str, Any]:
     kind: Kind = product["kind"]
-    colour, colour_zh = rng.choice(data.COLORS)
+    colour_zh = rng.choice(data.COLORS_CN)
     size, size_zh = rng.choice(kind.sizes)
     factor = Decimal(rng.choice(("0.85", "1.10"))) if repriced else Decimal(1)
     sale = product["sale_price"]
     return {
         "sku": product["sku"], "name": product["name"], "link": product["url"], "picture": product["photo"],
-        "colour": colour, "size": size, "colour_zh": colour_zh, "size_zh": size_zh,
+        "colour": words.colors[colour_zh], "size": words.size(size), "colour_zh": colour_zh, "size_zh": size_zh,
         "qty": rng.choice((1, 1, 2, 3)), "unit_price": (product["unit_price"] * factor).quantize(CENT),
         "sale_price": None if sale is None else (sale * factor).quantize(CENT), "cn_shipping": product["cn_shipping"],
     }

@@ -7,6 +7,7 @@ browser context. Skipped where /usr/bin/chromium is missing.
 from __future__ import annotations
 
 import itertools
+import random
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -104,24 +105,32 @@ def db_session(shop: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def new_order(db_session: Any) -> Callable[..., Any]:
-    """An order whose lines are catalog products (so Restore can price them); returns its id."""
+    """An order whose lines are catalog products (so Restore can price them); returns its id. With ``language``
+    (ru, zh_Hans) its buyer and colour are the demo seed's in that language: a screenshot shows the shop's world."""
     from example_app.models import Product
+    from example_app.seed import buyer_details
+    from example_app.seed_data import words
 
     from flask_order_admin.models import Order, OrderItem
 
     def make(status: str = "processing", *, lines: int = 2, customer_ref: str = "browser-buyer",
-             provider: str = "taobao", titles: list[str] | None = None, buyer_name: str = "Zhou Min 周敏",
-             buyer_email: str = "zhou.min@example.com") -> int:
+             provider: str = "taobao", titles: list[str] | None = None, buyer_name: str | None = None,
+             buyer_email: str = "zhou.min@example.com", language: str | None = None) -> int:
         products = db_session.scalars(
             select(Product).where(Product.provider == provider, Product.sold_until.is_(None)).limit(lines)
         ).all()
-        order = Order(status=status, provider=provider, customer_ref=customer_ref, buyer_name=buyer_name,
-                      buyer_email=buyer_email, buyer_phone="+86 139 1234 5678",
-                      buyer_address="Flat 3, 88 Huaihai Rd, Shanghai 200031")
+        if language is None:
+            name, phone, address, color = "Zhou Min 周敏", "+86 139 1234 5678", "Flat 3, 88 Huaihai Rd, Shanghai 200031", "Black"
+        else:
+            name, buyer_email, phone, address = buyer_details(random.Random(customer_ref), words(language), 1)
+            color = words(language).colors["黑色"]
+        order = Order(status=status, provider=provider, customer_ref=customer_ref, buyer_name=buyer_name or name,
+                      buyer_email=buyer_email, buyer_phone=phone, buyer_address=address)
         for n, product in enumerate(products):
+            title = product.title if language is None else translated_title(product.title, language)
             order.items.append(OrderItem(
-                provider_item_id=product.sku, title=(titles or [])[n] if titles and n < len(titles) else product.title,
-                url=product.url, photo_url=product.photo_url, color="Black", size="L", color_cn="黑色",
+                provider_item_id=product.sku, title=(titles or [])[n] if titles and n < len(titles) else title,
+                url=product.url, photo_url=product.photo_url, color=color, size="L", color_cn="黑色",
                 size_cn="大码", quantity=n + 1, price=product.price + Decimal("3.00"),
                 discount_price=product.discount_price, china_delivery=product.china_delivery,
             ))
@@ -130,6 +139,18 @@ def new_order(db_session: Any) -> Callable[..., Any]:
         return order.id
 
     return make
+
+
+def translated_title(title: str, language: str) -> str:
+    """A title of the (English) browser shop's catalog as the demo in ``language`` writes it: the marketplace's
+    Chinese, then the shop's translation in that language (none in Chinese)."""
+    from example_app.seed_data import KINDS, words
+
+    for kind in KINDS:
+        english = f"{kind.title_cn} {kind.titles['en']}"
+        if title.endswith(english):
+            return words(language).title(title.removesuffix(english), kind)
+    return title
 
 
 @pytest.fixture

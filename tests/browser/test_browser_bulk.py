@@ -108,9 +108,9 @@ def test_a_mixed_bulk_close_tells_the_truth_before_and_after(page, base_url, new
     POST's answer, so a reload asked to post again."""
     words = WORDS[language]
     buyer = f"bulk-{language}-{uuid.uuid4().hex[:8]}"
-    closing = [new_order("shipped", lines=1, customer_ref=buyer) for _ in range(30)]
-    canceled = [new_order("canceled", lines=1, customer_ref=buyer) for _ in range(2)]
-    completed = new_order("completed", lines=1, customer_ref=buyer)
+    closing = [new_order("shipped", lines=1, customer_ref=buyer, language=language) for _ in range(30)]
+    canceled = [new_order("canceled", lines=1, customer_ref=buyer, language=language) for _ in range(2)]
+    completed = new_order("completed", lines=1, customer_ref=buyer, language=language)
     page.goto(f"{base_url}/admin/orders/?lang={language}&flt0_customer_equals={buyer}")
     all_matching(page, "close")
 

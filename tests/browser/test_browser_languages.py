@@ -139,10 +139,13 @@ def walk(request: pytest.FixtureRequest, page: Any, base_url: str, db_session: A
 
 
 def test_lists_and_the_order_page_with_each_tab(walk, new_order, db_session):
+    from example_app.seed_data import words
+
     from flask_order_admin.services import add_comment, cancel, restore
 
-    order_id = new_order("processing", lines=3)
-    add_comment(db_session, order_id, actor="admin", text="Buyer asked to ship the black dress first.")
+    demo = words(walk.language)  # the order as the demo in this language writes it (its screenshot is in docs/)
+    order_id = new_order("processing", lines=3, language=walk.language)
+    add_comment(db_session, order_id, actor="admin", text=demo.comments[4])
     walk.open("/admin/orders/?flt0_status_equals=processing")
     walk.check("orders list, filtered by status")
     walk.open("/admin/orders/items/?flt0_status_equals=processing")
@@ -153,8 +156,8 @@ def test_lists_and_the_order_page_with_each_tab(walk, new_order, db_session):
     walk.page.wait_for_load_state("networkidle")
     walk.page.screenshot(path=str(SCREENSHOTS / f"order-page-{walk.language}.png"), full_page=True)
 
-    canceled = new_order("processing", lines=2)
-    cancel(db_session, canceled, actor="admin", reason="Buyer found it cheaper")
+    canceled = new_order("processing", lines=2, language=walk.language)
+    cancel(db_session, canceled, actor="admin", reason=demo.cancel_reasons[0])
     restore(db_session, canceled, actor="admin")
     for tab in ("items", "history", "comments"):
         walk.open(f"/admin/orders/details/?id={canceled}&tab={tab}")

@@ -14,7 +14,7 @@ from example_app import create_app
 from example_app.legacy import create_app as create_legacy_app
 from example_app.models import db
 from example_app.seed import seed_demo
-from tests.example_app.conftest import PASSWORD, shop_config
+from tests.example_app.conftest import PASSWORD, csrf_token, log_in, shop_config
 from tests.unicode_text import UNICODE_TEXT, urlencoded, wire
 
 NBSP = "\N{NO-BREAK SPACE}"
@@ -117,3 +117,59 @@ def test_any_lang_and_accept_language_is_answered(shop_client, lang, accept, pat
                                headers={"Accept-Language": header}, follow_redirects=True)
     assert response.status_code < 500, (path, lang, accept)
     assert response.status_code == 200
+
+
+# What each example shop's own pages say (their catalog: example_app/translations), by language.
+SHOP_WORDS = {
+    "ru": {"title": "<title>Войти — Управление демо-магазином</title>", "user": "Имя пользователя", "submit": 'value="Войти"',
+           "wrong": "Неверное имя пользователя или пароль.", "logged in": "Вы вошли как admin", "log out": "Выйти",
+           "logged out": "Вы вышли из системы.", "brand": "Демо-магазин"},
+    "zh_Hans": {"title": "<title>登录 — 演示店铺后台</title>", "user": "用户名", "submit": 'value="登录"',
+                "wrong": "用户名或密码错误。", "logged in": "当前用户：admin", "log out": "退出登录",
+                "logged out": "您已退出登录。", "brand": "演示店铺"},
+}
+BACK_OFFICE_WORDS = {
+    "ru": ("Старый магазин", "Продажи", "Клиенты", "Каталог", "Заказы", "Бэк-офис старого магазина", "Выйти"),
+    "zh_Hans": ("旧版店铺", "销售", "客户", "商品目录", "订单", "旧版店铺后台", "退出登录"),
+}
+
+
+@pytest.mark.parametrize("language", ["ru", "zh_Hans"])
+def test_the_login_page_logout_and_index_speak_the_demo_language(make_shop, language):
+    words = SHOP_WORDS[language]
+    client = make_shop(DEMO_LANGUAGE=language).test_client()
+    page = client.get("/login").get_data(as_text=True)
+    assert words["title"] in page and words["user"] in page and words["submit"] in page
+    assert f'<html lang="{language.replace("_", "-")}">' in page
+    refused = log_in(client, "wrong password").get_data(as_text=True)
+    assert words["wrong"] in refused and "Wrong user name" not in refused
+    log_in(client, PASSWORD)
+    index = client.get("/admin/").get_data(as_text=True)
+    assert words["logged in"] in index and words["log out"] in index
+    assert re.search(rf'class="navbar-brand"[^>]*>\s*{words["brand"]}\s*<', index)
+    after = client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")}, follow_redirects=True)
+    assert words["logged out"] in after.get_data(as_text=True)
+
+
+def test_the_login_page_is_english_in_english(make_shop):
+    page = make_shop().test_client().get("/login").get_data(as_text=True)
+    assert "<title>Log in — Demo shop admin</title>" in page and 'value="Log in"' in page
+
+
+@pytest.mark.parametrize("language", ["ru", "zh_Hans"])
+def test_the_legacy_back_office_menus_speak_the_demo_language(tmp_path, language):
+    app = create_legacy_app({**shop_config(f"sqlite:///{tmp_path / 'legacy.sqlite'}"), "DEMO_LANGUAGE": language,
+                             "WTF_CSRF_ENABLED": False, "DEMO_ADMIN_PASSWORD": "admin"})
+    client = app.test_client()
+    assert SHOP_WORDS[language]["submit"] in client.get("/login").get_data(as_text=True)  # the same words as the demo's
+    client.post("/login", data={"username": "admin", "password": "admin"})
+    page = client.get("/backoffice/").get_data(as_text=True)
+    navbar = re.sub(r"\s+", " ", re.search(r"<nav.*?</nav>", page, re.S).group(0))
+    brand, sales, customers, catalog, orders, heading, log_out = BACK_OFFICE_WORDS[language]
+    assert re.search(rf'class="navbar-brand"[^>]*>{brand}<', navbar)
+    # Sales > Customers, Catalog and the panel's Orders: one menu, every entry in the page's language.
+    assert re.search(rf"dropdown-toggle.*?{sales}<i.*?> {customers}<.*?> {catalog}<.*?> {orders}<", navbar)
+    assert not re.search(r">\s*(Sales|Customers|Catalog|Orders)\s*<", navbar)
+    assert heading in page and log_out in page
+    columns = client.get("/backoffice/shop_customers/").get_data(as_text=True)
+    assert {"ru": "Телефон", "zh_Hans": "电话"}[language] in columns
