@@ -3,7 +3,7 @@
 from .extension import OrderAdmin, OrderAdminState
 from .order_models import Constant, OrderModels, Through
 from .services import session_work as _session_work  # noqa: F401  (sees the host's flushes from the start)
-from .settings import OrderAdminConfigError
+from .errors import OrderAdminConfigError
 
 __version__ = "0.1.0"
 __all__ = ["Constant", "OrderAdmin", "OrderAdminConfigError", "OrderAdminState", "OrderModels", "Through",

@@ -1,4 +1,5 @@
-"""Typed errors of refused actions, written for order managers.
+"""The plugin's typed errors: a refused action, export or bulk action (written for order managers), and a
+wrong configuration value (``OrderAdminConfigError``, for the shop's developer).
 
 ``error.message`` is a ``Message`` (or a plain string), which the views show in the manager's language
 (``i18n.translate``); ``str(error)`` is its English text, for logs and for code outside a request.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .domain.messages import N_, Message
+from .domain.messages import N_, Message, Quantity
 
 
 class OrderActionError(Exception):
@@ -83,3 +84,60 @@ class ActionFailed(OrderActionError):
 class SessionHasUncommittedWork(RuntimeError):
     """The caller's session holds changes not yet committed (flushed or pending), which an action would
     have to discard to run in its own transaction: a programming error, so not an OrderActionError."""
+
+
+class OrderAdminConfigError(ValueError):
+    """A configuration value is wrong; the message names the key."""
+
+
+# Exports
+
+
+class ExportTooLarge(OrderActionError):
+    """More rows than ``ORDER_ADMIN_EXPORT_MAX_ROWS``; refused before any file is written."""
+
+    def __init__(self, rows: int, limit: int) -> None:
+        super().__init__(N_("%(rows)s rows is more than the export limit of %(limit)s; narrow the filter.",
+                            rows=Quantity(rows), limit=Quantity(limit)))
+        self.rows = rows
+        self.limit = limit
+
+
+class ExportFormatNotOffered(OrderActionError):
+    """The format is not in ``ORDER_ADMIN_EXPORT_FORMATS``."""
+
+
+class ExportPresetNotOffered(OrderActionError):
+    """The column set is not one of ``ORDER_ADMIN_EXPORT_PRESETS`` (a stale menu, or a hand-made request)."""
+
+
+class ExportColumnFailed(OrderActionError):
+    """A shop's own export column (``ORDER_ADMIN_EXPORT_COLUMNS``) raised; nothing is exported."""
+
+    def __init__(self, header: str | Message, number: str | None, error: Exception) -> None:
+        super().__init__(N_(
+            "The export stopped: the shop's column %(column)s failed on order %(number)s (%(error)s). "
+            "Tell the shop's administrator.", column=str(header), number=number or "", error=type(error).__name__))
+
+
+class ExportLimitReached(OrderActionError):
+    """Too many export jobs queued or running, for this user or for the shop."""
+
+
+class ExportOwnerUnknown(OrderActionError):
+    """A background export for a user without an ``ORDER_ADMIN_ACTOR_ID``: nobody could find it again."""
+
+
+class ExportNotAvailable(OrderActionError):
+    """The export's file cannot be downloaded (not finished, failed, canceled or expired)."""
+
+
+# Bulk actions
+class BulkActionTooLarge(OrderActionError):
+    """More orders than ``ORDER_ADMIN_BULK_ACTION_LIMIT``: nothing was changed."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(N_("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
+                            "Narrow the selection or the filters.", limit=Quantity(limit)))
+        self.count = count
+        self.limit = limit

@@ -17,7 +17,8 @@ from .i18n import template_callables
 from .models import utcnow
 from .order_models import OrderModels
 from .resolver_pool import ResolverPool
-from .settings import OrderAdminConfigError, Settings, load_settings
+from .errors import OrderAdminConfigError
+from .settings import Settings, load_settings
 
 EXTENSION_KEY = "order_admin"
 logger = logging.getLogger(__name__)

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .errors import OrderAdminConfigError
+
 
 
 class Through:
@@ -132,8 +134,6 @@ class OrderModels:
 
         if self.is_builtin:
             if self.order_fields or self.line_fields or self.status_values is not None:
-                from .settings import OrderAdminConfigError
-
                 raise OrderAdminConfigError(
                     "OrderModels: fields and status_values describe a shop's own classes; give order= and line= too"
                 )

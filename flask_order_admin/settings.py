@@ -23,10 +23,7 @@ from .domain.cancel_reasons import DEFAULT_CANCEL_REASONS, CancelReason, cancel_
 from .domain.export_columns import DEFAULT_COLUMN_SET, DEFAULT_COLUMNS, ColumnSet, Preset, column_set, presets
 from .domain.merge import MergeMatrix
 from .domain.messages import NC_, Message
-
-
-class OrderAdminConfigError(ValueError):
-    """A configuration value is wrong; the message names the key."""
+from .errors import OrderAdminConfigError
 
 
 # "all_exports": see every user's exports in My exports and download them (the audit view); without it a

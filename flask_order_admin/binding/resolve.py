@@ -14,6 +14,7 @@ from sqlalchemy.orm import ColumnProperty, QueryableAttribute, RelationshipDirec
 from sqlalchemy.sql.elements import ClauseElement
 
 from ..domain import OrderStatus
+from ..errors import OrderAdminConfigError
 from ..models import BulkResult, ExportLimitLock, ExportOrder, ExportRecord
 from ..order_models import LINE_FIELDS, ORDER_FIELDS, SEARCH_KEY_FIELDS, Constant, FieldSpec, OrderModels, Through
 from . import ModelBinding
@@ -24,8 +25,6 @@ from .storage import OriginRuns, StateTable, side_tables
 
 
 def _error(message: str) -> Exception:
-    from ..settings import OrderAdminConfigError
-
     return OrderAdminConfigError(f"OrderModels {message}")
 
 

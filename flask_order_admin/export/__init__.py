@@ -8,7 +8,7 @@ written with xlwt; ``.xlsx`` (opt-in, ``ORDER_ADMIN_EXPORT_FORMATS``) with XlsxW
 
 from .columns import HEADERS
 from .download import export_filename, export_response
-from .errors import (
+from ..errors import (
     ExportFormatNotOffered, ExportLimitReached, ExportNotAvailable, ExportPresetNotOffered, ExportTooLarge,
 )
 from .files import CONTENT_TYPES, ExportSummary, export_bytes, order_xls, orders_xls, write_export

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..domain.export_columns import Preset
 from ..domain.messages import N_, Listing
 from ..settings import Settings, current_settings, uses_settings
-from .errors import ExportFormatNotOffered, ExportPresetNotOffered
+from ..errors import ExportFormatNotOffered, ExportPresetNotOffered
 from .query import chunks_of, count_rows, export_ids, export_rows
 from .sheets import SheetBackend, write_sheets
 from .xls_writer import XlsBackend

@@ -12,12 +12,11 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.rules import Action
-from ..errors import OrderNotFound
+from ..errors import ExportTooLarge, OrderNotFound
 from ..binding import FieldJoins, ModelBinding
 from ..records import order_records
 from ..services.transaction import checked_id
 from ..settings import Settings
-from .errors import ExportTooLarge
 from .columns import DEFAULT_COLUMN_SET, ColumnSet
 from .rows import ITEM_FIELDS, Row, full_row, host_values_of, item_row, no_items_row, order_extras, order_head
 

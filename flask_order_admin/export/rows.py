@@ -14,7 +14,7 @@ from ..domain.messages import N_, NC_, Message
 from ..i18n import translate
 from .cells import CellValue, host_cell
 from .columns import DEFAULT_COLUMNS, Col, HostColumn
-from .errors import ExportColumnFailed
+from ..errors import ExportColumnFailed
 from .links import absolute_url, item_cell, photo_cell
 
 logger = logging.getLogger("flask_order_admin.export")

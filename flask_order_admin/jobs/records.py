@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain.messages import N_, NP_, Message, Quantity, stored_text
-from ..export.errors import ExportLimitReached, ExportOwnerUnknown
+from ..errors import ExportLimitReached, ExportOwnerUnknown
 from ..i18n import current_locale, translate
 from ..models import BASE_URL_LIMIT, DESCRIPTION_LIMIT, ERROR_LIMIT, ExportLimitLock, ExportRecord, ExportState, utcnow
 from ..services.events import exported_event, record_events

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Flask
 
-from ..settings import OrderAdminConfigError
+from ..errors import OrderAdminConfigError
 from .work import run_export
 
 if TYPE_CHECKING:

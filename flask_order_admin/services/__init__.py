@@ -7,7 +7,8 @@ tables of ``ORDER_ADMIN``'s models (``OrderModels``): the plugin's own, or the
 shop's, whose objects they then return.
 """
 
-from .bulk import BulkActionTooLarge, BulkOutcome, BulkRefusal, bulk_cancel, bulk_close, bulk_restore
+from ..errors import BulkActionTooLarge
+from .bulk import BulkOutcome, BulkRefusal, bulk_cancel, bulk_close, bulk_restore
 from .events import events_of
 from .merging import MergeCandidates, find_merge_candidates, item_sums, merge, merge_candidates, merge_refusal
 from .orders import get_order, get_order_record

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import Action
 from ..domain.messages import Message, N_, Quantity
-from ..errors import OrderActionError, OrderNotFound, StaleOrder
+from ..errors import BulkActionTooLarge, OrderActionError, OrderNotFound, StaleOrder
 from ..records import OrderRecord, order_records
 from ..settings import Settings, current_settings
 from .restoring import restore
@@ -67,14 +67,6 @@ Permission = Callable[[Any], bool]  # the host's rule for this action, asked wit
 Versions = Mapping[int, int]  # order id -> the version the manager's confirm screen showed
 
 
-class BulkActionTooLarge(OrderActionError):
-    """More orders than ``ORDER_ADMIN_BULK_ACTION_LIMIT``: nothing was changed."""
-
-    def __init__(self, count: int, limit: int) -> None:
-        super().__init__(N_("More than %(limit)s orders are selected; one bulk action changes at most %(limit)s. "
-                            "Narrow the selection or the filters.", limit=Quantity(limit)))
-        self.count = count
-        self.limit = limit
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from .. import access
 from ..domain.messages import N_, Message, stored_text
 from ..errors import ActionNotAllowed
 from ..export.download import Download, prepare_download
-from ..export.errors import ExportTooLarge
+from ..errors import ExportTooLarge
 from ..export.files import check_format_offered, export_base_url, export_preset
 from ..export.query import count_rows, export_ids
 from ..extension import OrderAdminState

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..extension import OrderAdminState
-from ..settings import OrderAdminConfigError
+from ..errors import OrderAdminConfigError
 from .exports import ExportsView
 from .items import ItemsView
 from .orders import OrdersView

@@ -7,7 +7,8 @@ import pytest
 from flask_order_admin.domain.cancel_reasons import (
     DEFAULT_CANCEL_REASONS, MAX_REASON_LENGTH, MAX_REASONS, stored_reason_label,
 )
-from flask_order_admin.settings import OrderAdminConfigError, load_settings
+from flask_order_admin.errors import OrderAdminConfigError
+from flask_order_admin.settings import load_settings
 
 KEY = "ORDER_ADMIN_CANCEL_REASONS"
 

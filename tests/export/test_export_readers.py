@@ -261,7 +261,8 @@ def test_a_host_column_gets_the_line_and_its_order(exported, open_xls) -> None:
 
 
 def test_unknown_columns_and_bad_presets_fail_at_start_naming_the_key() -> None:
-    from flask_order_admin.settings import OrderAdminConfigError, load_settings
+    from flask_order_admin.errors import OrderAdminConfigError
+    from flask_order_admin.settings import load_settings
 
     with pytest.raises(OrderAdminConfigError, match=r"^ORDER_ADMIN_EXPORT_COLUMNS: unknown column 'phone'"):
         load_settings({"ORDER_ADMIN_EXPORT_COLUMNS": ["order_number", "phone"]})
@@ -291,7 +292,7 @@ def test_the_total_row_says_total_in_the_first_column_when_the_names_column_is_l
 
 
 def test_a_host_column_that_raises_stops_the_export_with_a_message(exported) -> None:
-    from flask_order_admin.export.errors import ExportColumnFailed
+    from flask_order_admin.errors import ExportColumnFailed
 
     order, write = exported
     sets = presets({}, column_set(["order_number", ("Weight, g", lambda line: line.no_such_field)]))

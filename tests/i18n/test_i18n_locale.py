@@ -160,8 +160,7 @@ def test_quantities_inside_messages_are_written_the_locales_way_and_ids_are_not(
     """In Russian "1,000" reads as one: a cap of 1,000 orders is "1 000" there, and the plural count too;
     an id stays digits."""
     from flask_order_admin.errors import OrderNotFound
-    from flask_order_admin.export.errors import ExportTooLarge
-    from flask_order_admin.services.bulk import BulkActionTooLarge
+    from flask_order_admin.errors import BulkActionTooLarge, ExportTooLarge
 
     cap = BulkActionTooLarge(1500, 1000)
     with host("en").test_request_context():

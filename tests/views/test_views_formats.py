@@ -15,7 +15,8 @@ import flask_babel
 from flask_babel import Babel
 
 from flask_order_admin.i18n import translate
-from flask_order_admin.settings import DEFAULT_SETTINGS, OrderAdminConfigError, load_settings
+from flask_order_admin.errors import OrderAdminConfigError
+from flask_order_admin.settings import DEFAULT_SETTINGS, load_settings
 from flask_order_admin.views import formats
 from flask_order_admin.views.presentation import Presenter
 from tests.model_sets import BUILTIN
