@@ -104,9 +104,10 @@ def sums(page: Any, table: str) -> list[str]:
 
 def labels(card: Any) -> list[str]:
     """The labels a card shows before its cells' values (drawn from data-label), of the cells shown."""
-    return card.evaluate("""card => [...card.querySelectorAll('td[data-label]')]
+    contents = card.evaluate("""card => [...card.querySelectorAll('td[data-label]')]
         .filter(cell => cell.offsetParent !== null)
         .map(cell => getComputedStyle(cell, '::before').content)""")
+    return [re.match(r'"([^"]*)"', content).group(1) for content in contents]  # '"Цвет 颜色分类" "  "'
 
 
 def test_the_order_page_shows_its_lines_as_cards(phone, order_with_lines):
@@ -138,6 +139,8 @@ def test_cancel_and_restore_previews_fit_the_phone(phone, order_with_lines, new_
     phone.open(f"/admin/orders/{order_id}/confirm/cancel/")
     phone.assert_no_sideways_swipe("cancel confirm screen")
     assert sums(phone.page, ".order-admin-confirm-lines")[0] == FIRST_LINE_SUM[phone.language]
+    first = phone.page.locator(".order-admin-confirm-lines tbody tr").first
+    assert [label.split()[-1] for label in labels(first)] == ["颜色分类", "尺码"] and "黑色" in first.inner_text()
     assert phone.page.locator("#confirm-yes").bounding_box()["x"] >= 0
     ARTIFACTS.mkdir(exist_ok=True)
     phone.page.screenshot(path=str(ARTIFACTS / f"cancel-phone-{phone.language}.png"), full_page=True)
