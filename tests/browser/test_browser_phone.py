@@ -169,8 +169,7 @@ def test_merge_candidates_and_merge_preview_fit_the_phone(phone, order_with_line
     phone.assert_no_sideways_swipe("merge confirm screen")
     assert sums(phone.page, "#merge-added")[0] == FIRST_LINE_SUM[phone.language]
     assert phone.page.locator("#merge-after tbody tr.order-admin-moving").count() == 3
-    SCREENSHOTS.mkdir(exist_ok=True)
-    phone.page.screenshot(path=str(SCREENSHOTS / f"merge-confirm-phone-{phone.language}.png"), full_page=True)
+    phone.page.screenshot(path=str(ARTIFACTS / f"merge-confirm-phone-{phone.language}.png"), full_page=True)
 
 
 def test_bulk_confirm_and_result_fit_the_phone(phone, new_order):
