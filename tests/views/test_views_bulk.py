@@ -310,7 +310,7 @@ def test_the_confirm_screen_makes_as_many_statements_for_many_orders_as_for_few(
     for _ in range(25):
         make_order("shipped", items=3)
     page = client.get("/admin/orders/bulk/close/?flt0_status_equals=shipped").text
-    sample = re.search(r'<table class="table table-sm" id="bulk-sample">.*?</table>', page, re.S).group(0)
+    sample = re.search(r'<table[^>]*id="bulk-sample">.*?</table>', page, re.S).group(0)
     assert "The first 10 of 27 orders" in page and sample.count('class="badge') == 10
     assert len(listed(page, "bulk-changing")) == 27
     assert count_statements(lambda: client.get("/admin/orders/bulk/close/?flt0_status_equals=shipped")) == few
