@@ -30,4 +30,4 @@ def run_export_job(export_id: int, app_factory: str, user_id: str | None = None)
     """``user_id``: the manager who started the job, as whom the access rule is asked (``access.acting_as``)."""
     app = build_app(app_factory)
     with app.app_context():
-        return run_export(app.extensions["order_admin"], export_id, user_id)
+        return run_export(app.extensions["order_admin"], export_id, user_id).value

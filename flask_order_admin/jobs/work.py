@@ -16,6 +16,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select, update
@@ -48,6 +49,16 @@ logger = logging.getLogger("flask_order_admin.export")
 # Progress is written at most this often (it is the heartbeat too), checked every CHECK_EVERY_ROWS rows.
 REPORT_EVERY_SECONDS = 0.5
 CHECK_EVERY_ROWS = 500
+
+
+class JobOutcome(StrEnum):
+    """How one run of a job ended (what ``run_export`` returns)."""
+
+    DONE = "done"  # the file is saved and the job is done
+    FAILED = "failed"  # it failed here, saying why (an error message on the job)
+    CANCELED = "canceled"  # canceled while the file was being saved; the file is deleted
+    STOPPED = "stopped"  # canceled, or failed by the stale check, while it ran: it stopped and removed its file
+    NOT_QUEUED = "not queued"  # canceled or failed before this worker could take it: nothing was done
 
 
 class JobStopped(Exception):
@@ -105,8 +116,8 @@ def _reported(rows: Iterable[Row], progress: Progress) -> Iterator[Row]:
     progress.report(force=True, rows_written=written)
 
 
-def run_export(state: OrderAdminState, export_id: int, user_id: str | None = None) -> str:
-    """Run one export job to its end; returns the state it ended in. Needs the app's context.
+def run_export(state: OrderAdminState, export_id: int, user_id: str | None = None) -> JobOutcome:
+    """Run one export job to its end; returns how it ended. Needs the app's context.
 
     ``user_id``: the manager who started it (``access.user_id``), whom the access rule is asked as.
     """
@@ -114,7 +125,7 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
     settings = state.settings
     progress = Progress(engine, export_id, state.clock)
     if not progress.claim(worker_name()):
-        return "not queued"  # canceled or failed before any worker took it
+        return JobOutcome.NOT_QUEUED
     with engine.connect() as connection:
         record = connection.execute(
             select(ExportRecord.fmt, ExportRecord.file_name, ExportRecord.actor, ExportRecord.locale,
@@ -153,21 +164,21 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
         os.replace(part, path)
         if not _finish(state, export_id, written, path.stat().st_size):
             path.unlink(missing_ok=True)  # canceled while the file was being saved
-            return ExportState.CANCELED
+            return JobOutcome.CANCELED
     except JobStopped:
         part.unlink(missing_ok=True)
         logger.info("export %s stopped (canceled, or failed by the stale check)", export_id)
-        return "stopped"
+        return JobOutcome.STOPPED
     except OrderActionError as error:
         part.unlink(missing_ok=True)
         progress.fail(error.message)
-        return ExportState.FAILED
+        return JobOutcome.FAILED
     except Exception as error:
         part.unlink(missing_ok=True)
         logger.exception("export %s failed", export_id)
         progress.fail(N_("The export failed unexpectedly (%(error)s); the server log has the details.",
                          error=type(error).__name__))
-        return ExportState.FAILED
+        return JobOutcome.FAILED
     order_ids = sorted(numbers)
     logger.info(
         "%s exported %d order(s) as .%s, %d rows, in the background (%.1f s, %s): %s",
@@ -178,7 +189,7 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
     )
     orders_exported.send(signal_sender(), order_ids=order_ids, actor=record.actor,
                          export_format=record.fmt, rows=written)
-    return ExportState.DONE
+    return JobOutcome.DONE
 
 
 class _Counted:
