@@ -46,6 +46,14 @@ class UnmergeNotAllowed(ActionNotAllowed):
     pass
 
 
+class NoteNotFound(OrderActionError):
+    """No note of that id on that order (a forged or stale address): the views answer 404."""
+
+
+class NoteChangeRefused(ActionNotAllowed):
+    """The manager may not edit or delete this note (not its author, or too late; ``domain.notes``)."""
+
+
 class StaleOrder(OrderActionError):
     """The order changed after the manager's page showed it."""
 

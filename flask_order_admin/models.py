@@ -7,7 +7,7 @@ usual ``db.create_all()`` creates them too.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
@@ -24,11 +24,7 @@ from .domain.search_keys import NAME_KEY_LENGTH, PHONE_KEY_LENGTH, name_key, pho
 from .domain.totals import LineTotals
 from .i18n import translate
 from .settings import current_settings
-
-
-def utcnow() -> datetime:
-    """Naive UTC: MariaDB and SQLite keep no time zone, so every database stores the same thing."""
-    return datetime.now(UTC).replace(tzinfo=None)
+from .settings import utcnow as utcnow  # its home was here: the package imports it from models
 
 
 # Ids: BIGINT where it matters; SQLite only autoincrements an INTEGER PRIMARY KEY.

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from babel.numbers import is_currency
@@ -20,6 +21,11 @@ from .domain import DEFAULT_MERGE_MATRIX, NumberFormat, OrderStatus, normalize_m
 from .domain.export_columns import DEFAULT_COLUMN_SET, DEFAULT_COLUMNS, ColumnSet, Preset, column_set, presets
 from .domain.merge import MergeMatrix
 from .domain.messages import NC_, Message
+
+
+def utcnow() -> datetime:
+    """Naive UTC: MariaDB and SQLite keep no time zone, so every database stores the same thing."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class OrderAdminConfigError(ValueError):
@@ -375,6 +381,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "Most orders one bulk Cancel, Close or Restore may change (the ticked ones or all the filter matches).",
     ),
     ConfigKey(
+        "ORDER_ADMIN_COMMENT_EDIT_MINUTES", 15, _non_negative_int(24 * 60),
+        "Minutes after writing a note during which its author may edit or delete it (0: notes stay as written).",
+    ),
+    ConfigKey(
         "ORDER_ADMIN_SQLITE_BUSY_TIMEOUT", 30, _positive_number,
         "On SQLite, seconds an action waits for another one's write lock before giving up.",
     ),
@@ -423,6 +433,9 @@ class Settings:
     export_max_jobs: int = 4
     bulk_action_limit: int = 1_000
     sqlite_busy_timeout: float = 30.0
+    comment_edit_minutes: int = 15
+    # Not a setting: what "now" is for the rules that measure time (a note's edit window); tests move it on.
+    clock: Callable[[], datetime] = utcnow
     # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables.
     order_models: Any = None
 
@@ -552,6 +565,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
         export_max_jobs=values["ORDER_ADMIN_EXPORT_MAX_JOBS"],
         bulk_action_limit=values["ORDER_ADMIN_BULK_ACTION_LIMIT"],
         sqlite_busy_timeout=values["ORDER_ADMIN_SQLITE_BUSY_TIMEOUT"],
+        comment_edit_minutes=values["ORDER_ADMIN_COMMENT_EDIT_MINUTES"],
         order_models=order_models,
     )
 
