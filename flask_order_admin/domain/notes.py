@@ -102,8 +102,13 @@ def change_refusal(note: Note, actor_id: str | None, now: datetime, edit_minutes
         return N_("Only the manager who wrote a note can edit or delete it.")
     if edit_minutes == 0:
         return N_("Notes cannot be edited or deleted in this shop.")
-    if now - note.at > timedelta(minutes=edit_minutes):
+    if now > change_deadline(note, edit_minutes):
         return NP_("A note can be edited or deleted only in the first %(num)d minute after it was written.",
                    "A note can be edited or deleted only in the first %(num)d minutes after it was written.",
                    edit_minutes)
     return None
+
+
+def change_deadline(note: Note, edit_minutes: int) -> datetime:
+    """Until when its author may edit or delete ``note``: the window runs from when it was written."""
+    return note.at + timedelta(minutes=edit_minutes)

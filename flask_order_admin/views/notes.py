@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from flask import abort, flash, redirect
@@ -19,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from .. import access
 from ..domain import Action
-from ..domain.notes import Note, fold_notes
+from ..domain.notes import Note, change_deadline, fold_notes
 from ..errors import ActionNotAllowed, NoteChangeRefused, NoteNotFound
 from ..i18n import gettext
 from ..services import add_comment, delete_comment, edit_comment, note_change_refusal, note_of
@@ -46,6 +47,7 @@ class NoteOnPage:
     earlier: Markup  # the «edited» marker opening its earlier texts; empty for a note never edited
     changeable: bool
     edit_form: CommentForm | None
+    changeable_until: datetime | None  # when its Edit and Delete go
 
 
 def notes_on_page(settings: Settings, events: Iterable[EventRecord], oa: Presenter,
@@ -57,7 +59,8 @@ def notes_on_page(settings: Settings, events: Iterable[EventRecord], oa: Present
         changeable = note_change_refusal(settings, note, actor_id) is None
         form = CommentForm(url=return_url, text=note.text, prefix=f"note-{note.id}") if changeable else None
         earlier = earlier_versions(note, oa) if note.edited and not note.deleted else Markup()
-        listed.append(NoteOnPage(note, earlier, changeable, form))
+        until = change_deadline(note, settings.comment_edit_minutes) if changeable else None
+        listed.append(NoteOnPage(note, earlier, changeable, form, until))
     return listed
 
 

@@ -176,7 +176,6 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
             notes=notes_on_page(settings, events, oa, return_url),
-            note_edit_minutes=settings.comment_edit_minutes,
             comment_url=self.get_url(".comment_view", order_id=order.id),
             buyer_orders_url=self.buyer_orders_url(order),
             active_tab=tab if tab in ORDER_PAGE_TABS else "items",
