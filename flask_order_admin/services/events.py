@@ -104,9 +104,11 @@ def unmerged_event(order: OrderRecord, other: OrderRecord, *, role: str, actor: 
 
 def note_added_event(order: OrderRecord, *, actor: str, author_id: str | None, text: str,
                      at: datetime) -> dict[str, Any]:
-    """A note; ``author_id`` (ORDER_ADMIN_ACTOR_ID) is who may edit or delete it (domain/notes.py)."""
-    return _row(order.id, Action.COMMENT, actor, None, None, {"text": text[:NOTE_LIMIT], "author_id": author_id},
-                at=at)
+    """A note; ``author_id`` (ORDER_ADMIN_ACTOR_ID) is who may edit or delete it (domain/notes.py), kept when known."""
+    details: dict[str, Any] = {"text": text[:NOTE_LIMIT]}
+    if author_id is not None:
+        details["author_id"] = author_id
+    return _row(order.id, Action.COMMENT, actor, None, None, details, at=at)
 
 
 def note_edited_event(order: OrderRecord, note_id: int, *, actor: str, text: str, at: datetime) -> dict[str, Any]:
