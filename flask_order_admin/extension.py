@@ -5,14 +5,16 @@ from __future__ import annotations
 import importlib.util
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, request
 
 from .i18n import template_callables
+from .models import utcnow
 from .order_models import OrderModels
 from .resolver_pool import ResolverPool
 from .settings import OrderAdminConfigError, Settings, load_settings
@@ -38,6 +40,9 @@ class OrderAdminState:
     db: Any = None
     views: list[Any] = field(default_factory=list)
     instance_path: str = "instance"
+    # What "now" is for the rules that measure time (a note's edit window, docs/design.md, "Editing notes"):
+    # the views pass it to the services; tests put a clock of their own here instead of waiting.
+    clock: Callable[[], datetime] = utcnow
     # Export runners, made on first use and kept per runner configuration (tests and hosts may swap settings).
     _runners: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     _runners_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

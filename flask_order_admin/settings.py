@@ -434,8 +434,6 @@ class Settings:
     bulk_action_limit: int = 1_000
     sqlite_busy_timeout: float = 30.0
     comment_edit_minutes: int = 15
-    # Not a setting: what "now" is for the rules that measure time (a note's edit window); tests move it on.
-    clock: Callable[[], datetime] = utcnow
     # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables.
     order_models: Any = None
 

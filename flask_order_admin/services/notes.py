@@ -7,6 +7,7 @@ Each is one locked transaction that appends an event (the history keeps every te
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from blinker import Signal
@@ -17,6 +18,7 @@ from ..domain import Action
 from ..domain.messages import N_, Message
 from ..domain.notes import NOTE_KINDS, Note, change_refusal, fold_notes
 from ..errors import ActionNotAllowed, NoteChangeRefused, NoteNotFound
+from ..models import utcnow
 from ..records import OrderRecord
 from ..settings import Settings, current_settings
 from ..signals import order_comment_deleted, order_comment_edited, order_commented
@@ -24,19 +26,22 @@ from .events import EventRecord, note_added_event, note_deleted_event, note_edit
 from .status_actions import ensure_allowed
 from .transaction import action_transaction, checked_id, lock_orders, read_transaction
 
+Clock = Callable[[], datetime]
+
 
 def add_comment(
     session: Session, order_id: int, *, actor: str, text: str, actor_id: str | None = None,
-    settings: Settings | None = None,
+    settings: Settings | None = None, clock: Clock = utcnow,
 ) -> Any:
     """Add a manager's note to the order's history; ``actor_id`` (ORDER_ADMIN_ACTOR_ID) may later edit or
-    delete it (None: nobody). Returns the order."""
+    delete it (None: nobody). ``clock``: what "now" is (the app's, ``OrderAdminState.clock``, from the views).
+    Returns the order."""
     text = _note_text(text)
     settings = settings or current_settings()
     with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [order_id])[order_id]
         ensure_allowed(settings, order, Action.COMMENT)
-        now = settings.clock()
+        now = clock()
         [event] = record_events(session, settings, [
             note_added_event(order, actor=actor, author_id=actor_id, text=text, at=now)])
         settings.models.mark_changed(session, order.obj, now)
@@ -47,7 +52,7 @@ def add_comment(
 
 def edit_comment(
     session: Session, order_id: int, note_id: int, *, actor: str, actor_id: str | None, text: str,
-    settings: Settings | None = None,
+    settings: Settings | None = None, clock: Clock = utcnow,
 ) -> Any:
     """The note ``note_id`` (the id of the event that wrote it) now reads ``text``; only its author, within
     ORDER_ADMIN_COMMENT_EDIT_MINUTES of writing it (NoteChangeRefused otherwise). Returns the order."""
@@ -60,17 +65,18 @@ def edit_comment(
         return note_edited_event(order, note.id, actor=actor, text=text, at=now)
 
     return _change_note(session, order_id, note_id, actor=actor, actor_id=actor_id, settings=settings,
-                        event=edited, signal=order_comment_edited)
+                        clock=clock, event=edited, signal=order_comment_edited)
 
 
 def delete_comment(
     session: Session, order_id: int, note_id: int, *, actor: str, actor_id: str | None,
-    settings: Settings | None = None,
+    settings: Settings | None = None, clock: Clock = utcnow,
 ) -> Any:
     """Delete the note ``note_id``: the history then says who deleted it and when, and keeps its texts. Only
     its author, within ORDER_ADMIN_COMMENT_EDIT_MINUTES of writing it. Returns the order."""
     return _change_note(
-        session, order_id, note_id, actor=actor, actor_id=actor_id, settings=settings, signal=order_comment_deleted,
+        session, order_id, note_id, actor=actor, actor_id=actor_id, settings=settings, clock=clock,
+        signal=order_comment_deleted,
         event=lambda order, note, now: note_deleted_event(order, note.id, actor=actor, at=now),
     )
 
@@ -83,21 +89,21 @@ def note_of(session: Session, order_id: int, note_id: int, *, settings: Settings
         return _find_note(session, settings, checked_id(order_id), note_id)
 
 
-def note_change_refusal(settings: Settings, note: Note, actor_id: str | None) -> Message | None:
-    """Why ``actor_id`` may not edit or delete ``note`` now (None: they may): whether the page offers it."""
-    return change_refusal(note, actor_id, settings.clock(), settings.comment_edit_minutes)
+def note_change_refusal(settings: Settings, note: Note, actor_id: str | None, now: datetime) -> Message | None:
+    """Why ``actor_id`` may not edit or delete ``note`` at ``now`` (None: they may): whether the page offers it."""
+    return change_refusal(note, actor_id, now, settings.comment_edit_minutes)
 
 
 def _change_note(
     session: Session, order_id: int, note_id: int, *, actor: str, actor_id: str | None, settings: Settings | None,
-    event: Callable[[OrderRecord, Note, Any], dict[str, Any]], signal: Signal,
+    clock: Clock, event: Callable[[OrderRecord, Note, Any], dict[str, Any]], signal: Signal,
 ) -> Any:
     settings = settings or current_settings()
     with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [order_id])[order_id]
         note = _find_note(session, settings, order.id, note_id)
         ensure_allowed(settings, order, Action.COMMENT)
-        now = settings.clock()
+        now = clock()
         refusal = change_refusal(note, actor_id, now, settings.comment_edit_minutes)
         if refusal is not None:
             raise NoteChangeRefused(refusal, order_number=order.number)

@@ -50,13 +50,13 @@ class NoteOnPage:
     changeable_until: datetime | None  # when its Edit and Delete go
 
 
-def notes_on_page(settings: Settings, events: Iterable[EventRecord], oa: Presenter,
-                  return_url: str) -> list[NoteOnPage]:
-    """The order's notes, newest first, each with its Edit and Delete when the current user may."""
+def notes_on_page(settings: Settings, events: Iterable[EventRecord], oa: Presenter, return_url: str,
+                  now: datetime) -> list[NoteOnPage]:
+    """The order's notes, newest first, each with its Edit and Delete when the current user may at ``now``."""
     actor_id = access.actor_id(settings)
     listed = []
     for note in reversed(fold_notes(events).values()):
-        changeable = note_change_refusal(settings, note, actor_id) is None
+        changeable = note_change_refusal(settings, note, actor_id, now) is None
         form = CommentForm(url=return_url, text=note.text, prefix=f"note-{note.id}") if changeable else None
         earlier = earlier_versions(note, oa) if note.edited and not note.deleted else Markup()
         until = change_deadline(note, settings.comment_edit_minutes) if changeable else None
@@ -91,7 +91,7 @@ class OrderNotesMixin(_MixedInto):
         order, order_url = self._checked_post(order_id, form)
         add_comment(self.state.session, order.id, actor=access.actor_name(self.settings),
                     actor_id=access.actor_id(self.settings), text=cast(str, form.text.data),  # validated: required
-                    settings=self.settings)
+                    settings=self.settings, clock=self.state.clock)
         flash(gettext("Your note was added to the order history."), "success")
         return redirect(order_url)
 
@@ -102,7 +102,7 @@ class OrderNotesMixin(_MixedInto):
         with note_or_404():
             edit_comment(self.state.session, order.id, note_id, actor=access.actor_name(self.settings),
                          actor_id=access.actor_id(self.settings), text=cast(str, form.text.data),
-                         settings=self.settings)
+                         settings=self.settings, clock=self.state.clock)
         flash(gettext("Your note was changed; the history keeps its earlier text."), "success")
         return redirect(order_url)
 
@@ -113,7 +113,7 @@ class OrderNotesMixin(_MixedInto):
         self.require(Action.COMMENT.value, order.obj)
         with note_or_404():
             note = note_of(self.state.session, order.id, note_id, settings=self.settings)
-        refusal = note_change_refusal(self.settings, note, access.actor_id(self.settings))
+        refusal = note_change_refusal(self.settings, note, access.actor_id(self.settings), self.state.clock())
         if refusal is not None:
             raise NoteChangeRefused(refusal, order_number=order.number)
         order_url = self.order_url(order.id, self.list_url(), tab="comments")
@@ -129,6 +129,7 @@ class OrderNotesMixin(_MixedInto):
         order, order_url = self._checked_post(order_id, form)
         with note_or_404():
             delete_comment(self.state.session, order.id, note_id, actor=access.actor_name(self.settings),
-                           actor_id=access.actor_id(self.settings), settings=self.settings)
+                           actor_id=access.actor_id(self.settings), settings=self.settings,
+                           clock=self.state.clock)
         flash(gettext("Your note was deleted; the history says who deleted it and when."), "success")
         return redirect(order_url)

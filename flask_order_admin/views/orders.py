@@ -175,7 +175,7 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
                              refusals={**self.page_refusals(restore_preview), **self.unmerge_refusal(order)}),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
-            notes=notes_on_page(settings, events, oa, return_url),
+            notes=notes_on_page(settings, events, oa, return_url, self.state.clock()),
             comment_url=self.get_url(".comment_view", order_id=order.id),
             buyer_orders_url=self.buyer_orders_url(order),
             active_tab=tab if tab in ORDER_PAGE_TABS else "items",

@@ -1,4 +1,4 @@
-"""Notes: the author edits or deletes their own within ORDER_ADMIN_COMMENT_EDIT_MINUTES (the settings' clock
+"""Notes: the author edits or deletes their own within ORDER_ADMIN_COMMENT_EDIT_MINUTES (a clock
 moved on, never slept), every text stays in the history, and each change moves the order's last change."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from flask_order_admin.services.events import EventRecord
 
 
 class Clock:
-    """The settings' clock, which a test moves on."""
+    """A clock a test moves on."""
 
     def __init__(self) -> None:
         self.now = utcnow().replace(microsecond=0)
@@ -30,11 +30,9 @@ class Clock:
 
 
 @pytest.fixture
-def clock(app) -> Clock:
-    clock = Clock()
-    state = app.extensions["order_admin"]
-    state.settings = dataclasses.replace(state.settings, clock=clock)
-    return clock
+def clock() -> Clock:
+    """What the services are told "now" is (the views pass the app's, ``OrderAdminState.clock``)."""
+    return Clock()
 
 
 @pytest.fixture
@@ -47,10 +45,10 @@ def notes_of(orders):
 
 
 @pytest.fixture
-def add(session, events_of):
+def add(session, events_of, clock):
     """Add a note (by ann, unless told) and return its id: the id of the event that wrote it."""
     def write(order, text="Called the buyer", *, actor_id="ann-id", actor="ann") -> int:
-        services.add_comment(session, order.id, actor=actor, actor_id=actor_id, text=text)
+        services.add_comment(session, order.id, clock=clock, actor=actor, actor_id=actor_id, text=text)
         return [e for e in events_of(order.id) if e.action == "comment"][-1].id
     return write
 
@@ -59,7 +57,7 @@ def test_the_author_edits_within_the_window_and_every_version_is_kept(session, a
     order = make_order("processing")
     note_id = add(order, "Call the buyer at 10")
     clock.forward(minutes=14, seconds=59)
-    services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text="Call the buyer at 11")
+    services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text="Call the buyer at 11")
     [note] = notes_of(order.id)
     assert note.text == "Call the buyer at 11" and note.edited
     assert [v.text for v in note.versions] == ["Call the buyer at 10", "Call the buyer at 11"]
@@ -72,11 +70,11 @@ def test_another_manager_may_not_edit_or_delete(session, add, make_order, clock,
     note_id = add(order)
     before = snapshot(order.id)
     with pytest.raises(NoteChangeRefused, match="Only the manager who wrote a note"):
-        services.edit_comment(session, order.id, note_id, actor="bob", actor_id="bob-id", text="mine now")
+        services.edit_comment(session, order.id, note_id, clock=clock, actor="bob", actor_id="bob-id", text="mine now")
     with pytest.raises(NoteChangeRefused, match="Only the manager who wrote a note"):
-        services.delete_comment(session, order.id, note_id, actor="bob", actor_id="bob-id")
+        services.delete_comment(session, order.id, note_id, clock=clock, actor="bob", actor_id="bob-id")
     with pytest.raises(NoteChangeRefused):  # anonymous: no identity, owns no note
-        services.delete_comment(session, order.id, note_id, actor="anonymous", actor_id=None)
+        services.delete_comment(session, order.id, note_id, clock=clock, actor="anonymous", actor_id=None)
     assert snapshot(order.id) == before
 
 
@@ -86,15 +84,15 @@ def test_after_the_window_even_the_author_is_refused(session, add, make_order, c
     clock.forward(minutes=15, seconds=1)
     before = snapshot(order.id)
     with pytest.raises(NoteChangeRefused, match="only in the first 15 minutes") as refused:
-        services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text="late")
+        services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text="late")
     assert refused.value.order_number == order.number
     with pytest.raises(NoteChangeRefused):
-        services.delete_comment(session, order.id, note_id, actor="ann", actor_id="ann-id")
+        services.delete_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id")
     assert snapshot(order.id) == before
     # The window is a setting: 60 minutes lets the same edit through.
     state = app.extensions["order_admin"]
     state.settings = dataclasses.replace(state.settings, comment_edit_minutes=60)
-    services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text="late")
+    services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text="late")
 
 
 def test_a_window_of_zero_keeps_notes_as_written(session, add, make_order, clock, app):
@@ -103,22 +101,22 @@ def test_a_window_of_zero_keeps_notes_as_written(session, add, make_order, clock
     order = make_order("processing")
     note_id = add(order)
     with pytest.raises(NoteChangeRefused, match="cannot be edited or deleted in this shop"):
-        services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text="x")
+        services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text="x")
 
 
 def test_delete_leaves_who_and_when_and_loses_no_text(session, add, make_order, clock, notes_of, events_of):
     order = make_order("processing")
     note_id = add(order, "first")
-    services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text="second")
+    services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text="second")
     clock.forward(minutes=2)
-    services.delete_comment(session, order.id, note_id, actor="ann", actor_id="ann-id")
+    services.delete_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id")
     [note] = notes_of(order.id)
     assert (note.deleted, note.deleted_by, note.deleted_at) == (True, "ann", clock.now)
     assert [v.text for v in note.versions] == ["first", "second"]
     kinds = [(e.action, e.details.get("text")) for e in events_of(order.id)]
     assert kinds == [("comment", "first"), ("comment_edited", "second"), ("comment_deleted", None)]
     with pytest.raises(NoteChangeRefused, match="was deleted"):
-        services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text="third")
+        services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text="third")
 
 
 @pytest.mark.parametrize("change", ["add", "edit", "delete"])
@@ -129,9 +127,9 @@ def test_each_change_moves_the_last_change_and_keeps_the_version(session, add, m
     if change == "add":
         add(order, "new")
     elif change == "edit":
-        services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text="changed")
+        services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text="changed")
     else:
-        services.delete_comment(session, order.id, note_id, actor="ann", actor_id="ann-id")
+        services.delete_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id")
     after = reload(order.id)
     assert after.updated_at == clock.now
     assert after.version == order.version
@@ -145,9 +143,9 @@ def test_forged_note_ids_are_not_found(session, add, make_order, clock, snapshot
     before = snapshot(order.id)
     for forged in (others_note, cancel_event, 10**12, 0, -1, True):
         with pytest.raises(NoteNotFound):
-            services.edit_comment(session, order.id, forged, actor="ann", actor_id="ann-id", text="x")
+            services.edit_comment(session, order.id, forged, clock=clock, actor="ann", actor_id="ann-id", text="x")
         with pytest.raises(NoteNotFound):
-            services.delete_comment(session, order.id, forged, actor="ann", actor_id="ann-id")
+            services.delete_comment(session, order.id, forged, clock=clock, actor="ann", actor_id="ann-id")
     assert snapshot(order.id) == before
 
 
@@ -156,9 +154,9 @@ def test_an_unchanged_or_empty_text_is_refused(session, add, make_order, clock, 
     note_id = add(order, "same")
     before = snapshot(order.id)
     with pytest.raises(ActionNotAllowed, match="already says that"):
-        services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text=" same ")
+        services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text=" same ")
     with pytest.raises(ActionNotAllowed, match="cannot be empty"):
-        services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text="  ")
+        services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text="  ")
     assert snapshot(order.id) == before
 
 
@@ -168,7 +166,7 @@ def test_a_read_only_order_keeps_its_notes(session, add, make_order, clock, snap
     services.close(session, order.id, actor="ann")
     before = snapshot(order.id)
     with pytest.raises(ActionNotAllowed):
-        services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text="x")
+        services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text="x")
     assert snapshot(order.id) == before
 
 
@@ -178,8 +176,8 @@ def test_signals_carry_the_note(session, add, make_order, clock):
     heard = []
     with signals.order_comment_edited.connected_to(lambda sender, **kw: heard.append(("edited", kw["details"]))), \
             signals.order_comment_deleted.connected_to(lambda sender, **kw: heard.append(("deleted", kw["details"]))):
-        services.edit_comment(session, order.id, note_id, actor="ann", actor_id="ann-id", text="v2")
-        services.delete_comment(session, order.id, note_id, actor="ann", actor_id="ann-id")
+        services.edit_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id", text="v2")
+        services.delete_comment(session, order.id, note_id, clock=clock, actor="ann", actor_id="ann-id")
     assert heard == [("edited", {"comment_id": note_id, "text": "v2"}), ("deleted", {"comment_id": note_id})]
 
 
@@ -187,8 +185,8 @@ def test_the_export_comment_column_reads_notes_as_they_are_now(session, add, mak
     kept, emptied = make_order("processing"), make_order("processing")
     first = add(kept, "old text")
     add(kept, "second note")
-    services.edit_comment(session, kept.id, first, actor="ann", actor_id="ann-id", text="new text")
+    services.edit_comment(session, kept.id, first, clock=clock, actor="ann", actor_id="ann-id", text="new text")
     gone = add(emptied, "to delete")
-    services.delete_comment(session, emptied.id, gone, actor="ann", actor_id="ann-id")
+    services.delete_comment(session, emptied.id, gone, clock=clock, actor="ann", actor_id="ann-id")
     assert latest_notes(session, orders.binding, [kept.id, emptied.id]) == {kept.id: "second note"}
     session.rollback()

@@ -22,10 +22,12 @@ class Clock:
 
 
 @pytest.fixture
-def clock(configure) -> Clock:
-    clock = Clock()
-    configure(clock=clock)
-    return clock
+def clock(app):
+    """The app's clock (``OrderAdminState.clock``), which the test moves on."""
+    state = app.extensions["order_admin"]
+    before, state.clock = state.clock, Clock()
+    yield state.clock
+    state.clock = before
 
 
 @pytest.fixture
