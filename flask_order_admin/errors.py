@@ -51,6 +51,14 @@ class ReasonNotListed(OrderActionError):
     """The cancel reason posted is not one of ORDER_ADMIN_CANCEL_REASONS (a forged post, or the list changed)."""
 
 
+class NoteNotFound(OrderActionError):
+    """No note of that id on that order (a forged or stale address): the views answer 404."""
+
+
+class NoteChangeRefused(ActionNotAllowed):
+    """The manager may not edit or delete this note (not its author, or too late; ``domain.notes``)."""
+
+
 class StaleOrder(OrderActionError):
     """The order changed after the manager's page showed it."""
 

@@ -41,8 +41,9 @@ class OrderAdminState:
     db: Any = None
     views: list[Any] = field(default_factory=list)
     instance_path: str = "instance"
-    # What "now" is for export jobs: heartbeats, the stale check, expiry. Tests put a clock of their own
-    # here instead of racing real time (docs/design.md, "Clock").
+    # What "now" is, for export jobs (heartbeats, the stale check, expiry) and for the rules that measure time
+    # (a note's edit window): tests put a clock of their own here instead of racing real time
+    # (docs/design.md, "Clock").
     clock: Callable[[], datetime] = utcnow
     # Export runners, made on first use and kept per runner configuration (tests and hosts may swap settings).
     _runners: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)

@@ -372,6 +372,9 @@ class Settings:
         "Most orders one bulk Cancel, Close or Restore may change (the ticked ones or all the filter matches).")
     sqlite_busy_timeout: float = setting(
         30, _positive_number, "On SQLite, seconds an action waits for another one's write lock before giving up.")
+    comment_edit_minutes: int = setting(
+        15, _non_negative_int(24 * 60),
+        "Minutes after writing a note during which its author may edit or delete it (0: notes stay as written).")
     # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables. Not a key: init_app's argument.
     order_models: Any = None
 

@@ -32,6 +32,14 @@ Sent with ``order``, ``actor``, ``from_status``, ``to_status``, ``details`` (``{
 order_commented = _signals.signal("order-commented", doc="""\
 Sent with ``order``, ``actor``, ``details`` (``{"text": …}``) and ``event``.""")
 
+order_comment_edited = _signals.signal("order-comment-edited", doc="""\
+Sent when a note's author edits it, with ``order``, ``actor``, ``details`` (``{"comment_id", "text"}``) and
+``event``.""")
+
+order_comment_deleted = _signals.signal("order-comment-deleted", doc="""\
+Sent when a note's author deletes it, with ``order``, ``actor``, ``details`` (``{"comment_id"}``) and ``event``;
+the note's texts stay in the history.""")
+
 orders_merged = _signals.signal("orders-merged", doc="""\
 Sent with ``basic`` (the order that received the lines), ``added`` (now Merged), ``actor``, ``details``
 (``{"moved": {"lines", "quantity", "goods", "china_delivery"}}``), ``basic_event`` and ``added_event``.""")

@@ -59,6 +59,10 @@ def make(config=None, **kwargs):
         ("ORDER_ADMIN_EXPORT_MAX_JOBS_PER_USER", 0),
         ("ORDER_ADMIN_EXPORT_MAX_JOBS", True),
         ("ORDER_ADMIN_SQLITE_BUSY_TIMEOUT", -1),
+        ("ORDER_ADMIN_COMMENT_EDIT_MINUTES", -1),
+        ("ORDER_ADMIN_COMMENT_EDIT_MINUTES", "15"),
+        ("ORDER_ADMIN_COMMENT_EDIT_MINUTES", 1.5),
+        ("ORDER_ADMIN_COMMENT_EDIT_MINUTES", 24 * 60 + 1),
         ("ORDER_ADMIN_NUMBER_PREFIXX", "ORD-"),  # a typo is caught too
     ],
 )

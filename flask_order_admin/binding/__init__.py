@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
@@ -148,6 +149,17 @@ class ModelBinding:
         self.state.save_alike(session, orders, state)
         for order, _ in orders:
             session.expire(order)
+
+    def mark_changed(self, session: Session, order: Any, at: datetime) -> None:
+        """Set the order's last change (its ``updated_at`` field) to ``at`` and nothing else, its version
+        kept: what a note does (docs/design.md, "Editing notes"). A shop whose ``updated_at`` is not a column
+        of its order class (a constant, or through a relationship) keeps its own."""
+        field = self.order_fields.get("updated_at")
+        if field is None or not field.is_direct:
+            return
+        session.execute(update(self.order).where(self.order_pk == self.order_id(order))
+                        .values({field.attribute: at}).execution_options(synchronize_session=False))
+        session.expire(order)
 
     # -- loading ----------------------------------------------------------------------------------
 

@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from ..domain.notes import NOTE_KINDS, fold_notes
 from ..domain.rules import Action
 from ..errors import ExportTooLarge, OrderNotFound
 from ..binding import FieldJoins, ModelBinding
 from ..records import order_records
+from ..services.events import EventRecord
 from ..services.transaction import checked_id
 from ..settings import Settings
 from .columns import DEFAULT_COLUMN_SET, ColumnSet
@@ -119,12 +121,19 @@ def export_rows(
 
 
 def latest_notes(session: Session, binding: ModelBinding, chunk: Sequence[int]) -> dict[int, str]:
-    """Each order's latest note (docs/design.md, "Export columns"): order id → its text."""
+    """Each order's latest note not deleted, as it reads now (docs/design.md, "Export columns", "Editing notes"):
+    order id → its text."""
     events = binding.events
-    query = (select(events.c.order_id, events.c.details)
-             .where(events.c.order_id.in_(chunk), events.c.action == Action.COMMENT)
+    query = (select(events).where(events.c.order_id.in_(chunk), events.c.action.in_(NOTE_KINDS))
              .order_by(events.c.order_id, events.c.id))
-    return {order_id: (details or {}).get("text") or "" for order_id, details in session.execute(query)}
+    latest = {}
+    for order_id, rows in groupby(session.execute(query).mappings(), key=itemgetter("order_id")):
+        kept = [note for note in fold_notes(
+            EventRecord.from_row(row) for row in rows
+        ).values() if not note.deleted]
+        if kept:
+            latest[order_id] = kept[-1].text
+    return latest
 
 
 def _rows_of(orders: Sequence[Any], items: Iterable[Sequence[object]], columns: ColumnSet, base_url: str | None,

@@ -14,16 +14,17 @@ from .merging import MergeCandidates, find_merge_candidates, item_sums, merge, m
 from .orders import get_order, get_order_record
 from .previews import MergePreview, OrderGlance, contents, order_glances, preview_merge
 from .restoring import LinePreview, RestoreOutcome, RestorePreview, preview_restore, restore, restore_order
+from .notes import add_comment, delete_comment, edit_comment, note_change_refusal, note_of
 from .order_search import search
-from .status_actions import action_refusal, add_comment, cancel, close
+from .status_actions import action_refusal, cancel, close
 from .totals_query import OrderSums, item_sums_by_order
 from .unmerging import UnmergePreview, preview_unmerge, unmerge
 
 __all__ = [
     "BulkActionTooLarge", "BulkOutcome", "BulkRefusal", "LinePreview", "MergeCandidates", "MergePreview",
     "OrderGlance", "OrderSums", "RestoreOutcome", "RestorePreview", "action_refusal", "add_comment", "bulk_cancel",
-    "bulk_close", "bulk_restore", "cancel", "close", "events_of", "find_merge_candidates", "get_order",
+    "bulk_close", "bulk_restore", "cancel", "close", "delete_comment", "edit_comment", "events_of", "find_merge_candidates", "get_order",
     "get_order_record", "item_sums", "item_sums_by_order", "merge", "merge_candidates", "merge_refusal",
-    "contents", "order_glances", "preview_merge", "preview_restore", "preview_unmerge", "restore", "restore_order",
+    "note_change_refusal", "note_of", "contents", "order_glances", "preview_merge", "preview_restore", "preview_unmerge", "restore", "restore_order",
     "search", "unmerge", "UnmergePreview",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -13,10 +14,14 @@ from sqlalchemy.orm import Session
 from ..domain import TRANSITIONS, Action, OrderStatus
 from ..domain.cancel_reasons import CancelReason
 from ..domain.messages import N_, Moment
+from ..domain.notes import NOTE_DELETED, NOTE_EDITED
 from ..errors import StaleOrder
 from ..models import utcnow
 from ..records import OrderRecord
 from ..settings import Settings
+
+
+NOTE_LIMIT = 5000  # characters of a note (views/forms.py says so to the manager)
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,11 @@ class EventRecord:
     from_status: str | None
     to_status: str | None
     details: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> EventRecord:
+        """A row of the history table (a mapping of its columns) as read back."""
+        return cls(**{**row, "details": row["details"] or {}})
 
 
 # One builder per kind of event (as Saleor's order/events.py): each says what its kind records. They return
@@ -96,8 +106,22 @@ def unmerged_event(order: OrderRecord, other: OrderRecord, *, role: str, actor: 
                  "merge_event_id": merge_event_id})
 
 
-def note_added_event(order: OrderRecord, *, actor: str, text: str) -> dict[str, Any]:
-    return _row(order.id, Action.COMMENT, actor, None, None, {"text": text[:5000]})
+def note_added_event(order: OrderRecord, *, actor: str, author_id: str | None, text: str,
+                     at: datetime) -> dict[str, Any]:
+    """A note; ``author_id`` (ORDER_ADMIN_ACTOR_ID) is who may edit or delete it (domain/notes.py), kept when known."""
+    details: dict[str, Any] = {"text": text[:NOTE_LIMIT]}
+    if author_id is not None:
+        details["author_id"] = author_id
+    return _row(order.id, Action.COMMENT, actor, None, None, details, at=at)
+
+
+def note_edited_event(order: OrderRecord, note_id: int, *, actor: str, text: str, at: datetime) -> dict[str, Any]:
+    """The note written by event ``note_id`` now reads ``text``; its earlier texts stay in their events."""
+    return _row(order.id, NOTE_EDITED, actor, None, None, {"comment_id": note_id, "text": text[:NOTE_LIMIT]}, at=at)
+
+
+def note_deleted_event(order: OrderRecord, note_id: int, *, actor: str, at: datetime) -> dict[str, Any]:
+    return _row(order.id, NOTE_DELETED, actor, None, None, {"comment_id": note_id}, at=at)
 
 
 def exported_event(order_id: int, *, actor: str, export_id: int, fmt: str, rows: int) -> dict[str, Any]:
@@ -105,14 +129,15 @@ def exported_event(order_id: int, *, actor: str, export_id: int, fmt: str, rows:
     return _row(order_id, Action.EXPORT, actor, None, None, {"export_id": export_id, "format": fmt, "rows": rows})
 
 
-def _row(order_id: int, action: Action, actor: str, from_status: OrderStatus | None,
-         to_status: OrderStatus | None, details: dict[str, Any]) -> dict[str, Any]:
-    """The history row; statuses are kept as the plugin's codes, whatever the shop stores."""
+def _row(order_id: int, action: str, actor: str, from_status: OrderStatus | None,
+         to_status: OrderStatus | None, details: dict[str, Any], *, at: datetime | None = None) -> dict[str, Any]:
+    """The history row (``action``: an ``Action``, or a note's later event); statuses are kept as the plugin's
+    codes, whatever the shop stores."""
     return {
         "order_id": order_id,
-        "at": utcnow(),
+        "at": at or utcnow(),
         "actor": (actor or "")[:200],
-        "action": action.value,
+        "action": str(action),
         "from_status": None if from_status is None else str(from_status),
         "to_status": None if to_status is None else str(to_status),
         "details": details,
@@ -178,7 +203,7 @@ def events_of(session: Session, settings: Settings, order_id: int) -> list[Event
     rows = session.execute(
         select(events).where(events.c.order_id == order_id).order_by(events.c.at, events.c.id)
     ).mappings()
-    return [EventRecord(**{**row, "details": row["details"] or {}}) for row in rows]
+    return [EventRecord.from_row(row) for row in rows]
 
 
 def check_version(session: Session, settings: Settings, order: OrderRecord, expected_version: int | None) -> None:

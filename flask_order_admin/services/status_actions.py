@@ -1,4 +1,4 @@
-"""Cancel, close, comment: actions that only move an order along the status tables."""
+"""Cancel and close: actions that only move an order along the status tables; whether an action may run."""
 
 from __future__ import annotations
 
@@ -15,10 +15,8 @@ from ..errors import ActionNotAllowed, ReasonNotListed
 from ..models import utcnow
 from ..records import OrderRecord
 from ..settings import Settings, current_settings
-from ..signals import order_canceled, order_closed, order_commented
-from .events import (
-    canceled_event, check_version, closed_event, note_added_event, record_events, record_events_of_locked_orders,
-)
+from ..signals import order_canceled, order_closed
+from .events import canceled_event, check_version, closed_event, record_events_of_locked_orders
 from .transaction import ActionTransaction, action_transaction, lock_orders
 
 SIGNALS = {Action.CANCEL: order_canceled, Action.CLOSE: order_closed}
@@ -131,19 +129,3 @@ def close(
     return _transition(session, order_id, Action.CLOSE, actor=actor, expected_version=expected_version,
                        settings=settings, event=closed_event)
 
-
-def add_comment(
-    session: Session, order_id: int, *, actor: str, text: str, settings: Settings | None = None,
-) -> Any:
-    """Add a manager's note to the order's history (its version stays: a note changes no order)."""
-    text = (text or "").strip()
-    if not text:
-        raise ActionNotAllowed(N_("A note cannot be empty."))
-    settings = settings or current_settings()
-    with action_transaction(session, settings) as transaction:
-        order = lock_orders(session, settings, [order_id])[order_id]
-        ensure_allowed(settings, order, Action.COMMENT)
-        [event] = record_events(session, settings, [note_added_event(order, actor=actor, text=text)])
-        transaction.send_after_commit(order_commented, order=order.obj, actor=actor, details=event.details,
-                                      event=event)
-    return order.obj

@@ -26,12 +26,12 @@ from ..export.query import count_rows
 from ..i18n import gettext, ngettext, sentences, translate
 from ..records import OrderRecord
 from ..services import (
-    MergeCandidates, RestoreOutcome, RestorePreview, UnmergePreview, add_comment, cancel, close, contents,
+    MergeCandidates, RestoreOutcome, RestorePreview, UnmergePreview, cancel, close, contents,
     find_merge_candidates, get_order_record, merge, merge_refusal, order_glances, preview_merge, preview_restore,
     preview_unmerge, restore_order, unmerge,
 )
 from .exporting import ExportRequest
-from .forms import CancelForm, CommentForm, ConfirmActionForm, ExportForm, MergeForm, RestoreForm, with_reasons
+from .forms import CancelForm, ConfirmActionForm, ExportForm, MergeForm, RestoreForm, with_reasons
 from .menu import merge_access_refusal, permitted_merge_candidates, refuse_unless_allowed, unmerge_access_refusal
 from .presentation import Presenter
 from .redirects import local_path
@@ -291,21 +291,6 @@ class OrderActionsMixin(_MixedInto):
             confirm_url=self.get_url(".confirm_view", order_id=order.id, action_name=Action.MERGE.value),
             order_url=self.order_url(order.id, return_url), return_url=return_url,
         )
-
-    @expose("/<int:order_id>/comment/", methods=("POST",))
-    def comment_view(self, order_id: int) -> Response:
-        order = self.load_order(order_id, tab="comments")
-        self.require(Action.COMMENT.value, order.obj)
-        form = CommentForm()
-        order_url = self.order_url(order.id, local_path(form.url.data), tab="comments")
-        if not form.validate_on_submit():
-            flash(form_problem(form), "error")
-            return redirect(order_url)
-        text = cast(str, form.text.data)  # validated: required
-        add_comment(self.state.session, order.id, actor=access.actor_name(self.settings), text=text,
-                    settings=self.settings)
-        flash(gettext("Your note was added to the order history."), "success")
-        return redirect(order_url)
 
     @expose("/<int:order_id>/export/")
     def export_order_view(self, order_id: int) -> Response | str:

@@ -14,6 +14,7 @@ from wtforms.widgets import HiddenInput
 from ..domain.cancel_reasons import OTHER, CancelReason
 from ..domain.search_keys import NON_TEXT, holds_non_text
 from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
+from ..services.events import NOTE_LIMIT
 
 
 class TextOnly:
@@ -132,10 +133,18 @@ class MergeForm(ConfirmActionForm):
 
 
 class CommentForm(PostedForm):
+    """A new note, or a note's new text (the same field: its author edits what they wrote)."""
+
     text = TextArea(lazy_gettext("Note"), validators=[  # type: ignore[arg-type]  # a lazy text, as above
         DataRequired(message=lazy_gettext("Write the note first.")),  # type: ignore[arg-type]
-        Length(max=5000, message=lazy_gettext("A note can be at most %(max)s characters long.")),  # type: ignore[arg-type]
+        Length(max=NOTE_LIMIT, message=lazy_gettext("A note can be at most %(max)s characters long.")),  # type: ignore[arg-type]
     ])
+    url = HiddenText()
+
+
+class NoteDeleteForm(PostedForm):
+    """Yes on the delete-a-note confirm screen: the CSRF token and the page to go back to."""
+
     url = HiddenText()
 
 

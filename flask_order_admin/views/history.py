@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ..domain import Action
 from ..domain.cancel_reasons import stored_reason_label
+from ..domain.notes import NOTE_DELETED, NOTE_EDITED, Note, fold_notes
 from ..i18n import gettext, lazy_pgettext, pgettext, translate
 from ..services.events import EventRecord
 from .presentation import Presenter
@@ -26,7 +27,6 @@ class HistoryLine:
     label: str
     status_change: str  # "Processing → Canceled", or "" when the status did not change
     details: Markup
-    note: str | None = None  # a manager's note (the Comments tab lists them)
 
 
 def history_lines(
@@ -36,18 +36,21 @@ def history_lines(
     order not undone since links to, to undo it (None: no such links)."""
     events = list(events)
     undoable = _merges_not_undone(events) if unmerge_url is not None else set()
+    notes = fold_notes(events)
     lines = []
     for event in reversed(events):
+        if event.action in (NOTE_EDITED, NOTE_DELETED):
+            continue  # told on the note's own line (docs/design.md, "Editing notes")
         label, details = _KINDS.get(event.action, (None, None))
         change = ""
         if event.from_status or event.to_status:
             change = f"{oa.status_label(event.from_status)} → {oa.status_label(event.to_status)}"
         lines.append(HistoryLine(
             at=event.at, actor=event.actor, label=str(label) if label else event.action, status_change=change,
-            details=(details(event.details, oa) if details else Markup())
+            details=(_note(notes[event.id], oa) if event.id in notes
+                     else details(event.details, oa) if details else Markup())
             + (_unmerge_link(unmerge_url(event.details["from_id"]))
                if unmerge_url is not None and event.id in undoable else Markup()),
-            note=event.details.get("text") if event.action == Action.COMMENT else None,
         ))
     return lines
 
@@ -159,8 +162,36 @@ def _unmerged(details: dict[str, Any], oa: Presenter) -> Markup:
     return cast("Markup", gettext("Gave the items of %(order)s back to it", order=oa.order_link(other)))
 
 
-def _note(details: dict[str, Any], oa: Presenter) -> Markup:
-    return Markup('<span class="order-admin-note">{}</span>').format(details.get("text") or "")
+def _note(note: Note, oa: Presenter) -> Markup:
+    """A note as it reads now; an edited one marked so, with its earlier texts one click away; a deleted one
+    only says who deleted it (its texts stay in the database)."""
+    if note.deleted:
+        return Markup('<span class="order-admin-note-deleted text-muted font-italic">{}</span>').format(
+            deleted_note_text(note, oa))
+    text = Markup('<span class="order-admin-note">{}</span>').format(note.text)
+    if not note.edited:
+        return text
+    return text + Markup(" ") + earlier_versions(note, oa)
+
+
+def deleted_note_text(note: Note, oa: Presenter) -> str:
+    return gettext("Note deleted by %(who)s at %(when)s", who=note.deleted_by or "", when=oa.when(note.deleted_at))
+
+
+def earlier_versions(note: Note, oa: Presenter) -> Markup:
+    """The «edited» marker, which opens the note's earlier texts (newest first)."""
+    items = Markup().join(
+        Markup('<li><span class="text-muted">{} · {}</span><div class="order-admin-note-version">{}</div></li>')
+        .format(version.actor, oa.when(version.at), version.text)
+        for version in note.earlier_versions
+    )
+    return Markup(
+        '<details class="order-admin-note-edited small">'
+        '<summary class="text-muted">{}</summary>'
+        '<div class="text-muted mt-1">{}</div><ul class="list-unstyled mb-0 pl-2 border-left">{}</ul>'
+        '</details>'
+    ).format(pgettext("note", "edited"),
+             gettext("Edited at %(when)s. Earlier versions:", when=oa.when(note.versions[-1].at)), items)
 
 
 def _exported(details: dict[str, Any], oa: Presenter) -> Markup:
@@ -181,6 +212,6 @@ _KINDS: dict[str, tuple[Any, Callable[[dict[str, Any], Presenter], Markup]]] = {
     Action.CLOSE: (lazy_pgettext("history", "Closed"), _no_details),
     Action.MERGE: (lazy_pgettext("history", "Merged"), _merged),
     Action.UNMERGE: (lazy_pgettext("history", "Unmerged"), _unmerged),
-    Action.COMMENT: (lazy_pgettext("history", "Note"), _note),
+    Action.COMMENT: (lazy_pgettext("history", "Note"), _no_details),  # its cell: _note, from its events
     Action.EXPORT: (lazy_pgettext("history", "Exported"), _exported),
 }

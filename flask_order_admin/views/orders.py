@@ -26,6 +26,7 @@ from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
 from .base import OrderAdminView, OrderListView
 from .forms import CommentForm
+from .notes import OrderNotesMixin, notes_on_page
 from .listing import (
     BuyerEmailFilter, CustomerFilter, order_filters, page_totals, sort_target,
 )
@@ -72,7 +73,7 @@ def _total_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> st
     return cast("str", context["oa"].money(context["page_totals"][record.id].total, record.currency))
 
 
-class OrdersView(OrderActionsMixin, OrderListView):
+class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
     list_tab = "orders"
     can_view_details = True
     details_template = "order_admin/order.html"
@@ -175,6 +176,7 @@ class OrdersView(OrderActionsMixin, OrderListView):
                              refusals={**self.page_refusals(restore_preview), **self.unmerge_refusal(order)}),
             comment_refusal=action_refusal(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
+            notes=notes_on_page(settings, events, oa, return_url, self.state.clock()),
             comment_url=self.get_url(".comment_view", order_id=order.id),
             buyer_orders_url=self.buyer_orders_url(order),
             active_tab=tab if tab in ORDER_PAGE_TABS else "items",

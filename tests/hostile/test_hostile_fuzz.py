@@ -112,6 +112,9 @@ RECIPES: dict[str, Recipe] = {
     "orders.export_order_view": Recipe(query=("url", "format")),
     "orders.run_action_view": Recipe(query=("url",), form=("csrf_token", "version", "url", "reason", "into")),
     "orders.comment_view": Recipe(query=("url",), form=("csrf_token", "text", "url")),
+    "orders.comment_edit_view": Recipe(query=("url",), form=("csrf_token", "text", "url")),
+    "orders.comment_delete_confirm_view": Recipe(query=("url",)),
+    "orders.comment_delete_view": Recipe(query=("url",), form=("csrf_token", "url")),
     "orders.unknown_page_view": Recipe(query=("url", "id", "q")),
     **{f"{tab}.bulk_matching_view": Recipe(query=LIST.query, filters=True) for tab in ("orders", "items")},
     **{f"{tab}.bulk_run_view": Recipe(query=LIST.query, form=("csrf_token", "orders", "url", "reason"),
@@ -122,6 +125,8 @@ RECIPES: dict[str, Recipe] = {
 PATH_VALUES = {
     "order_id": st.one_of(st.sampled_from(IDS), st.sampled_from(["0", "007", str(2**63), str(10**30), "²", "١٢"]),
                           UNICODE_TEXT),
+    "note_id": st.one_of(st.sampled_from(IDS), st.sampled_from(["0", "1", "007", str(2**63), str(10**30), "²"]),
+                         UNICODE_TEXT),
     "action_name": st.sampled_from(["cancel", "restore", "close", "merge"]),  # bulk views: the first three
     "key": st.sampled_from(["x" * 32, "0" * 22, "a" * 43, "-_" * 12, "ü" * 24, "x" * 200]),  # bulk results
     "export_type": likely("csv", "xls", "xlsx"),

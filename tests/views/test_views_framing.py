@@ -53,6 +53,14 @@ CASES: dict[str, Case] = {
         "order_admin_orders.run_action_view", "POST", ORDERS + "/{ids.open}/close/", lambda ids: {"version": 1}),
     "comment: redirect": ("order_admin_orders.comment_view", "POST", ORDERS + "/{ids.open}/comment/",
                           lambda ids: {"csrf_token": ids.csrf, "text": "called the buyer"}),
+    "note edit, no such note: 404": (
+        "order_admin_orders.comment_edit_view", "POST", ORDERS + "/{ids.open}/comment/999999/edit/",
+        lambda ids: {"note-999999-csrf_token": ids.csrf, "note-999999-text": "changed"}),
+    "note delete confirm, no such note: 404": (
+        "order_admin_orders.comment_delete_confirm_view", "GET", ORDERS + "/{ids.open}/comment/999999/delete/", NO_DATA),
+    "note delete, no such note: 404": ("order_admin_orders.comment_delete_view", "POST",
+                                       ORDERS + "/{ids.open}/comment/999999/delete/",
+                                       lambda ids: {"csrf_token": ids.csrf}),
     "merge view": ("order_admin_orders.merge_candidates_view", "GET", ORDERS + "/{ids.open}/merge-candidates/", NO_DATA),
     "unknown page: the panel's 404": ("order_admin_orders.unknown_page_view", "GET", ORDERS + "/no-such-page",
                                       NO_DATA),
