@@ -131,3 +131,15 @@ def unknown_status_reason(action: Action, raw_status: object) -> Message | None:
     if action == Action.EXPORT:
         return None
     return replace(_UNKNOWN_STATUS[action], params={"raw": str(raw_status)})
+
+
+# The host's access rule (ORDER_ADMIN_ACCESS) said no to this manager: which action they may not run.
+ACCESS_DENIED: Mapping[Action, Message] = {
+    Action.EXPORT: N_("You are not allowed to export this order."),
+    Action.CANCEL: N_("You are not allowed to cancel this order."),
+    Action.RESTORE: N_("You are not allowed to restore this order."),
+    Action.CLOSE: N_("You are not allowed to close this order."),
+    Action.MERGE: N_("You are not allowed to merge this order."),
+    Action.UNMERGE: N_("You are not allowed to undo the merge of this order."),
+    Action.COMMENT: N_("You are not allowed to add notes to this order."),
+}

@@ -39,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..domain import Action
+from ..domain.rules import ACCESS_DENIED
 from ..domain.messages import Message, N_, Quantity
 from ..errors import BulkActionTooLarge, OrderActionError, OrderNotFound, StaleOrder
 from ..records import OrderRecord, order_records
@@ -51,13 +52,6 @@ from .transaction import action_transaction, checked_id, lock_existing_orders, r
 CHUNK_SIZE = 100  # orders locked and written together; well under every database's bound-parameter limit
 
 BULK_ACTIONS = (Action.CANCEL, Action.CLOSE, Action.RESTORE)
-
-# The access rule's refusal, as the order page's menu words it.
-_DENIED = {
-    Action.CANCEL: N_("You are not allowed to cancel this order."),
-    Action.CLOSE: N_("You are not allowed to close this order."),
-    Action.RESTORE: N_("You are not allowed to restore this order."),
-}
 
 # An order whose version is not the one the confirm screen showed: the Yes was given for something else.
 CHANGED_SINCE_SHOWN = N_("Changed since you looked, so left as it is; open it to see what changed.")
@@ -231,10 +225,7 @@ def _read_orders(session: Session, settings: Settings, ids: list[int]) -> dict[i
 
 
 def _refusal(settings: Settings, order: OrderRecord, action: Action, allowed: Permission | None) -> BulkRefusal | None:
-    denied = _denied(order, action, allowed)
-    if denied is not None:
-        return denied
-    reason = action_refusal(settings, order, action)
+    reason = action_refusal(settings, order, action, allowed)
     return None if reason is None else BulkRefusal(order.id, order.number, reason)
 
 
@@ -247,7 +238,7 @@ def _changed(order: OrderRecord, versions: Versions | None) -> BulkRefusal | Non
 def _denied(order: OrderRecord, action: Action, allowed: Permission | None) -> BulkRefusal | None:
     if allowed is None or allowed(order.obj):
         return None
-    return BulkRefusal(order.id, order.number, _DENIED[action])
+    return BulkRefusal(order.id, order.number, ACCESS_DENIED[action])
 
 
 def _missing(order_id: int) -> BulkRefusal:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import Action, OrderStatus, TRANSITIONS, refusal_reason
 from ..domain.messages import N_, Message
-from ..domain.rules import switched_off_reason, unknown_status_reason
+from ..domain.rules import ACCESS_DENIED, switched_off_reason, unknown_status_reason
 from ..errors import ActionNotAllowed, ReasonNotListed
 from ..models import utcnow
 from ..records import OrderRecord
@@ -22,13 +22,19 @@ from .transaction import ActionTransaction, action_transaction, lock_orders
 SIGNALS = {Action.CANCEL: order_canceled, Action.CLOSE: order_closed}
 
 
-def action_refusal(settings: Settings, order: OrderRecord, action: Action) -> Message | None:
+def action_refusal(settings: Settings, order: OrderRecord, action: Action,
+                   allowed: Callable[[Any], bool] | None = None) -> Message | None:
     """Why ``action`` may not run on ``order`` now, for a manager; None when it may.
+
+    ``allowed``: the host's access rule for this action and manager, asked with the order's own object
+    (None: not asked, as when the shop's code calls a service).
 
     An action whose status the shop has no value for is off; an order whose stored status the
     shop's mapping does not know allows only export; then the status tables decide (merge: the
     merge matrix, pair by pair, see ``merging.merge_refusal``).
     """
+    if allowed is not None and not allowed(order.obj):
+        return ACCESS_DENIED[action]
     if action == Action.UNMERGE:
         # Whether this merge can be undone is the merge's own story: ``services.preview_unmerge`` tells it.
         return None if order.status == OrderStatus.MERGED else N_("Only a merged order can be unmerged.")

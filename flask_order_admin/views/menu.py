@@ -14,12 +14,13 @@ from flask import url_for
 
 from .. import access
 from ..domain import Action, OrderStatus
+from ..domain.rules import ACCESS_DENIED
 from ..domain.messages import N_
 from ..errors import ActionNotAllowed
 from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
 from ..records import OrderRecord
 from ..services import MergeCandidates
-from ..services import action_refusal as rule_refusal
+from ..services import action_refusal
 from ..settings import Settings
 
 MENU_ACTIONS = (Action.EXPORT, Action.CANCEL, Action.RESTORE, Action.CLOSE, Action.MERGE, Action.UNMERGE)
@@ -34,18 +35,6 @@ ACTION_LABELS = {
     Action.UNMERGE: lazy_pgettext("order action", "Unmerge"),
     Action.COMMENT: lazy_pgettext("order action", "Add note"),
 }
-
-# "You are not allowed to …": the verb phrase per action.
-_DENIED = {
-    Action.EXPORT: lazy_gettext("You are not allowed to export this order."),
-    Action.CANCEL: lazy_gettext("You are not allowed to cancel this order."),
-    Action.RESTORE: lazy_gettext("You are not allowed to restore this order."),
-    Action.CLOSE: lazy_gettext("You are not allowed to close this order."),
-    Action.MERGE: lazy_gettext("You are not allowed to merge this order."),
-    Action.UNMERGE: lazy_gettext("You are not allowed to undo the merge of this order."),
-    Action.COMMENT: lazy_gettext("You are not allowed to add notes to this order."),
-}
-
 
 @dataclass(frozen=True)
 class MenuEntry:
@@ -75,16 +64,16 @@ class ActionMenu:
 
 
 
-def action_refusal(
+def refusal_text(
     settings: Settings, action: Action, order: OrderRecord, merge_candidates: MergeCandidates | None = None
 ) -> str | None:
-    """Why the current user may not run ``action`` on ``order`` now; None when they may.
+    """Why the current user may not run ``action`` on ``order`` now, in their language; None when they may.
 
-    The access rule gets the order as the host's own object.
+    ``services.action_refusal`` decides, asking the access rule for the current user (with the order as the
+    host's own object); a merge also needs a candidate.
     """
-    if not access.is_allowed(settings, action.value, order.obj):
-        return str(_DENIED[action])
-    reason = rule_refusal(settings, order, action)
+    reason = action_refusal(settings, order, action,
+                            allowed=lambda obj: access.is_allowed(settings, action.value, obj))
     if reason is None and action == Action.MERGE and merge_candidates is not None:
         reason = merge_candidates.reason
     return None if reason is None else translate(reason)
@@ -92,7 +81,7 @@ def action_refusal(
 
 def refuse_unless_allowed(settings: Settings, action: Action, order: OrderRecord) -> None:
     """ActionNotAllowed, saying why, unless the current user may run ``action`` on ``order`` now."""
-    reason = action_refusal(settings, action, order)
+    reason = refusal_text(settings, action, order)
     if reason is not None:
         raise ActionNotAllowed(reason, order_number=order.number)
 
@@ -104,7 +93,7 @@ def merge_access_refusal(settings: Settings, added: OrderRecord, basic: OrderRec
     asked ``("merge", order)`` for each of the two orders (the host's own objects), and both must allow it.
     """
     if not access.is_allowed(settings, Action.MERGE.value, added.obj):
-        return str(_DENIED[Action.MERGE])
+        return translate(ACCESS_DENIED[Action.MERGE])
     if not access.is_allowed(settings, Action.MERGE.value, basic.obj):
         return gettext("You are not allowed to merge orders into %(number)s.", number=basic.number)
     return None
@@ -114,7 +103,7 @@ def unmerge_access_refusal(settings: Settings, added: OrderRecord, basic: OrderR
     """Why the host's rule does not let the current user undo the merge of ``added`` into ``basic``; None when it
     does. As for a merge, both orders are asked about: ``("unmerge", order)`` for each."""
     if not access.is_allowed(settings, Action.UNMERGE.value, added.obj):
-        return str(_DENIED[Action.UNMERGE])
+        return translate(ACCESS_DENIED[Action.UNMERGE])
     if basic is not None and not access.is_allowed(settings, Action.UNMERGE.value, basic.obj):
         return gettext("You are not allowed to undo merges into %(number)s.", number=basic.number)
     return None
@@ -138,7 +127,7 @@ def action_menu(
     for action in MENU_ACTIONS:
         if action == Action.UNMERGE and order.status != OrderStatus.MERGED:
             continue  # only a merged order has a merge to undo
-        reason = action_refusal(settings, action, order, merge_candidates) or (refusals or {}).get(action)
+        reason = refusal_text(settings, action, order, merge_candidates) or (refusals or {}).get(action)
         label = str(ACTION_LABELS[action])
         if reason is not None:
             entries.append(MenuEntry(action, label, None, reason))

@@ -31,7 +31,7 @@ from .listing import (
     BuyerEmailFilter, CustomerFilter, order_filters, page_totals, sort_target,
 )
 from .history import history_lines, linked_order_ids
-from .menu import action_menu, action_refusal, unmerge_access_refusal
+from .menu import action_menu, refusal_text, unmerge_access_refusal
 from .presentation import Presenter
 from .redirects import local_path, with_query_arg
 from .search_scope import search_scope
@@ -174,7 +174,7 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
             moved_totals=order_totals(line.totals for line in moved.lines),
             menu=action_menu(settings, order, candidates, return_url,
                              refusals={**self.page_refusals(restore_preview), **self.unmerge_refusal(order)}),
-            comment_refusal=action_refusal(settings, Action.COMMENT, order),
+            comment_refusal=refusal_text(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
             notes=notes_on_page(settings, events, oa, return_url, self.state.clock()),
             comment_url=self.get_url(".comment_view", order_id=order.id),
@@ -190,7 +190,7 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         """What Restore would find for a canceled order the user may restore: the Items tab marks the lines no
         longer sold. Only then is the resolver asked (no lock held, as Restore); when it cannot answer, None,
         and Restore's own preview says why."""
-        if order.status != OrderStatus.CANCELED or action_refusal(self.settings, Action.RESTORE, order):
+        if order.status != OrderStatus.CANCELED or refusal_text(self.settings, Action.RESTORE, order):
             return None
         try:
             return cast("RestorePreview | None", preview_restore(self.state.session, order.id, settings=self.settings))
