@@ -297,6 +297,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("ORDER_ADMIN_MENU_NAME", DEFAULT_MENU_NAME, _label, "Menu entry (or category) of the orders views."),
     ConfigKey("ORDER_ADMIN_MENU_CATEGORY", None, _optional_text, "Flask-Admin menu category; None: a top-level entry."),
     ConfigKey("ORDER_ADMIN_SEARCH_LIMIT", 50, _positive_int(500), "Most orders a search returns."),
+    ConfigKey(
+        "ORDER_ADMIN_STATUS_COUNT_BUDGET", 2_000_000, _positive_int(1_000_000_000),
+        "Rows the status pills may count exactly per list page; past it the biggest statuses show the planner's estimate.",
+    ),
     ConfigKey("ORDER_ADMIN_MERGE_CANDIDATES_LIMIT", 100, _positive_int(1000), "Most orders the merge view offers."),
     ConfigKey("ORDER_ADMIN_EXPORT_MAX_ROWS", 200_000, _positive_int(10_000_000), "Most item rows one export may hold."),
     ConfigKey("ORDER_ADMIN_EXPORT_FORMATS", ("xls",), _formats, 'Export formats offered: "xls", and "xlsx" (needs XlsxWriter).'),
@@ -402,6 +406,7 @@ class Settings:
     menu_name: str | Message = DEFAULT_MENU_NAME
     menu_category: str | None = None
     search_limit: int = 50
+    status_count_budget: int = 2_000_000
     merge_candidates_limit: int = 100
     export_max_rows: int = 200_000
     export_formats: tuple[str, ...] = ("xls",)
@@ -531,6 +536,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
         menu_name=values["ORDER_ADMIN_MENU_NAME"],
         menu_category=values["ORDER_ADMIN_MENU_CATEGORY"],
         search_limit=values["ORDER_ADMIN_SEARCH_LIMIT"],
+        status_count_budget=values["ORDER_ADMIN_STATUS_COUNT_BUDGET"],
         merge_candidates_limit=values["ORDER_ADMIN_MERGE_CANDIDATES_LIMIT"],
         export_max_rows=values["ORDER_ADMIN_EXPORT_MAX_ROWS"],
         export_formats=values["ORDER_ADMIN_EXPORT_FORMATS"],
