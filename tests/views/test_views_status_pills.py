@@ -135,6 +135,16 @@ def test_past_the_budget_the_biggest_statuses_show_an_estimate(client, make_orde
     assert pills(client.get("/admin/orders/").text)["processing"][0] == "处理中 约 300"
 
 
+def test_with_every_status_past_the_budget_nothing_is_counted(client, make_order, configure, monkeypatch, statements):
+    monkeypatch.setattr(OrderListView, "planned_rows", lambda view, session, statements: [123_456.0] * len(statements))
+    configure(status_count_budget=100_000)
+    make_order("processing", items=0)
+    seen = statements(lambda: client.get("/admin/orders/"))
+    shown = pills(client.get("/admin/orders/").text)
+    assert shown["processing"][0] == "Processing ≈ 120,000" and shown["completed"][0] == "Completed ≈ 120,000"
+    assert not [s for s in seen if "GROUP BY" in s and "count(*)" in s], seen
+
+
 def test_on_postgresql_the_planner_estimates_past_a_tiny_budget(client, make_order, configure, dialect):
     """The real estimate (``EXPLAIN``): with a budget of one row, no status with orders is counted exactly
     on PostgreSQL; the other databases give no estimate, so every count stays exact there."""
