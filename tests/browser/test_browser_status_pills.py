@@ -1,8 +1,9 @@
 """Issue 21: past 1,000 orders every status pill read «1 000+»; now each count is exact, in the manager's
-language, under the list's filters."""
+language, under the list's filters, and past the budget the biggest is the planner's estimate, marked «≈»."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 pytestmark = pytest.mark.browser
 
@@ -66,3 +67,35 @@ def test_counts_past_a_thousand_are_exact_in_the_managers_language(page, base_ur
         page.locator("#status-pills").wait_for()
         page.screenshot(path=str(SCREENSHOTS / "status-pills-past-1000-ru.png"), clip={
             "x": 0, "y": 0, "width": 1366, "height": 420})
+
+
+@pytest.fixture
+def small_budget(shop: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A budget of 1,500 rows and an estimator that says 1.1 rows for each row there is (SQLite gives
+    none): the «≈» path, deterministically."""
+    from flask_order_admin.views.base import OrderListView
+
+    def a_tenth_more(view: Any, session: Any, statements: Any) -> list[float]:
+        return [1.1 * session.scalar(select(func.count()).select_from(s.subquery())) for s in statements]
+
+    monkeypatch.setattr(OrderListView, "planned_rows", a_tenth_more)
+    state = shop.extensions["order_admin"]
+    kept = state.settings
+    state.settings = dataclasses.replace(kept, status_count_budget=1_500)
+    yield
+    state.settings = kept
+
+
+def test_past_the_budget_the_biggest_status_is_marked_as_an_estimate(page, base_url, many_orders, small_budget):
+    buyer = f"pills-estimated-{uuid.uuid4().hex[:8]}"
+    many_orders("ready_for_packing", buyer, 1_205)
+    many_orders("canceled", buyer, 1_010)
+    page.goto(f"{base_url}/admin/orders/?lang=ru&flt0_customer_equals={buyer}")
+    pills = page.locator("#status-pills")
+    canceled = pills.locator("li[data-status=canceled] .badge")
+    ready = pills.locator("li[data-status=ready_for_packing] .badge")
+    assert (canceled.inner_text(), ready.inner_text()) == (f"1{NBSP}010", f"≈ 1{NBSP}300")  # 1,325.5, two digits
+    assert ready.get_attribute("title") == "Примерно: точный подсчёт этих заказов замедлил бы список"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "status-pills-estimated-ru.png"), clip={
+        "x": 0, "y": 0, "width": 1366, "height": 420})
