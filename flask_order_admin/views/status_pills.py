@@ -106,10 +106,12 @@ def _grouped_count(session: Any, scope: OrderScope, base: Select[Any], statuses:
         grouped = grouped.join(binding.order, binding.line_order_id == binding.order_pk)
     if not every:
         grouped = grouped.where(binding.status_in(statuses))
-    rows = session.execute(grouped.group_by(column)).all()
-    from_host = binding.statuses.from_host
-    return {status: count for status, count in ((from_host(value), count) for value, count in rows)
-            if status is not None}
+    counts: dict[OrderStatus, int] = {}
+    for value, count in session.execute(grouped.group_by(column)):
+        status = binding.statuses.from_host(value)
+        if status is not None:  # a value no status maps to has no pill
+            counts[status] = counts.get(status, 0) + count  # a status a shop stores as several values: their sum
+    return counts
 
 
 def _equal_to(value: Any) -> Callable[[Any], Any]:
