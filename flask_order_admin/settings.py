@@ -298,7 +298,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("ORDER_ADMIN_MENU_CATEGORY", None, _optional_text, "Flask-Admin menu category; None: a top-level entry."),
     ConfigKey("ORDER_ADMIN_SEARCH_LIMIT", 50, _positive_int(500), "Most orders a search returns."),
     ConfigKey(
-        "ORDER_ADMIN_STATUS_COUNT_BUDGET", 2_000_000, _positive_int(1_000_000_000),
+        "ORDER_ADMIN_STATUS_COUNT_BUDGET", 250_000, _positive_int(1_000_000_000),
         "Rows the status pills may count exactly per list page; past it the biggest statuses show the planner's estimate.",
     ),
     ConfigKey("ORDER_ADMIN_MERGE_CANDIDATES_LIMIT", 100, _positive_int(1000), "Most orders the merge view offers."),
@@ -406,7 +406,7 @@ class Settings:
     menu_name: str | Message = DEFAULT_MENU_NAME
     menu_category: str | None = None
     search_limit: int = 50
-    status_count_budget: int = 2_000_000
+    status_count_budget: int = 250_000
     merge_candidates_limit: int = 100
     export_max_rows: int = 200_000
     export_formats: tuple[str, ...] = ("xls",)
