@@ -367,6 +367,10 @@ class Settings:
     export_max_jobs: int = setting(
         4, _positive_int(1000),
         "Export jobs the whole shop may have queued or running at once (also the thread runner's pool size).")
+    status_count_budget: int = setting(
+        250_000, _positive_int(1_000_000_000),
+        "Rows the status pills may count exactly per list page; past it the biggest statuses show the planner's "
+        "estimate.")
     bulk_action_limit: int = setting(
         1_000, _positive_int(100_000),
         "Most orders one bulk Cancel, Close or Restore may change (the ticked ones or all the filter matches).")

@@ -54,6 +54,18 @@ class ModelSet:
                      customer_ref: str | None, buyer_email: str | None, fields: dict[str, Any]) -> int:
         raise NotImplementedError
 
+    def copy_order(self, session: Any, binding: ModelBinding, order_id: int, copies: int) -> None:
+        """``copies`` more orders like ``order_id`` (without lines), in one executemany: a list past 1,000
+        orders in a moment."""
+        table = binding.order.__table__
+        row = dict(session.execute(select(table).where(binding.order_pk == order_id)).mappings().one())
+        del row[binding.order_pk_key]
+        session.execute(insert(table), [self.copied(row) for _ in range(copies)])
+        session.commit()
+
+    def copied(self, row: dict[str, Any]) -> dict[str, Any]:
+        return row
+
 
 class BuiltinSet(ModelSet):
     name = BUILTIN
@@ -122,6 +134,9 @@ class LegacySet(ModelSet):
             connection.execute(delete(ShopOrderLine.__table__))
             connection.execute(delete(ShopOrder.__table__))
             connection.execute(delete(ShopCustomer.__table__))
+
+    def copied(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {**row, "number": f"SH-77-{next(_numbers):07d}"}  # the shop's numbers are unique
 
     def insert_order(self, session: Any, *, status: Any, items: list[dict[str, Any]], provider: str,
                      customer_ref: str | None, buyer_email: str | None, fields: dict[str, Any]) -> int:

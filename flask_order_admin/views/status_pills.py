@@ -1,11 +1,13 @@
 """Status at a glance: the pills above a list, one per status with its count, each a link that filters.
 
-The counts honour the list's other filters (not its status filter: each pill says how many rows
-clicking it would show) and are capped as the list's own count is, at a lower cap of their own as
-there are a dozen of them (``PILL_COUNT_CAP``, "1,000+"): every status's count is ``SELECT count(*) FROM (SELECT 1 … WHERE status = … LIMIT
-cap + 1)``, all of them scalar subqueries of ONE statement. A grouped count over a million orders
-would read them all; each capped count reads at most cap + 1 entries of the (status, created_at)
-index, so the pills cost the same at a million orders as at a thousand.
+The counts honour the list's other filters and its search (not its status filter: each pill says how
+many rows clicking it would show), and are exact: one grouped count, ``SELECT status, count(*) … GROUP BY
+status``, which reads the status index alone (an index-only scan on PostgreSQL). It reads every matching
+row, so it has a budget (``ORDER_ADMIN_STATUS_COUNT_BUDGET``, rows): the planner's estimate of each
+status's rows comes first (``services.planned_rows``: one ``EXPLAIN``, no row read), the statuses are
+counted exactly from the smallest while their estimates add up to no more than the budget, and the rest
+show the estimate, marked "≈" (docs/design.md, "Exact status counts"). Where the database gives no
+estimate (SQLite, MariaDB) every count is exact.
 
 A pill's link shows that status alone; its small +/− link adds it to the statuses shown, or takes
 it away (the list filters by several at once: ``?flt0_status_in_list=processing,shipped``).
@@ -20,6 +22,9 @@ from typing import Any
 from sqlalchemy import Select, func, literal_column, select
 
 from ..domain import OrderStatus
+from ..i18n import gettext
+from ..services.row_estimates import planned_rows
+from . import formats
 from .listing import OrderScope, StatusFilter, StatusInFilter, filters_applied
 
 
@@ -27,39 +32,97 @@ from .listing import OrderScope, StatusFilter, StatusInFilter, filters_applied
 class StatusPill:
     status: OrderStatus | None  # None: every status
     label: str
-    count: int | None  # an ``AtLeast`` when capped; None on the "All" pill
+    count: int | None  # ``Estimated`` past the budget; None on the "All" pill
     url: str  # the list showing this status alone (or every status)
     active: bool
     toggle_url: str | None = None  # add this status to those shown, or take it away
     toggle_adds: bool = True
     badge: str = "secondary"
 
+    @property
+    def estimated(self) -> bool:
+        return isinstance(self.count, Estimated)
 
-def status_counts(session: Any, scope: OrderScope, base: Any, statuses: Sequence[OrderStatus], cap: int,
-                  at_least: Any) -> dict[OrderStatus, int]:
-    """Rows of ``base`` (a select over the list's rows, its other filters applied) per status, each capped
-    at ``cap`` (``at_least(cap + 1)`` past it): one statement."""
+    @property
+    def shown_count(self) -> str:
+        """The count as the badge reads it: ``12,345`` (the locale's grouping), or ``≈ 200,000``."""
+        return str(self.count) if self.estimated else formats.amount(self.count or 0)
+
+
+class Estimated(int):
+    """A pill's count the planner estimated, shown "≈ 200,000" (rounded to two significant digits)."""
+
+    def __new__(cls, rows: float) -> Estimated:
+        whole = max(int(rows), 1)
+        step = 10 ** max(len(str(whole)) - 2, 0)
+        return super().__new__(cls, round(whole / step) * step)
+
+    def __str__(self) -> str:
+        return gettext("≈ %(count)s", count=formats.amount(int(self)))
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+Estimator = Callable[[Any, Sequence[Select[Any]]], "list[float] | None"]
+
+
+def status_counts(session: Any, scope: OrderScope, base: Select[Any], statuses: Sequence[OrderStatus], budget: int,
+                  estimate: Estimator = planned_rows) -> dict[OrderStatus, int]:
+    """Rows of ``base`` (a select over the list's rows, its other filters applied) per status: exact for the
+    statuses whose estimated rows fit in ``budget`` together (smallest first), ``Estimated`` for the rest.
+    Two statements (the estimate, the grouped count), one where the database gives no estimate."""
     if not statuses:
         return {}
     to_host = scope.binding.statuses.to_host
-    counts = [
-        select(func.count()).select_from(
-            base.where(scope.where("status", _equal_to(to_host(status))))
-            .limit(cap + 1).subquery()
-        ).scalar_subquery().label(f"s{index}")
-        for index, status in enumerate(statuses)
-    ]
-    row = session.execute(select(*counts)).one()
-    return {status: at_least(count) if count > cap else count for status, count in zip(statuses, row)}
+    estimates = estimate(session, [base.where(scope.where("status", _equal_to(to_host(s)))) for s in statuses])
+    exact = list(statuses) if estimates is None else _within(budget, dict(zip(statuses, estimates)))
+    counts = _grouped_count(session, scope, base, exact, every=len(exact) == len(statuses))
+    return {status: counts.get(status, 0) if status in exact else Estimated(rows)
+            for status, rows in zip(statuses, estimates or [0.0] * len(statuses))}
+
+
+def _within(budget: int, estimates: dict[OrderStatus, float]) -> list[OrderStatus]:
+    """The statuses counted exactly: the smallest first, while their estimated rows add up to ``budget``."""
+    exact, spent = [], 0.0
+    for status, rows in sorted(estimates.items(), key=lambda pair: pair[1]):
+        if spent + rows > budget:
+            break
+        exact.append(status)
+        spent += rows
+    return exact
+
+
+def _grouped_count(session: Any, scope: OrderScope, base: Select[Any], statuses: Sequence[OrderStatus], *,
+                   every: bool) -> dict[OrderStatus, int]:
+    """``SELECT status, count(*) … GROUP BY status`` over ``base``'s rows (the items tab: joined to their
+    order), of ``statuses`` only unless ``every`` one is wanted (then no condition: the cheapest index)."""
+    if not statuses:
+        return {}
+    binding = scope.binding
+    column = binding.order_field("status").attribute
+    grouped = base.with_only_columns(column, func.count(), maintain_column_froms=True)
+    if scope.lines:
+        grouped = grouped.join(binding.order, binding.line_order_id == binding.order_pk)
+    if not every:
+        grouped = grouped.where(binding.status_in(statuses))
+    counts: dict[OrderStatus, int] = {}
+    for value, count in session.execute(grouped.group_by(column)):
+        status = binding.statuses.from_host(value)
+        if status is not None:  # a value no status maps to has no pill
+            counts[status] = counts.get(status, 0) + count  # a status a shop stores as several values: their sum
+    return counts
 
 
 def _equal_to(value: Any) -> Callable[[Any], Any]:
     return lambda column: column == value
 
 
-def other_filters_applied(view: Any, filters: Iterable[Any]) -> Any:
-    """``SELECT 1 FROM <the list's rows>`` with the list's filters but its status filters applied."""
+def other_filters_applied(view: Any, filters: Iterable[Any], search: str | None = None) -> Select[Any]:
+    """``SELECT 1 FROM <the list's rows>`` with the list's search and filters but its status filters applied."""
     statement: Select[Any] = select(literal_column("1")).select_from(view.model)
+    if search and view._search_supported:  # as Flask-Admin's get_list applies it
+        statement = view._apply_search(statement, None, {}, {}, search)[0]
     others = [(view._filters[index], value) for index, _, value in filters or ()]
     return filters_applied(statement, [(flt, value) for flt, value in others
                                        if not isinstance(flt, (StatusFilter, StatusInFilter))])

@@ -1,4 +1,4 @@
-"""The search box's lookups and the status pills' counts are index lookups on the plugin's tables:
+"""The search box's lookups and the status pills' grouped count read indexes on the plugin's tables:
 PostgreSQL's plan of every statement they send reads an index, never the whole table (sequential scans
 switched off, so the plan shows whether an index CAN serve the query; with a few rows the planner would
 scan them anyway)."""
@@ -33,6 +33,8 @@ def plans_of(db: Any, run: Any) -> list[tuple[str, str]]:
     with db.engine.connect() as connection:
         connection.exec_driver_sql("SET enable_seqscan = off")
         for statement, parameters in sent:
+            if statement.startswith("EXPLAIN"):  # the status pills' estimate: a plan already, reading no row
+                continue
             rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
             plans.append((statement, "\n".join(row[0] for row in rows)))
     return plans
@@ -61,7 +63,8 @@ def test_the_status_counts_read_a_status_index(db, client, make_order, dialect, 
     if dialect != "postgresql":
         pytest.skip("the plans asserted are PostgreSQL's")
     make_order("processing")
-    [(statement, plan)] = [(s, p) for s, p in plans_of(db, lambda: client.get(url)) if s.count("count(*)") > 1]
-    # One count per status, each an index range (status, created_at), or (provider, status) with that filter.
-    indexes = plan.count("ix_order_admin_orders_status_created") + plan.count("ix_order_admin_orders_provider_status")
-    assert "Seq Scan" not in plan and indexes == plan.count("InitPlan") > 1, plan
+    [(statement, plan)] = [(s, p) for s, p in plans_of(db, lambda: client.get(url)) if "GROUP BY" in s and "count(*)" in s]
+    # One grouped count, reading (status), (status, created_at) or (provider, status): no heap row where the visibility
+    # map allows (an index-only scan), and never the table.
+    indexes = ("ix_order_admin_orders_status", "ix_order_admin_orders_provider_status")  # the first also matches _status_created
+    assert "Seq Scan" not in plan and any(index in plan for index in indexes), plan

@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import flask_babel
 import pytest
 from flask_babel import Babel
 from flask import Flask
@@ -73,6 +74,21 @@ def configure(app: Flask) -> Callable[..., None]:
         state.settings = dataclasses.replace(state.settings, **fields)
 
     return change
+
+
+@pytest.fixture
+def speak(app: Flask) -> Iterator[Callable[..., None]]:
+    """Make the shared test host answer in ``locale`` and ``zone`` (Flask-Babel's selectors) for one test."""
+    babel = app.extensions["babel"]
+    kept = babel.locale_selector, babel.timezone_selector
+
+    def use(locale: str, zone: str = "UTC") -> None:
+        babel.locale_selector, babel.timezone_selector = (lambda: locale), (lambda: zone)
+        flask_babel.refresh()  # the test's requests share its app context, where Flask-Babel keeps them
+
+    yield use
+    babel.locale_selector, babel.timezone_selector = kept
+    flask_babel.refresh()
 
 
 @pytest.fixture

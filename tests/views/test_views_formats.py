@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -29,21 +29,6 @@ def host(locale: str, zone: str) -> Flask:
     app = Flask("formats_host")
     Babel(app, locale_selector=lambda: locale, timezone_selector=lambda: zone)
     return app
-
-
-@pytest.fixture
-def speak(app: Flask) -> Iterator[Callable[[str, str], None]]:
-    """Make the shared test host answer in ``locale`` and ``zone`` (Flask-Babel's selectors) for one test."""
-    babel = app.extensions["babel"]
-    kept = babel.locale_selector, babel.timezone_selector
-
-    def use(locale: str, zone: str = "UTC") -> None:
-        babel.locale_selector, babel.timezone_selector = (lambda: locale), (lambda: zone)
-        flask_babel.refresh()  # the test's requests share its app context, where Flask-Babel keeps them
-
-    yield use
-    babel.locale_selector, babel.timezone_selector = kept
-    flask_babel.refresh()
 
 
 @pytest.mark.parametrize(("locale", "expected"), [
