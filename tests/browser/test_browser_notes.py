@@ -32,7 +32,7 @@ def note_entry(page, text):
 @pytest.mark.parametrize("walk", ["ru"], indirect=True)
 def test_edit_then_delete_a_note_in_russian(walk, new_order, db_session):  # noqa: F811
     page = walk.page
-    order_id = new_order("processing", lines=1)
+    order_id = new_order("processing", lines=1, language="ru")
     walk.open(f"/admin/orders/details/?id={order_id}&tab=comments")
     write_note(page, "Звонил покупателю, не отвечает")
     write_note(page, "Покупатель просит красный цвет")
