@@ -54,7 +54,7 @@ def last_cancel_details(db_session, order_id):
 def test_a_reason_picked_on_the_single_cancel_screen(page, base_url, new_order, order_status, db_session, language):
     words = WORDS[language]
     label, written, history = words["single"]
-    order_id = new_order("processing")
+    order_id = new_order("processing", language=language)
     page.goto(f"{base_url}/admin/orders/details/?id={order_id}&lang={language}")
     choose(page, "cancel")
     page.wait_for_url("**/confirm/cancel/**")
@@ -77,7 +77,7 @@ def test_a_reason_picked_on_the_bulk_cancel_screen(page, base_url, new_order, or
     words = WORDS[language]
     label, history = words["bulk"]
     buyer = f"reasons-{language}-{uuid.uuid4().hex[:8]}"
-    canceling = [new_order("processing", lines=1, customer_ref=buyer) for _ in range(3)]
+    canceling = [new_order("processing", lines=1, customer_ref=buyer, language=language) for _ in range(3)]
     page.goto(f"{base_url}/admin/orders/?lang={language}&flt0_customer_equals={buyer}")
     all_matching(page, "cancel")
 
