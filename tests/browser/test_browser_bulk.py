@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.browser.test_browser_actions import pick_from_dropdown
+from tests.browser.menus import pick_from_menu
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +32,12 @@ WORDS = {
 
 def with_selected(page, action):
     """Flask-Admin's "With selected" dropdown (the panel calls it "Bulk actions"), then the entry running ``action``."""
-    pick_from_dropdown(page, "a.dropdown-toggle:has-text('Bulk actions')", f"a.dropdown-item[onclick*=\"'{action}'\"]")
+    pick_from_menu(page, "a.dropdown-toggle:has-text('Bulk actions')", f"a.dropdown-item[onclick*=\"'{action}'\"]")
 
 
 def all_matching(page, action):
     """The list's "Change all matching" dropdown (any language), then ``action``'s entry."""
-    pick_from_dropdown(page, "#bulk-matching", f"a.dropdown-item[href*='/bulk/{action}/']")
+    pick_from_menu(page, "#bulk-matching", f"a.dropdown-item[href*='/bulk/{action}/']")
 
 
 def numbers_in(page, selector):
