@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import xlrd
 
-
 from tests.browser.menus import choose_order_action, open_menu
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from tests.browser.test_browser_actions import choose, open_order, status_shown
+from tests.browser.menus import choose_order_action
+from tests.browser.test_browser_actions import open_order, status_shown
 from tests.browser.test_browser_orders import SCREENSHOTS, number
 
 pytestmark = pytest.mark.browser
@@ -69,7 +70,7 @@ def line_count(db_session, order_id: int) -> int:
 def test_restore_preview_then_prices_move_before_yes(page, base_url, new_order, order_status, reprice):
     order_id = new_order("canceled", lines=2)  # its prices are 3.00 above the catalog's
     open_order(page, base_url, order_id)
-    choose(page, "restore")
+    choose_order_action(page, "restore")
     assert "becomes Awaiting payment" in page.inner_text("#confirm-question")
     assert page.inner_text("#restore-new-status") == "Awaiting payment"
     assert page.locator("#restore-lines tbody tr").count() == 2
@@ -92,7 +93,7 @@ def test_restore_without_the_item_no_longer_sold(page, base_url, new_order, with
     gone = withdrawn_line(order_id)
     open_order(page, base_url, order_id)
     assert "No longer sold" in page.inner_text("#pane-items tr.order-admin-unsold")
-    choose(page, "restore")
+    choose_order_action(page, "restore")
     unsold = page.locator("#restore-lines tr.order-admin-unsold")
     assert unsold.count() == 1 and gone in unsold.inner_text()
     assert page.locator("#confirm-yes").count() == 0
@@ -110,7 +111,7 @@ def test_leave_it_canceled(page, base_url, new_order, withdrawn_line, order_stat
     order_id = new_order("canceled", lines=1)
     withdrawn_line(order_id)
     open_order(page, base_url, order_id)
-    choose(page, "restore")
+    choose_order_action(page, "restore")
     page.click("#confirm-no")
     assert "/details/" in page.url and order_status(order_id) == "canceled"
 
@@ -119,7 +120,7 @@ def test_merge_confirm_shows_both_orders_and_the_result(page, base_url, new_orde
     added = new_order("awaiting_payment", customer_ref="preview-buyer", lines=2)
     basic = new_order("ready_for_packing", customer_ref="preview-buyer", lines=3)
     open_order(page, base_url, added)
-    choose(page, "merge")
+    choose_order_action(page, "merge")
     candidate = page.locator(f"#merge-form a.order-admin-order-link:has-text('{number(basic)}')")
     assert candidate.get_attribute("target") == "_blank" and candidate.get_attribute("rel") == "noopener"
     with page.context.expect_page() as opened:
