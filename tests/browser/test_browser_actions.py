@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.menus import choose_order_action, open_menu
+from tests.browser.menus import choose_order_action, open_menu, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +29,14 @@ def test_cancel_restore_and_close_through_the_menu(page, base_url, new_order, or
     page.click("#confirm-yes")
     assert "was canceled" in page.inner_text(".alert-success")
     assert status_shown(page) == "Canceled" and order_status(order_id) == "canceled"
-    page.click("#tab-history")
+    open_tab(page, "history")
     assert "Reason: Buyer found it cheaper" in page.inner_text("#pane-history")
 
     choose_order_action(page, "restore")
     page.click("#confirm-yes")
     assert "was restored" in page.inner_text(".alert-success")
     assert status_shown(page) == "Awaiting payment" and order_status(order_id) == "awaiting_payment"
-    page.click("#tab-history")
+    open_tab(page, "history")
     assert re.search(r"price CN¥[\d.,]+ → CN¥[\d.,]+", page.inner_text("#pane-history"))  # catalog prices applied
 
     shipped = new_order("shipped")
@@ -98,7 +98,7 @@ def test_the_whole_merge_flow(page, base_url, new_order, order_status):
     assert "was merged into this order" in page.inner_text(".alert-success")
     assert page.inner_text("#tab-items") == "Items (3)"
     assert order_status(added) == "merged" and order_status(basic) == "awaiting_payment"
-    page.click("#tab-history")
+    open_tab(page, "history")
     page.click(f"#pane-history a:text-is('ORD-{added:010d}')")
     assert f"ORD-{basic:010d}" in page.inner_text("#merged-banner")
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from tests.browser.menus import choose_order_action, open_menu
+from tests.browser.menus import choose_order_action, open_menu, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -158,7 +158,7 @@ def test_lists_and_the_order_page_with_each_tab(walk, new_order, db_session):
     restore(db_session, canceled, actor="admin")
     for tab in ("items", "history", "comments"):
         walk.open(f"/admin/orders/details/?id={canceled}&tab={tab}")
-        walk.page.click(f"#tab-{tab}")
+        open_tab(walk.page, tab)
         walk.check(f"order page, {tab} tab after cancel and restore")
     walk.assert_no_english()
 

@@ -9,7 +9,7 @@ import pytest
 import xlrd
 from playwright.sync_api import expect
 
-from tests.browser.menus import choose_order_action, open_menu
+from tests.browser.menus import choose_order_action, open_menu, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def test_cancel_restore_and_close(legacy_page, legacy_url, shop_order, shop_stat
     legacy_page.click("#confirm-yes")
     assert "was restored" in legacy_page.inner_text(".alert-success")
     assert status_shown(legacy_page) == "Awaiting payment" and shop_state(order_id) == 10
-    legacy_page.click("#tab-history")
+    open_tab(legacy_page, "history")
     history = legacy_page.inner_text("#pane-history")
     assert re.search(r"price CN¥[\d.,]+ → CN¥[\d.,]+", history)  # the shop's catalog prices applied
     assert "Wang Li" in history  # the staff member, named as the shop names them (ORDER_ADMIN_ACTOR_NAME)
@@ -91,7 +91,7 @@ def test_merge(legacy_page, legacy_url, shop_order, shop_state):
     assert legacy_page.inner_text("#tab-items") == "Items (3)"
     assert (shop_state(added), shop_state(basic)) == (95, 10)
     assert legacy_page.locator(f"#pane-items a:text-is('{added_number}')").count() == 2  # the lines' first order
-    legacy_page.click("#tab-history")
+    open_tab(legacy_page, "history")
     legacy_page.click(f"#pane-history a:text-is('{added_number}')")
     assert basic_number in legacy_page.inner_text("#merged-banner")
 

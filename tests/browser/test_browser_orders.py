@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import xlrd
 
-from tests.browser.menus import choose_order_action, open_menu
+from tests.browser.menus import choose_order_action, open_menu, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -110,7 +110,7 @@ def test_screenshots_of_the_order_page(page, base_url, new_order, db_session):
 def test_the_active_tab_survives_a_reload(page, base_url, new_order):
     order_id = new_order("processing")
     page.goto(f"{base_url}/admin/orders/details/?id={order_id}")
-    page.click("#tab-history")
+    open_tab(page, "history")
     page.wait_for_function("() => window.location.search.includes('tab=history')")
     page.reload()
     assert "active" in page.get_attribute("#tab-history", "class")

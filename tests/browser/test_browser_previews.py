@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from tests.browser.menus import choose_order_action
+from tests.browser.menus import choose_order_action, open_tab
 from tests.browser.test_browser_actions import open_order, status_shown
 from tests.browser.test_browser_orders import SCREENSHOTS, number
 
@@ -103,7 +103,7 @@ def test_restore_without_the_item_no_longer_sold(page, base_url, new_order, with
     page.click("#confirm-without-unsold")
     assert "1 item no longer sold was removed from it" in page.inner_text(".alert-success")
     assert order_status(order_id) == "awaiting_payment" and line_count(db_session, order_id) == 3
-    page.click("#tab-history")
+    open_tab(page, "history")
     assert gone in page.inner_text("#pane-history .order-admin-removed-lines")
 
 
