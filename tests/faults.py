@@ -57,3 +57,31 @@ def raises(error: BaseException) -> Callable[[Any], None]:
         raise error
 
     return fault
+
+
+@contextmanager
+def row_refused_by_a_trigger(engine: Any, table: str, key: str, value: int) -> Iterator[None]:
+    """While the block runs, the database itself refuses any UPDATE of ``table``'s row whose ``key`` is ``value``
+    (a trigger, as a shop's own rule or a broken disk page would)."""
+    name, message = f"oa_test_refuse_{table}", "a trigger refused the row"
+    create, drop = {
+        "sqlite": ([f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} WHEN NEW.{key} = {value} "
+                    f"BEGIN SELECT RAISE(ABORT, '{message}'); END"],
+                   [f"DROP TRIGGER {name}"]),
+        "postgresql": ([f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN IF NEW.{key} = {value} THEN "
+                        f"RAISE EXCEPTION '{message}'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+                        f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"],
+                       [f"DROP TRIGGER {name} ON {table}", f"DROP FUNCTION {name}()"]),
+        "mysql": ([f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} FOR EACH ROW BEGIN IF NEW.{key} = {value} THEN "
+                   f"SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '{message}'; END IF; END"],
+                  [f"DROP TRIGGER {name}"]),
+    }[engine.dialect.name]
+    with engine.begin() as connection:
+        for statement in create:
+            connection.exec_driver_sql(statement)
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            for statement in drop:
+                connection.exec_driver_sql(statement)
