@@ -47,8 +47,14 @@ def pick_from_menu(page: Any, toggle: str, entry: str) -> None:
 
 
 def choose_order_action(page: Any, action: str) -> None:
-    """The order page's "Order actions" menu, then the enabled entry for ``action``."""
-    pick_from_menu(page, "#order-actions", f"a.dropdown-item[data-action={action}]")
+    """The order page's "Order actions" menu, then the enabled entry for ``action``; returns once the page it
+    leads to has loaded (a reading right after the click would read a page still arriving: a merge's
+    candidates once counted 0). Export is a download, no page: it returns after the click."""
+    if action == "export":
+        pick_from_menu(page, "#order-actions", "a.dropdown-item[data-action=export]")
+        return
+    with page.expect_navigation():
+        pick_from_menu(page, "#order-actions", f"a.dropdown-item[data-action={action}]")
 
 
 def open_tab(page: Any, tab: str) -> Any:

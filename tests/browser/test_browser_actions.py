@@ -89,7 +89,7 @@ def test_the_whole_merge_flow(page, base_url, new_order, order_status):
     basic = new_order("ready_for_packing", customer_ref="merge-buyer", lines=1)
     open_order(page, base_url, added)
     choose_order_action(page, "merge")
-    assert page.locator("input[name=into]").count() == 1
+    expect(page.locator("input[name=into]")).to_have_count(1)
     page.check(f"input[name=into][value='{basic}']")
     page.click("#merge-submit")
     assert f"into order ORD-{basic:010d}?" in page.inner_text("#confirm-question")

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.browser.menus import pick_from_menu
@@ -73,7 +74,7 @@ def test_bulk_close_of_ticked_orders_reports_closed_and_refused(page, base_url, 
     canceled = new_order("canceled", lines=1, customer_ref="bulk-buyer")
     list_url = f"{base_url}/admin/orders/?lang=en&flt0_customer_equals=bulk-buyer"
     page.goto(list_url)
-    assert page.locator("input.action-checkbox").count() == 5
+    expect(page.locator("input.action-checkbox")).to_have_count(5)
     page.check("input.action-rowtoggle")  # tick every row of the page
     with_selected(page, "bulk_close")
 
@@ -97,7 +98,7 @@ def test_bulk_close_of_ticked_orders_reports_closed_and_refused(page, base_url, 
 
     page.click("#bulk-back")
     assert re.search(r"flt0_customer_equals=bulk-buyer", page.url)
-    assert page.locator("input.action-checkbox").count() == 5
+    expect(page.locator("input.action-checkbox")).to_have_count(5)
 
 
 @pytest.mark.parametrize("language", ["ru", "zh_Hans"])

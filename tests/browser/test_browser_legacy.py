@@ -49,7 +49,7 @@ def test_both_lists_and_the_order_page_show_the_shops_rows(legacy_page, legacy_u
     legacy_page.click("#back-to-list")
     legacy_page.click("a.nav-link:text-is('By items')")
     legacy_page.wait_for_url(re.compile(r".*/backoffice/orders/items/.*"))
-    assert legacy_page.locator(f"table.model-list a:text-is('{number}')").count() == 2
+    expect(legacy_page.locator(f"table.model-list a:text-is('{number}')")).to_have_count(2)
 
 
 def test_cancel_restore_and_close(legacy_page, legacy_url, shop_order, shop_state):
@@ -82,7 +82,7 @@ def test_merge(legacy_page, legacy_url, shop_order, shop_state):
     basic, basic_number = shop_order("ready_for_packing", lines=1, customer="C-9100")
     open_order(legacy_page, legacy_url, added)
     choose_order_action(legacy_page, "merge")
-    assert legacy_page.locator("input[name=into]").count() == 1
+    expect(legacy_page.locator("input[name=into]")).to_have_count(1)
     legacy_page.check(f"input[name=into][value='{basic}']")
     legacy_page.click("#merge-submit")
     assert f"into order {basic_number}?" in legacy_page.inner_text("#confirm-question")
@@ -90,7 +90,7 @@ def test_merge(legacy_page, legacy_url, shop_order, shop_state):
     assert legacy_page.inner_text("#order-title") == f"Order {basic_number}"
     assert legacy_page.inner_text("#tab-items") == "Items (3)"
     assert (shop_state(added), shop_state(basic)) == (95, 10)
-    assert legacy_page.locator(f"#pane-items a:text-is('{added_number}')").count() == 2  # the lines' first order
+    expect(legacy_page.locator(f"#pane-items a:text-is('{added_number}')")).to_have_count(2)  # the lines' first order
     open_tab(legacy_page, "history")
     legacy_page.click(f"#pane-history a:text-is('{added_number}')")
     assert basic_number in legacy_page.inner_text("#merged-banner")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.menus import choose_order_action, open_tab
@@ -73,8 +74,8 @@ def test_restore_preview_then_prices_move_before_yes(page, base_url, new_order, 
     choose_order_action(page, "restore")
     assert "becomes Awaiting payment" in page.inner_text("#confirm-question")
     assert page.inner_text("#restore-new-status") == "Awaiting payment"
-    assert page.locator("#restore-lines tbody tr").count() == 2
-    assert page.locator("#restore-lines tbody tr.table-warning").count() == 2  # both repriced
+    expect(page.locator("#restore-lines tbody tr")).to_have_count(2)
+    expect(page.locator("#restore-lines tbody tr.table-warning")).to_have_count(2)  # both repriced
     assert "→" in page.inner_text("#restore-total")
     reprice(order_id, Decimal("1234.00"))  # the catalog moves before Yes
     page.click("#confirm-yes")
@@ -137,8 +138,8 @@ def test_merge_confirm_shows_both_orders_and_the_result(page, base_url, new_orde
     assert number(added) in page.inner_text("#merge-added") and number(basic) in page.inner_text("#merge-basic")
     after = page.inner_text("#merge-after")
     assert f"After the merge, {number(basic)} holds" in after and "Awaiting payment" in after
-    assert page.locator("#merge-after tbody tr").count() == 5
-    assert page.locator("#merge-after tbody tr.order-admin-moving").count() == 2
+    expect(page.locator("#merge-after tbody tr")).to_have_count(5)
+    expect(page.locator("#merge-after tbody tr.order-admin-moving")).to_have_count(2)
     page.wait_for_load_state("networkidle")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "merge-confirm.png"), full_page=True)
