@@ -11,9 +11,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.browser.test_browser_actions import pick_from_dropdown
+from tests.browser.menus import pick_from_menu
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +33,12 @@ WORDS = {
 
 def with_selected(page, action):
     """Flask-Admin's "With selected" dropdown (the panel calls it "Bulk actions"), then the entry running ``action``."""
-    pick_from_dropdown(page, "a.dropdown-toggle:has-text('Bulk actions')", f"a.dropdown-item[onclick*=\"'{action}'\"]")
+    pick_from_menu(page, "a.dropdown-toggle:has-text('Bulk actions')", f"a.dropdown-item[onclick*=\"'{action}'\"]")
 
 
 def all_matching(page, action):
     """The list's "Change all matching" dropdown (any language), then ``action``'s entry."""
-    pick_from_dropdown(page, "#bulk-matching", f"a.dropdown-item[href*='/bulk/{action}/']")
+    pick_from_menu(page, "#bulk-matching", f"a.dropdown-item[href*='/bulk/{action}/']")
 
 
 def numbers_in(page, selector):
@@ -73,7 +74,7 @@ def test_bulk_close_of_ticked_orders_reports_closed_and_refused(page, base_url, 
     canceled = new_order("canceled", lines=1, customer_ref="bulk-buyer")
     list_url = f"{base_url}/admin/orders/?lang=en&flt0_customer_equals=bulk-buyer"
     page.goto(list_url)
-    assert page.locator("input.action-checkbox").count() == 5
+    expect(page.locator("input.action-checkbox")).to_have_count(5)
     page.check("input.action-rowtoggle")  # tick every row of the page
     with_selected(page, "bulk_close")
 
@@ -97,7 +98,7 @@ def test_bulk_close_of_ticked_orders_reports_closed_and_refused(page, base_url, 
 
     page.click("#bulk-back")
     assert re.search(r"flt0_customer_equals=bulk-buyer", page.url)
-    assert page.locator("input.action-checkbox").count() == 5
+    expect(page.locator("input.action-checkbox")).to_have_count(5)
 
 
 @pytest.mark.parametrize("language", ["ru", "zh_Hans"])

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_browser_actions import pick_from_dropdown
+from tests.browser.menus import pick_from_menu
 
 pytestmark = pytest.mark.browser
 
@@ -28,9 +28,7 @@ PICKERS = {
 def open_date_picker(page: Any, base_url: str, language: str) -> Any:
     words = PICKERS[language]
     page.goto(f"{base_url}/admin/orders/?lang={language}")
-    page.wait_for_load_state("load")
-    pick_from_dropdown(page, f"a.nav-link:text-is('{words['filter']}')",
-                       f".field-filters a.filter:text-is('{words['date']}')")
+    pick_from_menu(page, f"a.nav-link:text-is('{words['filter']}')", f"a.filter:text-is('{words['date']}')")
     field = page.locator("#filter_form input.filter-val").last
     field.wait_for(state="visible")
     field.click()

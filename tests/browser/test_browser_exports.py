@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 import xlrd
+from playwright.sync_api import expect
 from sqlalchemy import select
+
+from tests.browser.menus import open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -127,9 +130,8 @@ def china_agent_preset(shop: Any) -> Any:
 
 def test_a_manager_picks_the_agents_columns_from_the_export_menu(page, base_url, china_agent_preset, tmp_path):
     page.goto(f"{base_url}/admin/orders/")
-    page.click("#export-matching")
-    entries = page.locator(".export-preset-form button")
-    entries.first.wait_for(state="visible")
+    entries = open_menu(page, "#export-matching").locator(".export-preset-form button")
+    expect(entries.first).to_be_visible()
     assert [text.strip() for text in entries.all_inner_texts()] == ["Standard columns", "For the agent in China"]
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "export-presets-menu.png"))

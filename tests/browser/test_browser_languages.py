@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from tests.browser.menus import choose_order_action, open_menu, open_tab
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -123,9 +125,7 @@ class Walk:
             self.findings[f"{what} ({self.page.url.removeprefix(self.base_url)})"] = left
 
     def choose(self, action: str) -> None:
-        from tests.browser.test_browser_actions import choose
-
-        choose(self.page, action)
+        choose_order_action(self.page, action)
 
     def assert_no_english(self) -> None:
         report = "\n".join(f"{page}:\n    " + "\n    ".join(words) for page, words in self.findings.items())
@@ -161,7 +161,7 @@ def test_lists_and_the_order_page_with_each_tab(walk, new_order, db_session):
     restore(db_session, canceled, actor="admin")
     for tab in ("items", "history", "comments"):
         walk.open(f"/admin/orders/details/?id={canceled}&tab={tab}")
-        walk.page.click(f"#tab-{tab}")
+        open_tab(walk.page, tab)
         walk.check(f"order page, {tab} tab after cancel and restore")
     walk.assert_no_english()
 
@@ -202,7 +202,7 @@ def test_each_confirm_screen_and_its_result(walk, new_order):
 
     completed = new_order("completed")
     walk.open(f"/admin/orders/details/?id={completed}")
-    walk.page.click("#order-actions")
+    open_menu(walk.page, "#order-actions")
     walk.check("completed order, its disabled actions open")
     walk.assert_no_english()
 
@@ -228,7 +228,7 @@ def test_refusals(walk, new_order, db_session):
     gone = new_order("canceled", lines=1)
     withdraw(gone, 1)
     walk.open(f"/admin/orders/details/?id={gone}")
-    walk.page.click("#order-actions")
+    open_menu(walk.page, "#order-actions")
     walk.check("restore refused in the menu: no item of it is sold any more")
 
     partly = new_order("canceled", lines=2)
@@ -269,8 +269,7 @@ def test_an_export_its_progress_page_and_my_exports(walk, new_order, background_
     walk.page.wait_for_url("**/admin/orders/exports/*/")
     walk.open(f"/admin/orders/?lang={walk.language}")
     walk.open(f"/admin/orders/details/?id={order_id}")
-    walk.page.click("#order-actions")
-    walk.page.click(".dropdown-menu a[data-action=export]")
+    choose_order_action(walk.page, "export")
     walk.page.wait_for_url("**/admin/orders/**")
     walk.check("one-order export page")
     walk.open("/admin/orders/?flt0_status_equals=ready_to_ship")

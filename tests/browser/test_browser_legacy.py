@@ -7,17 +7,15 @@ import re
 
 import pytest
 import xlrd
+from playwright.sync_api import expect
+
+from tests.browser.menus import choose_order_action, open_menu, open_tab
 
 pytestmark = pytest.mark.browser
 
 
 def open_order(page, legacy_url, order_id):
     page.goto(f"{legacy_url}/backoffice/orders/details/?id={order_id}")
-
-
-def choose(page, action):
-    page.click("#order-actions")
-    page.click(f".order-admin-actions a.dropdown-item[data-action={action}]")
 
 
 def status_shown(page):
@@ -33,8 +31,8 @@ def test_log_in_and_reach_the_orders_through_the_shops_own_menu(browser, legacy_
     page.fill("input[name=password]", "browser-test-password")
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_url(re.compile(r".*/backoffice/orders/$"))
-    page.click("a.dropdown-toggle:has-text('Sales')")
-    assert page.locator(".dropdown-menu a:has-text('Customers')").is_visible()  # the shop's own views beside it
+    sales = open_menu(page, "a.dropdown-toggle:has-text('Sales')")
+    expect(sales.locator("a:has-text('Customers')")).to_be_visible()  # the shop's own views beside it
     numbers = page.locator("table.model-list td.col-number a").all_inner_texts()
     assert numbers and all(re.fullmatch(r"SH-\d\d-\d{5}", n) for n in numbers)
     context.close()
@@ -51,30 +49,30 @@ def test_both_lists_and_the_order_page_show_the_shops_rows(legacy_page, legacy_u
     legacy_page.click("#back-to-list")
     legacy_page.click("a.nav-link:text-is('By items')")
     legacy_page.wait_for_url(re.compile(r".*/backoffice/orders/items/.*"))
-    assert legacy_page.locator(f"table.model-list a:text-is('{number}')").count() == 2
+    expect(legacy_page.locator(f"table.model-list a:text-is('{number}')")).to_have_count(2)
 
 
 def test_cancel_restore_and_close(legacy_page, legacy_url, shop_order, shop_state):
     order_id, number = shop_order("processing")
     open_order(legacy_page, legacy_url, order_id)
-    choose(legacy_page, "cancel")
+    choose_order_action(legacy_page, "cancel")
     assert legacy_page.inner_text("#confirm-question") == f"Are you sure you want to cancel order {number}?"
     legacy_page.fill("textarea[name=reason]", "Buyer found it cheaper")
     legacy_page.click("#confirm-yes")
     assert "was canceled" in legacy_page.inner_text(".alert-success")
     assert status_shown(legacy_page) == "Canceled" and shop_state(order_id) == 90
-    choose(legacy_page, "restore")
+    choose_order_action(legacy_page, "restore")
     legacy_page.click("#confirm-yes")
     assert "was restored" in legacy_page.inner_text(".alert-success")
     assert status_shown(legacy_page) == "Awaiting payment" and shop_state(order_id) == 10
-    legacy_page.click("#tab-history")
+    open_tab(legacy_page, "history")
     history = legacy_page.inner_text("#pane-history")
     assert re.search(r"price CN¥[\d.,]+ → CN¥[\d.,]+", history)  # the shop's catalog prices applied
     assert "Wang Li" in history  # the staff member, named as the shop names them (ORDER_ADMIN_ACTOR_NAME)
 
     shipped_id, _ = shop_order("shipped")
     open_order(legacy_page, legacy_url, shipped_id)
-    choose(legacy_page, "close")
+    choose_order_action(legacy_page, "close")
     legacy_page.click("#confirm-yes")
     assert status_shown(legacy_page) == "Completed" and shop_state(shipped_id) == 60
 
@@ -83,8 +81,8 @@ def test_merge(legacy_page, legacy_url, shop_order, shop_state):
     added, added_number = shop_order("awaiting_payment", lines=2, customer="C-9100")
     basic, basic_number = shop_order("ready_for_packing", lines=1, customer="C-9100")
     open_order(legacy_page, legacy_url, added)
-    choose(legacy_page, "merge")
-    assert legacy_page.locator("input[name=into]").count() == 1
+    choose_order_action(legacy_page, "merge")
+    expect(legacy_page.locator("input[name=into]")).to_have_count(1)
     legacy_page.check(f"input[name=into][value='{basic}']")
     legacy_page.click("#merge-submit")
     assert f"into order {basic_number}?" in legacy_page.inner_text("#confirm-question")
@@ -92,8 +90,8 @@ def test_merge(legacy_page, legacy_url, shop_order, shop_state):
     assert legacy_page.inner_text("#order-title") == f"Order {basic_number}"
     assert legacy_page.inner_text("#tab-items") == "Items (3)"
     assert (shop_state(added), shop_state(basic)) == (95, 10)
-    assert legacy_page.locator(f"#pane-items a:text-is('{added_number}')").count() == 2  # the lines' first order
-    legacy_page.click("#tab-history")
+    expect(legacy_page.locator(f"#pane-items a:text-is('{added_number}')")).to_have_count(2)  # the lines' first order
+    open_tab(legacy_page, "history")
     legacy_page.click(f"#pane-history a:text-is('{added_number}')")
     assert basic_number in legacy_page.inner_text("#merged-banner")
 
@@ -116,9 +114,8 @@ def test_search_by_the_shops_own_number(legacy_page, legacy_url, shop_order):
 def test_export_downloads_the_shops_order(legacy_page, legacy_url, shop_order):
     order_id, number = shop_order("completed", lines=3)
     open_order(legacy_page, legacy_url, order_id)
-    legacy_page.click("#order-actions")
     with legacy_page.expect_download() as download_info:
-        legacy_page.click(".order-admin-actions a[data-action=export]")
+        choose_order_action(legacy_page, "export")
     download = download_info.value
     assert download.suggested_filename == f"{number}.xls"
     sheet = xlrd.open_workbook(download.path()).sheet_by_index(0)
@@ -131,5 +128,5 @@ def test_an_order_on_hold_in_the_old_system_shows_its_code_and_only_export(legac
     on_hold = legacy_page.locator("table.model-list tr:has(.badge:text-is('unknown status 77')) td.col-number a")
     on_hold.first.click()
     assert legacy_page.inner_text("section.order-admin-summary .badge") == "unknown status 77"
-    legacy_page.click("#order-actions")
-    assert legacy_page.locator(".order-admin-actions a.dropdown-item:not(.disabled)").all_inner_texts() == ["Export"]
+    menu = open_menu(legacy_page, "#order-actions")
+    assert menu.locator("a.dropdown-item:not(.disabled)").all_inner_texts() == ["Export"]

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import xlrd
 
+from tests.browser.menus import choose_order_action, open_menu, open_tab
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,9 +71,8 @@ def test_search_by_last_digits_and_a_message_for_bad_input(page, base_url, new_o
 def test_export_downloads_the_orders_xls(page, base_url, new_order):
     order_id = new_order("completed", lines=3)
     page.goto(f"{base_url}/admin/orders/details/?id={order_id}")
-    page.click("#order-actions")
     with page.expect_download() as download_info:
-        page.click(".dropdown-menu a[data-action=export]")
+        choose_order_action(page, "export")
     download = download_info.value
     assert download.suggested_filename == f"{number(order_id)}.xls"
     sheet = xlrd.open_workbook(download.path()).sheet_by_index(0)
@@ -101,8 +102,7 @@ def test_screenshots_of_the_order_page(page, base_url, new_order, db_session):
     page.wait_for_load_state("networkidle")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "order-page.png"), full_page=True)
-    page.click("#order-actions")
-    page.wait_for_selector(".order-admin-actions .dropdown-menu.show")
+    open_menu(page, "#order-actions")
     page.screenshot(path=str(SCREENSHOTS / "order-actions.png"))
     assert (SCREENSHOTS / "order-page.png").stat().st_size > 10_000
 
@@ -110,7 +110,7 @@ def test_screenshots_of_the_order_page(page, base_url, new_order, db_session):
 def test_the_active_tab_survives_a_reload(page, base_url, new_order):
     order_id = new_order("processing")
     page.goto(f"{base_url}/admin/orders/details/?id={order_id}")
-    page.click("#tab-history")
+    open_tab(page, "history")
     page.wait_for_function("() => window.location.search.includes('tab=history')")
     page.reload()
     assert "active" in page.get_attribute("#tab-history", "class")

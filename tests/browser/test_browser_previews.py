@@ -6,9 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.test_browser_actions import choose, open_order, status_shown
+from tests.browser.menus import choose_order_action, open_tab
+from tests.browser.test_browser_actions import open_order, status_shown
 from tests.browser.test_browser_orders import SCREENSHOTS, number
 
 pytestmark = pytest.mark.browser
@@ -69,11 +71,11 @@ def line_count(db_session, order_id: int) -> int:
 def test_restore_preview_then_prices_move_before_yes(page, base_url, new_order, order_status, reprice):
     order_id = new_order("canceled", lines=2)  # its prices are 3.00 above the catalog's
     open_order(page, base_url, order_id)
-    choose(page, "restore")
+    choose_order_action(page, "restore")
     assert "becomes Awaiting payment" in page.inner_text("#confirm-question")
     assert page.inner_text("#restore-new-status") == "Awaiting payment"
-    assert page.locator("#restore-lines tbody tr").count() == 2
-    assert page.locator("#restore-lines tbody tr.table-warning").count() == 2  # both repriced
+    expect(page.locator("#restore-lines tbody tr")).to_have_count(2)
+    expect(page.locator("#restore-lines tbody tr.table-warning")).to_have_count(2)  # both repriced
     assert "→" in page.inner_text("#restore-total")
     reprice(order_id, Decimal("1234.00"))  # the catalog moves before Yes
     page.click("#confirm-yes")
@@ -92,7 +94,7 @@ def test_restore_without_the_item_no_longer_sold(page, base_url, new_order, with
     gone = withdrawn_line(order_id)
     open_order(page, base_url, order_id)
     assert "No longer sold" in page.inner_text("#pane-items tr.order-admin-unsold")
-    choose(page, "restore")
+    choose_order_action(page, "restore")
     unsold = page.locator("#restore-lines tr.order-admin-unsold")
     assert unsold.count() == 1 and gone in unsold.inner_text()
     assert page.locator("#confirm-yes").count() == 0
@@ -102,7 +104,7 @@ def test_restore_without_the_item_no_longer_sold(page, base_url, new_order, with
     page.click("#confirm-without-unsold")
     assert "1 item no longer sold was removed from it" in page.inner_text(".alert-success")
     assert order_status(order_id) == "awaiting_payment" and line_count(db_session, order_id) == 3
-    page.click("#tab-history")
+    open_tab(page, "history")
     assert gone in page.inner_text("#pane-history .order-admin-removed-lines")
 
 
@@ -110,7 +112,7 @@ def test_leave_it_canceled(page, base_url, new_order, withdrawn_line, order_stat
     order_id = new_order("canceled", lines=1)
     withdrawn_line(order_id)
     open_order(page, base_url, order_id)
-    choose(page, "restore")
+    choose_order_action(page, "restore")
     page.click("#confirm-no")
     assert "/details/" in page.url and order_status(order_id) == "canceled"
 
@@ -119,7 +121,7 @@ def test_merge_confirm_shows_both_orders_and_the_result(page, base_url, new_orde
     added = new_order("awaiting_payment", customer_ref="preview-buyer", lines=2)
     basic = new_order("ready_for_packing", customer_ref="preview-buyer", lines=3)
     open_order(page, base_url, added)
-    choose(page, "merge")
+    choose_order_action(page, "merge")
     candidate = page.locator(f"#merge-form a.order-admin-order-link:has-text('{number(basic)}')")
     assert candidate.get_attribute("target") == "_blank" and candidate.get_attribute("rel") == "noopener"
     with page.context.expect_page() as opened:
@@ -136,8 +138,8 @@ def test_merge_confirm_shows_both_orders_and_the_result(page, base_url, new_orde
     assert number(added) in page.inner_text("#merge-added") and number(basic) in page.inner_text("#merge-basic")
     after = page.inner_text("#merge-after")
     assert f"After the merge, {number(basic)} holds" in after and "Awaiting payment" in after
-    assert page.locator("#merge-after tbody tr").count() == 5
-    assert page.locator("#merge-after tbody tr.order-admin-moving").count() == 2
+    expect(page.locator("#merge-after tbody tr")).to_have_count(5)
+    expect(page.locator("#merge-after tbody tr.order-admin-moving")).to_have_count(2)
     page.wait_for_load_state("networkidle")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "merge-confirm.png"), full_page=True)

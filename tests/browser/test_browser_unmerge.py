@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.menus import open_menu
 from tests.browser.test_browser_languages import SCREENSHOTS, walk  # noqa: F401  (the walk fixture)
 
 pytestmark = pytest.mark.browser
@@ -57,8 +58,7 @@ def test_unmerge_from_the_basic_orders_history_and_its_refusal(walk, new_order, 
 
     cancel(db_session, basic, actor="another-manager")  # the basic order changes meanwhile
     walk.open(f"/admin/orders/details/?id={added}")
-    page.click("#order-actions")
-    reason = page.locator(".dropdown-menu [data-action=unmerge] .order-admin-reason")
+    reason = open_menu(page, "#order-actions").locator("[data-action=unmerge] .order-admin-reason")
     reason.wait_for(state="visible")
     assert words["refused"] in reason.inner_text()
     assert page.locator("span[data-action=unmerge] button").is_disabled()

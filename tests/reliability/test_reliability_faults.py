@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from flask_order_admin import services
 from flask_order_admin.errors import ActionFailed
 from flask_order_admin.models import Order, OrderEvent, OrderItem
-from flask_order_admin.services import merging as merge_module
+from tests.faults import fault_at, raises, writes_to
 
 
 def state_of(session, *order_ids):
@@ -24,42 +24,34 @@ def state_of(session, *order_ids):
     return result
 
 
-def test_exception_after_items_moved_rolls_back_everything(session, make_order, monkeypatch):
+def test_exception_after_items_moved_rolls_back_everything(db, session, make_order):
     added, basic = make_order(items=4).id, make_order(items=2).id
     before = state_of(session, added, basic)
-    calls = []
-
-    def failing_record_events(*args, **kwargs):
-        calls.append(1)
-        raise RuntimeError("injected failure after the items moved")
-
-    monkeypatch.setattr(merge_module, "record_events", failing_record_events)
-    with pytest.raises(RuntimeError, match="injected"):
-        services.merge(session, added, basic, actor="ann")
-    assert calls, "the fault was not reached"
+    with fault_at(db.engine, writes_to(OrderEvent.__tablename__),
+                  raises(RuntimeError("injected failure after the items moved"))) as sent:
+        with pytest.raises(RuntimeError, match="injected"):
+            services.merge(session, added, basic, actor="ann")
+    assert any(writes_to(OrderItem.__tablename__)(statement) for statement in sent[:-1]), "the items never moved"
     assert state_of(session, added, basic) == before
-    monkeypatch.undo()
     assert services.merge(session, added, basic, actor="ann").id == basic
 
 
-def test_connection_killed_mid_merge(app, db, session, make_order, monkeypatch, dialect, database_url):
+def test_connection_killed_mid_merge(app, db, session, make_order, dialect, database_url):
     if dialect != "postgresql":
         pytest.skip("pg_terminate_backend is PostgreSQL's")
     added, basic = make_order(items=3).id, make_order(items=2).id
     before = state_of(session, added, basic)
     killer = create_engine(database_url)
-    real_change_orders = merge_module.change_orders
 
-    def kill_then_change(*args, **kwargs):
-        pid = session.execute(text("SELECT pg_backend_pid()")).scalar()
+    def kill(cursor):
         with killer.begin() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        real_change_orders(*args, **kwargs)
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": cursor.connection.info.backend_pid})
 
-    monkeypatch.setattr(merge_module, "change_orders", kill_then_change)
-    with pytest.raises(ActionFailed, match="nothing was changed"):
-        services.merge(session, added, basic, actor="ann")
-    monkeypatch.undo()
+    # Killed as the merge sends its first change, its orders locked and read.
+    with fault_at(db.engine, lambda statement: statement.startswith(("UPDATE ", "INSERT ")), kill) as sent:
+        with pytest.raises(ActionFailed, match="nothing was changed"):
+            services.merge(session, added, basic, actor="ann")
+    assert any("FOR UPDATE" in statement for statement in sent)
     killer.dispose()
     session.remove()
     assert state_of(session, added, basic) == before

@@ -1,34 +1,37 @@
 """Restore racing a merge of the same order: the row locks serialise them, nothing is lost.
 
-Uses the thread harness of tests/services/test_services_concurrency.py: each thread has its
-own app context and session, the calls capture plain ids, and the test's session is rolled
-back after the threads.
+Which of the two takes the lock first decides the outcome, so each order is forced (tests/races.py: the
+first holds its lock until the second waits for it) and has a test of its own.
 """
 
-import time
 from decimal import Decimal as D
 
 import pytest
 
 from flask_order_admin import services
-from flask_order_admin.errors import OrderActionError, StaleOrder
+from flask_order_admin.errors import ActionNotAllowed, StaleOrder
 from flask_order_admin.models import Order, OrderEvent, OrderItem
 from flask_order_admin.pricing import Price
-from tests.services.test_services_concurrency import item_count_and_quantity, run_together
+from tests.races import HeldRace
+from tests.services.test_services_concurrency import item_count_and_quantity
 
 NEW_PRICE = D("77.00")
 
 
 @pytest.fixture
-def slow_resolver(app):
-    """A resolver that takes a moment (so the merge arrives while restore looks up prices) and reprices."""
+def repricing_resolver(app):
+    """A resolver that reprices every line, so the lines show whether restore ran before they moved."""
     state = app.extensions["order_admin"]
 
     def resolver(item, at):
-        time.sleep(0.15)
         return Price(NEW_PRICE, None, item.china_delivery)
 
     state.settings = type(state.settings)(**{**state.settings.__dict__, "price_resolver": resolver})
+
+
+@pytest.fixture
+def race(app, db):
+    return lambda first, second: HeldRace(app, db).run(first, second)
 
 
 def status_chain_holds(session, order_id):
@@ -45,69 +48,85 @@ def status_chain_holds(session, order_id):
     return statuses
 
 
-def outcomes(results):
-    assert all(isinstance(r, (Order, OrderActionError)) for r in results), results
-    return [isinstance(r, Order) for r in results]
+def prices(session, **where):
+    return {i.price for i in session.query(OrderItem).filter_by(**where)}
 
 
-@pytest.mark.parametrize("attempt", range(2))
-def test_restore_and_merge_of_the_same_order_are_serialised(app, db, session, make_order, slow_resolver, attempt):
+def restore(order_id, **options):
+    return lambda s: services.restore(s, order_id, actor="ann", **options).id
+
+
+def merge(added, basic, **options):
+    return lambda s: services.merge(s, added, basic, actor="bob", **options).id
+
+
+def test_restore_first_then_the_merge_of_the_restored_order(session, make_order, repricing_resolver, race):
     canceled, basic = make_order("canceled", items=3).id, make_order("awaiting_payment", items=2).id
     before = item_count_and_quantity(session)
-    restore_won, merge_won = outcomes(run_together(app, db, [
-        lambda s: services.restore(s, canceled, actor="ann"),
-        lambda s: services.merge(s, canceled, basic, actor="bob"),
-    ]))
-    assert restore_won, "restore of a canceled order must succeed whichever comes first"
+    restored, merged_into = race(restore(canceled), merge(canceled, basic))
+    assert (restored, merged_into) == (canceled, basic)
     assert item_count_and_quantity(session) == before
-    history = status_chain_holds(session, canceled)
+    assert status_chain_holds(session, canceled) == [("canceled", "awaiting_payment"), ("awaiting_payment", "merged")]
     status_chain_holds(session, basic)
-    session.expire_all()
-    if merge_won:  # restore came first, then the merge of the now awaiting-payment order
-        assert history == [("canceled", "awaiting_payment"), ("awaiting_payment", "merged")]
-        assert session.query(OrderItem).filter_by(order_id=canceled).count() == 0
-        moved = session.query(OrderItem).filter_by(origin_order_id=canceled).all()
-        assert len(moved) == 3 and {i.price for i in moved} == {NEW_PRICE}  # repriced before they moved
-    else:  # the merge came first and was refused: a canceled order cannot be merged
-        assert history == [("canceled", "awaiting_payment")]
-        assert {i.price for i in session.query(OrderItem).filter_by(order_id=canceled)} == {NEW_PRICE}
-        assert session.query(OrderItem).filter_by(order_id=basic).count() == 2
+    assert session.query(OrderItem).filter_by(order_id=canceled).count() == 0
+    moved = session.query(OrderItem).filter_by(origin_order_id=canceled).all()
+    assert len(moved) == 3 and {i.price for i in moved} == {NEW_PRICE}  # repriced before they moved
     session.rollback()
 
 
-def test_with_the_versions_the_pages_showed_only_one_acts(app, db, session, make_order, slow_resolver):
-    """Two managers looking at the same canceled order: one restores, the other's merge is refused."""
+def test_a_merge_of_the_canceled_order_first_is_refused_then_restore(session, make_order, repricing_resolver, race):
+    canceled, basic = make_order("canceled", items=3).id, make_order("awaiting_payment", items=2).id
+    before = item_count_and_quantity(session)
+    merged_into, restored = race(merge(canceled, basic), restore(canceled))
+    assert isinstance(merged_into, ActionNotAllowed) and restored == canceled
+    assert item_count_and_quantity(session) == before
+    assert status_chain_holds(session, canceled) == [("canceled", "awaiting_payment")]
+    assert prices(session, order_id=canceled) == {NEW_PRICE}
+    assert session.query(OrderItem).filter_by(order_id=basic).count() == 2
+    session.rollback()
+
+
+@pytest.mark.parametrize("first", ["restore", "merge"])
+def test_with_the_versions_the_pages_showed_only_one_acts(session, make_order, repricing_resolver, race, first):
+    """Two managers looking at the same canceled order: one restores, the other's merge is refused: as stale
+    if the restore came first, as a merge of a canceled order if the merge did."""
     canceled, basic = make_order("canceled", items=2).id, make_order("awaiting_payment", items=2).id
-    version = session.get(Order, canceled).version
+    shown = session.get(Order, canceled).version
     session.rollback()
     before = item_count_and_quantity(session)
-    results = run_together(app, db, [
-        lambda s: services.restore(s, canceled, actor="ann", expected_version=version),
-        lambda s: services.merge(s, canceled, basic, actor="bob", expected_version=version),
-    ])
-    assert outcomes(results) == [True, False]
-    assert isinstance(results[1], OrderActionError)
-    if isinstance(results[1], StaleOrder):
-        assert "changed by ann" in str(results[1])
+    calls = {"restore": restore(canceled, expected_version=shown), "merge": merge(canceled, basic, expected_version=shown)}
+    second = "merge" if first == "restore" else "restore"
+    results = dict(zip((first, second), race(calls[first], calls[second])))
+    assert results["restore"] == canceled
+    if first == "restore":
+        assert isinstance(results["merge"], StaleOrder) and "changed by ann" in str(results["merge"])
+    else:
+        assert isinstance(results["merge"], ActionNotAllowed)
     assert item_count_and_quantity(session) == before
     assert status_chain_holds(session, canceled) == [("canceled", "awaiting_payment")]
     assert session.query(OrderEvent).filter_by(order_id=basic).count() == 0
     session.rollback()
 
 
-def test_restore_racing_a_merge_into_the_restored_order(app, db, session, make_order, slow_resolver):
-    """While the canceled order is being restored, another order is merged into it: refused or after."""
+@pytest.mark.parametrize("first", ["restore", "merge"])
+def test_restore_racing_a_merge_into_the_restored_order(session, make_order, repricing_resolver, race, first):
+    """While the canceled order is being restored, another order is merged into it: on top of the restored
+    order if the restore came first, refused (a canceled order takes no merge) if the merge did."""
     canceled, added = make_order("canceled", items=2).id, make_order("awaiting_payment", items=3).id
     before = item_count_and_quantity(session)
-    restore_won, merge_won = outcomes(run_together(app, db, [
-        lambda s: services.restore(s, canceled, actor="ann"),
-        lambda s: services.merge(s, added, canceled, actor="bob"),
-    ]))
-    assert restore_won
+    calls = {"restore": restore(canceled), "merge": merge(added, canceled)}
+    second = "merge" if first == "restore" else "restore"
+    results = dict(zip((first, second), race(calls[first], calls[second])))
+    assert results["restore"] == canceled
     assert item_count_and_quantity(session) == before
-    status_chain_holds(session, canceled)
-    status_chain_holds(session, added)
-    session.expire_all()
-    expected = 5 if merge_won else 2
-    assert session.query(OrderItem).filter_by(order_id=canceled).count() == expected
+    if first == "restore":
+        assert results["merge"] == canceled
+        assert status_chain_holds(session, canceled) == [("canceled", "awaiting_payment"),
+                                                         ("awaiting_payment", "awaiting_payment")]  # the merge
+        assert status_chain_holds(session, added) == [("awaiting_payment", "merged")]
+    else:
+        assert isinstance(results["merge"], ActionNotAllowed)
+        assert status_chain_holds(session, canceled) == [("canceled", "awaiting_payment")]
+        assert status_chain_holds(session, added) == []
+    assert session.query(OrderItem).filter_by(order_id=canceled).count() == (5 if first == "restore" else 2)
     session.rollback()

@@ -1,7 +1,8 @@
 """Two managers at once: where only one may succeed, exactly one does, and nothing is lost.
 
 Each thread has its own app context, hence its own session and connection; the calls
-capture plain ids, never ORM objects of the test's own session.
+capture plain ids, never ORM objects of the test's own session. Where the outcome depends on
+which action comes first, each order is forced (tests/races.py) and has a test of its own.
 """
 
 import threading
@@ -11,8 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from flask_order_admin import services
+from flask_order_admin.domain import OrderStatus
 from flask_order_admin.errors import OrderActionError
 from flask_order_admin.models import Order, OrderItem
+from tests.races import HeldRace
 
 
 def run_together(app, db, calls: list[Callable]) -> list[object]:
@@ -57,42 +60,50 @@ def split(results, order_class=Order):
     return wins, refusals
 
 
-@pytest.mark.parametrize("attempt", range(3))
-def test_same_merge_twice_at_once(app, db, session, make_order, orders, attempt):
+@pytest.fixture
+def race(app, db):
+    """Two actions, the first holding its locks until the second waits for them (tests/races.py)."""
+    return lambda first, second: HeldRace(app, db).run(first, second)
+
+
+def test_the_same_merge_twice_the_second_waits_and_is_refused(make_order, orders, race):
     added, basic = make_order(items=5).id, make_order(items=4).id
     before = orders.totals()
-    results = run_together(app, db, [lambda s: services.merge(s, added, basic, actor="ann"),
-                                     lambda s: services.merge(s, added, basic, actor="bob")])
-    wins, refusals = split(results, orders.binding.order)
-    assert len(wins) == 1 and len(refusals) == 1
-    assert "already merged" in str(refusals[0])
+    first, second = race(lambda s: orders.id_of(services.merge(s, added, basic, actor="ann")),
+                         lambda s: orders.id_of(services.merge(s, added, basic, actor="bob")))
+    assert first == basic
+    assert isinstance(second, OrderActionError) and "already merged" in str(second)
     assert orders.totals() == before
     assert orders.line_count(basic) == 9
     assert [e.action for e in orders.events(added)] == ["merge"]
 
 
-@pytest.mark.parametrize("attempt", range(3))
-def test_crossed_merges_finish_with_one_winner(app, db, session, make_order, orders, attempt):
+@pytest.mark.parametrize("first_way", ["a into b", "b into a"])
+def test_crossed_merges_the_first_wins_and_the_second_is_refused(make_order, orders, race, first_way):
     a, b = make_order(items=3).id, make_order(items=3).id
+    first_pair, second_pair = ((a, b), (b, a)) if first_way == "a into b" else ((b, a), (a, b))
     before = orders.totals()
-    results = run_together(app, db, [lambda s: services.merge(s, a, b, actor="ann"),
-                                     lambda s: services.merge(s, b, a, actor="bob")])
-    wins, refusals = split(results, orders.binding.order)
-    assert len(wins) == 1 and len(refusals) == 1
+    first, second = race(lambda s: orders.id_of(services.merge(s, *first_pair, actor="ann")),
+                         lambda s: orders.id_of(services.merge(s, *second_pair, actor="bob")))
+    merged, basic = first_pair
+    assert first == basic and isinstance(second, OrderActionError)
     assert orders.totals() == before
-    statuses = sorted(str(orders.status(i)) for i in (a, b))
-    assert statuses == ["awaiting_payment", "merged"]
+    assert (orders.status(merged), orders.status(basic)) == (OrderStatus.MERGED, OrderStatus.AWAITING_PAYMENT)
+    assert orders.line_count(basic) == 6
 
 
-def test_cancel_and_close_at_once_leave_exactly_one_event(app, db, session, make_order, orders):
+@pytest.mark.parametrize("first_action, second_action, final", [
+    ("cancel", "close", OrderStatus.CANCELED),
+    ("close", "cancel", OrderStatus.COMPLETED),
+])
+def test_cancel_and_close_at_once_the_first_acts_and_the_second_is_refused(
+        make_order, orders, race, first_action, second_action, final):
     order_id = make_order("processing").id
-    results = run_together(app, db, [lambda s: services.cancel(s, order_id, actor="ann"),
-                                     lambda s: services.close(s, order_id, actor="bob")])
-    wins, refusals = split(results, orders.binding.order)
-    assert len(wins) == 1 and len(refusals) == 1
-    events = orders.events(order_id)
-    assert len(events) == 1
-    assert orders.status(order_id) == events[0].to_status
+    first, second = race(lambda s: orders.id_of(getattr(services, first_action)(s, order_id, actor="ann")),
+                         lambda s: orders.id_of(getattr(services, second_action)(s, order_id, actor="bob")))
+    assert first == order_id and isinstance(second, OrderActionError)
+    assert orders.status(order_id) == final
+    assert [(e.action, e.to_status) for e in orders.events(order_id)] == [(first_action, str(final))]
 
 
 def test_six_orders_into_one_basic_at_once(app, db, session, make_order, orders):

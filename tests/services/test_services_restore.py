@@ -9,6 +9,7 @@ import pytest
 from flask_order_admin import services
 from flask_order_admin.errors import ActionNotAllowed, PriceResolutionFailed, PricesChanged
 from flask_order_admin.pricing import Price
+from tests.faults import fault_at, raises, writes_to
 
 
 def test_restore_reprices_and_records_old_and_new(session, make_order, orders, use_resolver, events_of):
@@ -266,19 +267,16 @@ def test_every_item_unsold_cannot_be_restored_even_without_them(session, make_or
     assert snapshot(order.id) == before
 
 
-def test_restore_without_unsold_rolls_back_whole_on_a_failure(session, make_order, use_resolver, snapshot,
-                                                              monkeypatch):
-    from flask_order_admin.services import restoring
-
+def test_restore_without_unsold_rolls_back_whole_on_a_failure(db, session, make_order, orders, use_resolver,
+                                                              snapshot):
     order = make_order("canceled", items=3)
     gone = sorted(order.items, key=lambda i: i.id)[0]
     use_resolver(lambda item, at: None if item.id == gone.id else Price(D("3.00")))
     before = snapshot(order.id)
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("the history table is gone")
-
-    monkeypatch.setattr(restoring, "record_events", broken)
-    with pytest.raises(RuntimeError):
-        services.restore(session, order.id, actor="ann", without_unsold=True)
+    # The history is written last: the unsold line is gone and the others repriced when it fails.
+    with fault_at(db.engine, writes_to(orders.binding.events.name),
+                  raises(RuntimeError("the history table is gone"))) as sent:
+        with pytest.raises(RuntimeError, match="the history table is gone"):
+            services.restore(session, order.id, actor="ann", without_unsold=True)
+    assert any(statement.startswith("DELETE ") for statement in sent), "the unsold line was never removed"
     assert snapshot(order.id) == before  # the lines are back, prices and status as they were

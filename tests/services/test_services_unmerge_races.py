@@ -1,87 +1,31 @@
-"""Unmerge racing another action on the basic order (cancel, merge) or a second unmerge, made deterministic:
-the first action is held just before it writes its history (its locks taken, its changes made, nothing
-committed) until the second has started and is about to take its own lock. The first always wins; the
+"""Unmerge racing another action on the basic order (cancel, merge) or a second unmerge, made deterministic
+(tests/races.py): the first action is held just before it writes its history (its locks taken, its changes
+made, nothing committed) until the second waits for its lock. The first always wins; the
 second then runs on what the first committed: refused, or (a merge after an unmerge) applied on top.
 Nothing is lost either way."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from sqlalchemy import event
 
 from flask_order_admin import services
 from flask_order_admin.domain import OrderStatus
 from flask_order_admin.errors import OrderActionError, StaleOrder, UnmergeNotAllowed
+from tests.races import AT_HISTORY, HeldRace
 from tests.services.test_services_unmerge import ADDED, BASIC, lines_of, merged_pair
-
-FIRST, SECOND = "first-action", "second-action"
-
-
-class HeldRace:
-    """Runs ``first`` and ``second`` (each returns plain values, never the thread's ORM objects) in threads of
-    their own; ``first`` is held at its history INSERT until ``second`` is about to take its lock
-    (``SELECT … FOR UPDATE``, or SQLite's ``BEGIN IMMEDIATE``)."""
-
-    def __init__(self, app: Any, db: Any, events_table: str) -> None:
-        self.app, self.db, self.events_table = app, db, events_table
-        self.first_holds_its_locks = threading.Event()
-        self.second_is_locking = threading.Event()
-
-    def _hook(self, conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool) -> None:
-        name, text = threading.current_thread().name, " ".join(statement.split()).upper()
-        if name == FIRST and not self.first_holds_its_locks.is_set() and \
-                text.startswith(f"INSERT INTO {self.events_table.upper()}"):
-            self.first_holds_its_locks.set()
-            assert self.second_is_locking.wait(30), "the second action never came to its lock"
-        elif name == SECOND and ("FOR UPDATE" in text or text.startswith("BEGIN IMMEDIATE")):
-            self.second_is_locking.set()
-
-    def run(self, first: Callable[[Any], Any], second: Callable[[Any], Any]) -> list[Any]:
-        results: list[Any] = [None, None]
-
-        def worker(index: int, call: Callable[[Any], Any], after: threading.Event | None) -> None:
-            with self.app.app_context():
-                if after is not None:
-                    assert after.wait(30), "the first action never reached its history"
-                try:
-                    results[index] = call(self.db.session)
-                except Exception as exc:  # asserted on by the test
-                    results[index] = exc
-                finally:
-                    self.db.session.remove()
-
-        event.listen(self.db.engine, "before_cursor_execute", self._hook)
-        try:
-            threads = [threading.Thread(target=worker, name=FIRST, args=(0, first, None)),
-                       threading.Thread(target=worker, name=SECOND, args=(1, second, self.first_holds_its_locks))]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
-            assert not any(t.is_alive() for t in threads), "an action hung (deadlock?)"
-        finally:
-            event.remove(self.db.engine, "before_cursor_execute", self._hook)
-        self.db.session.rollback()
-        return results
 
 
 @pytest.fixture
 def race(app, db):
-    return lambda first, second: HeldRace(app, db, app.extensions["order_admin"].settings.models.events.name).run(
-        first, second)
+    return lambda first, second: HeldRace(app, db, hold=AT_HISTORY).run(first, second)
 
 
 def unmerged_signals(signals_sent):
     return [data for name, _, data in signals_sent if name == "order-unmerged"]
 
 
-@pytest.mark.parametrize("attempt", range(2))
 def test_unmerge_first_then_a_cancel_of_the_basic_order_as_its_page_showed_it(
-        session, make_order, orders, race, signals_sent, attempt):
+        session, make_order, orders, race, signals_sent):
     added_id, basic_id, before = merged_pair(session, make_order, orders)
     shown = orders.get(basic_id).version
     unmerged, canceled = race(lambda s: orders.id_of(services.unmerge(s, added_id, actor="bob")),
@@ -93,8 +37,7 @@ def test_unmerge_first_then_a_cancel_of_the_basic_order_as_its_page_showed_it(
     assert len(unmerged_signals(signals_sent)) == 1
 
 
-@pytest.mark.parametrize("attempt", range(2))
-def test_a_cancel_of_the_basic_order_first_then_unmerge(session, make_order, orders, race, signals_sent, attempt):
+def test_a_cancel_of_the_basic_order_first_then_unmerge(session, make_order, orders, race, signals_sent):
     added_id, basic_id, before = merged_pair(session, make_order, orders)
     canceled, unmerged = race(lambda s: orders.id_of(services.cancel(s, basic_id, actor="ann")),
                               lambda s: orders.id_of(services.unmerge(s, added_id, actor="bob")))
@@ -106,8 +49,7 @@ def test_a_cancel_of_the_basic_order_first_then_unmerge(session, make_order, ord
     assert unmerged_signals(signals_sent) == []
 
 
-@pytest.mark.parametrize("attempt", range(2))
-def test_a_merge_into_the_basic_order_first_then_unmerge(session, make_order, orders, race, signals_sent, attempt):
+def test_a_merge_into_the_basic_order_first_then_unmerge(session, make_order, orders, race, signals_sent):
     added_id, basic_id, before = merged_pair(session, make_order, orders)
     third = make_order(ADDED, items=1)
     totals = orders.totals()
@@ -119,8 +61,7 @@ def test_a_merge_into_the_basic_order_first_then_unmerge(session, make_order, or
     assert unmerged_signals(signals_sent) == []
 
 
-@pytest.mark.parametrize("attempt", range(2))
-def test_unmerge_first_then_a_merge_into_the_basic_order(session, make_order, orders, race, signals_sent, attempt):
+def test_unmerge_first_then_a_merge_into_the_basic_order(session, make_order, orders, race, signals_sent):
     added_id, basic_id, before = merged_pair(session, make_order, orders)
     third = make_order(ADDED, items=1)
     third_lines, totals = lines_of(third), orders.totals()
@@ -134,8 +75,7 @@ def test_unmerge_first_then_a_merge_into_the_basic_order(session, make_order, or
     assert len(unmerged_signals(signals_sent)) == 1
 
 
-@pytest.mark.parametrize("attempt", range(2))
-def test_two_unmerges_at_once_undo_it_once(session, make_order, orders, race, signals_sent, attempt):
+def test_two_unmerges_at_once_undo_it_once(session, make_order, orders, race, signals_sent):
     added_id, basic_id, before = merged_pair(session, make_order, orders)
     first, second = race(lambda s: orders.id_of(services.unmerge(s, added_id, actor="bob")),
                          lambda s: orders.id_of(services.unmerge(s, added_id, actor="ann")))

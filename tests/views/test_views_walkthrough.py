@@ -11,6 +11,7 @@ import pytest
 
 from flask_order_admin.services import merge
 from tests.conftest import item_fields
+from tests.faults import fault_at, raises, reads_from
 
 
 def cells(page: str, column: str) -> list[str]:
@@ -118,17 +119,13 @@ def test_the_active_tab_lives_in_the_address(client, make_order):
     assert re.search(r'class="tab-pane active" id="pane-history"', page)
 
 
-def test_a_failure_inside_the_panel_gets_the_panels_error_page(app, client, make_order, monkeypatch):
-    import flask_order_admin.views.orders as orders_views
-
+def test_a_failure_inside_the_panel_gets_the_panels_error_page(app, db, client, make_order, orders, monkeypatch):
     order = make_order("processing")
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("the history table is gone")
-
-    monkeypatch.setattr(orders_views, "events_of", broken)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
-    response = client.get("/admin/orders/details/", query_string={"id": order.id})
+    with fault_at(db.engine, reads_from(orders.binding.events.name),
+                  raises(RuntimeError("the history table is gone"))) as sent:
+        response = client.get("/admin/orders/details/", query_string={"id": order.id})
+    assert reads_from(orders.binding.events.name)(sent[-1]), "the page never read the history"
     assert response.status_code == 500
     assert 'id="error-page" data-status="500"' in response.text and "nothing was changed" in response.text
     assert "the history table is gone" not in response.text
