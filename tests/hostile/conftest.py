@@ -28,7 +28,7 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        for name in ("csrf_token", "_login_user"):
+        for name in list(g):  # what the last request left: its CSRF token, user, refusal page, locale...
             g.pop(name, None)
         return super().open(*args, **kwargs)
 

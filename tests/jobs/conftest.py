@@ -41,7 +41,7 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        for name in ("csrf_token", "_login_user"):
+        for name in list(g):  # what the last request left: its CSRF token, user, refusal page, locale...
             g.pop(name, None)
         self.application.extensions["sqlalchemy"].session.rollback()
         return super().open(*args, **kwargs)
