@@ -1,7 +1,7 @@
 """flask-order-admin: an order management panel for Flask-Admin."""
 
 from .extension import OrderAdmin, OrderAdminState
-from .order_models import Constant, OrderModels, Through
+from .store.order_models import Constant, OrderModels, Through
 from .services import session_work as _session_work  # noqa: F401  (sees the host's flushes from the start)
 from .errors import OrderAdminConfigError
 

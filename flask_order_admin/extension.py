@@ -15,8 +15,8 @@ from flask import Blueprint, Flask, request
 
 from .i18n import template_callables
 from .models import utcnow
-from .order_models import OrderModels
-from .resolver_pool import ResolverPool
+from .store.order_models import OrderModels
+from .services.resolver_pool import ResolverPool
 from .errors import OrderAdminConfigError
 from .settings import Settings, load_settings
 

@@ -408,7 +408,7 @@ class Settings:
     def models(self) -> Any:
         """The tables the panel works on (``binding.ModelBinding``): the shop's, or the plugin's own."""
         if self.order_models is None:
-            from .binding import builtin_binding
+            from .store import builtin_binding
 
             return builtin_binding()
         return self.order_models

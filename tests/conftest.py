@@ -23,7 +23,7 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
 from flask_order_admin import OrderAdmin, signals
-from flask_order_admin.resolver_pool import THREAD_NAME
+from flask_order_admin.services.resolver_pool import THREAD_NAME
 from tests.model_sets import BUILTIN, MODEL_SETS, SETS, MadeOrder, Orders
 
 

@@ -15,9 +15,9 @@ from typing import Any
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import delete, func, insert, inspect, select, update
 
-from flask_order_admin.binding import FieldJoins, ModelBinding
+from flask_order_admin.store import FieldJoins, ModelBinding
 from flask_order_admin.domain import OrderStatus
-from flask_order_admin.records import LineRecord, OrderRecord, line_records, order_records
+from flask_order_admin.store.records import LineRecord, OrderRecord, line_records, order_records
 
 BUILTIN = "builtin"
 LEGACY = "legacy"

@@ -7,7 +7,7 @@ import time
 import pytest
 from flask import Flask, has_app_context
 
-from flask_order_admin.resolver_pool import (
+from flask_order_admin.services.resolver_pool import (
     THREAD_NAME,
     ResolverBusy,
     ResolverPool,

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from ..domain.notes import NOTE_KINDS, fold_notes
 from ..domain.rules import Action
 from ..errors import ExportTooLarge, OrderNotFound
-from ..binding import FieldJoins, ModelBinding
-from ..records import order_records
+from ..store import FieldJoins, ModelBinding
+from ..store.records import order_records
 from ..services.events import EventRecord
 from ..services.transaction import checked_id
 from ..settings import Settings

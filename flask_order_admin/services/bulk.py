@@ -42,7 +42,7 @@ from ..domain import Action
 from ..domain.rules import ACCESS_DENIED
 from ..domain.messages import Message, N_, Quantity
 from ..errors import BulkActionTooLarge, OrderActionError, OrderNotFound, StaleOrder
-from ..records import OrderRecord, order_records
+from ..store.records import OrderRecord, order_records
 from ..settings import Settings, current_settings
 from .restoring import restore
 from .events import closed_event

@@ -17,7 +17,7 @@ from ..domain.messages import N_, Moment
 from ..domain.notes import NOTE_DELETED, NOTE_EDITED
 from ..errors import StaleOrder
 from ..models import utcnow
-from ..records import OrderRecord
+from ..store.records import OrderRecord
 from ..settings import Settings
 
 

@@ -9,15 +9,15 @@ from typing import Any, cast
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..binding import FieldJoins
-from ..binding.storage import LineSpan
+from ..store import FieldJoins
+from ..store.storage import LineSpan
 from ..domain import Action, Buyer, OrderStatus, basic_statuses_for, matrix_allows, same_customer
 from ..domain.merge import NEVER_MERGED
 from ..domain.messages import N_, Message
 from ..domain.rules import status_list
 from ..domain.rules import switched_off_reason, unknown_status_reason
 from ..errors import AlreadyMerged, MergeNotAllowed
-from ..records import OrderRecord, order_records
+from ..store.records import OrderRecord, order_records
 from ..settings import Settings, current_settings, uses_settings
 from ..signals import orders_merged
 from .events import change_orders, check_version, merged_away_event, merged_in_event, record_events

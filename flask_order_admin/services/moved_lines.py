@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from ..records import LineRecord, OrderRecord, line_records
+from ..store.records import LineRecord, OrderRecord, line_records
 from ..settings import Settings
 
 # A chain of merges longer than this is not followed (each link is one merge a manager made).

@@ -19,7 +19,7 @@ from ..domain.messages import N_, Message
 from ..domain.notes import NOTE_KINDS, Note, change_refusal, fold_notes
 from ..errors import ActionNotAllowed, NoteChangeRefused, NoteNotFound
 from ..models import utcnow
-from ..records import OrderRecord
+from ..store.records import OrderRecord
 from ..settings import Settings, current_settings
 from ..signals import order_comment_deleted, order_comment_edited, order_commented
 from .events import EventRecord, note_added_event, note_deleted_event, note_edited_event, record_events

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..binding.numbers import INDEX_CHUNK
+from ..store.numbers import INDEX_CHUNK
 from ..settings import Settings
 from .transaction import action_transaction
 

@@ -5,7 +5,7 @@ The typed text is read through NFKC (``２３`` is ``23``) with its spaces colla
 holds NUL or is too long (``domain/search_keys.py: search_text``). Then, each lookup one statement reading
 at most ``search_limit`` ids:
 
-* the order number (``binding/numbers.py``): id arithmetic, or the index of a shop's own numbers;
+* the order number (``store/numbers.py``): id arithmetic, or the index of a shop's own numbers;
 * exact matches: the email key, the customer reference, the item id of a line (its orders, newest
   first), the phone's digits, the name's key;
 * "starts with" matches, each a range of an index of ``(key, id)``: a phone by its last digits (six or
@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..binding import Field, ModelBinding
+from ..store import Field, ModelBinding
 from ..domain import NotAnOrderNumber
 from ..domain.merge import normalize_email
 from ..domain.messages import N_

@@ -8,7 +8,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from ..errors import OrderNotFound
-from ..records import OrderRecord, order_records
+from ..store.records import OrderRecord, order_records
 from ..settings import Settings, current_settings
 from .transaction import checked_id
 

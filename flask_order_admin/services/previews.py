@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain import OrderStatus
-from ..records import LineRecord, OrderRecord, line_records
+from ..store.records import LineRecord, OrderRecord, line_records
 from ..settings import Settings
 from .totals_query import OrderSums, item_sums_by_order
 

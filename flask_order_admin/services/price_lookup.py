@@ -2,7 +2,7 @@
 
 The resolver is handed detached lines (transient objects of the line class with the column values),
 never objects of the caller's session, and runs on the app's resolver pool
-(``flask_order_admin.resolver_pool``) in its own app context.
+(``flask_order_admin.services.resolver_pool``) in its own app context.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app, has_app_context
 
 from ..pricing import Price
-from ..resolver_pool import ResolverPool
+from .resolver_pool import ResolverPool
 from ..settings import Settings
 
 logger = logging.getLogger(__name__)

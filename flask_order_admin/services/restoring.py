@@ -24,13 +24,13 @@ from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..binding import FieldJoins, ModelBinding
+from ..store import FieldJoins, ModelBinding
 from ..domain import TRANSITIONS, Action, OrderStatus, OrderTotals, line_totals, order_totals
 from ..domain.messages import N_, Listing, Message, Quantity
 from ..errors import PriceResolutionFailed, PricesChanged, StaleOrder
 from ..models import utcnow
-from ..records import LineRecord, OrderRecord
-from ..resolver_pool import ResolverBusy, ResolverTimedOut
+from ..store.records import LineRecord, OrderRecord
+from .resolver_pool import ResolverBusy, ResolverTimedOut
 from ..settings import Settings, uses_settings
 from ..signals import order_restored
 from .events import change_order, check_version, record_events, restored_event

@@ -13,7 +13,7 @@ from ..domain.messages import N_, Message
 from ..domain.rules import ACCESS_DENIED, switched_off_reason, unknown_status_reason
 from ..errors import ActionNotAllowed, ReasonNotListed
 from ..models import utcnow
-from ..records import OrderRecord
+from ..store.records import OrderRecord
 from ..settings import Settings, current_settings
 from ..signals import order_canceled, order_closed
 from .events import canceled_event, check_version, closed_event, record_events_of_locked_orders

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..binding import FieldJoins
+from ..store import FieldJoins
 from ..domain.totals import ZERO, money
 from ..settings import Settings, current_settings
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.messages import N_
 from ..errors import ActionFailed, OrderActionError, OrderNotFound, SessionHasUncommittedWork
-from ..records import OrderRecord, order_records
+from ..store.records import OrderRecord, order_records
 from ..settings import Settings, settings_in_use
 from ..signals import signal_sender
 from .session_work import uncommitted_work

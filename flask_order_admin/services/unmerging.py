@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..domain import Action, OrderStatus
 from ..domain.messages import N_, Message
 from ..errors import UnmergeNotAllowed
-from ..records import LineRecord, OrderRecord, order_records
+from ..store.records import LineRecord, OrderRecord, order_records
 from ..settings import Settings, current_settings
 from ..signals import order_unmerged
 from .events import EventRecord, change_orders, check_version, record_events, unmerged_event

@@ -24,7 +24,7 @@ from ..domain.messages import N_, NC_, Message
 from ..errors import ActionNotAllowed, MergeNotAllowed, PricesChanged
 from ..export.query import count_rows
 from ..i18n import gettext, ngettext, sentences, translate
-from ..records import OrderRecord
+from ..store.records import OrderRecord
 from ..services import (
     MergeCandidates, RestoreOutcome, RestorePreview, UnmergePreview, cancel, close, contents,
     find_merge_candidates, get_order_record, merge, merge_refusal, order_glances, preview_merge, preview_restore,

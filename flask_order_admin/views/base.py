@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..errors import ActionNotAllowed, OrderActionError, OrderSearchError
 from ..extension import OrderAdminState
-from ..binding import ModelBinding
+from ..store import ModelBinding
 from ..domain import OrderStatus
 from ..domain.messages import CLAUSE_SEPARATOR, N_, Listing, Message
 from ..domain.search_keys import NotSearchText, search_text

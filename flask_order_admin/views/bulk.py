@@ -30,7 +30,7 @@ from ..domain import Action
 from ..domain.rules import switched_off_reason
 from ..errors import OrderNotFound
 from ..i18n import gettext, lazy_pgettext, ngettext, translate
-from ..records import OrderRecord, order_records
+from ..store.records import OrderRecord, order_records
 from ..services import BulkOutcome, bulk_cancel, bulk_close, bulk_restore
 from ..services.bulk_results import KEY_PATTERN, keep_result, kept_result
 from ..settings import Settings

@@ -7,11 +7,11 @@ from typing import Any, cast
 
 from sqlalchemy import Select, func, select
 
-from ..binding import ModelBinding
+from ..store import ModelBinding
 from ..extension import OrderAdminState
 from ..domain.messages import NP_, Message
 from ..i18n import lazy_gettext, lazy_translate
-from ..records import LineRecord, OrderRecord, order_records
+from ..store.records import LineRecord, OrderRecord, order_records
 from ..services.transaction import id_from_text
 from .base import OrderAdminView, OrderListView
 from .listing import both_languages, order_filters, sort_target

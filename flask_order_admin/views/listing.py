@@ -23,7 +23,7 @@ from flask_admin.contrib.sqla.tools import parse_like_term
 from sqlalchemy import Select, false, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..binding import ModelBinding
+from ..store import ModelBinding
 from ..domain import OrderStatus
 from ..domain.merge import normalize_email
 from ..domain.messages import N_, Listing, Message

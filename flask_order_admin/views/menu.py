@@ -18,7 +18,7 @@ from ..domain.rules import ACCESS_DENIED
 from ..domain.messages import N_
 from ..errors import ActionNotAllowed
 from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
-from ..records import OrderRecord
+from ..store.records import OrderRecord
 from ..services import MergeCandidates
 from ..services import action_refusal
 from ..settings import Settings

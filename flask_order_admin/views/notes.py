@@ -27,7 +27,7 @@ from ..services import add_comment, delete_comment, edit_comment, note_change_re
 from ..services.events import EventRecord
 from ..settings import Settings
 from .actions import form_problem
-from ..records import OrderRecord
+from ..store.records import OrderRecord
 from .forms import CommentForm, NoteDeleteForm
 from .history import earlier_versions
 from .presentation import Presenter

@@ -18,7 +18,7 @@ from ..domain.search_keys import TYPED_TEXT_LENGTH, normalize_text
 from ..errors import PriceResolutionFailed
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_translate, translate
-from ..records import OrderRecord, line_records, order_records
+from ..store.records import OrderRecord, line_records, order_records
 from ..services import RestorePreview, events_of, get_order_record, preview_restore, preview_unmerge, search
 from ..services.events import EventRecord
 from ..services.moved_lines import moved_lines

@@ -16,7 +16,7 @@ from flask_order_admin import services
 from flask_order_admin.errors import PriceResolutionFailed, StaleOrder
 from flask_order_admin.models import Order, OrderItem
 from flask_order_admin.pricing import Price
-from flask_order_admin.resolver_pool import THREAD_NAME
+from flask_order_admin.services.resolver_pool import THREAD_NAME
 
 TIMED_OUT = "did not answer within"
 BUSY = "still busy with earlier requests that did not answer"

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .errors import OrderAdminConfigError
+from ..errors import OrderAdminConfigError
 
 
 
@@ -129,8 +129,8 @@ class OrderModels:
 
     def resolve(self) -> Any:
         """The checked binding the panel's layers use; ``OrderAdminConfigError`` names a wrong field."""
-        from .binding import builtin_binding
-        from .binding.resolve import resolve_host_models
+        from . import builtin_binding
+        from .resolve import resolve_host_models
 
         if self.is_builtin:
             if self.order_fields or self.line_fields or self.status_values is not None:

@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ClauseElement
 from ..domain import OrderStatus
 from ..errors import OrderAdminConfigError
 from ..models import BulkResult, ExportLimitLock, ExportOrder, ExportRecord
-from ..order_models import LINE_FIELDS, ORDER_FIELDS, SEARCH_KEY_FIELDS, Constant, FieldSpec, OrderModels, Through
+from .order_models import LINE_FIELDS, ORDER_FIELDS, SEARCH_KEY_FIELDS, Constant, FieldSpec, OrderModels, Through
 from . import ModelBinding
 from .fields import Field
 from .numbers import IdNumbers, KeyedNumbers

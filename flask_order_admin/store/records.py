@@ -12,10 +12,10 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from .binding import ModelBinding, OrderState
-from .domain import OrderStatus, line_totals
-from .domain.messages import N_, Message
-from .domain.totals import LineTotals
+from . import ModelBinding, OrderState
+from ..domain import OrderStatus, line_totals
+from ..domain.messages import N_, Message
+from ..domain.totals import LineTotals
 
 
 class OrderRecord:
@@ -69,7 +69,7 @@ class OrderRecord:
 
     @property
     def buyer_email_key(self) -> str:
-        from .domain.merge import normalize_email
+        from ..domain.merge import normalize_email
 
         return normalize_email(self._field("buyer_email"))
 

@@ -240,7 +240,7 @@ def _pk_key(cls: Any) -> str:
 def builtin_binding() -> ModelBinding:
     """The plugin's own tables (``flask_order_admin.models``): today's tables and columns, exactly."""
     from ..models import Order, OrderAdminBase, OrderEvent, OrderItem
-    from ..order_models import LINE_FIELDS, ORDER_FIELDS
+    from .order_models import LINE_FIELDS, ORDER_FIELDS
     from .numbers import IdNumbers
     from .storage import OriginOnLine, StateOnOrder
 
