@@ -92,6 +92,8 @@ def _fail_if(session: Session, settings: Settings, export_id: int, state: str, n
 
 
 def is_stale(record: ExportRecord, settings: Settings, now: datetime) -> bool:
+    """A running job whose worker has not reported for ``ORDER_ADMIN_EXPORT_STALE_SECONDS``, or a queued one
+    no worker took within ``ORDER_ADMIN_EXPORT_QUEUED_SECONDS``."""
     if record.state == ExportState.RUNNING:
         last = record.heartbeat_at or record.started_at or record.created_at
         return last < now - timedelta(seconds=settings.export_stale_seconds)
@@ -101,7 +103,8 @@ def is_stale(record: ExportRecord, settings: Settings, now: datetime) -> bool:
 
 
 def fail_if_stale(session: Session, settings: Settings, folder: Path, record: ExportRecord, now: datetime) -> bool:
-    """Mark this loaded job failed if its worker stopped reporting (one UPDATE, only when it looks stale)."""
+    """Mark this loaded job failed if it is stale (``is_stale``: one UPDATE, only then), saying why, and delete
+    its part file; whether it did."""
     if not is_stale(record, settings, now):
         return False
     failed = _fail_if(session, settings, record.id, record.state, now)
@@ -185,8 +188,9 @@ def create_job(
     runner); ExportLimitReached over a limit, ExportOwnerUnknown when the user has no
     ``ORDER_ADMIN_ACTOR_ID`` to own it.
 
-    The count of active jobs and the insert of the new one happen under the limits' lock, so
-    concurrent starts are taken one after the other and a refused start writes nothing.
+    Stale jobs are failed first (``fail_stale``), so a stopped worker's job no longer counts. The count of
+    active jobs and the insert of the new one happen under the limits' lock, so concurrent starts are taken
+    one after the other, and a refused start adds no job.
     """
     if actor_id is None:
         raise ExportOwnerUnknown(N_("Exports prepared in the background belong to the person who started them, "
@@ -222,7 +226,8 @@ def record_instant(
     fmt: str, source: str, description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
     preset: str | None = None, now: datetime,
 ) -> ExportRecord:
-    """Log an export that was downloaded at once (no file kept); one order's export shows in its history."""
+    """Log an export answered at once (its file handed to the caller, none kept) with its orders; one order's
+    export shows in its history."""
     record = ExportRecord(
         actor=actor[:200], actor_id=actor_id, created_at=now, fmt=fmt, source=source,
         description=_stored_description(description),
@@ -340,15 +345,16 @@ def purge_expired(session: Session, settings: Settings, folder: Path, now: datet
     found = session.execute(
         select(ExportRecord.id, ExportRecord.file_name).where(_expired_condition(settings, now))
     ).all()
+    expired = 0
     if found:
-        session.execute(
+        expired = cast("CursorResult[Any]", session.execute(
             update(ExportRecord).where(ExportRecord.id.in_([export_id for export_id, _ in found]),
                                        ExportRecord.state == ExportState.DONE)
             .values(state=ExportState.EXPIRED)
             .execution_options(synchronize_session=False)
-        )
+        )).rowcount
     session.commit()
     for _, file_name in found:
         remove_file(folder, file_name)
     remove_old_files(folder, keep.total_seconds())
-    return len(found)
+    return expired

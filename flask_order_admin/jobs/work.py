@@ -1,4 +1,4 @@
-"""The export job itself, the same whatever runs it (a thread of the web process or an RQ worker).
+"""The export job itself, the same whatever runs it (a thread of the web process, an RQ or a Celery worker).
 
 ``run_export(host, export_id, user_id)`` (inside the app's context; ``host``: the app's ``ExportHost``): claim the queued job, ask the
 access rule about each of its orders (as the manager who started it), count and read them from one
