@@ -106,14 +106,10 @@ def _copy_when_done(state: OrderAdminState, export_id: int, output: Path) -> Non
 @order_admin_cli.command("purge-exports")
 def purge_exports_command() -> None:
     """Delete export files older than ORDER_ADMIN_EXPORT_KEEP_HOURS and fail jobs whose worker stopped."""
-    from .jobs.records import fail_stale, purge_expired
+    from .jobs.service import purge_exports
 
-    state = _state()
-    folder = state.export_folder()
-    now = state.clock()
-    failed = fail_stale(state.session, state.settings, folder, now)
-    expired = purge_expired(state.session, state.settings, folder, now)
-    click.echo(f"{expired} export file(s) expired and deleted; {failed} stopped job(s) marked failed.")
+    purged = purge_exports(_state())
+    click.echo(f"{purged.expired} export file(s) expired and deleted; {purged.failed} stopped job(s) marked failed.")
 
 
 @order_admin_cli.command("export-worker")

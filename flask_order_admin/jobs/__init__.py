@@ -5,11 +5,12 @@ exports log (``records``), the job (``work``), its consistent read (``snapshot``
 
 from .host import ExportHost, Runner
 from .service import (
-    Exporter, ExportRequest, InstantExport, JobStarted, cancel_export, run_export_again, start_export,
+    Exporter, ExportRequest, InstantExport, JobStarted, Purged, cancel_export, purge_exports, run_export_again,
+    start_export,
 )
 from .work import JobOutcome, run_export
 
 __all__ = [
-    "ExportHost", "ExportRequest", "Exporter", "InstantExport", "JobOutcome", "JobStarted", "Runner",
-    "cancel_export", "run_export", "run_export_again", "start_export",
+    "ExportHost", "ExportRequest", "Exporter", "InstantExport", "JobOutcome", "JobStarted", "Purged", "Runner",
+    "cancel_export", "purge_exports", "run_export", "run_export_again", "start_export",
 ]

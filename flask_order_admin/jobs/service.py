@@ -1,5 +1,6 @@
-"""Export as a use case (docs/design.md, "Export as a use case"): start an export, cancel it, run it again.
-The panel's views, ``flask order-admin export`` and a host's own code (a nightly job) all call these.
+"""Export as a use case (docs/design.md, "Export as a use case"): start an export, cancel it, run it again,
+tidy the exports up. The panel's views, ``flask order-admin`` and a host's own code (a nightly job) all
+call these.
 
 ``start_export`` answers a small export at once, up to ``ORDER_ADMIN_EXPORT_INLINE_ROWS`` rows, with the
 file (``InstantExport``), and makes a bigger one a background job (``JobStarted``). Every export is
@@ -180,7 +181,8 @@ def _instant(host: ExportHost, wanted: ExportRequest, ids: list[int], exporter: 
 def _instant_refusal(host: ExportHost, ids: list[int], exporter: Exporter) -> Message | None:
     """The access rule on each order, as the exporter: in their own request as it is; elsewhere (a host's code,
     the command line) as their user, loaded (``access.acting_as``)."""
-    if has_request_context() and access.user_id() == exporter.user_id:
+    # With no host rule nothing is asked per order: no user to load.
+    if host.settings.access is None or (has_request_context() and access.user_id() == exporter.user_id):
         return ids_refusal(host.session, host.settings, ids)
     with access.acting_as(exporter.user_id):
         return ids_refusal(host.session, host.settings, ids)
@@ -262,3 +264,18 @@ def run_export_again(host: ExportHost, export_id: int, exporter: Exporter) -> Jo
         now=host.clock(),
     )
     return _hand_over(host, again.id, exporter, lambda: store_copy(session, again.id, export_id))
+
+
+@dataclass(frozen=True)
+class Purged:
+    expired: int  # finished exports past ORDER_ADMIN_EXPORT_KEEP_HOURS, their files deleted
+    failed: int  # jobs whose worker stopped (or that no worker took), marked failed
+
+
+def purge_exports(host: ExportHost) -> Purged:
+    """Tidy the exports up: fail the jobs whose worker stopped, expire old files (My exports does it as it opens,
+    ``flask order-admin purge-exports`` for cron)."""
+    folder, now = host.export_folder(), host.clock()
+    failed = records.fail_stale(host.session, host.settings, folder, now)
+    return Purged(expired=records.purge_expired(host.session, host.settings, folder, now), failed=failed)
+

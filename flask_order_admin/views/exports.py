@@ -24,9 +24,9 @@ from ..export.download import attachment_headers, export_filename
 from ..export.files import CONTENT_TYPES
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
-from ..jobs.records import expire_if_due, fail_if_stale, fail_stale, purge_expired
+from ..jobs.records import expire_if_due, fail_if_stale
 from ..jobs.selection import all_ids, first_ids
-from ..jobs.service import Exporter, cancel_export, run_export_again
+from ..jobs.service import Exporter, cancel_export, purge_exports, run_export_again
 from ..jobs.storage import file_path
 from ..models import ExportRecord, ExportState
 from ..services.transaction import MAX_ID
@@ -218,12 +218,9 @@ class ExportsView(OrderAdminView):
 
     @expose("/")
     def index_view(self) -> Any:
-        folder = self.state.export_folder()
         # Opening the list tidies up: jobs whose worker stopped fail, expired files go (a SELECT each when
         # there is nothing to do, and a look at the folder).
-        now = self.state.clock()
-        fail_stale(self.state.session, self.settings, folder, now)
-        purge_expired(self.state.session, self.settings, folder, now)
+        purge_exports(self.state)
         self._template_args["keep_hours"] = self.settings.export_keep_hours
         self._template_args["sees_all"] = self.sees_all()
         return super().index_view()
