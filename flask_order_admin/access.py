@@ -5,7 +5,7 @@
 ``order`` the order concerned or None for the panel as a whole and bulk exports.
 A merge asks ("merge", order) for both of its orders (views/menu.py,
 ``merge_access_refusal``); a bulk export asks ("export", order) for each order
-after ("export", None): an instant one in its request (views/export_access.py), a job in its
+after ("export", None): an instant one as it starts (jobs/service.py), a job in its
 worker, as the user who started it (``acting_as``; jobs/work.py); a bulk cancel, close or restore asks (action, None)
 to offer it, then (action, order) for each order, and refuses only the orders denied (services/bulk.py).
 Where the setting is None, or the callable answers None, the default rule

@@ -1,8 +1,11 @@
-"""``flask order-admin …`` commands: ``purge-exports``, ``export-worker`` (the RQ worker), ``celery-worker``
-and ``index-numbers``."""
+"""``flask order-admin …`` commands: ``export``, ``purge-exports``, ``export-worker`` (the RQ worker),
+``celery-worker`` and ``index-numbers``."""
 
 from __future__ import annotations
 
+import shutil
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -20,17 +23,93 @@ def _state() -> OrderAdminState:
     return state
 
 
+# How often ``export`` looks at its job while it waits for it (a line in the exports log, one SELECT).
+EXPORT_POLL_SECONDS = 0.5
+
+
+@order_admin_cli.command("export")
+@click.option("--status", "statuses", multiple=True, metavar="STATUS",
+              help="Export the orders in this status (a code: processing, shipped, …); repeat for several.")
+@click.option("--order", "order_ids", multiple=True, type=int, metavar="ID", help="Export this order; repeatable.")
+@click.option("--format", "fmt", default=None, help="xls or xlsx (one of ORDER_ADMIN_EXPORT_FORMATS; default: the first).")
+@click.option("--preset", default=None, help="An ORDER_ADMIN_EXPORT_PRESETS key (default: the standard columns).")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the file.")
+@click.option("--actor", default="command line", show_default=True,
+              help="Who the exports log says exported it; also its owner (ORDER_ADMIN_ACTOR_ID) for a background job.")
+@click.option("--user", "user_id", default=None,
+              help="The Flask-Login id as whom your ORDER_ADMIN_ACCESS rule is asked about each order.")
+def export_command(statuses: tuple[str, ...], order_ids: tuple[int, ...], fmt: str | None, preset: str | None,
+                   output: Path, actor: str, user_id: str | None) -> None:
+    """Export orders to an Excel file, as the panel does (and recorded in its exports log).
+
+    A small export is written at once; a bigger one runs as a background job on the app's runner, and
+    the command waits for it, then copies its file to --output.
+    """
+    from sqlalchemy import select
+
+    from .domain.statuses import OrderStatus
+    from .errors import OrderActionError
+    from .i18n import translate
+    from .jobs import Exporter, ExportRequest, InstantExport, start_export
+
+    state = _state()
+    settings = state.settings
+    if bool(statuses) == bool(order_ids):
+        raise click.UsageError("give either --status or --order")
+    try:
+        wanted_statuses = [OrderStatus(status) for status in statuses]
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--status") from error
+    binding = settings.models
+    matching = select(binding.order_pk).where(binding.status_in(wanted_statuses)) if statuses else None
+    description = " ".join(["order-admin export", *(f"--status {s}" for s in statuses),
+                            *(f"--order {i}" for i in order_ids)])
+    wanted = ExportRequest(order_ids, fmt or settings.export_formats[0], "matching" if statuses else "selected",
+                           description, matching=matching, preset=preset)
+    try:
+        result = start_export(state, wanted, Exporter(actor, actor, user_id))
+    except OrderActionError as error:
+        raise click.ClickException(translate(error.message)) from error
+    if isinstance(result, InstantExport):
+        result.file.save(output)
+        click.echo(f"Export #{result.export_id}: {result.file.summary.rows} rows of "
+                   f"{len(result.file.summary.order_ids)} orders written to {output}.")
+        return
+    if result.failure is not None:
+        raise click.ClickException(f"Export #{result.export_id} could not start: {translate(result.failure)}")
+    click.echo(f"Export #{result.export_id} runs in the background ({settings.export_runner} runner); waiting for it.")
+    _copy_when_done(state, result.export_id, output)
+
+
+def _copy_when_done(state: OrderAdminState, export_id: int, output: Path) -> None:
+    """Wait for the job to end (a job whose worker stopped fails by the stale check), then copy its file."""
+    from .i18n import translate
+    from .jobs.records import fail_if_stale
+    from .jobs.storage import file_path
+    from .models import ExportRecord, ExportState
+
+    session = state.session
+    while True:
+        session.rollback()  # a new transaction, which sees what the job wrote meanwhile
+        record = session.get(ExportRecord, export_id, populate_existing=True)
+        if not record.active or fail_if_stale(session, state.settings, state.export_folder(), record, state.clock()):
+            break
+        time.sleep(EXPORT_POLL_SECONDS)
+    record = session.get(ExportRecord, export_id, populate_existing=True)
+    if record.state != ExportState.DONE or not record.file_name:
+        raise click.ClickException(f"Export #{export_id} ended {record.state}: {translate(record.error_message or '')}")
+    shutil.copyfile(file_path(state.export_folder(), record.file_name), output)
+    click.echo(f"Export #{export_id}: {record.rows_written} rows of {record.order_count} orders written to {output}.")
+
+
 @order_admin_cli.command("purge-exports")
 def purge_exports_command() -> None:
     """Delete export files older than ORDER_ADMIN_EXPORT_KEEP_HOURS and fail jobs whose worker stopped."""
-    from .jobs.records import fail_stale, purge_expired
+    from .jobs.service import purge_exports
 
-    state = _state()
-    folder = state.export_folder()
-    now = state.clock()
-    failed = fail_stale(state.session, state.settings, folder, now)
-    expired = purge_expired(state.session, state.settings, folder, now)
-    click.echo(f"{expired} export file(s) expired and deleted; {failed} stopped job(s) marked failed.")
+    purged = purge_exports(_state())
+    click.echo(f"{purged.expired} export file(s) expired and deleted; {purged.failed} stopped job(s) marked failed.")
 
 
 @order_admin_cli.command("export-worker")

@@ -140,6 +140,14 @@ class ExportNotAvailable(OrderActionError):
     """The export's file cannot be downloaded (not finished, failed, canceled or expired)."""
 
 
+class ExportNotFound(OrderActionError):
+    """No export of that id (Cancel or Run again of one that is not in the exports log)."""
+
+
+class ExportStillRunning(OrderActionError):
+    """Run again of an export still queued or running."""
+
+
 # Bulk actions
 class BulkActionTooLarge(OrderActionError):
     """More orders than ``ORDER_ADMIN_BULK_ACTION_LIMIT``: nothing was changed."""

@@ -4,7 +4,8 @@ One denied order refuses the whole export: no file, and a message saying how man
 denied and naming the first few. A file silently missing some of the selection could pass for
 all of it. The orders are read a chunk of ids per SELECT, so an export of 100,000 orders costs
 a hundred queries, not one per order. A job asks in its worker (jobs/work.py), an instant export
-in its request (views/export_access.py); both refuse with this module's message.
+as it starts (jobs/service.py), a download of a job's file in its request (views/export_access.py);
+all refuse with this module's message.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from sqlalchemy.orm import Session
 from .. import access
 from ..domain.messages import N_, NP_, Listing, Message, Quantity
 from ..settings import Settings
+from .query import export_ids
 
 NUMBERS_SHOWN = 3  # denied order numbers named in the message; the rest are counted
+IDS_PER_SELECT = 1000  # well under every database's limit of bound parameters
 
 
 @dataclass
@@ -71,3 +74,13 @@ def refusal(session: Session, settings: Settings, check: ExportCheck) -> Message
         "Nothing was exported; narrow the selection.", check.total,
         denied=Quantity(check.denied), total=Quantity(check.total), numbers=numbers,
     )
+
+
+def ids_refusal(session: Session, settings: Settings, order_ids: Iterable[object]) -> Message | None:
+    """Why the current user may not export these orders (given as ids, all at hand); None when they may.
+
+    Raises OrderNotFound for an id that cannot be an order, as the export itself would.
+    """
+    ids = export_ids(order_ids)
+    chunks = (ids[start:start + IDS_PER_SELECT] for start in range(0, len(ids), IDS_PER_SELECT))
+    return refusal(session, settings, check_orders(session, settings, chunks))

@@ -1,4 +1,4 @@
-"""The export as a download, for the views: file name, headers, and an audit log line.
+"""The export as a file at hand: written to a temporary file, named, logged, and as a download (headers).
 
 Buyer names and addresses leave the system with every export, so each one is
 logged (logger ``flask_order_admin.export``) with who exported which orders.
@@ -7,6 +7,7 @@ logged (logger ``flask_order_admin.export``) with who exported which orders.
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -69,22 +70,46 @@ def _file_chunks(file: IO[bytes]) -> Iterator[bytes]:
 
 
 @dataclass(frozen=True)
-class Download:
-    response: Response
-    summary: ExportSummary
+class ExportFile:
+    """A written export: an unnamed temporary file, read from its start and gone once closed, and its name."""
+
+    file: IO[bytes]
     size: int  # bytes
+    fmt: str
+    filename: str  # what a download calls it (export_filename)
+    summary: ExportSummary
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.fmt]
+
+    def response(self) -> Response:
+        """The file as a streamed download, closed once sent."""
+        response = Response(_file_chunks(self.file), mimetype=self.content_type, direct_passthrough=True)
+        response.call_on_close(self.file.close)
+        response.content_length = self.size
+        attachment_headers(response, self.filename)
+        return response
+
+    def save(self, path: Path) -> None:
+        """Copy the file to ``path``, then close it."""
+        with self.file, open(path, "wb") as target:
+            shutil.copyfileobj(self.file, target, CHUNK_BYTES)
+
+    def close(self) -> None:
+        self.file.close()
 
 
 @uses_settings
-def prepare_download(
+def write_file(
     session: Session, order_ids: Iterable[int], *, actor: str, fmt: str = "xls", settings: Settings,
     storage: Path | None = None,
     preset: str | None = None,
-) -> Download:
-    """The orders' file, written to a temporary file, as a streamed download, logged and announced
-    (``orders_exported``) once written; see ``export_response``. ``storage``: the export storage folder,
-    where the writer keeps its temporary files (export/scratch.py); None: the system's temporary folder."""
-    check_format_offered(fmt)
+) -> ExportFile:
+    """The orders' file, written to a temporary file, logged and announced (``orders_exported``) once
+    written. ``storage``: the export storage folder, where the writer keeps its temporary files
+    (export/scratch.py); None: the system's temporary folder."""
+    check_format_offered(fmt, settings)
     # Streamed from disk, so a big export is not held in memory; a file without a name, gone with the process.
     file = tempfile.TemporaryFile()
     try:
@@ -102,13 +127,10 @@ def prepare_download(
         actor, len(summary.order_ids), fmt, summary.rows, number_runs(summary.order_ids, summary.numbers),
         extra={"actor": actor, "order_ids": summary.order_ids, "export_format": fmt, "export_rows": summary.rows},
     )
-    response = Response(_file_chunks(file), mimetype=CONTENT_TYPES[fmt], direct_passthrough=True)
-    response.call_on_close(file.close)
-    response.content_length = size
-    attachment_headers(response, export_filename(summary.order_ids, fmt, numbers=summary.numbers))
+    written = ExportFile(file, size, fmt, export_filename(summary.order_ids, fmt, numbers=summary.numbers), summary)
     orders_exported.send(signal_sender(), order_ids=summary.order_ids, actor=actor, export_format=fmt,
                          rows=summary.rows)
-    return Download(response, summary, size)
+    return written
 
 
 def attachment_headers(response: Response, filename: str) -> None:
@@ -128,5 +150,5 @@ def export_response(
     Raises ``OrderActionError`` subclasses with a message for managers: OrderNotFound,
     ExportTooLarge, ExportFormatNotOffered, ExportPresetNotOffered.
     """
-    return cast("Response", prepare_download(session, order_ids, actor=actor, fmt=fmt, settings=settings,
-                                             preset=preset).response)
+    written = write_file(session, order_ids, actor=actor, fmt=fmt, settings=settings, preset=preset)
+    return cast("ExportFile", written).response()

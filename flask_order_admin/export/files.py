@@ -85,8 +85,10 @@ def write_export(
     return ExportSummary(order_ids=ids, rows=written, numbers=numbers)
 
 
-def check_format_offered(fmt: str) -> None:
-    offered = current_settings().export_formats
+def check_format_offered(fmt: str, settings: Settings | None = None) -> None:
+    """ExportFormatNotOffered unless ``fmt`` is one of ``ORDER_ADMIN_EXPORT_FORMATS`` (``settings``: the
+    current app's unless given)."""
+    offered = (settings or current_settings()).export_formats
     if fmt not in offered:
         raise ExportFormatNotOffered(N_("Export to .%(format)s is not offered here; available: %(offered)s.",
                                         format=fmt, offered=Listing(tuple("." + f for f in offered))))

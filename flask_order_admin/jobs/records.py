@@ -1,5 +1,8 @@
-"""The exports log (``ExportRecord``): start a job within the limits, record an instant export, cancel,
-mark stopped workers' jobs failed, and expire old files. One transaction each, committed.
+"""The exports log (``ExportRecord``), the one place that writes it: start a job within the limits, record
+an instant export, the job's own course (taken by a worker, progress, failed, done), a job that could not be
+handed over, cancel, mark stopped workers' jobs failed, and expire old files. One transaction each: the
+functions given a session commit it; those given a connection (a worker's progress, beside its snapshot)
+run in the caller's ``engine.begin()``.
 
 Every change of a job's state is a conditional ``UPDATE … WHERE state = …``, so the worker, a
 manager's Cancel and the stale check can race without locks: whoever changes the row first wins,
@@ -14,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, case, func, insert, or_, select, update
+from sqlalchemy import Connection, CursorResult, Result, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +32,19 @@ from .storage import new_file_name, remove_file, remove_old_files
 
 Active = ExportRecord.state.in_(ExportState.ACTIVE)
 LIMITS_SCOPE = "shop"  # one lock row: the shop's limit is over every user's jobs anyway
+
+
+def _changed(result: Result[Any]) -> bool:
+    """Whether the UPDATE changed a row (its condition held)."""
+    return bool(cast("CursorResult[Any]", result).rowcount)
+
+
+def _update_export(executor: Session | Connection, export_id: int, *conditions: Any, **values: Any) -> bool:
+    """One conditional UPDATE of the export's row; whether it held."""
+    return _changed(executor.execute(
+        update(ExportRecord).where(ExportRecord.id == export_id, *conditions).values(**values)
+        .execution_options(synchronize_session=False)
+    ))
 
 
 def _duration(seconds: float) -> Message:
@@ -71,16 +87,13 @@ def _stale_conditions(settings: Settings, now: datetime) -> tuple[Any, Any]:
 def _fail_if(session: Session, settings: Settings, export_id: int, state: str, now: datetime) -> bool:
     running, queued = _stale_conditions(settings, now)
     message = stopped_message(settings) if state == ExportState.RUNNING else not_started_message(settings)
-    result = session.execute(
-        update(ExportRecord)
-        .where(ExportRecord.id == export_id, running if state == ExportState.RUNNING else queued)
-        .values(state=ExportState.FAILED, finished_at=now, error=stored_text(message, ERROR_LIMIT))
-        .execution_options(synchronize_session=False)
-    )
-    return bool(cast("CursorResult[Any]", result).rowcount)
+    return _update_export(session, export_id, running if state == ExportState.RUNNING else queued,
+                          state=ExportState.FAILED, finished_at=now, error=stored_text(message, ERROR_LIMIT))
 
 
 def is_stale(record: ExportRecord, settings: Settings, now: datetime) -> bool:
+    """A running job whose worker has not reported for ``ORDER_ADMIN_EXPORT_STALE_SECONDS``, or a queued one
+    no worker took within ``ORDER_ADMIN_EXPORT_QUEUED_SECONDS``."""
     if record.state == ExportState.RUNNING:
         last = record.heartbeat_at or record.started_at or record.created_at
         return last < now - timedelta(seconds=settings.export_stale_seconds)
@@ -90,7 +103,8 @@ def is_stale(record: ExportRecord, settings: Settings, now: datetime) -> bool:
 
 
 def fail_if_stale(session: Session, settings: Settings, folder: Path, record: ExportRecord, now: datetime) -> bool:
-    """Mark this loaded job failed if its worker stopped reporting (one UPDATE, only when it looks stale)."""
+    """Mark this loaded job failed if it is stale (``is_stale``: one UPDATE, only then), saying why, and delete
+    its part file; whether it did."""
     if not is_stale(record, settings, now):
         return False
     failed = _fail_if(session, settings, record.id, record.state, now)
@@ -153,7 +167,7 @@ def _take_limits_lock(session: Session) -> None:
             update(ExportLimitLock).where(ExportLimitLock.scope == LIMITS_SCOPE).values(locked_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        if cast("CursorResult[Any]", locked).rowcount:
+        if _changed(locked):
             return
         session.rollback()
         try:
@@ -174,8 +188,9 @@ def create_job(
     runner); ExportLimitReached over a limit, ExportOwnerUnknown when the user has no
     ``ORDER_ADMIN_ACTOR_ID`` to own it.
 
-    The count of active jobs and the insert of the new one happen under the limits' lock, so
-    concurrent starts are taken one after the other and a refused start writes nothing.
+    Stale jobs are failed first (``fail_stale``), so a stopped worker's job no longer counts. The count of
+    active jobs and the insert of the new one happen under the limits' lock, so concurrent starts are taken
+    one after the other, and a refused start adds no job.
     """
     if actor_id is None:
         raise ExportOwnerUnknown(N_("Exports prepared in the background belong to the person who started them, "
@@ -211,7 +226,8 @@ def record_instant(
     fmt: str, source: str, description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
     preset: str | None = None, now: datetime,
 ) -> ExportRecord:
-    """Log an export that was downloaded at once (no file kept); one order's export shows in its history."""
+    """Log an export answered at once (its file handed to the caller, none kept) with its orders; one order's
+    export shows in its history."""
     record = ExportRecord(
         actor=actor[:200], actor_id=actor_id, created_at=now, fmt=fmt, source=source,
         description=_stored_description(description),
@@ -237,16 +253,72 @@ def add_order_event(session: Session, settings: Settings, record: ExportRecord) 
         )])
 
 
-def cancel_export(session: Session, export_id: int, now: datetime) -> bool:
+def set_order_count(session: Session, export_id: int, order_count: int) -> None:
+    """The number of orders a job over the list's matches covers, once they are written (not committed: it
+    belongs to the writing of its orders)."""
+    _update_export(session, export_id, order_count=order_count)
+
+
+def discard_job(session: Session, export_id: int) -> None:
+    """Delete a queued job that never was one (its orders were over the row limit): it leaves no trace."""
+    session.execute(delete(ExportRecord).where(ExportRecord.id == export_id))
+    session.commit()
+
+
+def fail_queued(session: Session, export_id: int, message: Message, now: datetime) -> bool:
+    """Mark a job that is still queued failed, saying why (its orders could not be written, or no runner
+    took it); False when it had left the queue meanwhile."""
+    failed = _update_export(session, export_id, ExportRecord.state == ExportState.QUEUED,
+                            state=ExportState.FAILED, finished_at=now, error=stored_text(message, ERROR_LIMIT))
+    session.commit()
+    return failed
+
+
+def set_runner_job_id(session: Session, export_id: int, runner_job_id: str) -> None:
+    """The runner's own id of the job (RQ's, Celery's), which Cancel hands back to the runner."""
+    _update_export(session, export_id, runner_job_id=runner_job_id)
+    session.commit()
+
+
+def claim(connection: Connection, export_id: int, worker: str, now: datetime) -> bool:
+    """A worker takes the queued job: it is running from now; False when it is not queued any more
+    (canceled, or failed by the stale check, before this worker got to it)."""
+    return _update_export(connection, export_id, ExportRecord.state == ExportState.QUEUED,
+                          state=ExportState.RUNNING, started_at=now, heartbeat_at=now, worker=worker[:200])
+
+
+def report_progress(connection: Connection, export_id: int, now: datetime, **values: Any) -> bool:
+    """The running job's heartbeat, with its progress (``rows_written``, ``rows_total``, ``order_count``);
+    False when it is not running any more (canceled, or failed by the stale check): it must stop."""
+    return _update_export(connection, export_id, ExportRecord.state == ExportState.RUNNING, heartbeat_at=now, **values)
+
+
+def fail_running(connection: Connection, export_id: int, message: Message | str, now: datetime) -> bool:
+    """The running job failed, saying why; False when it had been canceled or failed meanwhile."""
+    return _update_export(connection, export_id, ExportRecord.state == ExportState.RUNNING,
+                          state=ExportState.FAILED, finished_at=now, error=stored_text(message, ERROR_LIMIT))
+
+
+def finish(session: Session, settings: Settings, export_id: int, *, rows: int, size: int, now: datetime) -> bool:
+    """Mark the running job done with its file's figures (and one order's history); False when it was canceled
+    (or failed) at the last moment, and nothing is written."""
+    if not _update_export(session, export_id, ExportRecord.state == ExportState.RUNNING, state=ExportState.DONE,
+                          finished_at=now, heartbeat_at=now, rows_written=rows, file_size=size):
+        session.rollback()
+        return False
+    record = session.get(ExportRecord, export_id, populate_existing=True)
+    assert record is not None  # its row was just updated
+    add_order_event(session, settings, record)
+    session.commit()
+    return True
+
+
+def mark_canceled(session: Session, export_id: int, now: datetime) -> bool:
     """Cancel a queued or running job; False when it had already ended. A running job notices at
     its next progress report, stops and deletes its part file."""
-    result = session.execute(
-        update(ExportRecord).where(ExportRecord.id == export_id, Active)
-        .values(state=ExportState.CANCELED, finished_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    canceled = _update_export(session, export_id, Active, state=ExportState.CANCELED, finished_at=now)
     session.commit()
-    return bool(cast("CursorResult[Any]", result).rowcount)
+    return canceled
 
 
 def _expired_condition(settings: Settings, now: datetime) -> Any:
@@ -260,13 +332,10 @@ def expire_if_due(session: Session, settings: Settings, folder: Path, record: Ex
     if not (record.state == ExportState.DONE and record.runner != "inline" and record.finished_at is not None
             and record.finished_at < now - timedelta(hours=settings.export_keep_hours)):
         return False
-    result = session.execute(
-        update(ExportRecord).where(ExportRecord.id == record.id, _expired_condition(settings, now))
-        .values(state=ExportState.EXPIRED).execution_options(synchronize_session=False)
-    )
+    expired = _update_export(session, record.id, _expired_condition(settings, now), state=ExportState.EXPIRED)
     session.commit()  # the record reloads: it reads expired from here on
     remove_file(folder, record.file_name)
-    return bool(cast("CursorResult[Any]", result).rowcount)
+    return expired
 
 
 def purge_expired(session: Session, settings: Settings, folder: Path, now: datetime) -> int:
@@ -276,15 +345,16 @@ def purge_expired(session: Session, settings: Settings, folder: Path, now: datet
     found = session.execute(
         select(ExportRecord.id, ExportRecord.file_name).where(_expired_condition(settings, now))
     ).all()
+    expired = 0
     if found:
-        session.execute(
+        expired = cast("CursorResult[Any]", session.execute(
             update(ExportRecord).where(ExportRecord.id.in_([export_id for export_id, _ in found]),
                                        ExportRecord.state == ExportState.DONE)
             .values(state=ExportState.EXPIRED)
             .execution_options(synchronize_session=False)
-        )
+        )).rowcount
     session.commit()
     for _, file_name in found:
         remove_file(folder, file_name)
     remove_old_files(folder, keep.total_seconds())
-    return len(found)
+    return expired

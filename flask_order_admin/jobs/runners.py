@@ -1,6 +1,6 @@
 """Who runs export jobs (``ORDER_ADMIN_EXPORT_RUNNER``): worker threads of the web process, RQ or Celery.
 
-All run ``work.run_export``; a runner only decides where and when.
+All run ``work.run_export``; a runner only decides where and when (``host.Runner``).
 """
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from flask import Flask
 
 from ..errors import OrderAdminConfigError
+from .host import ExportHost, Runner
 from .work import run_export
-
-if TYPE_CHECKING:
-    from ..extension import OrderAdminState
 
 logger = logging.getLogger("flask_order_admin.export")
 
@@ -35,15 +33,6 @@ RQ_FAILURE_TTL = 7 * 24 * 3600
 CELERY_CONNECT_TIMEOUT = 3.0
 CELERY_PUBLISH_RETRIES = 2
 CELERY_RETRY_INTERVAL = 0.5
-
-
-class Runner(Protocol):
-    def submit(self, app: Flask, export_id: int, user_id: str | None = None) -> str | None:
-        """Hand the queued job over, to run as the user of ``user_id`` (``access.user_id``: the access rule
-        is asked as them); returns the runner's own job id, if it has one."""
-
-    def cancel(self, runner_job_id: str | None) -> None:
-        """Best effort: drop a job that has not started (the database state is what counts)."""
 
 
 class ThreadRunner:
@@ -205,8 +194,9 @@ def exports_celery_app(broker_url: str) -> Any:
     return celery_app
 
 
-def make_runner(state: OrderAdminState) -> Runner:
-    settings = state.settings
+def make_runner(host: ExportHost) -> Runner:
+    """The runner ``ORDER_ADMIN_EXPORT_RUNNER`` names, for ``host``'s settings."""
+    settings = host.settings
     if settings.export_runner == "rq":
         assert settings.export_app_factory is not None  # load_settings checks it
         return RQRunner(settings.export_rq_redis_url, settings.export_rq_queue, settings.export_app_factory)

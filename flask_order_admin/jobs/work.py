@@ -1,6 +1,6 @@
-"""The export job itself, the same whatever runs it (a thread of the web process or an RQ worker).
+"""The export job itself, the same whatever runs it (a thread of the web process, an RQ or a Celery worker).
 
-``run_export(state, export_id, user_id)`` (inside the app's context): claim the queued job, ask the
+``run_export(host, export_id, user_id)`` (inside the app's context; ``host``: the app's ``ExportHost``): claim the queued job, ask the
 access rule about each of its orders (as the manager who started it), count and read them from one
 snapshot, write the file as ``<name>.part`` while reporting progress (which is also the heartbeat and
 the check for Cancel), rename it to ``<name>`` once complete, mark it done.
@@ -17,13 +17,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from .. import access
-from ..domain.messages import N_, Message, stored_text
+from ..domain.messages import N_, Message
 from ..errors import ActionNotAllowed, OrderActionError
 from ..export.access_check import check_orders, refusal
 from ..export.download import number_runs
@@ -33,16 +33,14 @@ from ..export.rows import Row
 from ..export.scratch import scratch_folder
 from ..export.sheets import write_sheets
 from ..i18n import locale_of
-from ..models import ERROR_LIMIT, ExportRecord, ExportState
+from ..models import ExportRecord
 from ..settings import Settings
 from ..signals import orders_exported, signal_sender
-from .records import add_order_event
+from . import records
+from .host import ExportHost
 from .selection import id_chunks
 from .snapshot import snapshot_read
 from .storage import file_path, part_path, scratch_path
-
-if TYPE_CHECKING:
-    from ..extension import OrderAdminState
 
 logger = logging.getLogger("flask_order_admin.export")
 
@@ -66,7 +64,8 @@ class JobStopped(Exception):
 
 
 class Progress:
-    """Writes the job's progress and heartbeat through its own short transactions (never the snapshot's)."""
+    """The job's course in the exports log (jobs/records.py), each step its own short transaction, never the
+    snapshot's: taken, progress and heartbeat, failed."""
 
     def __init__(self, engine: Engine, export_id: int, clock: Callable[[], datetime]) -> None:
         self.engine = engine
@@ -74,19 +73,9 @@ class Progress:
         self.export_id = export_id
         self.reported_at = 0.0
 
-    def _update(self, *conditions: Any, **values: Any) -> bool:
-        with self.engine.begin() as connection:
-            result = connection.execute(
-                update(ExportRecord).where(ExportRecord.id == self.export_id, *conditions).values(**values)
-            )
-        return bool(result.rowcount)
-
     def claim(self, worker: str) -> bool:
-        now = self.clock()
-        return self._update(
-            ExportRecord.state == ExportState.QUEUED,
-            state=ExportState.RUNNING, started_at=now, heartbeat_at=now, worker=worker[:200],
-        )
+        with self.engine.begin() as connection:
+            return records.claim(connection, self.export_id, worker, self.clock())
 
     def report(self, *, force: bool = False, **values: Any) -> None:
         """Write progress (and the heartbeat) if due; JobStopped when the job was canceled or failed meanwhile."""
@@ -94,12 +83,14 @@ class Progress:
         if not force and now - self.reported_at < REPORT_EVERY_SECONDS:
             return
         self.reported_at = now
-        if not self._update(ExportRecord.state == ExportState.RUNNING, heartbeat_at=self.clock(), **values):
+        with self.engine.begin() as connection:
+            running = records.report_progress(connection, self.export_id, self.clock(), **values)
+        if not running:
             raise JobStopped
 
     def fail(self, message: Message | str) -> None:
-        self._update(ExportRecord.state == ExportState.RUNNING,
-                     state=ExportState.FAILED, finished_at=self.clock(), error=stored_text(message, ERROR_LIMIT))
+        with self.engine.begin() as connection:
+            records.fail_running(connection, self.export_id, message, self.clock())
 
 
 def worker_name() -> str:
@@ -116,14 +107,14 @@ def _reported(rows: Iterable[Row], progress: Progress) -> Iterator[Row]:
     progress.report(force=True, rows_written=written)
 
 
-def run_export(state: OrderAdminState, export_id: int, user_id: str | None = None) -> JobOutcome:
+def run_export(host: ExportHost, export_id: int, user_id: str | None = None) -> JobOutcome:
     """Run one export job to its end; returns how it ended. Needs the app's context.
 
     ``user_id``: the manager who started it (``access.user_id``), whom the access rule is asked as.
     """
-    engine = state.session.get_bind(mapper=state.settings.models.order)
-    settings = state.settings
-    progress = Progress(engine, export_id, state.clock)
+    settings, session = host.settings, host.session
+    engine = session.get_bind(mapper=settings.models.order).engine
+    progress = Progress(engine, export_id, host.clock)
     if not progress.claim(worker_name()):
         return JobOutcome.NOT_QUEUED
     with engine.connect() as connection:
@@ -132,7 +123,7 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
                    ExportRecord.preset, ExportRecord.base_url)
             .where(ExportRecord.id == export_id)
         ).one()
-    folder = state.export_folder()
+    folder = host.export_folder()
     path = file_path(folder, record.file_name)
     part = part_path(path)
     started = time.monotonic()
@@ -140,8 +131,8 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # The columns and the address the manager started it with (export_preset: refused if no longer offered).
-        columns = export_preset(state.settings, record.preset).columns
-        base_url = record.base_url or state.settings.public_url
+        columns = export_preset(settings, record.preset).columns
+        base_url = record.base_url or settings.public_url
         with snapshot_read(engine) as read:
             # The orders fixed at the start, read a chunk at a time by each pass: never all ids at once.
             def chunks() -> Iterator[list[int]]:
@@ -162,7 +153,7 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
                 os.fsync(stream.fileno())
         progress.report(force=True)  # saving a big file takes a while: one more sign of life before the end
         os.replace(part, path)
-        if not _finish(state, export_id, written, path.stat().st_size):
+        if not records.finish(session, settings, export_id, rows=written, size=path.stat().st_size, now=host.clock()):
             path.unlink(missing_ok=True)  # canceled while the file was being saved
             return JobOutcome.CANCELED
     except JobStopped:
@@ -223,22 +214,3 @@ def _check_access(session: Session, settings: Settings, chunks: Iterable[list[in
         message = refusal(session, settings, check_orders(session, settings, chunks))
     if message is not None:
         raise ActionNotAllowed(message)
-
-
-def _finish(state: OrderAdminState, export_id: int, rows: int, size: int) -> bool:
-    """Mark the job done (and one order's history); False when it was canceled at the last moment."""
-    session = state.session
-    now = state.clock()
-    result = session.execute(
-        update(ExportRecord)
-        .where(ExportRecord.id == export_id, ExportRecord.state == ExportState.RUNNING)
-        .values(state=ExportState.DONE, finished_at=now, heartbeat_at=now, rows_written=rows, file_size=size)
-        .execution_options(synchronize_session=False)
-    )
-    if not result.rowcount:
-        session.rollback()
-        return False
-    record = session.get(ExportRecord, export_id, populate_existing=True)
-    add_order_event(session, state.settings, record)
-    session.commit()
-    return True

@@ -1,6 +1,7 @@
-"""An instant export asks the access rule about each of its orders in the request, as
-``("export", order)`` (export/access_check.py); a job asks in its worker instead (jobs/work.py),
-so that starting one stays short whatever its size.
+"""The access rule asked about an export's orders ("export", order) in the request: a download of a job's
+file asks again, so that taking the right away also closes the files already made. The check itself is
+the export layer's (export/access_check.py); an export's start asks through the export use case
+(jobs/service.py).
 """
 
 from __future__ import annotations
@@ -9,20 +10,15 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from ..export.access_check import check_orders, refusal
-from ..export.query import export_ids
+from ..export.access_check import ids_refusal
 from ..i18n import translate
 from ..settings import Settings
 
-IDS_PER_SELECT = 1000  # well under every database's limit of bound parameters
-
 
 def export_refusal(session: Session, settings: Settings, order_ids: Iterable[object]) -> str | None:
-    """Why the current user may not export these orders, for the manager; None when they may.
+    """Why the current user may not export these orders, in their language; None when they may.
 
     Raises OrderNotFound for an id that cannot be an order, as the export itself would.
     """
-    ids = export_ids(order_ids)
-    chunks = (ids[start:start + IDS_PER_SELECT] for start in range(0, len(ids), IDS_PER_SELECT))
-    message = refusal(session, settings, check_orders(session, settings, chunks))
+    message = ids_refusal(session, settings, order_ids)
     return None if message is None else translate(message)

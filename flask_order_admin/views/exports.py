@@ -24,14 +24,15 @@ from ..export.download import attachment_headers, export_filename
 from ..export.files import CONTENT_TYPES
 from ..extension import OrderAdminState
 from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
-from ..jobs.records import cancel_export, create_job, expire_if_due, fail_if_stale, fail_stale, purge_expired
-from ..jobs.selection import all_ids, first_ids, store_copy
+from ..jobs.records import expire_if_due, fail_if_stale
+from ..jobs.selection import all_ids, first_ids
+from ..jobs.service import Exporter, cancel_export, purge_exports, run_export_again
 from ..jobs.storage import file_path
 from ..models import ExportRecord, ExportState
 from ..services.transaction import MAX_ID
 from .actions import form_problem
 from .base import OrderAdminView
-from .exporting import submit_job
+from .exporting import job_started
 from . import formats
 from .forms import ExportJobForm
 from .listing import TextValue
@@ -217,12 +218,9 @@ class ExportsView(OrderAdminView):
 
     @expose("/")
     def index_view(self) -> Any:
-        folder = self.state.export_folder()
         # Opening the list tidies up: jobs whose worker stopped fail, expired files go (a SELECT each when
         # there is nothing to do, and a look at the folder).
-        now = self.state.clock()
-        fail_stale(self.state.session, self.settings, folder, now)
-        purge_expired(self.state.session, self.settings, folder, now)
+        purge_exports(self.state)
         self._template_args["keep_hours"] = self.settings.export_keep_hours
         self._template_args["sees_all"] = self.sees_all()
         return super().index_view()
@@ -275,9 +273,7 @@ class ExportsView(OrderAdminView):
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(back)
-        runner_job_id = record.runner_job_id
-        if cancel_export(self.state.session, export_id, self.state.clock()):
-            self.state.export_runner().cancel(runner_job_id)
+        if cancel_export(self.state, record.id):
             flash(gettext("Export #%(id)s was canceled.", id=export_id), "success")
         else:
             flash(gettext("Export #%(id)s had already ended, so there was nothing to cancel.", id=export_id), "error")
@@ -293,24 +289,14 @@ class ExportsView(OrderAdminView):
         if not form.validate_on_submit():
             flash(form_problem(form), "error")
             return redirect(back)
-        if record.active:
-            flash(gettext("Export #%(id)s is still being prepared.", id=export_id), "error")
-            return redirect(back)
         # The access rule is asked about each order by the new job's worker, as for any job.
         self.require("export")
         self.refusals_go_to(back)
-        session = self.state.session
-        again = create_job(
-            session, self.settings, self.state.export_folder(), actor=access.actor_name(self.settings),
-            actor_id=access.actor_id(self.settings), order_count=record.order_count, fmt=record.fmt,
-            source=record.source, description=record.description, query_args=record.query_args, retry_of_id=record.id,
-            preset=record.preset, base_url=record.base_url, now=self.state.clock(),
-        )
-        store_copy(session, again.id, record.id)
-        session.commit()
-        if submit_job(self.state, again):
-            flash(gettext("Export #%(id)s runs again as export #%(again)s.", id=export_id, again=again.id), "success")
-        return redirect(self.get_url(".progress_view", export_id=again.id))
+        again = run_export_again(self.state, record.id, Exporter.current(self.settings))
+        if again.queued:
+            flash(gettext("Export #%(id)s runs again as export #%(again)s.", id=export_id, again=again.export_id),
+                  "success")
+        return job_started(self.state, again)
 
     @expose("/<int:export_id>/download/")
     def download_view(self, export_id: int) -> Response:

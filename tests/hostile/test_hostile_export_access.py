@@ -8,7 +8,7 @@ import pytest
 
 from flask_order_admin.models import OrderItem
 from flask_order_admin.export.access_check import NUMBERS_SHOWN
-from flask_order_admin.views import export_access
+from flask_order_admin.export import access_check
 from tests.views.conftest import count_statements, hidden_fields  # noqa: F401  (count_statements: the fixture)
 from tests.views.test_views_search_export import read_xls
 
@@ -102,7 +102,7 @@ def test_the_per_order_check_reads_the_orders_a_chunk_at_a_time(client, make_ord
                                                                 monkeypatch):
     for _ in range(5):
         make_order(items=1)
-    monkeypatch.setattr(export_access, "IDS_PER_SELECT", 2)
+    monkeypatch.setattr(access_check, "IDS_PER_SELECT", 2)
 
     fields = {**hidden_fields(client.get("/admin/orders/").text, "export-matching-form"), "format": "xls"}
 
