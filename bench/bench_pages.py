@@ -34,7 +34,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, event
 
 from flask_order_admin import OrderAdmin
-from flask_order_admin.views.base import OrderListView
+from flask_order_admin.views.list_view import OrderListView
 
 PAGE_SIZE = 50  # the orders list's default page size
 BIG_ORDER_ITEMS = 1_000

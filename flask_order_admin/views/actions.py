@@ -3,7 +3,7 @@
 Each change is a POST with a CSRF token and the order's version as the manager's
 page showed it; the view calls the service, flashes its answer and redirects
 back to the order page (POST-redirect-GET); a refusal goes through the views' one
-handler (``OrderAdminView._run_view``). A GET on a POST URL gets 405.
+handler (views/refusal_redirects.py). A GET on a POST URL gets 405.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def form_problem(form: FlaskForm) -> str:
 
 
 if TYPE_CHECKING:  # what the mixin is mixed into, for the type checker only
-    from .base import OrderListView as _MixedInto
+    from .list_view import OrderListView as _MixedInto
 else:
     _MixedInto = object
 
@@ -138,7 +138,7 @@ class OrderActionsMixin(_MixedInto):
     """Mixed into the orders view, whose ``order_url``, ``list_url``, ``require`` and ``start_export`` it uses.
 
     A refusal is an ``OrderActionError`` the views let through: the view's one handler
-    (``OrderAdminView._run_view``) flashes it and brings the manager back to the order page.
+    (views/refusal_redirects.py) flashes it and brings the manager back to the order page.
     """
 
     def load_order(self, order_id: Any, *, tab: str | None = None) -> OrderRecord:

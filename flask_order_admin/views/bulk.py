@@ -38,7 +38,7 @@ from .actions import YES_BUTTON_STYLES, form_problem
 from .formats import amount
 from .forms import BulkActionForm, BulkCancelForm, with_reasons
 from .listing import page_totals
-from .menu import refusal_text
+from .menu import refusal_for_current_user
 from .redirects import local_path
 
 T = TypeVar("T")
@@ -170,7 +170,7 @@ class BulkActionsMixin(_MixedInto):
         orders = order_records(session, self.binding, self.binding.orders_by_id(session, order_ids),
                                settings.number_format, with_state=True)
         verdicts: list[tuple[OrderRecord | None, str | None]] = [
-            (order, refusal_text(settings, action, order)) for order in orders]
+            (order, refusal_for_current_user(settings, action, order)) for order in orders]
         found = {order.id for order in orders}
         verdicts += [(None, translate(OrderNotFound.deleted(order_id).message))
                      for order_id in order_ids if order_id not in found]

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func
 
 from ..store import ModelBinding
 from ..extension import OrderAdminState
 from ..domain.messages import NP_, Message
 from ..i18n import lazy_gettext, lazy_translate
 from ..store.records import LineRecord, OrderRecord, order_records
+from ..services.list_rows import column_select, column_values, order_ids_of_lines
 from ..services.transaction import id_from_text
-from .base import OrderAdminView, OrderListView
+from .base import OrderAdminView
+from .flask_admin_internals import template_args
+from .list_view import OrderListView
 from .listing import both_languages, order_filters, sort_target
 
 
@@ -127,8 +130,8 @@ class ItemsView(OrderListView):
             binding, session = self.binding, self.state.session
             lines = [LineRecord(binding, item) for item in rows]
             orders = binding.orders_by_id(session, sorted({line.order_id for line in lines}))
-            self._template_args["line_records"] = {line.id: line for line in lines}
-            self._template_args["line_orders"] = {
+            template_args(self)["line_records"] = {line.id: line for line in lines}
+            template_args(self)["line_orders"] = {
                 record.id: record for record in order_records(session, binding, orders, self.settings.number_format)
             }
         return count, rows
@@ -136,19 +139,14 @@ class ItemsView(OrderListView):
     def order_ids_of(self, row_ids: Sequence[str]) -> list[int]:
         # Ids past BIGINT would reach the driver and fail there: they can name no line anyway.
         item_ids = [item_id for item_id in map(id_from_text, row_ids) if item_id is not None]
-        binding = self.binding
-        return list(self.state.session.scalars(
-            select(binding.line_order_id).where(binding.line_pk.in_(item_ids)).distinct()
-        ))
+        return order_ids_of_lines(self.state.session, self.binding, item_ids)
 
     def selection_description(self, order_ids: Sequence[int]) -> Message:
         return NP_("The orders of the selected lines (%(num)s order)",
                    "The orders of the selected lines (%(num)s orders)", len(order_ids))
 
     def matching_order_ids(self, limit: int | None = None) -> list[int]:
-        query = self.matching_query().with_entities(self.binding.line_order_id).distinct()
-        return [value for (value,) in (query if limit is None else query.limit(limit))]
+        return column_values(self.matching_query(), self.binding.line_order_id, limit, distinct=True)
 
     def matching_ids_select(self) -> Select[Any]:
-        # As the orders list's: the statement of Flask-Admin's ORM Query of one column is a SELECT.
-        return cast("Select[Any]", self.matching_query().with_entities(self.binding.line_order_id).statement)
+        return column_select(self.matching_query(), self.binding.line_order_id)

@@ -45,6 +45,7 @@ class MenuEntry:
     url: str | None  # None: disabled
     reason: str | None = None
     format: str | None = None  # an export entry's file format
+    hint: str | None = None  # an enabled entry's line under its label: what comes next
 
     @property
     def enabled(self) -> bool:
@@ -64,7 +65,7 @@ class ActionMenu:
 
 
 
-def refusal_text(
+def refusal_for_current_user(
     settings: Settings, action: Action, order: OrderRecord, merge_candidates: MergeCandidates | None = None
 ) -> str | None:
     """Why the current user may not run ``action`` on ``order`` now, in their language; None when they may.
@@ -81,7 +82,7 @@ def refusal_text(
 
 def refuse_unless_allowed(settings: Settings, action: Action, order: OrderRecord) -> None:
     """ActionNotAllowed, saying why, unless the current user may run ``action`` on ``order`` now."""
-    reason = refusal_text(settings, action, order)
+    reason = refusal_for_current_user(settings, action, order)
     if reason is not None:
         raise ActionNotAllowed(reason, order_number=order.number)
 
@@ -127,14 +128,15 @@ def action_menu(
     for action in MENU_ACTIONS:
         if action == Action.UNMERGE and order.status != OrderStatus.MERGED:
             continue  # only a merged order has a merge to undo
-        reason = refusal_text(settings, action, order, merge_candidates) or (refusals or {}).get(action)
+        reason = refusal_for_current_user(settings, action, order, merge_candidates) or (refusals or {}).get(action)
         label = str(ACTION_LABELS[action])
         if reason is not None:
             entries.append(MenuEntry(action, label, None, reason))
         elif action == Action.EXPORT:
             entries.extend(_export_entries(settings, order, label, return_url))
         else:
-            entries.append(MenuEntry(action, label, _action_url(settings, action, order, return_url)))
+            entries.append(MenuEntry(action, label, _action_url(settings, action, order, return_url),
+                                     hint=str(_HINTS[action]) if action in _HINTS else None))
     return ActionMenu(entries, _disabled_note(order, [entry for entry in entries if not entry.enabled]))
 
 
@@ -163,6 +165,11 @@ def _action_url(settings: Settings, action: Action, order: OrderRecord, return_u
     return url_for(f"{endpoint}.confirm_view", order_id=order.id, action_name=action.value,
                    version=order.version, url=return_url)
 
+
+# The order page never asks the price resolver (docs/design.md, "Views"): Restore says where its prices appear.
+_HINTS = {
+    Action.RESTORE: lazy_gettext("Prices are recalculated on the next screen; nothing changes until you confirm."),
+}
 
 # An order that only export is left for says so once, rather than once per disabled action.
 _READ_ONLY_NOTES = {

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..extension import OrderAdminState
 from ..errors import OrderAdminConfigError
+from .flask_admin_internals import mounted_url
 from .exports import ExportsView
 from .items import ItemsView
 from .orders import OrdersView
@@ -66,7 +67,7 @@ def check_places_are_free(admin: Any, views: Iterable[Any]) -> None:
 
 def _url(admin: Any, view: Any) -> str:
     # Flask-Admin's own rule, for views whose blueprint is not made yet too.
-    return (view._get_view_url(admin, view.url) or "/").rstrip("/") or "/"
+    return (mounted_url(view, admin) or "/").rstrip("/") or "/"
 
 
 def _describe(admin: Any, view: Any) -> str:

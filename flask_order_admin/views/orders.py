@@ -15,23 +15,26 @@ from .. import access
 from ..domain import Action, OrderStatus, order_totals
 from ..domain.messages import N_, NP_, Message
 from ..domain.search_keys import TYPED_TEXT_LENGTH, normalize_text
-from ..errors import PriceResolutionFailed
 from ..extension import OrderAdminState
-from ..i18n import gettext, lazy_gettext, lazy_translate, translate
+from ..i18n import lazy_gettext, lazy_translate, translate
 from ..store.records import OrderRecord, line_records, order_records
-from ..services import RestorePreview, events_of, get_order_record, preview_restore, preview_unmerge, search
+from ..services import events_of, get_order_record, preview_unmerge, search
 from ..services.events import EventRecord
 from ..services.moved_lines import moved_lines
+from ..services.list_rows import column_select, column_values
 from ..services.transaction import id_from_text
 from .actions import OrderActionsMixin
-from .base import OrderAdminView, OrderListView
+from .base import OrderAdminView
+from .flask_admin_internals import template_args
+from .list_filters import list_url_with_filter
+from .list_view import OrderListView
 from .forms import CommentForm
 from .notes import OrderNotesMixin, notes_on_page
 from .listing import (
     BuyerEmailFilter, CustomerFilter, order_filters, page_totals, sort_target,
 )
 from .history import history_lines, linked_order_ids
-from .menu import action_menu, refusal_text, unmerge_access_refusal
+from .menu import action_menu, refusal_for_current_user, unmerge_access_refusal
 from .presentation import Presenter
 from .redirects import local_path, with_query_arg
 from .search_scope import search_scope
@@ -116,20 +119,18 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         if execute:
             session, settings = self.state.session, self.settings
             records = order_records(session, self.binding, rows, settings.number_format)
-            self._template_args["order_records"] = {record.id: record for record in records}
-            self._template_args["page_totals"] = page_totals(session, [r.id for r in records], settings)
+            template_args(self)["order_records"] = {record.id: record for record in records}
+            template_args(self)["page_totals"] = page_totals(session, [r.id for r in records], settings)
         return count, rows
 
     def order_ids_of(self, row_ids: Sequence[str]) -> list[int]:
         return [order_id for order_id in map(id_from_text, row_ids) if order_id is not None]
 
     def matching_order_ids(self, limit: int | None = None) -> list[int]:
-        query = self.matching_query().with_entities(self.binding.order_pk)
-        return [order_id for (order_id,) in (query if limit is None else query.limit(limit))]
+        return column_values(self.matching_query(), self.binding.order_pk, limit)
 
     def matching_ids_select(self) -> Select[Any]:
-        # matching_query is Flask-Admin's ORM Query (untyped): the statement of a query of one column is a SELECT.
-        return cast("Select[Any]", self.matching_query().with_entities(self.binding.order_pk).statement)
+        return column_select(self.matching_query(), self.binding.order_pk)
 
     def selection_description(self, order_ids: Sequence[int]) -> Message:
         if len(order_ids) == 1:
@@ -143,17 +144,15 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         kind, value = (CustomerFilter, ref) if ref else (BuyerEmailFilter, order.buyer_email_key)
         if not value:
             return None
-        index, flt = next((i, f) for i, f in enumerate(self._filters) if isinstance(f, kind))
-        return self.get_url(".index_view", **{f"flt0_{self.get_filter_arg(index, flt)}": value})
+        return list_url_with_filter(self, kind, value)
 
     @expose("/details/")
     def details_view(self) -> Response | str:
         return_url = self.list_url()
         session, settings, binding = self.state.session, self.settings, self.binding
+        # The page never asks the price resolver (a remote API, maybe slow): Restore's confirm screen does,
+        # once (docs/design.md, "Views").
         order = get_order_record(session, request.args.get("id", ""), settings=settings)
-        restore_preview = self.restore_preview_of(order)
-        if restore_preview is not None:  # the resolver was asked outside the page's transaction: read afresh
-            order = get_order_record(session, order.id, settings=settings)
         candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
         events = events_of(session, settings, order.id)
@@ -167,14 +166,13 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
             order=order,
             oa=oa,
             items=items,  # one statement for every line, however many
-            unsold_line_ids=frozenset(line.id for line in restore_preview.unsold) if restore_preview else (),
             history=history_lines(events, oa, unmerge_url=self.unmerge_url(order, return_url)),
             totals=order_totals(item.totals for item in items),
             moved=moved,
             moved_totals=order_totals(line.totals for line in moved.lines),
             menu=action_menu(settings, order, candidates, return_url,
-                             refusals={**self.page_refusals(restore_preview), **self.unmerge_refusal(order)}),
-            comment_refusal=refusal_text(settings, Action.COMMENT, order),
+                             refusals=self.unmerge_refusal(order)),
+            comment_refusal=refusal_for_current_user(settings, Action.COMMENT, order),
             comment_form=CommentForm(url=return_url),
             notes=notes_on_page(settings, events, oa, return_url, self.state.clock()),
             comment_url=self.get_url(".comment_view", order_id=order.id),
@@ -185,24 +183,6 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
             details_columns=[],
             get_value=self.get_detail_value,
         )
-
-    def restore_preview_of(self, order: OrderRecord) -> RestorePreview | None:
-        """What Restore would find for a canceled order the user may restore: the Items tab marks the lines no
-        longer sold. Only then is the resolver asked (no lock held, as Restore); when it cannot answer, None,
-        and Restore's own preview says why."""
-        if order.status != OrderStatus.CANCELED or refusal_text(self.settings, Action.RESTORE, order):
-            return None
-        try:
-            return cast("RestorePreview | None", preview_restore(self.state.session, order.id, settings=self.settings))
-        except PriceResolutionFailed:  # not a refusal of this page: it shows the order, unmarked
-            return None
-
-    @staticmethod
-    def page_refusals(restore_preview: RestorePreview | None) -> dict[Action, str]:
-        """What the page found that the rules cannot know: Restore has no way forward when no item is sold."""
-        if restore_preview is None or restore_preview.restorable:
-            return {}
-        return {Action.RESTORE: gettext("None of its items is sold any more, so it cannot be restored.")}
 
     def unmerge_refusal(self, order: OrderRecord) -> dict[Action, str]:
         """Why the merge of this merged order cannot be undone now (what changed since), if it cannot."""

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain.messages import Message
+from .flask_admin_internals import filter_keys
 from .listing import filters_applied
 
 
@@ -39,7 +40,7 @@ def filter_arguments(view: Any) -> list[FilterArgument]:
         if not is_filter_argument(name):
             continue
         position, key = name[3:].split("_", 1)
-        _, flt = (view._filter_args or {}).get(key, (None, None))
+        _, flt = filter_keys(view).get(key, (None, None))
         if flt is not None:
             found.append((position, FilterArgument(name, flt, value)))
     return [argument for _, argument in sorted(found, key=lambda pair: pair[0])]

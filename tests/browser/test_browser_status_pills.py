@@ -79,7 +79,7 @@ def test_counts_past_a_thousand_are_exact_in_the_managers_language(page, base_ur
 def small_budget(shop: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A budget of 1,500 rows and an estimator that says 1.1 rows for each row there is (SQLite gives
     none): the «≈» path, deterministically."""
-    from flask_order_admin.views.base import OrderListView
+    from flask_order_admin.views.list_view import OrderListView
 
     def a_tenth_more(view: Any, session: Any, statements: Any) -> list[float]:
         return [1.1 * session.scalar(select(func.count()).select_from(s.subquery())) for s in statements]

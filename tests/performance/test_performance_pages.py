@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import event
 
 from flask_order_admin.services import add_comment
-from flask_order_admin.views import base
+from flask_order_admin.views import list_count
 
 
 def test_order_page_statements_do_not_depend_on_items_or_events(client, make_order, count_statements, session):
@@ -56,10 +56,10 @@ def test_items_list_statements_do_not_depend_on_rows(client, make_order, count_s
 
 
 def test_the_list_count_stops_at_the_cap(client, make_order, monkeypatch):
-    monkeypatch.setattr(base, "COUNT_CAP", 5)
-    monkeypatch.setattr(base, "PAGES_AHEAD", 0)
+    monkeypatch.setattr(list_count, "COUNT_CAP", 5)
+    monkeypatch.setattr(list_count, "PAGES_AHEAD", 0)
     for _ in range(8):
         make_order(items=1)
     assert "(5+)" in client.get("/admin/orders/").text
-    monkeypatch.setattr(base, "COUNT_CAP", 100)
+    monkeypatch.setattr(list_count, "COUNT_CAP", 100)
     assert "(8)" in client.get("/admin/orders/").text

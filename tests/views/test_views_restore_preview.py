@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal as D
 
+import pytest
+from flask import g, has_request_context, request
+from sqlalchemy import event
+
 from flask_order_admin.domain import OrderStatus
 from flask_order_admin.pricing import Price
 from tests.model_sets import current_orders, line_of
@@ -82,10 +86,6 @@ def test_an_unsold_item_is_marked_and_the_order_can_be_restored_without_it(
     assert "No longer sold" in row_of(page, gone_id) and "order-admin-unsold" in row_of(page, gone_id)
     assert 'id="confirm-yes"' not in page  # a plain Yes would only be refused
     assert "Restore without the 1 item no longer sold" in page and "No, leave it canceled" in page
-    # The Items tab marks it too, while the order is canceled.
-    order_page = client.get(f"/admin/orders/details/?id={order.id}").text
-    marked = re.findall(r'data-line="(\d+)"[^>]*>(?:(?!</tr>).)*No longer sold', order_page, re.S)
-    assert marked == [str(gone_id)]
     response = post(client, order, {**form_fields(page, "confirm-form"), "without_unsold": "1"})
     assert "prices of 2 lines changed" in response.text
     assert "1 item no longer sold was removed from it; the history keeps it." in response.text
@@ -128,19 +128,86 @@ def test_no_item_sold_leaves_only_the_way_back(client, make_order, configure):
     assert 'id="confirm-no"' in page
 
 
-def test_restore_is_disabled_when_no_item_is_sold_any_more(client, make_order, configure):
+def test_the_order_page_offers_restore_and_says_its_prices_come_on_the_next_screen(client, make_order, configure):
+    """The page does not ask the resolver, so it cannot know that no item is sold any more: the confirm
+    screen says so (``test_no_item_sold_leaves_only_the_way_back``)."""
     order = make_order("canceled", items=2)
     configure(price_resolver=lambda item, at: None)
     page = client.get(f"/admin/orders/details/?id={order.id}").text
-    assert re.search(r'title="None of its items is sold any more[^"]*" tabindex="0" data-action="restore"', page)
-    assert page.count("No longer sold</span>") == 2
+    entry = re.search(r'<a class="dropdown-item" href="([^"]*)" data-action="restore">(.*?)</a>', page, re.S)
+    assert entry is not None and f"/admin/orders/{order.id}/confirm/restore/" in entry.group(1)
+    assert "Prices are recalculated on the next screen; nothing changes until you confirm." in entry.group(2)
+    assert "No longer sold" not in page
 
 
-def test_only_a_canceled_orders_page_asks_the_resolver(client, make_order, configure):
-    asked = []
-    configure(price_resolver=lambda item, at: asked.append(line_of(item).id) or Price(D("1.00")))
-    processing, canceled = make_order("processing", items=2), make_order("canceled", items=2)
+class CountingResolver:
+    """A price resolver that counts what it is asked, per line, and which rollbacks the request's session saw."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    def __call__(self, item, at):
+        self.asked.append(line_of(item).id)
+        return Price(D("1.00"))
+
+
+@pytest.fixture
+def counting(configure):
+    resolver = CountingResolver()
+    configure(price_resolver=resolver)
+    return resolver
+
+
+@pytest.fixture
+def rollbacks(app):
+    """Every rollback of the panel's session while a request's view runs (teardown's cleanup is not counted)."""
+    seen: list[str] = []
+    state = app.extensions["order_admin"]
+
+    def record(session, previous_transaction):
+        if has_request_context() and not getattr(g, "order_admin_test_torn_down", False):
+            seen.append(request.path)
+
+    def torn_down(response):
+        g.order_admin_test_torn_down = True
+        return response
+
+    target = state.session
+    event.listen(target, "after_soft_rollback", record)
+    app.after_request_funcs.setdefault(None, []).insert(0, torn_down)
+    yield seen
+    event.remove(target, "after_soft_rollback", record)
+    app.after_request_funcs[None].remove(torn_down)
+
+
+def test_a_canceled_orders_page_never_asks_the_resolver_nor_rolls_back_the_page(
+    client, make_order, counting, rollbacks
+):
+    order = make_order("canceled", items=3)
+    for tab in ("items", "history", "comments"):
+        response = client.get(f"/admin/orders/details/?id={order.id}&tab={tab}")
+        assert response.status_code == 200 and 'data-action="restore"' in response.text
+    assert rollbacks == []
+    assert counting.asked == []
+
+
+def test_the_restore_confirm_screen_asks_once_per_item_and_the_post_once_per_item(
+    client, make_order, counting, form_fields, session
+):
+    order = make_order("canceled", items=3)
+    item_ids = sorted(item.id for item in order.items)
+    page = confirm_restore(client, order)
+    assert sorted(counting.asked) == item_ids
+    counting.asked.clear()
+    response = post(client, order, form_fields(page, "confirm-form"))
+    assert response.status_code == 200 and "was restored" in response.text
+    assert sorted(counting.asked) == item_ids  # the POST's own lookup; the page it lands on asks nothing
+    assert current_orders(session).get(order.id).status == OrderStatus.AWAITING_PAYMENT
+
+
+def test_only_the_restore_screen_of_a_canceled_order_asks_the_resolver(client, make_order, counting):
+    processing = make_order("processing", items=2)
+    for action in ("cancel", "close"):
+        client.get(f"/admin/orders/{processing.id}/confirm/{action}/", query_string={"version": processing.version})
     client.get(f"/admin/orders/details/?id={processing.id}")
-    assert asked == []
-    client.get(f"/admin/orders/details/?id={canceled.id}")
-    assert sorted(asked) == sorted(item.id for item in canceled.items)
+    assert counting.asked == []

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from flask_order_admin.views.base import OrderListView
+from flask_order_admin.views.list_view import OrderListView
 from tests.model_sets import SETS
 
 
