@@ -20,7 +20,7 @@ from ..errors import AlreadyMerged, MergeNotAllowed
 from ..store.records import OrderRecord, order_records
 from ..settings import Settings, current_settings, uses_settings
 from ..signals import orders_merged
-from .events import change_orders, check_version, merged_away_event, merged_in_event, record_events
+from .events import check_version, merged_away_event, merged_in_event, record_events
 from .orders import get_order_record
 from .transaction import action_transaction, checked_id, lock_orders
 
@@ -141,9 +141,8 @@ def merge(
         # One set-based UPDATE moves every line, however many there are.
         binding.move_lines(session, added.id, basic.id, moved.line_ids)
         added_from, basic_from = added.status, basic.status
-        change_orders(session, settings, [
-            (added, OrderStatus.MERGED, {"merged_into_id": basic.id}),
-            (basic, settings.merge_result_status, {}),
+        binding.write_changes(session, [
+            added.change(OrderStatus.MERGED, merged_into_id=basic.id), basic.change(settings.merge_result_status),
         ])
         shared = {"moved": moved.as_details()}
         # Each order's version once this merge is written: unmerge checks that neither changed since.

@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..store import Field, ModelBinding
+from ..store import Field, OrderStore
 from ..domain import NotAnOrderNumber
 from ..domain.merge import normalize_email
 from ..domain.messages import N_
@@ -83,7 +83,7 @@ def search(session: Session, text: object, *, settings: Settings | None = None,
     return found
 
 
-def _number_matches(session: Session, binding: ModelBinding, text: str, settings: Settings,
+def _number_matches(session: Session, binding: OrderStore, text: str, settings: Settings,
                     within: ColumnElement[Any] | None) -> list[Any]:
     text = text.replace(" ", "")  # "0000 0023", "ORD- 23": a number has no spaces
     try:
@@ -95,7 +95,7 @@ def _number_matches(session: Session, binding: ModelBinding, text: str, settings
                                                     settings.search_limit, within))
 
 
-def _is_whole_number(binding: ModelBinding, order: Any, text: str, settings: Settings) -> bool:
+def _is_whole_number(binding: OrderStore, order: Any, text: str, settings: Settings) -> bool:
     return binding.number_of(order, settings.number_format).lower() == text.replace(" ", "").lower()
 
 
@@ -108,7 +108,7 @@ class Lookup:
         self.predicate = predicate
         self.by_key = by_key
 
-    def ids(self, session: Session, binding: ModelBinding, limit: int, within: ColumnElement[Any] | None) -> list[int]:
+    def ids(self, session: Session, binding: OrderStore, limit: int, within: ColumnElement[Any] | None) -> list[int]:
         if self.field.is_direct:
             order_by = (self.field.attribute, binding.order_pk) if self.by_key else (binding.order_pk.desc(),)
         else:
@@ -125,7 +125,7 @@ class ItemLookup:
     def __init__(self, item_id: str) -> None:
         self.item_id = item_id
 
-    def ids(self, session: Session, binding: ModelBinding, limit: int, within: ColumnElement[Any] | None) -> list[int]:
+    def ids(self, session: Session, binding: OrderStore, limit: int, within: ColumnElement[Any] | None) -> list[int]:
         field = binding.line_field("provider_item_id")
         if field.is_constant:
             return []
@@ -136,7 +136,7 @@ class ItemLookup:
         return list(session.scalars(statement.group_by(order_id).order_by(order_id.desc()).limit(limit)))
 
 
-def _lookups(binding: ModelBinding, text: str) -> Iterator[Any]:
+def _lookups(binding: OrderStore, text: str) -> Iterator[Any]:
     """The lookups for ``text``, best first."""
     fields = binding.order_fields
     digits = phone_digits(text) if _PHONE_TEXT.fullmatch(text) else ""

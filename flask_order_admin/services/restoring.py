@@ -24,7 +24,7 @@ from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..store import FieldJoins, ModelBinding
+from ..store import FieldJoins, OrderStore
 from ..domain import TRANSITIONS, Action, OrderStatus, OrderTotals, line_totals, order_totals
 from ..domain.messages import N_, Listing, Message, Quantity
 from ..errors import PriceResolutionFailed, PricesChanged, StaleOrder
@@ -33,7 +33,7 @@ from ..store.records import LineRecord, OrderRecord
 from .resolver_pool import ResolverBusy, ResolverTimedOut
 from ..settings import Settings, uses_settings
 from ..signals import order_restored
-from .events import change_order, check_version, record_events, restored_event
+from .events import check_version, record_events, restored_event
 from .orders import get_order_record
 from .price_lookup import Resolution, look_up_prices
 from .status_actions import ensure_allowed
@@ -218,7 +218,7 @@ def restore_order(
             session.execute(delete(binding.line).where(binding.line_pk.in_([line.id for line in removed]))
                             .execution_options(synchronize_session=False))
         from_status = order.status
-        change_order(session, settings, order, to_status=preview.to_status)
+        binding.write_changes(session, [order.change(preview.to_status)])
         [event] = record_events(session, settings, [restored_event(
             order, actor=actor, from_status=from_status, priced_at=at, items=len(kept), price_changes=changes,
             totals=(preview.old_totals.total, preview.new_totals.total),
@@ -231,7 +231,7 @@ def restore_order(
     return RestoreOutcome(order.obj, preview, without_unsold)
 
 
-def _preview(binding: ModelBinding, read: _OrderAsRead, resolution: Resolution, at: datetime) -> RestorePreview:
+def _preview(binding: OrderStore, read: _OrderAsRead, resolution: Resolution, at: datetime) -> RestorePreview:
     """The preview of the lines as read and the resolver's answer; a failed lookup refuses (naming the items)."""
     _refuse_failed(binding, read.number, resolution)
     lines = []
@@ -277,7 +277,7 @@ def _fingerprint(version: int, lines: Sequence[LinePreview]) -> str:
 _LINE_COLUMNS = ("provider_item_id", "quantity", "title", "price", "discount_price", "china_delivery")
 
 
-def _lines_as_columns(binding: ModelBinding, order_id: int) -> Any:
+def _lines_as_columns(binding: OrderStore, order_id: int) -> Any:
     joins = FieldJoins(binding.line)
     columns = [binding.line_pk.label("id")] + [
         joins.column(binding.line_field(name)).label(name) for name in _LINE_COLUMNS
@@ -298,7 +298,7 @@ def _read_order(session: Session, order_id: int, expected_version: int | None, s
                             _detached_lines(session, settings.models, order.id))
 
 
-def _detached_lines(session: Session, binding: ModelBinding, order_id: int) -> tuple[Any, ...]:
+def _detached_lines(session: Session, binding: OrderStore, order_id: int) -> tuple[Any, ...]:
     """The order's lines as transient objects of the line class in no session, with every column's value
     (made without calling the class's own ``__init__``, which may want arguments)."""
     mapper = inspect(binding.line)
@@ -336,7 +336,7 @@ def _line_keys(items: Sequence[Any]) -> list[tuple[int, str | None, int]]:
     return [(item.id, item.provider_item_id, item.quantity) for item in items]
 
 
-def _refuse_if_changed(read: _OrderAsRead, binding: ModelBinding, order: OrderRecord, items: Sequence[Any]) -> None:
+def _refuse_if_changed(read: _OrderAsRead, binding: OrderStore, order: OrderRecord, items: Sequence[Any]) -> None:
     as_read = [LineRecord(binding, line) for line in read.lines]
     if order.version != read.version or _line_keys(items) != _line_keys(as_read):
         raise StaleOrder(N_(
@@ -356,12 +356,12 @@ def describe_item(title: str | None, provider_item_id: str | None) -> Message:
     return N_("“%(title)s”", title=shown)
 
 
-def _describe(binding: ModelBinding, item: Any) -> Message:
+def _describe(binding: OrderStore, item: Any) -> Message:
     line = LineRecord(binding, item)
     return describe_item(line.title, line.provider_item_id)
 
 
-def _refuse_failed(binding: ModelBinding, number: str, resolution: Resolution) -> None:
+def _refuse_failed(binding: OrderStore, number: str, resolution: Resolution) -> None:
     if resolution.failed:
         names = [N_("%(item)s: %(why)s", item=_describe(binding, i), why=why) for i, why in resolution.failed]
         raise PriceResolutionFailed(
@@ -407,7 +407,7 @@ PRICE_FIELDS = ("price", "discount_price", "china_delivery")
 
 
 def _apply_prices(
-    session: Session, binding: ModelBinding, items: Sequence[Any], kept: dict[int, LinePreview]
+    session: Session, binding: OrderStore, items: Sequence[Any], kept: dict[int, LinePreview]
 ) -> list[dict[str, Any]]:
     """Write the new prices of ``items`` (rows with id, title and the three prices, by the plugin's names);
     the changes made. A price field the shop keeps as a constant stays that constant."""

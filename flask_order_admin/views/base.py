@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..errors import ActionNotAllowed, OrderActionError, OrderSearchError
 from ..extension import OrderAdminState
-from ..store import ModelBinding
+from ..store import OrderStore
 from ..domain import OrderStatus
 from ..domain.messages import CLAUSE_SEPARATOR, N_, Listing, Message
 from ..domain.search_keys import NotSearchText, search_text
@@ -122,8 +122,8 @@ class OrderAdminView(ModelView):
         return self.state.settings  # read per request: tests and hosts may swap settings
 
     @property
-    def binding(self) -> ModelBinding:
-        return cast("ModelBinding", self.settings.models)
+    def binding(self) -> OrderStore:
+        return cast("OrderStore", self.settings.models)
 
     def get_filter_arg(self, index: int, flt: Any) -> str:
         # Made from the filter's name: in English whatever the manager's language, so that the arguments

@@ -1,0 +1,303 @@
+"""``SQLOrderStore``: the SQL both order stores share (docs/design.md, "Order store"), as Flask-Security's
+``SQLAlchemyUserDatastore`` holds what its adapters share. ``OwnTablesStore`` (own_tables.py) and
+``ShopTablesStore`` (shop_tables.py) add where the panel's state and the lines' origins live.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Table, false, func, insert, inspect, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..domain import OrderStatus
+from ..domain.search_keys import like_escaped, next_prefix
+from ..models import utcnow
+from .changes import KEEP, Keep, OrderChange, OrderState
+from .fields import Field, load_options
+from .history import EventRecord
+from .statuses import StatusMapping
+from .storage import LineSpan, consecutive_runs
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class SQLOrderStore(ABC):
+    """What both adapters share: keys, fields, statuses, loading, numbers, the history, and the frame of
+    the one write path (``write_changes``); each adapter says where the state and the lines' origins live."""
+
+    order: Any  # the order class
+    line: Any  # the line class
+    order_fields: Mapping[str, Field]
+    line_fields: Mapping[str, Field]
+    statuses: StatusMapping
+    numbers: Any  # IdNumbers | KeyedNumbers
+    events: Table  # the history
+    tables: Sequence[Any] = ()  # the plugin's tables beside the orders (docs/own-tables.md lists them)
+    # The plugin's tables the extension copies into the host's ``db.metadata``: its own order tables (the
+    # default), and the log of export jobs, which a shop's own order tables need too.
+    copied_tables: Sequence[Any] = ()
+    is_builtin: bool = False
+
+    # -- keys -------------------------------------------------------------------------------------
+
+    @property
+    def order_pk(self) -> Any:
+        return getattr(self.order, self.order_pk_key)
+
+    @property
+    def line_pk(self) -> Any:
+        return getattr(self.line, self.line_pk_key)
+
+    @property
+    def order_pk_key(self) -> str:
+        return _pk_key(self.order)
+
+    @property
+    def line_pk_key(self) -> str:
+        return _pk_key(self.line)
+
+    def order_id(self, order: Any) -> int:
+        return cast("int", getattr(order, self.order_pk_key))
+
+    def line_id(self, line: Any) -> int:
+        return cast("int", getattr(line, self.line_pk_key))
+
+    @property
+    def line_order_id(self) -> Any:
+        """The line's order column (the mapped attribute)."""
+        return self.line_fields["order_id"].attribute
+
+    # -- fields -----------------------------------------------------------------------------------
+
+    def order_field(self, name: str) -> Field:
+        return self.order_fields[name]
+
+    def line_field(self, name: str) -> Field:
+        return self.line_fields[name]
+
+    def order_load_options(self, *, joined: bool = True) -> list[Any]:
+        """Eager loads of the relationships the order fields read through: joined into the statement, or
+        (``joined=False``, for ``SELECT … FOR UPDATE``, which must lock the order rows alone) one more."""
+        return load_options(self.order_fields.values(), joined=joined)
+
+    def line_load_options(self, *, joined: bool = True) -> list[Any]:
+        return load_options(self.line_fields.values(), joined=joined)
+
+    def where_order(self, name: str, predicate: Any) -> ColumnElement[Any]:
+        """A condition on orders: ``predicate`` applied to the field (through its relationship if it has one)."""
+        return self.order_fields[name].where(predicate)
+
+    def where_email_key(self, email_key: str) -> ColumnElement[Any]:
+        """Orders whose buyer email, lower-cased, is ``email_key`` (by the lower-cased column where there is one)."""
+        field = self.order_fields.get("buyer_email_key")
+        if field is not None:
+            return field.where(lambda column: column == email_key)
+        return self.where_order("buyer_email", lambda column: func.lower(column) == email_key)
+
+    def where_email_starts_with(self, prefix: str) -> ColumnElement[Any]:
+        """Orders whose email, lower-cased, starts with ``prefix`` (lower-case): a range of the key's index,
+        or where the shop has no key, ``lower(email) LIKE 'prefix%'``."""
+        field = self.order_fields.get("buyer_email_key")
+        if field is not None:
+            high = next_prefix(prefix)
+            return field.where(lambda column: (column >= prefix) if high is None else
+                               (column >= prefix) & (column < high))
+        pattern = like_escaped(prefix) + "%"
+        return self.where_order("buyer_email", lambda column: func.lower(column).like(pattern, escape="\\"))
+
+    def where_email_domain(self, domain: str) -> ColumnElement[Any]:
+        """Orders whose email is at ``domain`` (lower-case, no "@"): an end, so no index serves it; it reads
+        the email key's index (or the shop's email column) whole."""
+        pattern = "%@" + like_escaped(domain)
+        field = self.order_fields.get("buyer_email_key")
+        if field is not None:
+            return field.where(lambda column: column.like(pattern, escape="\\"))
+        return self.where_order("buyer_email", lambda column: func.lower(column).like(pattern, escape="\\"))
+
+    # -- statuses ---------------------------------------------------------------------------------
+
+    def raw_status(self, order: Any) -> Any:
+        return self.order_fields["status"].read(order)
+
+    def status_of(self, order: Any) -> OrderStatus | None:
+        return self.statuses.from_host(self.raw_status(order))
+
+    def status_in(self, statuses: Iterable[OrderStatus]) -> ColumnElement[Any]:
+        values = self.statuses.host_values(statuses)
+        return self.order_fields["status"].attribute.in_(values) if values else false()
+
+    # -- the one write path -----------------------------------------------------------------------
+
+    def write_changes(self, session: Session, changes: Sequence[OrderChange], *, at: datetime | None = None) -> None:
+        """Write every action's change of order state: each order's status (if given, with
+        ``status_changed_at`` = ``at``, default now), its merge link (if given), its version + 1.
+
+        Changes alike (same status, same link) are one group, written by one statement per table
+        whatever their number, so a bulk action's chunk costs what one order costs (docs/design.md,
+        "Order store"). The orders must be locked by this transaction. Column ``onupdate`` defaults apply;
+        the objects are expired, to be read afresh."""
+        at = at or utcnow()
+        groups: dict[tuple[OrderStatus | None, int | None | Keep], list[OrderChange]] = {}
+        for change in changes:
+            groups.setdefault((change.status, change.merged_into_id), []).append(change)
+        for (status, link), group in groups.items():
+            state: dict[str, Any] = {} if link is KEEP else {"merged_into_id": link}
+            if status is not None:
+                state["status_changed_at"] = at
+            self._write_group(session, group, status, state)
+        for change in changes:
+            session.expire(change.order)
+
+    def _status_values(self, status: OrderStatus | None) -> dict[Any, Any]:
+        return {} if status is None else {self.order_fields["status"].attribute: self.statuses.to_host(status)}
+
+    @abstractmethod
+    def _write_group(
+        self, session: Session, group: Sequence[OrderChange], status: OrderStatus | None, state: dict[str, Any],
+    ) -> None:
+        """Write one group of changes alike: ``status`` (None: kept) and ``state`` (state column values)."""
+        ...
+
+    def mark_changed(self, session: Session, order: Any, at: datetime) -> None:
+        """Set the order's last change (its ``updated_at`` field) to ``at`` and nothing else, its version
+        kept: what a note does (docs/design.md, "Editing notes"). A shop whose ``updated_at`` is not a column
+        of its order class (a constant, or through a relationship) keeps its own."""
+        field = self.order_fields.get("updated_at")
+        if field is None or not field.is_direct:
+            return
+        session.execute(update(self.order).where(self.order_pk == self.order_id(order))
+                        .values({field.attribute: at}).execution_options(synchronize_session=False))
+        session.expire(order)
+
+    # -- loading ----------------------------------------------------------------------------------
+
+    def orders_by_id(self, session: Session, ids: Iterable[int]) -> list[Any]:
+        """The orders in the order of ``ids`` (missing ones left out), their relationships loaded."""
+        ids = list(ids)
+        if not ids:
+            return []
+        rows = session.scalars(
+            select(self.order).where(self.order_pk.in_(ids)).options(*self.order_load_options())
+        ).all()
+        by_id = {self.order_id(o): o for o in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def lines_of(self, session: Session, order_id: int) -> list[Any]:
+        """Every line of the order in line order, in one statement (and one per relationship read through)."""
+        return list(session.scalars(
+            select(self.line).where(self.line_order_id == order_id).order_by(self.line_pk)
+            .options(*self.line_load_options())
+        ))
+
+    @abstractmethod
+    def states_of(self, session: Session, orders: Iterable[Any]) -> dict[int, OrderState]:
+        """The panel's state of loaded orders, by id."""
+        ...
+
+    @abstractmethod
+    def origins_of(self, session: Session, order_id: int, lines: Iterable[Any]) -> dict[int, int | None]:
+        """The order each of the order's loaded lines was first placed in, by line id."""
+        ...
+
+    def numbers_of(self, session: Session, ids: Iterable[int], number_format: Any) -> dict[int, str]:
+        """Order numbers by id (one statement for a shop's own numbers, none for id numbers)."""
+        return cast("dict[int, str]", self.numbers.numbers_of(session, [i for i in ids if i is not None], number_format))
+
+    def number_of(self, order: Any, number_format: Any) -> str:
+        field = self.numbers.field
+        return cast("str", self.numbers.format(self.order_id(order), None if field is None else field.read(order), number_format))
+
+    # -- lines ------------------------------------------------------------------------------------
+
+    @abstractmethod
+    def move_lines(self, session: Session, added_id: int, basic_id: int, line_ids: LineSpan | None = None) -> None:
+        """Move every line of ``added_id`` into ``basic_id`` in one set-based UPDATE, their origin kept.
+
+        ``line_ids``: the lines' count and lowest and highest id, if the caller has them.
+        """
+        ...
+
+    # Runs of consecutive line ids per statement when lines move by id.
+    RUNS_PER_STATEMENT = 200
+
+    def move_lines_by_id(self, session: Session, line_ids: Iterable[int], from_id: int, to_id: int) -> int:
+        """Move the lines ``line_ids`` of order ``from_id`` into ``to_id`` (their origin kept), as ranges of
+        consecutive ids (an order's lines usually are one): a statement per ``RUNS_PER_STATEMENT`` runs.
+        Returns how many lines moved."""
+        runs = consecutive_runs(sorted(set(line_ids)))
+        moved = 0
+        for start in range(0, len(runs), self.RUNS_PER_STATEMENT):
+            chunk = runs[start:start + self.RUNS_PER_STATEMENT]
+            result = session.execute(
+                update(self.line)
+                .where(self.line_order_id == from_id, or_(*(self.line_pk.between(a, b) for a, b in chunk)))
+                .values({self.line_order_id: to_id})
+                .execution_options(synchronize_session=False)
+            )
+            moved += cast("CursorResult[Any]", result).rowcount
+        return moved
+
+
+    # -- history ----------------------------------------------------------------------------------
+
+    def record_events(self, session: Session, rows: list[dict[str, Any]]) -> list[EventRecord]:
+        """Write events (rows of the history table) in one statement; they come back with their ids."""
+        events = self.events
+        ids = session.scalars(insert(events).returning(events.c.id, sort_by_parameter_order=True), rows).all()
+        return [EventRecord(id=event_id, **row) for event_id, row in zip(ids, rows, strict=True)]
+
+    def record_events_of_locked_orders(self, session: Session, rows: list[dict[str, Any]]) -> list[EventRecord]:
+        """``record_events`` for one event per order, of orders this transaction holds locked, all of one action
+        (a bulk action's chunk): one INSERT, then one SELECT reading their ids back by order.
+
+        Not ``INSERT … RETURNING``: SQLite and MariaDB cannot say which row got which id in one multi-row
+        statement, so SQLAlchemy would send one INSERT per event. Reading back is safe: the orders are locked,
+        so no other action writes an event for them meanwhile, and each order's newest event of the action is
+        the one just written (an earlier one, even of a transaction that committed just before, got a lower id).
+        """
+        if len(rows) <= 1:
+            return self.record_events(session, rows)
+        events = self.events
+        session.execute(insert(events), rows)
+        ids: dict[int, int] = dict(session.execute(
+            select(events.c.order_id, func.max(events.c.id))
+            .where(events.c.order_id.in_([row["order_id"] for row in rows]), events.c.action == rows[0]["action"])
+            .group_by(events.c.order_id)
+        ).all())
+        return [EventRecord(id=ids[row["order_id"]], **row) for row in rows]
+
+    def events_of(self, session: Session, order_id: int, actions: Iterable[str] | None = None) -> list[EventRecord]:
+        """The order's events (of ``actions`` only, if given), oldest first."""
+        c = self.events.c
+        statement = select(self.events).where(c.order_id == order_id)
+        if actions is not None:
+            statement = statement.where(c.action.in_(list(actions)))
+        rows = session.execute(statement.order_by(c.at, c.id)).mappings()
+        return [EventRecord.from_row(row) for row in rows]
+
+    def newest_events(self, session: Session, order_id: int, action: str) -> list[EventRecord]:
+        """The order's events of ``action``, newest first (by id: the order they were written in)."""
+        c = self.events.c
+        rows = session.execute(
+            select(self.events).where(c.order_id == order_id, c.action == action).order_by(c.id.desc())
+        ).mappings()
+        return [EventRecord.from_row(row) for row in rows]
+
+    def last_change(self, session: Session, order_id: int) -> tuple[str, datetime] | None:
+        """Who wrote the order's newest event, and when (None: it has none)."""
+        c = self.events.c
+        last = session.execute(
+            select(c.actor, c.at).where(c.order_id == order_id).order_by(c.at.desc(), c.id.desc()).limit(1)
+        ).first()
+        return None if last is None else (last.actor, last.at)
+
+
+def _pk_key(cls: Any) -> str:
+    mapper = inspect(cls)
+    [column] = mapper.primary_key
+    return cast("str", mapper.get_property_by_column(column).key)
