@@ -21,7 +21,7 @@ from ..models import utcnow
 from ..store.records import OrderRecord
 from ..settings import Settings, current_settings
 from ..signals import order_comment_deleted, order_comment_edited, order_commented
-from .events import EventRecord, note_added_event, note_deleted_event, note_edited_event, record_events
+from .events import note_added_event, note_deleted_event, note_edited_event, record_events
 from .status_actions import ensure_allowed
 from .transaction import action_transaction, checked_id, lock_orders, read_transaction
 

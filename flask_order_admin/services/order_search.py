@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -109,14 +109,8 @@ class Lookup:
         self.by_key = by_key
 
     def ids(self, session: Session, binding: OrderStore, limit: int, within: ColumnElement[Any] | None) -> list[int]:
-        if self.field.is_direct:
-            order_by = (self.field.attribute, binding.order_pk) if self.by_key else (binding.order_pk.desc(),)
-        else:
-            order_by = (binding.order_pk.desc(),)
-        statement = select(binding.order_pk).where(self.field.where(self.predicate))
-        if within is not None:
-            statement = statement.where(within)
-        return list(session.scalars(statement.order_by(*order_by).limit(limit)))
+        return binding.order_ids_where(session, self.field, self.predicate, by_key=self.by_key, limit=limit,
+                                       within=within)
 
 
 class ItemLookup:
@@ -126,14 +120,7 @@ class ItemLookup:
         self.item_id = item_id
 
     def ids(self, session: Session, binding: OrderStore, limit: int, within: ColumnElement[Any] | None) -> list[int]:
-        field = binding.line_field("provider_item_id")
-        if field.is_constant:
-            return []
-        order_id = binding.line_order_id
-        statement = select(order_id).where(field.attribute == self.item_id)
-        if within is not None:
-            statement = statement.where(order_id.in_(select(binding.order_pk).where(within)))
-        return list(session.scalars(statement.group_by(order_id).order_by(order_id.desc()).limit(limit)))
+        return binding.order_ids_with_item(session, self.item_id, limit=limit, within=within)
 
 
 def _lookups(binding: OrderStore, text: str) -> Iterator[Any]:

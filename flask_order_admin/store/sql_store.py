@@ -11,18 +11,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, false, func, insert, inspect, or_, select, update
+from sqlalchemy import CursorResult, Table, case, delete, false, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain import OrderStatus
 from ..domain.search_keys import like_escaped, next_prefix
 from ..models import utcnow
 from .changes import KEEP, Keep, OrderChange, OrderState
-from .fields import Field, load_options
+from .fields import Field, FieldJoins, load_options
 from .history import EventRecord
 from .statuses import StatusMapping
 from .storage import LineSpan, consecutive_runs
+from .sums import LineSums
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -187,12 +189,89 @@ class SQLOrderStore(ABC):
         by_id = {self.order_id(o): o for o in rows}
         return [by_id[i] for i in ids if i in by_id]
 
+    def order_by_id(self, session: Session, order_id: int) -> Any | None:
+        """The order as it is now, read afresh (an object the session holds is refreshed), its relationships
+        joined into the one statement (refreshing an expired object would load each of them on its own)."""
+        return session.scalars(
+            select(self.order).where(self.order_pk == order_id).options(*self.order_load_options())
+            .execution_options(populate_existing=True)
+        ).first()
+
+    def orders_where(
+        self, session: Session, conditions: Sequence[ColumnElement[Any]], *, preferred: ColumnElement[Any],
+        limit: int,
+    ) -> list[Any]:
+        """At most ``limit`` orders meeting every condition: those meeting ``preferred`` first, then newest first;
+        their relationships loaded."""
+        return list(session.scalars(
+            select(self.order).where(*conditions).order_by(case((preferred, 0), else_=1), self.order_pk.desc())
+            .options(*self.order_load_options()).limit(limit)
+        ).all())
+
+    def lock_orders(self, session: Session, ids: Sequence[int]) -> list[Any]:
+        """Lock and load the orders (``ids`` sorted: every action locks in id order), one ``SELECT … FOR
+        UPDATE`` of the order rows alone; the rows read through relationships come in statements of their own."""
+        return list(session.scalars(
+            select(self.order)
+            .where(self.order_pk.in_(ids))
+            .order_by(self.order_pk)
+            .with_for_update()
+            .options(*self.order_load_options(joined=False))
+            .execution_options(populate_existing=True)
+        ).all())
+
     def lines_of(self, session: Session, order_id: int) -> list[Any]:
         """Every line of the order in line order, in one statement (and one per relationship read through)."""
         return list(session.scalars(
             select(self.line).where(self.line_order_id == order_id).order_by(self.line_pk)
             .options(*self.line_load_options())
         ))
+
+    def first_lines(self, session: Session, order_id: int, limit: int) -> list[Any]:
+        """The order's first ``limit`` lines, in line order."""
+        return list(session.scalars(
+            select(self.line).where(self.line_order_id == order_id).order_by(self.line_pk)
+            .limit(limit).options(*self.line_load_options())
+        ))
+
+    def first_lines_of_orders(self, session: Session, order_ids: Sequence[int], limit: int) -> list[Any]:
+        """The first ``limit`` lines of each order, in line order: one statement whatever the number of orders."""
+        if not order_ids:
+            return []
+        ranked = select(
+            self.line_pk.label("line_id"),
+            func.row_number().over(partition_by=self.line_order_id, order_by=self.line_pk).label("place"),
+        ).where(self.line_order_id.in_(order_ids)).subquery()
+        return list(session.scalars(
+            select(self.line).join(ranked, self.line_pk == ranked.c.line_id).where(ranked.c.place <= limit)
+            .order_by(self.line_pk).options(*self.line_load_options())
+        ))
+
+    def line_rows(self, session: Session, order_id: int, names: Sequence[str]) -> list[Any]:
+        """The order's lines as rows of ``id`` and the fields ``names`` (by the plugin's names), in line order."""
+        joins = FieldJoins(self.line)
+        columns = [self.line_pk.label("id")] + [joins.column(self.line_field(name)).label(name) for name in names]
+        return list(session.execute(
+            joins.apply(select(*columns).select_from(self.line)).where(self.line_order_id == order_id)
+            .order_by(self.line_pk)
+        ).all())
+
+    def detached_lines(self, session: Session, order_id: int) -> tuple[Any, ...]:
+        """The order's lines as transient objects of the line class in no session, with every column's value
+        (made without calling the class's own ``__init__``, which may want arguments)."""
+        mapper = inspect(self.line)
+        attributes = list(mapper.column_attrs)
+        rows = session.execute(
+            select(*(getattr(self.line, a.key) for a in attributes))
+            .where(self.line_order_id == order_id).order_by(self.line_pk)
+        )
+        lines = []
+        for row in rows:
+            line = mapper.class_manager.new_instance()
+            for attribute, value in zip(attributes, row, strict=True):
+                set_committed_value(line, attribute.key, value)
+            lines.append(line)
+        return tuple(lines)
 
     @abstractmethod
     def states_of(self, session: Session, orders: Iterable[Any]) -> dict[int, OrderState]:
@@ -212,6 +291,62 @@ class SQLOrderStore(ABC):
         field = self.numbers.field
         return cast("str", self.numbers.format(self.order_id(order), None if field is None else field.read(order), number_format))
 
+    def line_sums(self, session: Session, order_ids: Iterable[int]) -> dict[int, LineSums]:
+        """``LineSums`` of each of ``order_ids`` that has lines, in one ``GROUP BY order_id`` statement over the
+        order_id index: no line reaches Python."""
+        ids = sorted(set(order_ids))
+        if not ids:
+            return {}
+        joins = FieldJoins(self.line)
+        quantity, price, discount, delivery = (
+            joins.column(self.line_field(name)) for name in ("quantity", "price", "discount_price", "china_delivery")
+        )
+        unit = func.coalesce(discount, price)
+        order_id = self.line_order_id
+        rows = session.execute(joins.apply(
+            select(
+                order_id,
+                func.count(self.line_pk),
+                func.coalesce(func.sum(quantity), 0),
+                func.coalesce(func.sum(unit * quantity), 0),
+                func.coalesce(func.sum(delivery * quantity), 0),
+                func.coalesce(func.sum((unit + delivery) * quantity), 0),
+                func.min(self.line_pk),
+                func.max(self.line_pk),
+            ).select_from(self.line)
+        ).where(order_id.in_(ids)).group_by(order_id)).all()
+        return {row[0]: LineSums(int(row[1]), int(row[2]), *row[3:]) for row in rows}
+
+    # -- search keys ------------------------------------------------------------------------------
+
+    def order_ids_where(
+        self, session: Session, field: Field, predicate: Any, *, by_key: bool, limit: int,
+        within: ColumnElement[Any] | None,
+    ) -> list[int]:
+        """One statement: the ids of the orders (meeting ``within``) whose ``field`` meets ``predicate``, in the
+        index's order where the field is a column of the order and ``by_key`` (its key, then its id), newest
+        first otherwise."""
+        order_by: tuple[Any, ...] = (field.attribute, self.order_pk) if field.is_direct and by_key else (
+            self.order_pk.desc(),)
+        statement = select(self.order_pk).where(field.where(predicate))
+        if within is not None:
+            statement = statement.where(within)
+        return list(session.scalars(statement.order_by(*order_by).limit(limit)))
+
+    def order_ids_with_item(
+        self, session: Session, item_id: str, *, limit: int, within: ColumnElement[Any] | None,
+    ) -> list[int]:
+        """The orders (meeting ``within``) holding a line of this marketplace item, newest first: the lines'
+        index gives their order ids in order."""
+        field = self.line_field("provider_item_id")
+        if field.is_constant:
+            return []
+        order_id = self.line_order_id
+        statement = select(order_id).where(field.attribute == item_id)
+        if within is not None:
+            statement = statement.where(order_id.in_(select(self.order_pk).where(within)))
+        return list(session.scalars(statement.group_by(order_id).order_by(order_id.desc()).limit(limit)))
+
     # -- lines ------------------------------------------------------------------------------------
 
     @abstractmethod
@@ -221,6 +356,21 @@ class SQLOrderStore(ABC):
         ``line_ids``: the lines' count and lowest and highest id, if the caller has them.
         """
         ...
+
+    def update_lines(self, session: Session, values: Sequence[Mapping[str, Any]]) -> None:
+        """Write fields of lines, each row by the plugin's field names with the line's ``id``: an ORM bulk
+        UPDATE by primary key, one executemany, not one round trip per line. A field the shop keeps as a
+        constant is left out (it stays that constant)."""
+        rows = [
+            {self.line_pk_key: row["id"], **{self.line_field(name).mapped_key: value for name, value in row.items()
+                                             if name != "id" and self.line_field(name).is_direct}}
+            for row in values
+        ]
+        if rows:
+            session.execute(update(self.line), rows)
+
+    def delete_lines(self, session: Session, line_ids: Sequence[int]) -> None:
+        session.execute(delete(self.line).where(self.line_pk.in_(line_ids)).execution_options(synchronize_session=False))
 
     # Runs of consecutive line ids per statement when lines move by id.
     RUNS_PER_STATEMENT = 200
