@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.orm import Session
@@ -87,12 +87,11 @@ def _number_matches(session: Session, binding: OrderStore, text: str, settings: 
                     within: ColumnElement[Any] | None) -> list[Any]:
     text = text.replace(" ", "")  # "0000 0023", "ORD- 23": a number has no spaces
     try:
-        binding.numbers.parse(text, settings.number_format)
+        binding.parse_number(text, settings.number_format)
     except NotAnOrderNumber:
         return []
     index_new_orders(session, settings)
-    return cast("list[Any]", binding.numbers.search(session, binding, text, settings.number_format,
-                                                    settings.search_limit, within))
+    return binding.search_numbers(session, text, settings.number_format, settings.search_limit, within)
 
 
 def _is_whole_number(binding: OrderStore, order: Any, text: str, settings: Settings) -> bool:

@@ -317,6 +317,36 @@ class SQLOrderStore(ABC):
         ).where(order_id.in_(ids)).group_by(order_id)).all()
         return {row[0]: LineSums(int(row[1]), int(row[2]), *row[3:]) for row in rows}
 
+    # -- number keys ------------------------------------------------------------------------------
+
+    @property
+    def keeps_number_keys(self) -> bool:
+        """Whether the numbers are the shop's own, searched through ``order_admin_number_keys`` (numbers made
+        from the id need no keys)."""
+        return self.numbers.field is not None
+
+    def parse_number(self, text: str, number_format: Any) -> Any:
+        """``text`` as a number to search for; ``NotAnOrderNumber`` with a message for anything else."""
+        return self.numbers.parse(text, number_format)
+
+    def search_numbers(self, session: Session, text: str, number_format: Any, limit: int,
+                       within: ColumnElement[Any] | None) -> list[Any]:
+        """Orders whose number ends with ``text``, exact matches first, then newest first (numbers.py)."""
+        return cast("list[Any]", self.numbers.search(session, self, text, number_format, limit, within))
+
+    def unindexed_numbers(self, session: Session) -> Sequence[Any]:
+        """(id, number) of orders newer than the newest with a number key, oldest first, a chunk at most."""
+        return cast("Sequence[Any]", self.numbers.unindexed(session)) if self.keeps_number_keys else []
+
+    def numbers_after(self, session: Session, after: int) -> Sequence[Any]:
+        """(id, number) of the orders after id ``after``, a chunk at most (to re-read every number)."""
+        return cast("Sequence[Any]", self.numbers.every_order(session, after)) if self.keeps_number_keys else []
+
+    def index_numbers(self, session: Session, rows: Sequence[Any], *, replace: bool = False) -> None:
+        """Write the number keys of (id, number) rows; ``replace``: their old keys go first."""
+        if self.keeps_number_keys:
+            self.numbers.store(session, rows, replace=replace)
+
     # -- search keys ------------------------------------------------------------------------------
 
     def order_ids_where(
