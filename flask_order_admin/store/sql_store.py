@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, case, delete, false, func, insert, inspect, or_, select, update
+from sqlalchemy import CursorResult, Table, case, delete, false, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
@@ -21,16 +21,17 @@ from ..domain.search_keys import like_escaped, next_prefix
 from ..models import utcnow
 from .changes import KEEP, Keep, OrderChange, OrderState
 from .fields import Field, FieldJoins, load_options
-from .history import EventRecord
+from .history import History
 from .statuses import StatusMapping
 from .storage import LineSpan, consecutive_runs
 from .sums import LineSums
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
-class SQLOrderStore(ABC):
-    """What both adapters share: keys, fields, statuses, loading, numbers, the history, and the frame of
-    the one write path (``write_changes``); each adapter says where the state and the lines' origins live."""
+class SQLOrderStore(History, ABC):
+    """What both adapters share: keys, fields, statuses, loading, numbers, the history (``History``), and the
+    frame of the one write path (``write_changes``); each adapter says where the state and the lines'
+    origins live."""
 
     order: Any  # the order class
     line: Any  # the line class
@@ -421,60 +422,6 @@ class SQLOrderStore(ABC):
             )
             moved += cast("CursorResult[Any]", result).rowcount
         return moved
-
-
-    # -- history ----------------------------------------------------------------------------------
-
-    def record_events(self, session: Session, rows: list[dict[str, Any]]) -> list[EventRecord]:
-        """Write events (rows of the history table) in one statement; they come back with their ids."""
-        events = self.events
-        ids = session.scalars(insert(events).returning(events.c.id, sort_by_parameter_order=True), rows).all()
-        return [EventRecord(id=event_id, **row) for event_id, row in zip(ids, rows, strict=True)]
-
-    def record_events_of_locked_orders(self, session: Session, rows: list[dict[str, Any]]) -> list[EventRecord]:
-        """``record_events`` for one event per order, of orders this transaction holds locked, all of one action
-        (a bulk action's chunk): one INSERT, then one SELECT reading their ids back by order.
-
-        Not ``INSERT … RETURNING``: SQLite and MariaDB cannot say which row got which id in one multi-row
-        statement, so SQLAlchemy would send one INSERT per event. Reading back is safe: the orders are locked,
-        so no other action writes an event for them meanwhile, and each order's newest event of the action is
-        the one just written (an earlier one, even of a transaction that committed just before, got a lower id).
-        """
-        if len(rows) <= 1:
-            return self.record_events(session, rows)
-        events = self.events
-        session.execute(insert(events), rows)
-        ids: dict[int, int] = dict(session.execute(
-            select(events.c.order_id, func.max(events.c.id))
-            .where(events.c.order_id.in_([row["order_id"] for row in rows]), events.c.action == rows[0]["action"])
-            .group_by(events.c.order_id)
-        ).all())
-        return [EventRecord(id=ids[row["order_id"]], **row) for row in rows]
-
-    def events_of(self, session: Session, order_id: int, actions: Iterable[str] | None = None) -> list[EventRecord]:
-        """The order's events (of ``actions`` only, if given), oldest first."""
-        c = self.events.c
-        statement = select(self.events).where(c.order_id == order_id)
-        if actions is not None:
-            statement = statement.where(c.action.in_(list(actions)))
-        rows = session.execute(statement.order_by(c.at, c.id)).mappings()
-        return [EventRecord.from_row(row) for row in rows]
-
-    def newest_events(self, session: Session, order_id: int, action: str) -> list[EventRecord]:
-        """The order's events of ``action``, newest first (by id: the order they were written in)."""
-        c = self.events.c
-        rows = session.execute(
-            select(self.events).where(c.order_id == order_id, c.action == action).order_by(c.id.desc())
-        ).mappings()
-        return [EventRecord.from_row(row) for row in rows]
-
-    def last_change(self, session: Session, order_id: int) -> tuple[str, datetime] | None:
-        """Who wrote the order's newest event, and when (None: it has none)."""
-        c = self.events.c
-        last = session.execute(
-            select(c.actor, c.at).where(c.order_id == order_id).order_by(c.at.desc(), c.id.desc()).limit(1)
-        ).first()
-        return None if last is None else (last.actor, last.at)
 
 
 def _pk_key(cls: Any) -> str:
