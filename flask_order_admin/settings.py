@@ -379,7 +379,7 @@ class Settings:
     comment_edit_minutes: int = setting(
         15, _non_negative_int(24 * 60),
         "Minutes after writing a note during which its author may edit or delete it (0: notes stay as written).")
-    # The resolved OrderModels (a binding.ModelBinding); None: the plugin's own tables. Not a key: init_app's argument.
+    # The resolved OrderModels (a store.OrderStore); None: the plugin's own tables. Not a key: init_app's argument.
     order_models: Any = None
 
     @property
@@ -406,11 +406,11 @@ class Settings:
 
     @property
     def models(self) -> Any:
-        """The tables the panel works on (``binding.ModelBinding``): the shop's, or the plugin's own."""
+        """The tables the panel works on (``store.OrderStore``): the shop's, or the plugin's own."""
         if self.order_models is None:
-            from .store import builtin_binding
+            from .store import builtin_store
 
-            return builtin_binding()
+            return builtin_store()
         return self.order_models
 
 

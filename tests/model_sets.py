@@ -15,7 +15,7 @@ from typing import Any
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import delete, func, insert, inspect, select, update
 
-from flask_order_admin.store import FieldJoins, ModelBinding
+from flask_order_admin.store import FieldJoins, OrderStore
 from flask_order_admin.domain import OrderStatus
 from flask_order_admin.store.records import LineRecord, OrderRecord, line_records, order_records
 
@@ -47,14 +47,14 @@ class ModelSet:
     def order_models(self) -> Any:
         raise NotImplementedError
 
-    def wipe(self, db: SQLAlchemy, binding: ModelBinding) -> None:
+    def wipe(self, db: SQLAlchemy, binding: OrderStore) -> None:
         raise NotImplementedError
 
     def insert_order(self, session: Any, *, status: Any, items: list[dict[str, Any]], provider: str,
                      customer_ref: str | None, buyer_email: str | None, fields: dict[str, Any]) -> int:
         raise NotImplementedError
 
-    def copy_order(self, session: Any, binding: ModelBinding, order_id: int, copies: int) -> None:
+    def copy_order(self, session: Any, binding: OrderStore, order_id: int, copies: int) -> None:
         """``copies`` more orders like ``order_id`` (without lines), in one executemany: a list past 1,000
         orders in a moment."""
         table = binding.order.__table__
@@ -76,7 +76,7 @@ class BuiltinSet(ModelSet):
     def order_models(self) -> Any:
         return None
 
-    def wipe(self, db: SQLAlchemy, binding: ModelBinding) -> None:
+    def wipe(self, db: SQLAlchemy, binding: OrderStore) -> None:
         """Children first; the self-reference cleared so MariaDB accepts it; and the exports log."""
         from flask_order_admin.models import ExportOrder, ExportRecord, Order, OrderEvent, OrderItem
 
@@ -121,7 +121,7 @@ class LegacySet(ModelSet):
 
         return SHOP_ORDER_MODELS
 
-    def wipe(self, db: SQLAlchemy, binding: ModelBinding) -> None:
+    def wipe(self, db: SQLAlchemy, binding: OrderStore) -> None:
         from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
 
         from flask_order_admin.models import ExportOrder, ExportRecord
@@ -184,7 +184,7 @@ class Orders:
         return self._settings_of()
 
     @property
-    def binding(self) -> ModelBinding:
+    def binding(self) -> OrderStore:
         return self.settings.models
 
     @property

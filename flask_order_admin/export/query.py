@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..domain.notes import NOTE_KINDS, fold_notes
 from ..domain.rules import Action
 from ..errors import ExportTooLarge, OrderNotFound
-from ..store import FieldJoins, ModelBinding
+from ..store import FieldJoins, OrderStore
 from ..store.records import order_records
 from ..services.events import EventRecord
 from ..services.transaction import checked_id
@@ -69,7 +69,7 @@ def count_chunk_rows(session: Session, settings: Settings, chunks: Iterable[Sequ
     return rows
 
 
-def item_columns_select(binding: ModelBinding) -> Any:
+def item_columns_select(binding: OrderStore) -> Any:
     """The ``ITEM_FIELDS`` of lines as plain columns (a field through a relationship by an outer join)."""
     joins = FieldJoins(binding.line)
     columns = [joins.column(binding.line_field(name)) for name in ITEM_FIELDS]
@@ -120,7 +120,7 @@ def export_rows(
                 yield row
 
 
-def latest_notes(session: Session, binding: ModelBinding, chunk: Sequence[int]) -> dict[int, str]:
+def latest_notes(session: Session, binding: OrderStore, chunk: Sequence[int]) -> dict[int, str]:
     """Each order's latest note not deleted, as it reads now (docs/design.md, "Export columns", "Editing notes"):
     order id → its text."""
     events = binding.events

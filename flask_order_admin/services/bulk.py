@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -217,9 +216,7 @@ def _checked_ids(order_ids: Iterable[object], settings: Settings, outcome: BulkO
 
 def _read_orders(session: Session, settings: Settings, ids: list[int]) -> dict[int, OrderRecord]:
     binding = settings.models
-    rows = session.scalars(
-        select(binding.order).where(binding.order_pk.in_(ids)).options(*binding.order_load_options())
-    ).all()
+    rows = binding.orders_by_id(session, ids)
     return {record.id: record for record in order_records(session, binding, rows, settings.number_format,
                                                           with_state=True)}
 

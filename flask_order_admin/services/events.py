@@ -1,14 +1,12 @@
-"""The history of an order (one event per action), and the changes an action writes to an order."""
+"""The history of an order (one event per action): the events each action writes, built here, written and
+read through the order store."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import TRANSITIONS, Action, OrderStatus
@@ -17,31 +15,12 @@ from ..domain.messages import N_, Moment
 from ..domain.notes import NOTE_DELETED, NOTE_EDITED
 from ..errors import StaleOrder
 from ..models import utcnow
+from ..store.history import EventRecord as EventRecord  # where views and export import it from
 from ..store.records import OrderRecord
 from ..settings import Settings
 
 
 NOTE_LIMIT = 5000  # characters of a note (views/forms.py says so to the manager)
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    """An event as written and read back (what the signals carry, what the history shows): a row of the
-    history table. ``action`` is the kind (an ``Action`` value), which says what ``details`` holds."""
-
-    id: int
-    order_id: int
-    at: datetime
-    actor: str
-    action: str
-    from_status: str | None
-    to_status: str | None
-    details: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> EventRecord:
-        """A row of the history table (a mapping of its columns) as read back."""
-        return cls(**{**row, "details": row["details"] or {}})
 
 
 # One builder per kind of event (as Saleor's order/events.py): each says what its kind records. They return
@@ -146,78 +125,28 @@ def _row(order_id: int, action: str, actor: str, from_status: OrderStatus | None
 
 def record_events(session: Session, settings: Settings, rows: list[dict[str, Any]]) -> list[EventRecord]:
     """Write events (rows from the builders above) in one statement; they come back with their ids."""
-    events = settings.models.events
-    ids = session.scalars(insert(events).returning(events.c.id, sort_by_parameter_order=True), rows).all()
-    return [EventRecord(id=event_id, **row) for event_id, row in zip(ids, rows, strict=True)]
-
-
-def record_events_of_locked_orders(
-    session: Session, settings: Settings, rows: list[dict[str, Any]],
-) -> list[EventRecord]:
-    """``record_events`` for one event per order, of orders this transaction holds locked, all of one action
-    (a bulk action's chunk): one INSERT, then one SELECT reading their ids back by order.
-
-    Not ``INSERT … RETURNING``: SQLite and MariaDB cannot say which row got which id in one multi-row
-    statement, so SQLAlchemy would send one INSERT per event. Reading back is safe: the orders are locked,
-    so no other action writes an event for them meanwhile, and each order's newest event of the action is
-    the one just written (an earlier one, even of a transaction that committed just before, got a lower id).
-    """
-    if len(rows) <= 1:
-        return record_events(session, settings, rows)
-    events = settings.models.events
-    session.execute(insert(events), rows)
-    ids: dict[int, int] = dict(session.execute(
-        select(events.c.order_id, func.max(events.c.id))
-        .where(events.c.order_id.in_([row["order_id"] for row in rows]), events.c.action == rows[0]["action"])
-        .group_by(events.c.order_id)
-    ).all())
-    return [EventRecord(id=ids[row["order_id"]], **row) for row in rows]
-
-
-def change_order(
-    session: Session, settings: Settings, order: OrderRecord, *, to_status: OrderStatus | None = None,
-    **state: Any,
-) -> None:
-    """Set the order's status (the shop's value for it) and the plugin's state, version + 1."""
-    change_orders(session, settings, [(order, to_status, state)])
-
-
-def change_orders(
-    session: Session, settings: Settings, changes: list[tuple[OrderRecord, OrderStatus | None, dict[str, Any]]],
-) -> None:
-    """``change_order`` for several orders, their state written together (one statement per kind of write)."""
     binding = settings.models
-    saved = []
-    for order, to_status, state in changes:
-        state = dict(state)
-        if to_status is not None:
-            binding.set_status(order.obj, to_status)
-            state["status_changed_at"] = utcnow()
-        saved.append((order.obj, order.state, {"version": order.version + 1, **state}))
-    binding.state.save_many(session, saved)
+    written: list[EventRecord] = binding.record_events(session, rows)
+    return written
 
 
 def events_of(session: Session, settings: Settings, order_id: int) -> list[EventRecord]:
     """The order's events, oldest first."""
-    events = settings.models.events
-    rows = session.execute(
-        select(events).where(events.c.order_id == order_id).order_by(events.c.at, events.c.id)
-    ).mappings()
-    return [EventRecord.from_row(row) for row in rows]
+    binding = settings.models
+    events: list[EventRecord] = binding.events_of(session, order_id)
+    return events
 
 
 def check_version(session: Session, settings: Settings, order: OrderRecord, expected_version: int | None) -> None:
     """Refuse when the order changed after the manager's page showed it (version ``expected_version``)."""
     if expected_version is None or order.version == expected_version:
         return
-    events = settings.models.events
-    last = session.execute(
-        select(events.c.actor, events.c.at).where(events.c.order_id == order.id)
-        .order_by(events.c.at.desc(), events.c.id.desc()).limit(1)
-    ).first()
+    binding = settings.models
+    last = binding.last_change(session, order.id)
     if last is None:
         raise StaleOrder(N_("This order was changed just now; review it and try again."), order_number=order.number)
+    actor, at = last
     raise StaleOrder(N_(
         "This order was changed by %(who)s at %(when)s; review it and try again.",
-        who=last.actor or N_("another manager"), when=Moment(last.at),
+        who=actor or N_("another manager"), when=Moment(at),
     ), order_number=order.number)

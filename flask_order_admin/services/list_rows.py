@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Query, Session
 
-from ..store import ModelBinding
+from ..store import OrderStore
 
 
 def count_up_to(query: Query[Any], cap: int) -> int:
@@ -23,7 +23,7 @@ def count_up_to(query: Query[Any], cap: int) -> int:
     return int(query.session.execute(select(func.count()).select_from(rows)).scalar_one())
 
 
-def order_ids_of_lines(session: Session, binding: ModelBinding, line_ids: Sequence[int]) -> list[int]:
+def order_ids_of_lines(session: Session, binding: OrderStore, line_ids: Sequence[int]) -> list[int]:
     """The orders of these lines, each once."""
     return list(session.scalars(select(binding.line_order_id).where(binding.line_pk.in_(line_ids)).distinct()))
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
-from ..store import FieldJoins
 from ..store.storage import LineSpan
+from ..store.sums import LineSums
 from ..domain import Action, Buyer, OrderStatus, basic_statuses_for, matrix_allows, same_customer
 from ..domain.merge import NEVER_MERGED
 from ..domain.messages import N_, Message
@@ -20,7 +20,7 @@ from ..errors import AlreadyMerged, MergeNotAllowed
 from ..store.records import OrderRecord, order_records
 from ..settings import Settings, current_settings, uses_settings
 from ..signals import orders_merged
-from .events import change_orders, check_version, merged_away_event, merged_in_event, record_events
+from .events import check_version, merged_away_event, merged_in_event, record_events
 from .orders import get_order_record
 from .transaction import action_transaction, checked_id, lock_orders
 
@@ -41,23 +41,9 @@ class ItemSums:
 def item_sums(session: Session, order_id: int, *, settings: Settings | None = None) -> ItemSums:
     """Counts and money of an order's items, in one aggregate query."""
     binding = (settings or current_settings()).models
-    joins = FieldJoins(binding.line)
-    quantity, price, discount, delivery = (
-        joins.column(binding.line_field(name)) for name in ("quantity", "price", "discount_price", "china_delivery")
-    )
-    unit = func.coalesce(discount, price)
-    row = session.execute(joins.apply(
-        select(
-            func.count(binding.line_pk),
-            func.coalesce(func.sum(quantity), 0),
-            func.coalesce(func.sum(unit * quantity), 0),
-            func.coalesce(func.sum(delivery * quantity), 0),
-            func.min(binding.line_pk),
-            func.max(binding.line_pk),
-        ).select_from(binding.line)
-    ).where(binding.line_order_id == order_id)).one()
-    return ItemSums(int(row[0]), int(row[1]), Decimal(row[2]).quantize(Decimal("0.01")),
-                    Decimal(row[3]).quantize(Decimal("0.01")), LineSpan(int(row[0]), row[4], row[5]))
+    sums: LineSums = binding.line_sums(session, [order_id]).get(order_id, LineSums())
+    return ItemSums(sums.lines, sums.quantity, Decimal(sums.goods).quantize(Decimal("0.01")),
+                    Decimal(sums.china_delivery).quantize(Decimal("0.01")), sums.span)
 
 
 def _number_of(session: Session, settings: Settings, order_id: int | None) -> str | Message:
@@ -141,9 +127,8 @@ def merge(
         # One set-based UPDATE moves every line, however many there are.
         binding.move_lines(session, added.id, basic.id, moved.line_ids)
         added_from, basic_from = added.status, basic.status
-        change_orders(session, settings, [
-            (added, OrderStatus.MERGED, {"merged_into_id": basic.id}),
-            (basic, settings.merge_result_status, {}),
+        binding.write_changes(session, [
+            added.change(OrderStatus.MERGED, merged_into_id=basic.id), basic.change(settings.merge_result_status),
         ])
         shared = {"moved": moved.as_details()}
         # Each order's version once this merge is written: unmerge checks that neither changed since.
@@ -187,11 +172,11 @@ def find_merge_candidates(session: Session, order_id: int, *, settings: Settings
     basic_statuses = _mapped_basic_statuses(settings, status)
     if not basic_statuses:
         return MergeCandidates([], N_("An order in status %(status)s cannot be merged.", status=status.label))
-    query = select(binding.order).where(
+    conditions = [
         binding.where_order("provider", lambda provider: provider == order.provider),
         binding.status_in(basic_statuses),
         binding.order_pk != order.id,
-    )
+    ]
     if settings.merge_same_customer:
         # Index lookups on either key (through the customer table where the buyer lives there);
         # merge_refusal below applies the exact rule (docs/design.md, "Actions").
@@ -205,13 +190,10 @@ def find_merge_candidates(session: Session, order_id: int, *, settings: Settings
         if not matches:
             return MergeCandidates([], N_("%(number)s has no customer reference and no email, so no order can be "
                                           "recognised as the same customer's.", number=order.number))
-        query = query.where(or_(*matches))
-    # Newest first, bounded: the manager picks from a short list.
-    same_status = binding.order_field("status").attribute == binding.statuses.to_host(status)
-    query = query.order_by(case((same_status, 0), else_=1), binding.order_pk.desc())
-    rows = session.scalars(
-        query.options(*binding.order_load_options()).limit(settings.merge_candidates_limit)
-    ).all()
+        conditions.append(or_(*matches))
+    # The same status first, then newest first, bounded: the manager picks from a short list.
+    rows = binding.orders_where(session, conditions, preferred=binding.status_in([status]),
+                                limit=settings.merge_candidates_limit)
     records = order_records(session, binding, rows, settings.number_format)
     candidates = [c for c in records if merge_refusal(session, order, c, settings) is None]
     if candidates:

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from blinker import Signal
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import Action
@@ -22,7 +21,7 @@ from ..models import utcnow
 from ..store.records import OrderRecord
 from ..settings import Settings, current_settings
 from ..signals import order_comment_deleted, order_comment_edited, order_commented
-from .events import EventRecord, note_added_event, note_deleted_event, note_edited_event, record_events
+from .events import note_added_event, note_deleted_event, note_edited_event, record_events
 from .status_actions import ensure_allowed
 from .transaction import action_transaction, checked_id, lock_orders, read_transaction
 
@@ -115,11 +114,8 @@ def _change_note(
 
 def _find_note(session: Session, settings: Settings, order_id: int, note_id: object) -> Note:
     """The order's note of that id, folded from the order's note events (a handful per order)."""
-    events = settings.models.events
-    rows = session.execute(
-        select(events).where(events.c.order_id == order_id, events.c.action.in_(NOTE_KINDS))
-    ).mappings()
-    notes = fold_notes(EventRecord.from_row(row) for row in rows)
+    binding = settings.models
+    notes = fold_notes(binding.events_of(session, order_id, NOTE_KINDS))
     note = notes.get(note_id) if isinstance(note_id, int) and not isinstance(note_id, bool) else None
     if note is None:
         raise NoteNotFound(N_("This order has no note %(note)s.", note=repr(str(note_id)[:40])))

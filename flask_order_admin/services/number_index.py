@@ -19,12 +19,12 @@ from .transaction import action_transaction
 
 def index_new_orders(session: Session, settings: Settings) -> int:
     """Index the orders placed since the newest indexed one; how many were indexed."""
-    numbers = settings.models.numbers
+    binding = settings.models
     done = 0
-    while rows := numbers.unindexed(session):
+    while rows := binding.unindexed_numbers(session):
         try:
             with action_transaction(session, settings):
-                numbers.store(session, rows)
+                binding.index_numbers(session, rows)
         except IntegrityError:
             return done  # another search indexed them meanwhile: they are there either way
         done += len(rows)
@@ -37,11 +37,11 @@ def index_numbers(session: Session, settings: Settings, *, everything: bool = Fa
     """Index new orders, or (``everything``) re-read every order's number; how many were indexed."""
     if not everything:
         return index_new_orders(session, settings)
-    numbers = settings.models.numbers
+    binding = settings.models
     done, after = 0, 0
-    while rows := numbers.every_order(session, after):
+    while rows := binding.numbers_after(session, after):
         with action_transaction(session, settings):
-            numbers.store(session, rows, replace=True)
+            binding.index_numbers(session, rows, replace=True)
         done += len(rows)
         after = rows[-1][0]
     return done

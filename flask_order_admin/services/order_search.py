@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..store import Field, ModelBinding
+from ..store import Field, OrderStore
 from ..domain import NotAnOrderNumber
 from ..domain.merge import normalize_email
 from ..domain.messages import N_
@@ -83,19 +83,18 @@ def search(session: Session, text: object, *, settings: Settings | None = None,
     return found
 
 
-def _number_matches(session: Session, binding: ModelBinding, text: str, settings: Settings,
+def _number_matches(session: Session, binding: OrderStore, text: str, settings: Settings,
                     within: ColumnElement[Any] | None) -> list[Any]:
     text = text.replace(" ", "")  # "0000 0023", "ORD- 23": a number has no spaces
     try:
-        binding.numbers.parse(text, settings.number_format)
+        binding.parse_number(text, settings.number_format)
     except NotAnOrderNumber:
         return []
     index_new_orders(session, settings)
-    return cast("list[Any]", binding.numbers.search(session, binding, text, settings.number_format,
-                                                    settings.search_limit, within))
+    return binding.search_numbers(session, text, settings.number_format, settings.search_limit, within)
 
 
-def _is_whole_number(binding: ModelBinding, order: Any, text: str, settings: Settings) -> bool:
+def _is_whole_number(binding: OrderStore, order: Any, text: str, settings: Settings) -> bool:
     return binding.number_of(order, settings.number_format).lower() == text.replace(" ", "").lower()
 
 
@@ -108,15 +107,9 @@ class Lookup:
         self.predicate = predicate
         self.by_key = by_key
 
-    def ids(self, session: Session, binding: ModelBinding, limit: int, within: ColumnElement[Any] | None) -> list[int]:
-        if self.field.is_direct:
-            order_by = (self.field.attribute, binding.order_pk) if self.by_key else (binding.order_pk.desc(),)
-        else:
-            order_by = (binding.order_pk.desc(),)
-        statement = select(binding.order_pk).where(self.field.where(self.predicate))
-        if within is not None:
-            statement = statement.where(within)
-        return list(session.scalars(statement.order_by(*order_by).limit(limit)))
+    def ids(self, session: Session, binding: OrderStore, limit: int, within: ColumnElement[Any] | None) -> list[int]:
+        return binding.order_ids_where(session, self.field, self.predicate, by_key=self.by_key, limit=limit,
+                                       within=within)
 
 
 class ItemLookup:
@@ -125,18 +118,11 @@ class ItemLookup:
     def __init__(self, item_id: str) -> None:
         self.item_id = item_id
 
-    def ids(self, session: Session, binding: ModelBinding, limit: int, within: ColumnElement[Any] | None) -> list[int]:
-        field = binding.line_field("provider_item_id")
-        if field.is_constant:
-            return []
-        order_id = binding.line_order_id
-        statement = select(order_id).where(field.attribute == self.item_id)
-        if within is not None:
-            statement = statement.where(order_id.in_(select(binding.order_pk).where(within)))
-        return list(session.scalars(statement.group_by(order_id).order_by(order_id.desc()).limit(limit)))
+    def ids(self, session: Session, binding: OrderStore, limit: int, within: ColumnElement[Any] | None) -> list[int]:
+        return binding.order_ids_with_item(session, self.item_id, limit=limit, within=within)
 
 
-def _lookups(binding: ModelBinding, text: str) -> Iterator[Any]:
+def _lookups(binding: OrderStore, text: str) -> Iterator[Any]:
     """The lookups for ``text``, best first."""
     fields = binding.order_fields
     digits = phone_digits(text) if _PHONE_TEXT.fullmatch(text) else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from ..errors import OrderNotFound
@@ -20,12 +20,8 @@ def get_order(session: Session, order_id: object, *, settings: Settings | None =
     order_id = checked_id(order_id)
     order = session.identity_map.get(session.identity_key(binding.order, order_id))
     if order is None or inspect(order).expired:
-        # Not loaded yet, or expired by a commit: one statement, the relationships read through joined in
-        # (refreshing an expired object would load each of them on its own).
-        order = session.scalars(
-            select(binding.order).where(binding.order_pk == order_id).options(*binding.order_load_options())
-            .execution_options(populate_existing=True)
-        ).first()
+        # Not loaded yet, or expired by a commit: read afresh, in one statement.
+        order = binding.order_by_id(session, order_id)
     if order is None:
         raise OrderNotFound.deleted(order_id)
     return order

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain import OrderStatus
@@ -62,10 +61,7 @@ def order_glances(session: Session, orders: list[OrderRecord], settings: Setting
     sums = item_sums_by_order(session, [order.id for order in orders], settings=settings)
     glances = []
     for order in orders:
-        lines = list(session.scalars(
-            select(binding.line).where(binding.line_order_id == order.id).order_by(binding.line_pk)
-            .limit(SHOWN_LINES).options(*binding.line_load_options())
-        ))
+        lines = binding.first_lines(session, order.id, SHOWN_LINES)
         glances.append(OrderGlance(order, line_records(session, binding, order.id, lines), sums[order.id]))
     return glances
 
@@ -76,14 +72,7 @@ def contents(session: Session, orders: list[OrderRecord], settings: Settings) ->
     binding = settings.models
     ids = [order.id for order in orders]
     sums = item_sums_by_order(session, ids, settings=settings)
-    ranked = select(
-        binding.line_pk.label("line_id"),
-        func.row_number().over(partition_by=binding.line_order_id, order_by=binding.line_pk).label("place"),
-    ).where(binding.line_order_id.in_(ids)).subquery()
-    found: Iterable[Any] = session.scalars(
-        select(binding.line).join(ranked, binding.line_pk == ranked.c.line_id).where(ranked.c.place <= SHOWN_LINES)
-        .order_by(binding.line_pk).options(*binding.line_load_options())
-    ) if ids else []
+    found: Iterable[Any] = binding.first_lines_of_orders(session, ids, SHOWN_LINES)
     lines: dict[int, list[LineRecord]] = {order_id: [] for order_id in ids}
     for line in found:
         record = LineRecord(binding, line)

@@ -20,11 +20,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
-from ..store import FieldJoins, ModelBinding
+from ..store import OrderStore
 from ..domain import TRANSITIONS, Action, OrderStatus, OrderTotals, line_totals, order_totals
 from ..domain.messages import N_, Listing, Message, Quantity
 from ..errors import PriceResolutionFailed, PricesChanged, StaleOrder
@@ -33,7 +31,7 @@ from ..store.records import LineRecord, OrderRecord
 from .resolver_pool import ResolverBusy, ResolverTimedOut
 from ..settings import Settings, uses_settings
 from ..signals import order_restored
-from .events import change_order, check_version, record_events, restored_event
+from .events import check_version, record_events, restored_event
 from .orders import get_order_record
 from .price_lookup import Resolution, look_up_prices
 from .status_actions import ensure_allowed
@@ -210,15 +208,14 @@ def restore_order(
     with action_transaction(session, settings) as transaction:
         order = lock_orders(session, settings, [read.id])[read.id]
         check_version(session, settings, order, expected_version)
-        items = session.execute(_lines_as_columns(binding, order.id)).all()
+        items = binding.line_rows(session, order.id, _LINE_COLUMNS)
         _refuse_if_changed(read, binding, order, items)
         ensure_allowed(settings, order, Action.RESTORE)
         changes = _apply_prices(session, binding, [item for item in items if item.id in kept], kept)
         if removed:
-            session.execute(delete(binding.line).where(binding.line_pk.in_([line.id for line in removed]))
-                            .execution_options(synchronize_session=False))
+            binding.delete_lines(session, [line.id for line in removed])
         from_status = order.status
-        change_order(session, settings, order, to_status=preview.to_status)
+        binding.write_changes(session, [order.change(preview.to_status)])
         [event] = record_events(session, settings, [restored_event(
             order, actor=actor, from_status=from_status, priced_at=at, items=len(kept), price_changes=changes,
             totals=(preview.old_totals.total, preview.new_totals.total),
@@ -231,7 +228,7 @@ def restore_order(
     return RestoreOutcome(order.obj, preview, without_unsold)
 
 
-def _preview(binding: ModelBinding, read: _OrderAsRead, resolution: Resolution, at: datetime) -> RestorePreview:
+def _preview(binding: OrderStore, read: _OrderAsRead, resolution: Resolution, at: datetime) -> RestorePreview:
     """The preview of the lines as read and the resolver's answer; a failed lookup refuses (naming the items)."""
     _refuse_failed(binding, read.number, resolution)
     lines = []
@@ -277,16 +274,6 @@ def _fingerprint(version: int, lines: Sequence[LinePreview]) -> str:
 _LINE_COLUMNS = ("provider_item_id", "quantity", "title", "price", "discount_price", "china_delivery")
 
 
-def _lines_as_columns(binding: ModelBinding, order_id: int) -> Any:
-    joins = FieldJoins(binding.line)
-    columns = [binding.line_pk.label("id")] + [
-        joins.column(binding.line_field(name)).label(name) for name in _LINE_COLUMNS
-    ]
-    return joins.apply(select(*columns).select_from(binding.line)).where(
-        binding.line_order_id == order_id
-    ).order_by(binding.line_pk)
-
-
 def _read_order(session: Session, order_id: int, expected_version: int | None, settings: Settings) -> _OrderAsRead:
     """The order and its lines as they are now, or the refusal the action would give; no lock taken."""
     order_id = checked_id(order_id)
@@ -295,25 +282,7 @@ def _read_order(session: Session, order_id: int, expected_version: int | None, s
         check_version(session, settings, order, expected_version)
         ensure_allowed(settings, order, Action.RESTORE)  # refused without a price resolver too
         return _OrderAsRead(order.id, order.number, order.version,
-                            _detached_lines(session, settings.models, order.id))
-
-
-def _detached_lines(session: Session, binding: ModelBinding, order_id: int) -> tuple[Any, ...]:
-    """The order's lines as transient objects of the line class in no session, with every column's value
-    (made without calling the class's own ``__init__``, which may want arguments)."""
-    mapper = inspect(binding.line)
-    attributes = list(mapper.column_attrs)
-    rows = session.execute(
-        select(*(getattr(binding.line, a.key) for a in attributes))
-        .where(binding.line_order_id == order_id).order_by(binding.line_pk)
-    )
-    lines = []
-    for row in rows:
-        line = mapper.class_manager.new_instance()
-        for attribute, value in zip(attributes, row, strict=True):
-            set_committed_value(line, attribute.key, value)
-        lines.append(line)
-    return tuple(lines)
+                            settings.models.detached_lines(session, order.id))
 
 
 def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution:
@@ -332,11 +301,11 @@ def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution
 
 
 def _line_keys(items: Sequence[Any]) -> list[tuple[int, str | None, int]]:
-    """(id, provider item, quantity) of rows read by ``_lines_as_columns`` or of ``LineRecord``s."""
+    """(id, provider item, quantity) of rows read by ``OrderStore.line_rows`` or of ``LineRecord``s."""
     return [(item.id, item.provider_item_id, item.quantity) for item in items]
 
 
-def _refuse_if_changed(read: _OrderAsRead, binding: ModelBinding, order: OrderRecord, items: Sequence[Any]) -> None:
+def _refuse_if_changed(read: _OrderAsRead, binding: OrderStore, order: OrderRecord, items: Sequence[Any]) -> None:
     as_read = [LineRecord(binding, line) for line in read.lines]
     if order.version != read.version or _line_keys(items) != _line_keys(as_read):
         raise StaleOrder(N_(
@@ -356,12 +325,12 @@ def describe_item(title: str | None, provider_item_id: str | None) -> Message:
     return N_("“%(title)s”", title=shown)
 
 
-def _describe(binding: ModelBinding, item: Any) -> Message:
+def _describe(binding: OrderStore, item: Any) -> Message:
     line = LineRecord(binding, item)
     return describe_item(line.title, line.provider_item_id)
 
 
-def _refuse_failed(binding: ModelBinding, number: str, resolution: Resolution) -> None:
+def _refuse_failed(binding: OrderStore, number: str, resolution: Resolution) -> None:
     if resolution.failed:
         names = [N_("%(item)s: %(why)s", item=_describe(binding, i), why=why) for i, why in resolution.failed]
         raise PriceResolutionFailed(
@@ -407,11 +376,10 @@ PRICE_FIELDS = ("price", "discount_price", "china_delivery")
 
 
 def _apply_prices(
-    session: Session, binding: ModelBinding, items: Sequence[Any], kept: dict[int, LinePreview]
+    session: Session, binding: OrderStore, items: Sequence[Any], kept: dict[int, LinePreview]
 ) -> list[dict[str, Any]]:
     """Write the new prices of ``items`` (rows with id, title and the three prices, by the plugin's names);
     the changes made. A price field the shop keeps as a constant stays that constant."""
-    written = [binding.line_field(name) for name in PRICE_FIELDS if binding.line_field(name).is_direct]
     changes: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     for item in items:
@@ -430,9 +398,7 @@ def _apply_prices(
                         "china_delivery": _money_text(new.china_delivery)},
             }
         )
-        values = dict(zip(PRICE_FIELDS, (new.price, new.discount_price, new.china_delivery), strict=True))
-        updates.append({binding.line_pk_key: item.id, **{field.mapped_key: values[field.name] for field in written}})
-    if updates:
-        # ORM bulk UPDATE by primary key: one executemany, not one round trip per line.
-        session.execute(update(binding.line), updates)
+        updates.append({"id": item.id, **dict(zip(PRICE_FIELDS, (new.price, new.discount_price, new.china_delivery),
+                                                   strict=True))})
+    binding.update_lines(session, updates)  # one executemany
     return changes

@@ -12,11 +12,10 @@ from ..domain import Action, OrderStatus, TRANSITIONS, refusal_reason
 from ..domain.messages import N_, Message
 from ..domain.rules import ACCESS_DENIED, switched_off_reason, unknown_status_reason
 from ..errors import ActionNotAllowed, ReasonNotListed
-from ..models import utcnow
 from ..store.records import OrderRecord
 from ..settings import Settings, current_settings
 from ..signals import order_canceled, order_closed
-from .events import canceled_event, check_version, closed_event, record_events_of_locked_orders
+from .events import canceled_event, check_version, closed_event
 from .transaction import ActionTransaction, action_transaction, lock_orders
 
 SIGNALS = {Action.CANCEL: order_canceled, Action.CLOSE: order_closed}
@@ -86,15 +85,15 @@ def transition_orders(
     action: Action, *, actor: str, event: Callable[..., dict[str, Any]],
 ) -> None:
     """Move locked orders, each already checked, along ``action``'s transition: their status and state in one
-    UPDATE (``ModelBinding.change_alike``), one event each (``event`` builds it) in one INSERT, one signal each
+    UPDATE (``OrderStore.write_changes``), one event each (``event`` builds it) in one INSERT, one signal each
     once ``transaction`` has committed. The single action runs it for its one order, a bulk one for a chunk."""
     if not orders:
         return
     to_status = TRANSITIONS[action].to_status
     from_statuses = [order.status for order in orders]
-    settings.models.change_alike(session, [(order.obj, order.state) for order in orders], to_status,
-                                 {"status_changed_at": utcnow()})
-    written = record_events_of_locked_orders(session, settings, [
+    binding = settings.models
+    binding.write_changes(session, [order.change(to_status) for order in orders])
+    written = binding.record_events_of_locked_orders(session, [
         event(order, actor=actor, from_status=from_status)
         for order, from_status in zip(orders, from_statuses, strict=True)
     ])

@@ -6,10 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..store import FieldJoins
 from ..domain.totals import ZERO, money
 from ..settings import Settings, current_settings
 
@@ -31,26 +29,12 @@ def item_sums_by_order(
     session: Session, order_ids: Iterable[int], *, settings: Settings | None = None
 ) -> dict[int, OrderSums]:
     """``{order_id: OrderSums}`` for each of ``order_ids`` (orders without items too), in one
-    ``GROUP BY order_id`` statement over the order_id index: no item row reaches Python."""
+    statement (``OrderStore.line_sums``)."""
     ids = sorted(set(order_ids))
     if not ids:
         return {}
     binding = (settings or current_settings()).models
-    joins = FieldJoins(binding.line)
-    quantity, price, discount, delivery = (
-        joins.column(binding.line_field(name)) for name in ("quantity", "price", "discount_price", "china_delivery")
-    )
-    unit = func.coalesce(discount, price)
-    order_id = binding.line_order_id
-    rows = session.execute(joins.apply(
-        select(
-            order_id,
-            func.count(binding.line_pk),
-            func.coalesce(func.sum(quantity), 0),
-            func.coalesce(func.sum((unit + delivery) * quantity), 0),
-        ).select_from(binding.line)
-    ).where(order_id.in_(ids)).group_by(order_id)).all()
     sums = dict.fromkeys(ids, NO_ITEMS)
-    for row_order_id, lines, total_quantity, total in rows:
-        sums[row_order_id] = OrderSums(int(lines), int(total_quantity), money(total))
+    for order_id, summed in binding.line_sums(session, ids).items():
+        sums[order_id] = OrderSums(summed.lines, summed.quantity, money(summed.total))
     return sums

@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from blinker import Signal
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -167,13 +166,6 @@ def lock_orders(session: Session, settings: Settings, order_ids: Iterable[int]) 
 def lock_existing_orders(session: Session, settings: Settings, ids: list[int]) -> dict[int, OrderRecord]:
     """``lock_orders`` of checked ids (sorted), one SELECT … FOR UPDATE for all; an id with no order is left out."""
     binding = settings.models
-    rows = session.scalars(
-        select(binding.order)
-        .where(binding.order_pk.in_(ids))
-        .order_by(binding.order_pk)
-        .with_for_update()
-        .options(*binding.order_load_options(joined=False))
-        .execution_options(populate_existing=True)
-    ).all()
+    rows = binding.lock_orders(session, ids)
     return {record.id: record for record in order_records(
         session, binding, rows, settings.number_format, with_state=True)}

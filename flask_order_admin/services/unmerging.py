@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import Action, OrderStatus
@@ -23,7 +22,7 @@ from ..errors import UnmergeNotAllowed
 from ..store.records import LineRecord, OrderRecord, order_records
 from ..settings import Settings, current_settings
 from ..signals import order_unmerged
-from .events import EventRecord, change_orders, check_version, record_events, unmerged_event
+from .events import EventRecord, check_version, record_events, unmerged_event
 from .moved_lines import moved_lines
 from .orders import get_order_record
 from .totals_query import OrderSums, item_sums_by_order
@@ -55,15 +54,11 @@ def _refused(message: Message, order: OrderRecord) -> UnmergeNotAllowed:
 def _merge_event(session: Session, settings: Settings, order_id: int, role: str, other_key: str,
                       other_id: int) -> EventRecord | None:
     """The order's newest merge event as side ``role`` of a merge with ``other_id``, or None."""
-    events = settings.models.events
-    rows = session.execute(
-        select(events).where(events.c.order_id == order_id, events.c.action == Action.MERGE.value)
-        .order_by(events.c.id.desc())
-    ).mappings()
-    for row in rows:
-        details = row["details"] or {}
-        if details.get("role") == role and details.get(other_key) == other_id:
-            return EventRecord(**{**row, "details": details})
+    binding = settings.models
+    events: list[EventRecord] = binding.newest_events(session, order_id, Action.MERGE.value)
+    for event in events:
+        if event.details.get("role") == role and event.details.get(other_key) == other_id:
+            return event
     return None
 
 
@@ -147,9 +142,8 @@ def unmerge(
         basic = plan.basic  # unmerge_plan refuses without one
         basic_from = basic.status
         settings.models.move_lines_by_id(session, [line.id for line in plan.lines], basic.id, added.id)
-        change_orders(session, settings, [
-            (added, plan.added_status, {"merged_into_id": None}),
-            (basic, plan.basic_status, {}),
+        settings.models.write_changes(session, [
+            added.change(plan.added_status, merged_into_id=None), basic.change(plan.basic_status),
         ])
         added_event, basic_event = record_events(session, settings, [
             unmerged_event(added, basic, role="added", actor=actor, from_status=OrderStatus.MERGED,

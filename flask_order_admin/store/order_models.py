@@ -25,9 +25,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import OrderAdminConfigError
+
+if TYPE_CHECKING:
+    from .protocol import OrderStore
 
 
 
@@ -127,9 +130,9 @@ class OrderModels:
     def is_builtin(self) -> bool:
         return self.order is None and self.line is None
 
-    def resolve(self) -> Any:
-        """The checked binding the panel's layers use; ``OrderAdminConfigError`` names a wrong field."""
-        from . import builtin_binding
+    def resolve(self) -> OrderStore:
+        """The checked store the panel's layers use; ``OrderAdminConfigError`` names a wrong field."""
+        from .own_tables import builtin_store
         from .resolve import resolve_host_models
 
         if self.is_builtin:
@@ -137,6 +140,6 @@ class OrderModels:
                 raise OrderAdminConfigError(
                     "OrderModels: fields and status_values describe a shop's own classes; give order= and line= too"
                 )
-            return builtin_binding()
+            return builtin_store()
         return resolve_host_models(self)
 

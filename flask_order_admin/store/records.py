@@ -12,7 +12,8 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from . import ModelBinding, OrderState
+from .changes import KEEP, Keep, OrderChange, OrderState
+from .protocol import OrderStore
 from ..domain import OrderStatus, line_totals
 from ..domain.messages import N_, Message
 from ..domain.totals import LineTotals
@@ -21,7 +22,7 @@ from ..domain.totals import LineTotals
 class OrderRecord:
     """One order: ``obj`` is the mapped object (the shop's class, or ``models.Order``)."""
 
-    def __init__(self, binding: ModelBinding, obj: Any, number: str, state: OrderState | None = None) -> None:
+    def __init__(self, binding: OrderStore, obj: Any, number: str, state: OrderState | None = None) -> None:
         self.binding = binding
         self.obj = obj
         self.id: int = binding.order_id(obj)
@@ -111,6 +112,11 @@ class OrderRecord:
     def status_changed_at(self) -> datetime | None:
         return self.state.status_changed_at
 
+    def change(self, status: OrderStatus | None = None, *, merged_into_id: int | None | Keep = KEEP) -> OrderChange:
+        """This order's change for ``OrderStore.write_changes``: ``status`` (None: kept), the merge link
+        (``KEEP``: kept), version + 1, from the state read with the order."""
+        return OrderChange(self.obj, self.state, status, merged_into_id)
+
     def __repr__(self) -> str:
         return f"<OrderRecord {self.number} {self.status_label}>"
 
@@ -118,7 +124,7 @@ class OrderRecord:
 class LineRecord:
     """One order line; ``origin_order_id`` is the order it was first placed in (None: not known)."""
 
-    def __init__(self, binding: ModelBinding, obj: Any, origin_order_id: int | None = None) -> None:
+    def __init__(self, binding: OrderStore, obj: Any, origin_order_id: int | None = None) -> None:
         self.binding = binding
         self.obj = obj
         self.id: int = binding.line_id(obj)
@@ -150,7 +156,7 @@ class LineRecord:
 
 
 def order_records(
-    session: Session, binding: ModelBinding, orders: Iterable[Any], number_format: Any, *, with_state: bool = False
+    session: Session, binding: OrderStore, orders: Iterable[Any], number_format: Any, *, with_state: bool = False
 ) -> list[OrderRecord]:
     """Records of loaded orders (their relationships eager-loaded); ``with_state`` adds version and merge
     link (one statement for a shop's own tables, none for the plugin's)."""
@@ -162,8 +168,8 @@ def order_records(
     ]
 
 
-def line_records(session: Session, binding: ModelBinding, order_id: int, lines: list[Any]) -> list[LineRecord]:
+def line_records(session: Session, binding: OrderStore, order_id: int, lines: list[Any]) -> list[LineRecord]:
     """Records of an order's lines, with their origins (one statement for a shop's tables, none for the plugin's)."""
-    origins = binding.origins.of_order(session, order_id, lines)
+    origins = binding.origins_of(session, order_id, lines)
     return [LineRecord(binding, line, origins.get(binding.line_id(line))) for line in lines]
 

@@ -17,11 +17,11 @@ from ..domain import OrderStatus
 from ..errors import OrderAdminConfigError
 from ..models import BulkResult, ExportLimitLock, ExportOrder, ExportRecord
 from .order_models import LINE_FIELDS, ORDER_FIELDS, SEARCH_KEY_FIELDS, Constant, FieldSpec, OrderModels, Through
-from . import ModelBinding
 from .fields import Field
 from .numbers import IdNumbers, KeyedNumbers
 from .statuses import StatusMapping
-from .storage import OriginRuns, StateTable, side_tables
+from .shop_tables import ShopTablesStore
+from .storage import side_tables
 
 
 def _error(message: str) -> Exception:
@@ -166,7 +166,7 @@ def _status_mapping(raw: Mapping[Any, Any] | None, status: Field) -> StatusMappi
     return StatusMapping(values)
 
 
-def resolve_host_models(models: OrderModels) -> ModelBinding:
+def resolve_host_models(models: OrderModels) -> ShopTablesStore:
     order = _mapped_class("order", models.order)
     line = _mapped_class("line", models.line)
     order_fields = _fields("order_fields", order, ORDER_FIELDS, models.order_fields,
@@ -184,16 +184,11 @@ def resolve_host_models(models: OrderModels) -> ModelBinding:
         raise _error(f"line_fields['order_id']: {_describe(line_fields['order_id'].attribute)} must hold the "
                      f"order's integer key, not {line_order.type}")
     tables = side_tables(order_pk.table.metadata, order_pk, line_pk, number_keys=number is not None)
-    binding_parts = {
-        "order": order, "line": line, "order_fields": order_fields, "line_fields": line_fields,
-        "statuses": statuses, "events": tables.events,
-    }
     pk_key = inspect(order).get_property_by_column(order_pk).key
-    line_pk_key = inspect(line).get_property_by_column(line_pk).key
     numbers = IdNumbers() if number is None else KeyedNumbers(number, tables.number_keys, pk_key)
-    return ModelBinding(
-        **binding_parts, numbers=numbers, state=StateTable(tables.states, pk_key),
-        origins=OriginRuns(tables.origins, line, line_pk_key, line_fields["order_id"].mapped_key),
+    return ShopTablesStore(
+        order=order, line=line, order_fields=order_fields, line_fields=line_fields, statuses=statuses,
+        numbers=numbers, events=tables.events, states_table=tables.states, origins_table=tables.origins,
         tables=tuple(t for t in (tables.states, tables.origins, tables.events, tables.number_keys) if t is not None),
         copied_tables=(ExportRecord.__table__, ExportLimitLock.__table__, ExportOrder.__table__, BulkResult.__table__),
     )

@@ -23,7 +23,7 @@ from ..errors import OrderActionError, OrderSearchError
 from ..extension import OrderAdminState
 from ..i18n import source_language, translate
 from ..settings import Settings
-from ..store import ModelBinding
+from ..store import OrderStore
 from .error_pages import register_error_pages
 from .export_access import export_refusal
 from .forms import ExportForm
@@ -69,8 +69,8 @@ class OrderAdminView(ModelView):
         return self.state.settings  # read per request: tests and hosts may swap settings
 
     @property
-    def binding(self) -> ModelBinding:
-        return cast("ModelBinding", self.settings.models)
+    def binding(self) -> OrderStore:
+        return cast("OrderStore", self.settings.models)
 
     def get_filter_arg(self, index: int, flt: Any) -> str:
         # Made from the filter's name: in English whatever the manager's language, so that the arguments

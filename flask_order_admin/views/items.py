@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from sqlalchemy import Select, func
 
-from ..store import ModelBinding
+from ..store import OrderStore
 from ..extension import OrderAdminState
 from ..domain.messages import NP_, Message
 from ..i18n import lazy_gettext, lazy_translate
@@ -69,7 +69,7 @@ def _order_status_cell(view: OrderAdminView, context: Any, item: Any, name: str)
     return context["oa"].status_badge(_order(view, context, item))
 
 
-def unit_price_sort(binding: ModelBinding) -> Any:
+def unit_price_sort(binding: OrderStore) -> Any:
     """What the Price column sorts by: the price it shows, the discount price where there is one
     (``COALESCE(discount_price, price)``); None (not sortable) where a price is read through a relationship."""
     price, discount = binding.line_field("price"), binding.line_field("discount_price")

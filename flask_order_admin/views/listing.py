@@ -23,7 +23,7 @@ from flask_admin.contrib.sqla.tools import parse_like_term
 from sqlalchemy import Select, false, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..store import ModelBinding
+from ..store import OrderStore
 from ..domain import OrderStatus
 from ..domain.merge import normalize_email
 from ..domain.messages import N_, Listing, Message
@@ -43,7 +43,7 @@ class OrderScope:
     """Conditions on a list's rows by a field of their order: the orders themselves, or (``lines``)
     the lines, whose order must match."""
 
-    binding: ModelBinding
+    binding: OrderStore
     lines: bool = False
 
     def where(self, name: str, predicate: Callable[[Any], ColumnElement[Any]]) -> ColumnElement[Any]:
@@ -280,7 +280,7 @@ def filters_applied(statement: Select[Any], filters: Iterable[tuple[Any, str]]) 
     return statement
 
 
-def sort_target(binding: ModelBinding, base: Any, field: Any) -> Any:
+def sort_target(binding: OrderStore, base: Any, field: Any) -> Any:
     """What Flask-Admin sorts a field by: its attribute, or ``"relationship.attribute"`` through its relationship."""
     if field.is_constant:
         return None

@@ -186,7 +186,7 @@ def test_merge_moves_the_lines_in_the_shops_table_and_records_their_origin_once(
     services.merge(session, b.id, c.id, actor="ann")
     lines = orders.get(c.id).items
     assert sorted(line.origin_order_id for line in lines) == sorted([a.id] * 3 + [b.id] * 2 + [c.id])
-    runs = session.execute(orders.binding.origins.table.select()).all()
+    runs = session.execute(orders.binding.origins_table.select()).all()
     # One row per run of consecutive line ids: a's three lines, then b's two (recorded by the second merge).
     assert sorted((r.last_line_id - r.first_line_id + 1, r.origin_order_id) for r in runs) == sorted(
         [(3, a.id), (2, b.id)])
@@ -202,5 +202,5 @@ def test_lines_of_interleaved_ids_get_their_origin_run_by_run(session, make_orde
     services.merge(session, b.id, c.id, actor="ann")
     lines = orders.get(c.id).items
     assert len(lines) == 13 and {line.id: line.origin_order_id for line in lines} == first_order
-    runs = session.execute(orders.binding.origins.table.select()).all()
+    runs = session.execute(orders.binding.origins_table.select()).all()
     assert len(runs) == 12  # every moved line a run of its own, each recorded once

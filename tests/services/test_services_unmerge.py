@@ -106,9 +106,7 @@ def test_refused_once_the_items_changed_behind_the_panel(session, make_order, or
 def test_refused_once_the_added_order_changed(session, make_order, orders, snapshot):
     added_id, basic_id, _ = merged_pair(session, make_order, orders)
     state_changed = orders.get(added_id)
-    state_store = orders.binding.state
-    state_store.save_many(session, [(state_changed.obj, state_changed.record.state,
-                                        {"version": state_changed.version + 1})])
+    orders.binding.write_changes(session, [state_changed.record.change()])  # version + 1, nothing else
     session.commit()
     kept = snapshot(added_id), snapshot(basic_id)
     with pytest.raises(UnmergeNotAllowed, match="added order .* has changed since"):
