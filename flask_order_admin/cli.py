@@ -10,13 +10,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 if TYPE_CHECKING:
-    from .extension import OrderAdminState
+    from .panel import OrderPanel
 
 order_admin_cli = AppGroup("order-admin", help="flask-order-admin maintenance commands.")
 
 
-def _state() -> OrderAdminState:
-    state: OrderAdminState = current_app.extensions["order_admin"]
+def _state() -> OrderPanel:
+    state: OrderPanel = current_app.extensions["order_admin"]
     return state
 
 
@@ -88,8 +88,8 @@ def index_numbers_command(everything: bool) -> None:
     from .services.number_index import index_numbers
 
     state = _state()
-    if state.settings.models.numbers.field is None:
+    if state.store.numbers.field is None:
         click.echo("Order numbers are made from the order id: there is nothing to index.")
         return
-    done = index_numbers(state.session, state.settings, everything=everything)
+    done = index_numbers(state.session, state, everything=everything)
     click.echo(f"Indexed the numbers of {done} orders.")

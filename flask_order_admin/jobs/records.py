@@ -22,6 +22,7 @@ from ..domain.messages import N_, NP_, Message, Quantity, stored_text
 from ..errors import ExportLimitReached, ExportOwnerUnknown
 from ..i18n import current_locale, translate
 from ..models import BASE_URL_LIMIT, DESCRIPTION_LIMIT, ERROR_LIMIT, ExportLimitLock, ExportRecord, ExportState, utcnow
+from ..services.app_panel import ServicePanel
 from ..services.events import exported_event, record_events
 from ..settings import Settings
 from .selection import first_ids, store_ids
@@ -207,7 +208,7 @@ def _stored_description(description: Message | str) -> str:
 
 
 def record_instant(
-    session: Session, settings: Settings, *, actor: str, actor_id: str | None, order_ids: Sequence[int], rows: int,
+    session: Session, panel: ServicePanel, *, actor: str, actor_id: str | None, order_ids: Sequence[int], rows: int,
     fmt: str, source: str, description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
     preset: str | None = None, now: datetime,
 ) -> ExportRecord:
@@ -222,17 +223,17 @@ def record_instant(
     session.add(record)
     session.flush()
     store_ids(session, record.id, order_ids)
-    add_order_event(session, settings, record)
+    add_order_event(session, panel, record)
     session.commit()
     return record
 
 
-def add_order_event(session: Session, settings: Settings, record: ExportRecord) -> None:
+def add_order_event(session: Session, panel: ServicePanel, record: ExportRecord) -> None:
     """An "export" event in the order's history (the plugin's, or on a shop's tables ``order_admin_history``)
     when the export was of exactly one order."""
     if record.order_count == 1:
         [order_id] = first_ids(session, record.id, 1)
-        record_events(session, settings, [exported_event(
+        record_events(session, panel, [exported_event(
             order_id, actor=record.actor, export_id=record.id, fmt=record.fmt, rows=record.rows_written,
         )])
 

@@ -34,7 +34,6 @@ from ..export.scratch import scratch_folder
 from ..export.sheets import write_sheets
 from ..i18n import locale_of
 from ..models import ERROR_LIMIT, ExportRecord, ExportState
-from ..settings import Settings
 from ..signals import orders_exported, signal_sender
 from .records import add_order_event
 from .selection import id_chunks
@@ -121,7 +120,7 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
 
     ``user_id``: the manager who started it (``access.user_id``), whom the access rule is asked as.
     """
-    engine = state.session.get_bind(mapper=state.settings.models.order)
+    engine = state.session.get_bind(mapper=state.store.order)
     settings = state.settings
     progress = Progress(engine, export_id, state.clock)
     if not progress.claim(worker_name()):
@@ -147,15 +146,15 @@ def run_export(state: OrderAdminState, export_id: int, user_id: str | None = Non
             def chunks() -> Iterator[list[int]]:
                 return id_chunks(read.session, export_id)
 
-            _check_access(read.session, settings, _beating(chunks(), progress), user_id)
+            _check_access(read.session, state, _beating(chunks(), progress), user_id)
             orders = _Counted(_beating(chunks(), progress))
-            total = count_chunk_rows(read.session, settings, orders, settings.export_max_rows)
+            total = count_chunk_rows(read.session, state, orders, settings.export_max_rows)
             # The start counted the orders a moment before writing them: the job's count is the exact one.
             progress.report(force=True, rows_total=total, order_count=orders.count)
             scratch = scratch_path(path) if record.fmt in SCRATCH_FORMATS else None
             # The file's texts (headers, Total) in the language of the manager who started the job.
             with open(part, "wb") as stream, locale_of(record.locale), scratch_folder(scratch):
-                rows = export_rows(read.session, settings, chunks(), settings.export_max_rows,
+                rows = export_rows(read.session, state, chunks(), settings.export_max_rows,
                                    numbers, chunk_reads=read.chunk_reads, columns=columns, base_url=base_url)
                 written = write_sheets(BACKENDS[record.fmt](stream, scratch), _reported(rows, progress), columns)
                 stream.flush()
@@ -213,14 +212,14 @@ def _beating(chunks: Iterable[list[int]], progress: Progress) -> Iterator[list[i
         yield chunk
 
 
-def _check_access(session: Session, settings: Settings, chunks: Iterable[list[int]], user_id: str | None) -> None:
+def _check_access(session: Session, state: OrderAdminState, chunks: Iterable[list[int]], user_id: str | None) -> None:
     """Ask the access rule about every order, a chunk at a time, as the manager who started the job; one
     denied order fails the job (ActionNotAllowed, with the message an instant export would show) before
     anything is written. With no host rule there is nothing to ask per order."""
-    if settings.access is None:
+    if state.settings.access is None:
         return
     with access.acting_as(user_id):
-        message = refusal(session, settings, check_orders(session, settings, chunks))
+        message = refusal(session, state, check_orders(session, state, chunks))
     if message is not None:
         raise ActionNotAllowed(message)
 
@@ -239,6 +238,6 @@ def _finish(state: OrderAdminState, export_id: int, rows: int, size: int) -> boo
         session.rollback()
         return False
     record = session.get(ExportRecord, export_id, populate_existing=True)
-    add_order_event(session, state.settings, record)
+    add_order_event(session, state, record)
     session.commit()
     return True

@@ -19,6 +19,7 @@ from ..errors import StaleOrder
 from ..models import utcnow
 from ..store.records import OrderRecord
 from ..settings import Settings
+from .app_panel import ServicePanel, panel_from
 
 
 NOTE_LIMIT = 5000  # characters of a note (views/forms.py says so to the manager)
@@ -144,15 +145,15 @@ def _row(order_id: int, action: str, actor: str, from_status: OrderStatus | None
     }
 
 
-def record_events(session: Session, settings: Settings, rows: list[dict[str, Any]]) -> list[EventRecord]:
+def record_events(session: Session, panel: ServicePanel, rows: list[dict[str, Any]]) -> list[EventRecord]:
     """Write events (rows from the builders above) in one statement; they come back with their ids."""
-    events = settings.models.events
+    events = panel.store.events
     ids = session.scalars(insert(events).returning(events.c.id, sort_by_parameter_order=True), rows).all()
     return [EventRecord(id=event_id, **row) for event_id, row in zip(ids, rows, strict=True)]
 
 
 def record_events_of_locked_orders(
-    session: Session, settings: Settings, rows: list[dict[str, Any]],
+    session: Session, panel: ServicePanel, rows: list[dict[str, Any]],
 ) -> list[EventRecord]:
     """``record_events`` for one event per order, of orders this transaction holds locked, all of one action
     (a bulk action's chunk): one INSERT, then one SELECT reading their ids back by order.
@@ -163,8 +164,8 @@ def record_events_of_locked_orders(
     the one just written (an earlier one, even of a transaction that committed just before, got a lower id).
     """
     if len(rows) <= 1:
-        return record_events(session, settings, rows)
-    events = settings.models.events
+        return record_events(session, panel, rows)
+    events = panel.store.events
     session.execute(insert(events), rows)
     ids: dict[int, int] = dict(session.execute(
         select(events.c.order_id, func.max(events.c.id))
@@ -175,18 +176,18 @@ def record_events_of_locked_orders(
 
 
 def change_order(
-    session: Session, settings: Settings, order: OrderRecord, *, to_status: OrderStatus | None = None,
+    session: Session, panel: ServicePanel, order: OrderRecord, *, to_status: OrderStatus | None = None,
     **state: Any,
 ) -> None:
     """Set the order's status (the shop's value for it) and the plugin's state, version + 1."""
-    change_orders(session, settings, [(order, to_status, state)])
+    change_orders(session, panel, [(order, to_status, state)])
 
 
 def change_orders(
-    session: Session, settings: Settings, changes: list[tuple[OrderRecord, OrderStatus | None, dict[str, Any]]],
+    session: Session, panel: ServicePanel, changes: list[tuple[OrderRecord, OrderStatus | None, dict[str, Any]]],
 ) -> None:
     """``change_order`` for several orders, their state written together (one statement per kind of write)."""
-    binding = settings.models
+    binding = panel.store
     saved = []
     for order, to_status, state in changes:
         state = dict(state)
@@ -197,20 +198,20 @@ def change_orders(
     binding.state.save_many(session, saved)
 
 
-def events_of(session: Session, settings: Settings, order_id: int) -> list[EventRecord]:
-    """The order's events, oldest first."""
-    events = settings.models.events
+def events_of(session: Session, panel: ServicePanel | Settings, order_id: int) -> list[EventRecord]:
+    """The order's events, oldest first (``panel``: ``Settings`` there is deprecated, see ``panel_from``)."""
+    events = panel_from(panel).store.events
     rows = session.execute(
         select(events).where(events.c.order_id == order_id).order_by(events.c.at, events.c.id)
     ).mappings()
     return [EventRecord.from_row(row) for row in rows]
 
 
-def check_version(session: Session, settings: Settings, order: OrderRecord, expected_version: int | None) -> None:
+def check_version(session: Session, panel: ServicePanel, order: OrderRecord, expected_version: int | None) -> None:
     """Refuse when the order changed after the manager's page showed it (version ``expected_version``)."""
     if expected_version is None or order.version == expected_version:
         return
-    events = settings.models.events
+    events = panel.store.events
     last = session.execute(
         select(events.c.actor, events.c.at).where(events.c.order_id == order.id)
         .order_by(events.c.at.desc(), events.c.id.desc()).limit(1)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from ..store import FieldJoins
 from ..domain.totals import ZERO, money
-from ..settings import Settings, current_settings
+from ..settings import Settings
+from .app_panel import ServicePanel, find_panel
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,14 @@ NO_ITEMS = OrderSums(0, 0, ZERO)
 
 
 def item_sums_by_order(
-    session: Session, order_ids: Iterable[int], *, settings: Settings | None = None
+    session: Session, order_ids: Iterable[int], *, panel: ServicePanel | None = None, settings: Settings | None = None
 ) -> dict[int, OrderSums]:
     """``{order_id: OrderSums}`` for each of ``order_ids`` (orders without items too), in one
     ``GROUP BY order_id`` statement over the order_id index: no item row reaches Python."""
     ids = sorted(set(order_ids))
     if not ids:
         return {}
-    binding = (settings or current_settings()).models
+    binding = find_panel(panel, settings).store
     joins = FieldJoins(binding.line)
     quantity, price, discount, delivery = (
         joins.column(binding.line_field(name)) for name in ("quantity", "price", "discount_price", "china_delivery")

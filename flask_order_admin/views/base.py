@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from .. import access
 from ..errors import ActionNotAllowed, OrderActionError, OrderSearchError
-from ..extension import OrderAdminState
+from ..panel import OrderPanel
 from ..store import ModelBinding
 from ..domain import OrderStatus
 from ..domain.messages import CLAUSE_SEPARATOR, N_, Listing, Message
@@ -113,7 +113,7 @@ class OrderAdminView(ModelView):
     list_template = "order_admin/list.html"
     numeric_columns: tuple[str, ...] = ()  # right-aligned in the list, as amounts are read: by their last digits
 
-    def __init__(self, model: Any, state: OrderAdminState, **kwargs: Any) -> None:
+    def __init__(self, model: Any, state: OrderPanel, **kwargs: Any) -> None:
         self.state = state
         super().__init__(model, state.db, **kwargs)
 
@@ -123,7 +123,7 @@ class OrderAdminView(ModelView):
 
     @property
     def binding(self) -> ModelBinding:
-        return cast("ModelBinding", self.settings.models)
+        return self.state.store
 
     def get_filter_arg(self, index: int, flt: Any) -> str:
         # Made from the filter's name: in English whatever the manager's language, so that the arguments
@@ -298,7 +298,7 @@ class OrderAdminView(ModelView):
         it. The rule is asked about each order (``export_access``); one denied order is a 403."""
         self.require("export")
         try:
-            refusal = export_refusal(self.state.session, self.settings, order_ids)
+            refusal = export_refusal(self.state.session, self.state, order_ids)
         except OrderActionError:
             abort(403)
         if refusal is not None:
@@ -404,7 +404,7 @@ class OrderListView(BulkActionsMixin, OrderAdminView):
         fmt = EXPORT_ACTIONS.get(name)
         if fmt is not None and fmt not in self.settings.export_formats:
             return False
-        if name in BULK_ACTIONS and bulk_action_off(self.settings, BULK_ACTIONS[name]):
+        if name in BULK_ACTIONS and bulk_action_off(self.settings, BULK_ACTIONS[name], self.binding):
             return False
         return super().is_action_allowed(name)
 

@@ -27,7 +27,7 @@ from ..export.download import Download, prepare_download
 from ..errors import ExportTooLarge
 from ..export.files import check_format_offered, export_base_url, export_preset
 from ..export.query import count_rows, export_ids
-from ..extension import OrderAdminState
+from ..panel import OrderPanel
 from ..jobs.records import create_job, record_instant
 from ..jobs.selection import matching_count, store_ids, store_matching
 from ..i18n import gettext
@@ -49,11 +49,11 @@ class ExportRequest:
     preset: str | None = None  # an ORDER_ADMIN_EXPORT_PRESETS key; None: the default columns
 
 
-def progress_url(state: OrderAdminState, export_id: int) -> str:
+def progress_url(state: OrderPanel, export_id: int) -> str:
     return url_for(f"{state.settings.endpoint_prefix}_exports.progress_view", export_id=export_id)
 
 
-def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
+def start_export(state: OrderPanel, wanted: ExportRequest) -> Response:
     """The file at once, or a redirect to the new job's progress page. A refusal (too big, over the limits,
     an order the access rule denies in an instant export) is an ``OrderActionError`` for the view's handler.
 
@@ -74,7 +74,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
         raise ExportTooLarge(len(ids), settings.export_max_rows)
     rows = None
     if len(ids) <= settings.export_inline_rows:
-        rows = count_rows(session, settings, ids, settings.export_max_rows)
+        rows = count_rows(session, state, ids, settings.export_max_rows)
         if rows <= settings.export_inline_rows:
             return _instant(state, wanted, ids, actor, actor_id, preset)
     record = create_job(
@@ -86,7 +86,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
     return _submitted(state, record, lambda: store_ids(session, record.id, ids))
 
 
-def _start_matching_job(state: OrderAdminState, wanted: ExportRequest, matching: Select[Any], actor: str,
+def _start_matching_job(state: OrderPanel, wanted: ExportRequest, matching: Select[Any], actor: str,
                         actor_id: str | None, preset: str | None) -> Response:
     """A job over the list's matching orders (``matching``, the request's SELECT), written by the database;
     more than the row limit allows (every order is at least one row) is refused, and the job it would have
@@ -113,31 +113,31 @@ def _start_matching_job(state: OrderAdminState, wanted: ExportRequest, matching:
         raise
 
 
-def _submitted(state: OrderAdminState, record: ExportRecord, store: Callable[[], None]) -> Response:
+def _submitted(state: OrderPanel, record: ExportRecord, store: Callable[[], None]) -> Response:
     """Write the new job's orders (``store``), commit, hand the job to the runner, go to its progress page."""
     if _store_orders(state, record.id, store) and submit_job(state, record):
         flash(gettext("Export #%(id)s is being prepared in the background.", id=record.id), "success")
     return redirect(progress_url(state, record.id))
 
 
-def _instant(state: OrderAdminState, wanted: ExportRequest, ids: list[int], actor: str, actor_id: str | None,
+def _instant(state: OrderPanel, wanted: ExportRequest, ids: list[int], actor: str, actor_id: str | None,
              preset: str | None) -> Response:
     settings, session = state.settings, state.session
     if wanted.source != "order":  # one order's view asked ("export", order) itself
-        refusal = export_refusal(session, settings, ids)
+        refusal = export_refusal(session, state, ids)
         if refusal is not None:
             raise ActionNotAllowed(refusal)
     download: Download = prepare_download(session, ids, actor=actor, fmt=wanted.fmt, storage=state.export_folder(),
                                 preset=preset)
     record_instant(
-        session, settings, actor=actor, actor_id=actor_id, order_ids=download.summary.order_ids,
+        session, state, actor=actor, actor_id=actor_id, order_ids=download.summary.order_ids,
         rows=download.summary.rows, fmt=wanted.fmt, source=wanted.source, description=wanted.description,
         file_size=download.size, query_args=wanted.query_args, preset=preset, now=state.clock(),
     )
     return download.response
 
 
-def _store_orders(state: OrderAdminState, export_id: int, store: Callable[[], None]) -> bool:
+def _store_orders(state: OrderPanel, export_id: int, store: Callable[[], None]) -> bool:
     """Write the new job's orders; if that fails, the job fails saying so and the manager sees it on its
     progress page. ExportTooLarge is the caller's."""
     session = state.session
@@ -157,7 +157,7 @@ def _store_orders(state: OrderAdminState, export_id: int, store: Callable[[], No
         return False
 
 
-def _fail_queued(state: OrderAdminState, export_id: int, message: Message) -> None:
+def _fail_queued(state: OrderPanel, export_id: int, message: Message) -> None:
     session = state.session
     session.query(ExportRecord).filter_by(id=export_id, state=ExportState.QUEUED).update({
         "state": ExportState.FAILED, "finished_at": state.clock(), "error": stored_text(message, ERROR_LIMIT),
@@ -165,7 +165,7 @@ def _fail_queued(state: OrderAdminState, export_id: int, message: Message) -> No
     session.commit()
 
 
-def submit_job(state: OrderAdminState, record: ExportRecord) -> bool:
+def submit_job(state: OrderPanel, record: ExportRecord) -> bool:
     """Hand a committed queued job to the runner; if the runner is unreachable, the job fails saying so."""
     session = state.session
     export_id = record.id

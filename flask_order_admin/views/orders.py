@@ -16,7 +16,7 @@ from ..domain import Action, OrderStatus, order_totals
 from ..domain.messages import N_, NP_, Message
 from ..domain.search_keys import TYPED_TEXT_LENGTH, normalize_text
 from ..errors import PriceResolutionFailed
-from ..extension import OrderAdminState
+from ..panel import OrderPanel
 from ..i18n import gettext, lazy_gettext, lazy_translate, translate
 from ..store.records import OrderRecord, line_records, order_records
 from ..services import RestorePreview, events_of, get_order_record, preview_restore, preview_unmerge, search
@@ -89,10 +89,9 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         "status": _status_cell, "lines": _lines_cell, "total": _total_cell,
     }
 
-    def __init__(self, state: OrderAdminState) -> None:
-        settings = state.settings
-        binding = settings.models
-        self.column_filters = order_filters(settings)
+    def __init__(self, state: OrderPanel) -> None:
+        settings, binding = state.settings, state.store
+        self.column_filters = order_filters(settings, binding)
         number = binding.numbers.field
         sortable = [("number", binding.order_pk if number is None else number.attribute)]
         for name in ("created_at", "buyer_name", "provider", "status"):
@@ -117,7 +116,7 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
             session, settings = self.state.session, self.settings
             records = order_records(session, self.binding, rows, settings.number_format)
             self._template_args["order_records"] = {record.id: record for record in records}
-            self._template_args["page_totals"] = page_totals(session, [r.id for r in records], settings)
+            self._template_args["page_totals"] = page_totals(session, [r.id for r in records], self.state)
         return count, rows
 
     def order_ids_of(self, row_ids: Sequence[str]) -> list[int]:
@@ -150,14 +149,14 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
     def details_view(self) -> Response | str:
         return_url = self.list_url()
         session, settings, binding = self.state.session, self.settings, self.binding
-        order = get_order_record(session, request.args.get("id", ""), settings=settings)
+        order = get_order_record(session, request.args.get("id", ""), panel=self.state)
         restore_preview = self.restore_preview_of(order)
         if restore_preview is not None:  # the resolver was asked outside the page's transaction: read afresh
-            order = get_order_record(session, order.id, settings=settings)
+            order = get_order_record(session, order.id, panel=self.state)
         candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
-        events = events_of(session, settings, order.id)
-        moved = moved_lines(session, settings, order)
+        events = events_of(session, self.state, order.id)
+        moved = moved_lines(session, self.state, order)
         oa = Presenter(settings, self._linked_numbers(order, [*items, *moved.lines], events, moved.holder_id),
                        return_url, order.currency)
         tab = request.args.get("tab")
@@ -193,7 +192,7 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         if order.status != OrderStatus.CANCELED or refusal_text(self.settings, Action.RESTORE, order):
             return None
         try:
-            return cast("RestorePreview | None", preview_restore(self.state.session, order.id, settings=self.settings))
+            return cast("RestorePreview | None", preview_restore(self.state.session, order.id, panel=self.state))
         except PriceResolutionFailed:  # not a refusal of this page: it shows the order, unmarked
             return None
 
@@ -208,7 +207,7 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         """Why the merge of this merged order cannot be undone now (what changed since), if it cannot."""
         if order.status != OrderStatus.MERGED:
             return {}
-        preview = preview_unmerge(self.state.session, order, self.settings)
+        preview = preview_unmerge(self.state.session, order, self.state)
         refusal = unmerge_access_refusal(self.settings, order, preview.basic)
         if refusal is None and preview.refusal is not None:
             refusal = translate(preview.refusal)
@@ -268,7 +267,7 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         scope = search_scope(self)
         for refused in scope.refused:  # left out, as the list leaves them out; the page says what the search ran in
             flash(self.get_invalid_value_msg(refused.value, refused.filter), "error")
-        found = search(self.state.session, text, settings=self.settings, within=scope.condition(self.binding.order_pk))
+        found = search(self.state.session, text, panel=self.state, within=scope.condition(self.binding.order_pk))
         if len(found) == 1:
             return redirect(self.order_url(self.binding.order_id(found[0]), return_url, q=text))
         records = order_records(self.state.session, self.binding, found, self.settings.number_format)
