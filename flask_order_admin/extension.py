@@ -28,7 +28,7 @@ def templates_folder() -> str:
     return str(Path(__file__).parent.parent / "templates")
 
 
-# The name of the panel class until 0.2 (the README's public API named it): the same class.
+# The panel's name until 0.2 (``flask_order_admin`` exports it), kept for one release: the same class.
 OrderAdminState = OrderPanel
 
 

@@ -5,9 +5,9 @@ Flask-Babel, English and UTC otherwise (also when Flask-Babel is installed but n
 Flask-Admin's own pages fail). Outside a request (an export job, a CLI command) the selector is not
 asked, as it may read the request: the app's default locale applies, or the one ``locale_of`` sets on the
 app context's ``g`` (a job writes its file in the language of the manager who started it; docs/design.md,
-"One object per app"). The catalogs ship in
-``flask_order_admin/translations``; a host's own catalog of the same domain, in one of its Flask-Babel
-translation directories, is read first, so a host can reword any of the plugin's strings.
+"One object per app"). The catalogs ship in ``flask_order_admin/translations``; a host's own catalog of
+the same domain, in one of its Flask-Babel translation directories, is read first, so a host can reword
+any of the plugin's strings.
 
 Views and templates call ``gettext``/``pgettext``/``ngettext`` (or ``translate`` for a ``Message``
 built by the domain or the services). The ``lazy_*`` forms are for texts set at import time (column
