@@ -71,12 +71,12 @@ def singles_case(models: BenchModels, engine: Engine, session: Session, ids: lis
         reship(models, engine, ids)
         with Session(engine) as reader:  # the versions the order pages showed
             records = services.get_order_record
-            versions.update({i: records(reader, i, settings=models.settings).version for i in ids})
+            versions.update({i: records(reader, i, panel=models.panel).version for i in ids})
 
     def op() -> None:
         for order_id in ids:
             services.close(session, order_id, actor="bench", expected_version=versions[order_id],
-                           settings=models.settings)
+                           panel=models.panel)
 
     return Case(counter.counted(op), setup=setup, after=session.expunge_all)
 
@@ -84,7 +84,7 @@ def singles_case(models: BenchModels, engine: Engine, session: Session, ids: lis
 def bulk_case(models: BenchModels, engine: Engine, session: Session, ids: list[int],
               counter: StatementCounter) -> Case:
     def op() -> None:
-        outcome = services.bulk_close(session, ids, actor="bench", settings=models.settings)
+        outcome = services.bulk_close(session, ids, actor="bench", panel=models.panel)
         assert len(outcome.done) == len(ids), outcome.refused[:3]
 
     return Case(counter.counted(op), setup=lambda: reship(models, engine, ids), after=session.expunge_all)

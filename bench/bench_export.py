@@ -36,7 +36,12 @@ from flask_order_admin.export.rows import item_row, order_head
 from flask_order_admin.export.sheets import RowStyle
 from flask_order_admin.export.xls_writer import HyperlinkFormula, XlsBackend
 from flask_order_admin.models import Order, OrderAdminBase, OrderItem
-from flask_order_admin.settings import DEFAULT_SETTINGS, settings_in_use
+from flask_order_admin.panel import OrderPanel
+from flask_order_admin.settings import DEFAULT_SETTINGS
+from flask_order_admin.store.records import order_records
+
+# A script: no Flask app, so the services are given the panel (the plugin's own tables, default settings).
+PANEL = OrderPanel(settings=DEFAULT_SETTINGS)
 
 RATIO_GOAL = 1.3
 MEMORY_GOAL = 3.0
@@ -101,9 +106,9 @@ def raw_xlwt(rows: list[tuple[Any, ...]]) -> bytes:
 
 
 def raw_cells(session: Session, order_id: int) -> list[tuple[Any, ...]]:
-    order = session.get(Order, order_id)
+    [order] = order_records(session, PANEL.store, [session.get(Order, order_id)], DEFAULT_SETTINGS.number_format)
     rows = []
-    lines = item_columns_select(DEFAULT_SETTINGS.models)
+    lines = item_columns_select(PANEL.store)
     for item in session.execute(lines.where(OrderItem.order_id == order_id).order_by(OrderItem.id)):
         cells = []
         for value in item_row(order_head(order), item):
@@ -139,20 +144,21 @@ def run(quick: bool) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
         engine = create_engine(f"sqlite:///{Path(folder) / 'bench.sqlite'}")
         OrderAdminBase.metadata.create_all(engine)
-        with Session(engine) as session, settings_in_use(DEFAULT_SETTINGS):  # a script: no Flask app
+        with Session(engine) as session:
             [big_order] = seed(session, 1, 10_000)
             bulk_ids = seed(session, bulk_rows // ITEMS_PER_BULK_ORDER, ITEMS_PER_BULK_ORDER)
 
             cells = raw_cells(session, big_order)
-            ours_runs, raw_runs = paired_samples(lambda: order_xls(session, big_order), lambda: raw_xlwt(cells), runs)
+            ours_runs, raw_runs = paired_samples(lambda: order_xls(session, big_order, panel=PANEL),
+                                                 lambda: raw_xlwt(cells), runs)
             ours, raw = statistics.median(ours_runs), statistics.median(raw_runs)
 
             start = time.perf_counter()
-            orders_xls(session, bulk_ids)
+            orders_xls(session, bulk_ids, panel=PANEL)
             bulk_seconds = time.perf_counter() - start
             session.expunge_all()
             tracemalloc.start()
-            data = orders_xls(session, bulk_ids)
+            data = orders_xls(session, bulk_ids, panel=PANEL)
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
         engine.dispose()

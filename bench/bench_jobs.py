@@ -57,7 +57,9 @@ from flask_order_admin.jobs.records import create_job
 from flask_order_admin.jobs.selection import store_ids
 from flask_order_admin.jobs.work import run_export
 from flask_order_admin.models import ExportRecord, Order, OrderAdminBase, OrderItem
-from flask_order_admin.settings import DEFAULT_SETTINGS, settings_in_use
+from flask_order_admin.settings import DEFAULT_SETTINGS
+from flask_order_admin.store import builtin_store
+from flask_order_admin.store.records import order_records
 
 TIME_RATIO_GOAL = round(1 / 0.7, 2)  # job seconds ÷ raw xlwt seconds; throughput ≥ 0.7 of raw xlwt
 MEMORY_GOAL = 3.0
@@ -103,9 +105,12 @@ def host(url: str, storage: Path) -> Iterator[Flask]:
 
 def raw_cells(session: Any, order_ids: list[int]) -> list[tuple[tuple[str, Any], ...]]:
     """Every row's cells, typed as raw xlwt needs them (the job's own rows, read once beforehand)."""
-    heads = {order.id: order_head(order) for order in session.scalars(select(Order).where(Order.id.in_(order_ids)))}
+    store = builtin_store()
+    orders = order_records(session, store, session.scalars(select(Order).where(Order.id.in_(order_ids))).all(),
+                           DEFAULT_SETTINGS.number_format)
+    heads = {order.id: order_head(order) for order in orders}
     rows = []
-    lines = item_columns_select(DEFAULT_SETTINGS.models)
+    lines = item_columns_select(store)
     for item in session.execute(lines.order_by(OrderItem.order_id, OrderItem.id)):
         cells = []
         for value in item_row(heads[item[0]], item):
@@ -241,7 +246,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
         from sqlalchemy.orm import Session
 
         # Read outside any app: the numbers in the cells come from the default settings, as the job's own do.
-        with Session(engine) as session, settings_in_use(DEFAULT_SETTINGS):
+        with Session(engine) as session:
             order_ids = seed(session, rows_wanted // ITEMS_PER_BULK_ORDER, ITEMS_PER_BULK_ORDER)
             cells = raw_cells(session, order_ids)
         engine.dispose()

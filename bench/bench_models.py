@@ -1,6 +1,6 @@
 """The two model sets the benchmarks run on: the plugin's own tables, and the legacy shop's own tables mounted
 with ``OrderModels`` (``example_app/legacy``). Each knows its tables, how to seed them set-based, and the
-settings the services get.
+panel the services get (its settings and store).
 
 Seeded orders: number ``n`` (from 1) has ``items_of(n)`` lines (1–8, 4.5 on average) and one of five
 statuses; the legacy shop's numbers are ``SH-24-0000042`` (seven digits, so the last six pick one order
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from flask_order_admin.domain.search_keys import name_key, phone_key
 from flask_order_admin.pricing import Price
 from flask_order_admin.services.number_index import index_numbers
+from flask_order_admin.panel import OrderPanel
 from flask_order_admin.settings import DEFAULT_SETTINGS, Settings
 
 MAX_ITEMS = 8
@@ -58,14 +59,25 @@ def items_of(n: int) -> int:
 class BenchModels:
     name: str
     label: str  # what a result row says about the tables
+    _panel: OrderPanel | None = None
 
     @property
     def settings(self) -> Settings:
         raise NotImplementedError
 
+    def store(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def panel(self) -> OrderPanel:
+        """What a benchmark passes the services (``panel=``): it runs outside any Flask app."""
+        if self._panel is None:
+            self._panel = OrderPanel(settings=self.settings, store=self.store())
+        return self._panel
+
     @property
     def binding(self) -> Any:
-        return self.settings.models
+        return self.panel.store
 
     def metadata(self) -> MetaData:
         raise NotImplementedError
@@ -101,6 +113,11 @@ class BuiltinBench(BenchModels):
     @property
     def settings(self) -> Settings:
         return dataclasses.replace(DEFAULT_SETTINGS, price_resolver=lambda item, at: NEW_PRICE)
+
+    def store(self) -> Any:
+        from flask_order_admin.store import builtin_store
+
+        return builtin_store()
 
     def metadata(self) -> MetaData:
         from flask_order_admin.models import OrderAdminBase
@@ -202,7 +219,7 @@ class BuiltinBench(BenchModels):
 class LegacyBench(BenchModels):
     name = "legacy"
     label = "legacy shop's tables"
-    _settings: Settings | None = None
+    _store: Any = None
 
     def __init__(self) -> None:
         self._made = itertools.count(1)
@@ -210,17 +227,19 @@ class LegacyBench(BenchModels):
 
     @property
     def settings(self) -> Settings:
-        if self._settings is None:
+        return dataclasses.replace(DEFAULT_SETTINGS, price_resolver=lambda item, at: NEW_PRICE)
+
+    def store(self) -> Any:
+        if self._store is None:
             from example_app.legacy.order_models import SHOP_ORDER_MODELS
 
-            self._settings = dataclasses.replace(
-                DEFAULT_SETTINGS, order_models=SHOP_ORDER_MODELS.resolve(), price_resolver=lambda item, at: NEW_PRICE)
-        return self._settings
+            self._store = SHOP_ORDER_MODELS.resolve()
+        return self._store
 
     def metadata(self) -> MetaData:
         from example_app.legacy.models import db
 
-        self.settings  # the panel's tables join the shop's metadata when the models are resolved
+        self.store()  # the panel's tables join the shop's metadata when the models are resolved
         return db.metadata
 
     def number(self, n: int) -> str:
@@ -263,7 +282,7 @@ class LegacyBench(BenchModels):
                 for table in ("shop_customers", "shop_orders", "shop_order_lines"):
                     connection.exec_driver_sql(f"ANALYZE {table}")
         with Session(engine) as session:
-            index_numbers(session, self.settings)
+            index_numbers(session, self.panel)
 
     def make_order(self, engine: Engine, items: int, status: str, customer: str) -> int:
         from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine

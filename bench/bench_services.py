@@ -124,14 +124,14 @@ def _data_dir() -> Path:
 
 def search_suffix(models: BenchModels, session: Session, orders: int, rng: random.Random) -> Case:
     def op() -> None:
-        assert services.search(session, models.last_digits(rng.randint(1, orders), 6), settings=models.settings)
+        assert services.search(session, models.last_digits(rng.randint(1, orders), 6), panel=models.panel)
 
     return Case(op, batch=50, after=session.expunge_all)
 
 
 def search_exact_vs_get(models: BenchModels, session: Session, orders: int, rng: random.Random) -> tuple[Case, Case]:
     def exact() -> None:
-        assert services.search(session, models.number(rng.randint(1, orders)), settings=models.settings)
+        assert services.search(session, models.number(rng.randint(1, orders)), panel=models.panel)
 
     def get() -> None:
         assert session.get(models.binding.order, rng.randint(1, orders)) is not None
@@ -149,7 +149,7 @@ def search_box(models: BenchModels, session: Session, field: str, rng: random.Ra
 
     def op() -> None:
         text = needle_searches(rng.randrange(NEEDLES), phone_keys=phone_keys)[field]
-        assert len(services.search(session, text, settings=models.settings)) == 1, text
+        assert len(services.search(session, text, panel=models.panel)) == 1, text
 
     def reset() -> None:
         session.rollback()
@@ -168,7 +168,7 @@ def merge_case(models: BenchModels, engine: Engine, session: Session, items: int
         customer = f"merge-{len(pair)}-{time.perf_counter_ns()}"
         pair[:] = [models.make_order(engine, items, "awaiting_payment", customer) for _ in range(2)]
 
-    return Case(lambda: services.merge(session, pair[0], pair[1], actor="bench", settings=models.settings),
+    return Case(lambda: services.merge(session, pair[0], pair[1], actor="bench", panel=models.panel),
                 setup=setup, after=session.expunge_all)
 
 
@@ -192,7 +192,7 @@ def restore_case(models: BenchModels, engine: Engine, session: Session, items: i
     def setup() -> None:
         order[:] = [models.make_order(engine, items, "canceled", "restore")]
 
-    return Case(lambda: services.restore(session, order[0], actor="bench", settings=models.settings),
+    return Case(lambda: services.restore(session, order[0], actor="bench", panel=models.panel),
                 setup=setup, after=session.expunge_all)
 
 

@@ -7,7 +7,6 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from flask_order_admin.models import Order
-from flask_order_admin.settings import current_settings
 
 from .languages import LANGUAGES
 from .models import Product, User, db
@@ -35,7 +34,7 @@ def register_commands(app: Flask) -> None:
             )
         summary = seed_demo(db.session, orders=orders, seed=seed, photo_base=app.config.get("DEMO_PHOTO_BASE_URL", ""),
                             language=language or app.config["DEMO_LANGUAGE"])
-        fmt = current_settings().number_format.format
+        fmt = app.extensions["order_admin"].settings.number_format.format
         click.echo(f"Seeded {summary.orders} orders, {summary.items} items, {summary.events} events.")
         click.echo("Restore reprices: " + ", ".join(fmt(i) for i in summary.repriced_on_restore))
         click.echo("An item no longer sold (Restore offers to restore it without that item): "

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import bindparam, insert
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,6 @@ from flask_order_admin.domain import OrderStatus as S
 from flask_order_admin.domain.merge import normalize_email
 from flask_order_admin.domain.search_keys import name_key, phone_key
 from flask_order_admin.models import Order, OrderEvent, OrderItem, utcnow
-from flask_order_admin.settings import current_settings
 
 from . import seed_data as data
 from .models import Product
@@ -238,7 +238,7 @@ def seed_demo(session: Session, *, orders: int = 400, seed: int = 2024, photo_ba
         for o in planned for line in o.lines
     ]
     session.execute(insert(OrderItem), items)
-    number = current_settings().number_format.format
+    number = current_app.extensions["order_admin"].settings.number_format.format
     events = [event for o in planned for event in seeder.events(o, number)]
     session.execute(insert(OrderEvent), events)
     session.commit()

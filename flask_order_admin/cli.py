@@ -13,13 +13,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 if TYPE_CHECKING:
-    from .extension import OrderAdminState
+    from .panel import OrderPanel
 
 order_admin_cli = AppGroup("order-admin", help="flask-order-admin maintenance commands.")
 
 
-def _state() -> OrderAdminState:
-    state: OrderAdminState = current_app.extensions["order_admin"]
+def _state() -> OrderPanel:
+    state: OrderPanel = current_app.extensions["order_admin"]
     return state
 
 
@@ -61,7 +61,7 @@ def export_command(statuses: tuple[str, ...], order_ids: tuple[int, ...], fmt: s
         wanted_statuses = [OrderStatus(status) for status in statuses]
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--status") from error
-    binding = settings.models
+    binding = state.store
     matching = select(binding.order_pk).where(binding.status_in(wanted_statuses)) if statuses else None
     description = " ".join(["order-admin export", *(f"--status {s}" for s in statuses),
                             *(f"--order {i}" for i in order_ids)])
@@ -82,7 +82,7 @@ def export_command(statuses: tuple[str, ...], order_ids: tuple[int, ...], fmt: s
     _copy_when_done(state, result.export_id, output)
 
 
-def _copy_when_done(state: OrderAdminState, export_id: int, output: Path) -> None:
+def _copy_when_done(state: OrderPanel, export_id: int, output: Path) -> None:
     """Wait for the job to end (a job whose worker stopped fails by the stale check), then copy its file."""
     from .i18n import translate
     from .jobs.records import fail_if_stale
@@ -167,8 +167,8 @@ def index_numbers_command(everything: bool) -> None:
     from .services.number_index import index_numbers
 
     state = _state()
-    if state.settings.models.numbers.field is None:
+    if state.store.numbers.field is None:
         click.echo("Order numbers are made from the order id: there is nothing to index.")
         return
-    done = index_numbers(state.session, state.settings, everything=everything)
+    done = index_numbers(state.session, state, everything=everything)
     click.echo(f"Indexed the numbers of {done} orders.")

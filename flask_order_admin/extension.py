@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, request
 
-from .i18n import template_callables
-from .models import utcnow
-from .store.order_models import OrderModels
-from .services.resolver_pool import ResolverPool
 from .errors import OrderAdminConfigError
+from .i18n import template_callables
+from .panel import OrderPanel
 from .settings import Settings, load_settings
+from .store.order_models import OrderModels
 
 EXTENSION_KEY = "order_admin"
 logger = logging.getLogger(__name__)
@@ -32,52 +28,8 @@ def templates_folder() -> str:
     return str(Path(__file__).parent.parent / "templates")
 
 
-@dataclass
-class OrderAdminState:
-    """What ``app.extensions["order_admin"]`` holds for one app."""
-
-    settings: Settings
-    admin: Any = None
-    db: Any = None
-    views: list[Any] = field(default_factory=list)
-    instance_path: str = "instance"
-    # What "now" is, for export jobs (heartbeats, the stale check, expiry) and for the rules that measure time
-    # (a note's edit window): tests put a clock of their own here instead of racing real time
-    # (docs/design.md, "Clock").
-    clock: Callable[[], datetime] = utcnow
-    # Export runners, made on first use and kept per runner configuration (tests and hosts may swap settings).
-    _runners: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
-    _runners_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def export_folder(self) -> Path:
-        """ORDER_ADMIN_EXPORT_STORAGE, or ``<instance folder>/order_admin_exports``."""
-        return Path(self.settings.export_storage or Path(self.instance_path) / "order_admin_exports")
-
-    def export_runner(self) -> Any:
-        """This app's export runner (``jobs.runners``), created lazily: a thread pool starts no thread until used."""
-        from .jobs.runners import make_runner
-
-        s = self.settings
-        key = (s.export_runner, s.export_rq_redis_url, s.export_rq_queue, s.export_app_factory, s.export_max_jobs,
-               s.export_celery_app, s.export_celery_broker_url, s.export_celery_queue)
-        with self._runners_lock:
-            runner = self._runners.get(key)
-            if runner is None:
-                runner = self._runners[key] = make_runner(self)
-            return runner
-
-    places_checked: bool = False  # no view the host added later sits at one of the plugin's URLs
-    # Where Restore runs the price resolver; it starts a thread per call, so an idle pool holds none.
-    resolver_pool: ResolverPool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.resolver_pool = ResolverPool(self.settings.price_resolver_workers)
-
-    @property
-    def session(self) -> Any:
-        if self.db is None:
-            raise RuntimeError("OrderAdmin was initialised without db=; the views need the host's Flask-SQLAlchemy db")
-        return self.db.session
+# The panel's name until 0.2 (``flask_order_admin`` exports it), kept for one release: the same class.
+OrderAdminState = OrderPanel
 
 
 class OrderAdmin:
@@ -104,7 +56,7 @@ class OrderAdmin:
     def init_app(
         self, app: Flask, *, admin: Any = None, db: Any = None, models: OrderModels | None = None,
         views: Mapping[str, type] | None = None,
-    ) -> OrderAdminState:
+    ) -> OrderPanel:
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError("OrderAdmin is already initialised on this app")
         admin = admin if admin is not None else self.admin
@@ -112,18 +64,18 @@ class OrderAdmin:
         models = models if models is not None else self.models
         views = views if views is not None else self.views
         # Everything that can be wrong fails here, at start-up, before the app is changed.
-        binding = (models or OrderModels()).resolve()
-        settings = load_settings(app.config, order_models=binding)
-        state = OrderAdminState(settings=settings, admin=admin, db=db, instance_path=app.instance_path)
+        store = (models or OrderModels()).resolve()
+        settings = load_settings(app.config)
+        panel = OrderPanel(settings=settings, store=store, admin=admin, db=db, instance_path=app.instance_path)
         if admin is not None:
             from .views import create_views
 
-            state.views = create_views(admin, state, views)
+            panel.views = create_views(admin, panel, views)
         elif views:
             raise OrderAdminConfigError("views: given without admin=, the Flask-Admin to add them to")
         if db is not None:
-            add_tables_to(db.metadata, binding.copied_tables)
-        app.extensions[EXTENSION_KEY] = state
+            add_tables_to(db.metadata, store.copied_tables)
+        app.extensions[EXTENSION_KEY] = panel
         app.register_blueprint(
             Blueprint(f"{settings.endpoint_prefix}_templates", __name__, template_folder=templates_folder())
         )
@@ -133,10 +85,10 @@ class OrderAdmin:
 
         app.cli.add_command(order_admin_cli)
         if admin is not None:
-            admin.add_views(*state.views)
+            admin.add_views(*panel.views)
             warn_if_nobody_can_get_in(app, settings)
             require_babel_once_installed(app, admin)
-        return state
+        return panel
 
 
 def require_babel_once_installed(app: Flask, admin: Any) -> None:

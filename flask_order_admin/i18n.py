@@ -3,10 +3,11 @@
 The locale and timezone are the host's: Flask-Babel's selectors when the host has initialised
 Flask-Babel, English and UTC otherwise (also when Flask-Babel is installed but not initialised, where
 Flask-Admin's own pages fail). Outside a request (an export job, a CLI command) the selector is not
-asked, as it may read the request: the app's default locale applies, or the one ``locale_of`` sets (a
-job writes its file in the language of the manager who started it). The catalogs ship in
-``flask_order_admin/translations``; a host's own catalog of the same domain, in one of its Flask-Babel
-translation directories, is read first, so a host can reword any of the plugin's strings.
+asked, as it may read the request: the app's default locale applies, or the one ``locale_of`` sets on the
+app context's ``g`` (a job writes its file in the language of the manager who started it; docs/design.md,
+"One object per app"). The catalogs ship in ``flask_order_admin/translations``; a host's own catalog of
+the same domain, in one of its Flask-Babel translation directories, is read first, so a host can reword
+any of the plugin's strings.
 
 Views and templates call ``gettext``/``pgettext``/``ngettext`` (or ``translate`` for a ``Message``
 built by the domain or the services). The ``lazy_*`` forms are for texts set at import time (column
@@ -18,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from functools import lru_cache
@@ -30,7 +30,7 @@ from babel.core import get_global
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from babel.support import LazyProxy, NullTranslations, Translations
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from markupsafe import Markup
 
 from .domain.messages import N_, NC_, Listing, Message, Moment, Quantity, english
@@ -40,8 +40,9 @@ CATALOG_DIRECTORY = Path(__file__).parent / "translations"
 SOURCE_LOCALE = Locale("en")
 
 
-# A locale set by the plugin itself for a stretch of code (an export job writing a manager's file).
-_forced_locale: ContextVar[Locale | None] = ContextVar("order_admin_locale", default=None)
+# The ``g`` attribute holding a locale the plugin set for a stretch of code (an export job writing a manager's
+# file): ``g`` belongs to the app context, so the locale is that job's alone.
+_FORCED_LOCALE = "order_admin_locale"
 
 
 def current_locale() -> Locale:
@@ -51,7 +52,7 @@ def current_locale() -> Locale:
     job, a CLI command) the app's default locale, never the selector, which may read the request.
     English when the host has not initialised Flask-Babel.
     """
-    forced = _forced_locale.get()
+    forced: Locale | None = g.get(_FORCED_LOCALE) if has_app_context() else None
     if forced is not None:
         return forced
     babel = _flask_babel()
@@ -67,14 +68,17 @@ def current_locale() -> Locale:
 @contextmanager
 def locale_of(locale: Locale | str | None) -> Iterator[None]:
     """Show the plugin's texts in ``locale`` within the block (None, or a name Babel does not know:
-    the usual locale)."""
+    the usual locale). Outside an app context the texts are English whatever the locale, so it changes nothing."""
     parsed = parse_locale(locale)
-    token = _forced_locale.set(parsed) if parsed is not None else None
+    if parsed is None or not has_app_context():
+        yield
+        return
+    before = g.get(_FORCED_LOCALE)
+    setattr(g, _FORCED_LOCALE, parsed)
     try:
         yield
     finally:
-        if token is not None:
-            _forced_locale.reset(token)
+        setattr(g, _FORCED_LOCALE, before)
 
 
 def source_language() -> Any:

@@ -23,7 +23,6 @@ from .domain.messages import Message, from_stored_text
 from .domain.search_keys import NAME_KEY_LENGTH, PHONE_KEY_LENGTH, name_key, phone_key
 from .domain.totals import LineTotals
 from .i18n import translate
-from .settings import current_settings
 
 
 def utcnow() -> datetime:
@@ -139,26 +138,13 @@ class Order(OrderAdminBase):
         return value
 
     @property
-    def number(self) -> str | None:
-        """``ORD-0000000023`` once the order has an id; needs the app's settings (``current_settings``)."""
-        return None if self.id is None else current_settings().number_format.format(self.id)
-
-    @property
     def status_label(self) -> str:
         """In the current manager's language (English outside a request)."""
         return translate(OrderStatus.parse(self.status).label)
 
-    @property
-    def provider_label(self) -> str:
-        return translate(current_settings().provider_label(self.provider))
-
     def __repr__(self) -> str:
-        # Never raises: a traceback or a worker's log may show an order where no settings are known.
-        try:
-            shown = self.number or "new"
-        except RuntimeError:
-            shown = f"id={self.id}"
-        return f"<Order {shown} {self.status}>"
+        # The id, not the number: the number's format is the app's (the store's ``number_of``), not the row's.
+        return f"<Order {'new' if self.id is None else f'id={self.id}'} {self.status}>"
 
 
 def _placed_in_order(context: Any) -> int | None:

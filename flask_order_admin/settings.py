@@ -8,11 +8,8 @@ fails at start-up with an error naming the key.
 from __future__ import annotations
 
 import copy
-import functools
 import importlib.util
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
 
@@ -379,8 +376,6 @@ class Settings:
     comment_edit_minutes: int = setting(
         15, _non_negative_int(24 * 60),
         "Minutes after writing a note during which its author may edit or delete it (0: notes stay as written).")
-    # The resolved OrderModels (a store.OrderStore); None: the plugin's own tables. Not a key: init_app's argument.
-    order_models: Any = None
 
     @property
     def export_columns(self) -> ColumnSet:
@@ -403,15 +398,6 @@ class Settings:
     def has_price_resolver(self) -> bool:
         """Restore can recalculate prices (a resolver per item or a batch one is set)."""
         return self.price_resolver is not None or self.price_batch_resolver is not None
-
-    @property
-    def models(self) -> Any:
-        """The tables the panel works on (``store.OrderStore``): the shop's, or the plugin's own."""
-        if self.order_models is None:
-            from .store import builtin_store
-
-            return builtin_store()
-        return self.order_models
 
 
 def _check_runner(values: Mapping[str, Any]) -> None:
@@ -468,7 +454,7 @@ def _checked(key: ConfigKey, config: Mapping[str, Any]) -> Any:
         raise OrderAdminConfigError(f"{key.name}: {exc} (got {raw!r})") from None
 
 
-def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settings:
+def load_settings(config: Mapping[str, Any]) -> Settings:
     """The settings from ``app.config``: every key checked, then the checks that involve several keys."""
     unknown = sorted(k for k in config if k.startswith("ORDER_ADMIN_") and k not in {c.name for c in CONFIG_KEYS})
     # Test-only variables live in the environment, never in app.config; anything else is a typo.
@@ -488,7 +474,7 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
             "ORDER_ADMIN_PRICE_BATCH_RESOLVER: set either it or ORDER_ADMIN_PRICE_RESOLVER (one item per call), "
             "not both"
         )
-    arguments: dict[str, Any] = {"order_models": order_models}
+    arguments: dict[str, Any] = {}
     for settings_field in fields(Settings):
         meta = settings_field.metadata
         if "check" in meta:
@@ -503,54 +489,3 @@ def load_settings(config: Mapping[str, Any], order_models: Any = None) -> Settin
 
 
 DEFAULT_SETTINGS = load_settings({})
-
-# The settings a service was given, while it runs: what Order.number and the messages use there.
-_settings_in_use: ContextVar[Settings | None] = ContextVar("order_admin_settings_in_use", default=None)
-
-
-@contextmanager
-def settings_in_use(settings: Settings) -> Iterator[Settings]:
-    """Make ``settings`` the current settings for the block (a service called with ``settings=``)."""
-    token = _settings_in_use.set(settings)
-    try:
-        yield settings
-    finally:
-        _settings_in_use.reset(token)
-
-
-def uses_settings(service: Callable[..., Any]) -> Callable[..., Any]:
-    """For a service that takes ``settings=``: pass it the given ones or the current app's, current while it runs."""
-
-    @functools.wraps(service)
-    def run(*args: Any, settings: Settings | None = None, **kwargs: Any) -> Any:
-        settings = settings or current_settings()
-        with settings_in_use(settings):
-            return service(*args, settings=settings, **kwargs)
-
-    return run
-
-
-def current_settings() -> Settings:
-    """The settings of the running service call, else the current Flask app's OrderAdmin settings.
-
-    Never the defaults by surprise: outside an app context, or in an app without OrderAdmin,
-    it raises a RuntimeError that says what to do.
-    """
-    from flask import current_app, has_app_context
-
-    explicit = _settings_in_use.get()
-    if explicit is not None:
-        return explicit
-    if not has_app_context():
-        raise RuntimeError(
-            "flask-order-admin needs its settings, and this runs outside a Flask app context (a CLI job, "
-            "a worker?): run it inside `with app.app_context():`, or pass the settings explicitly, "
-            "e.g. services.cancel(session, order_id, actor=..., settings=app.extensions['order_admin'].settings)"
-        )
-    state = current_app.extensions.get("order_admin")
-    if state is None:
-        raise RuntimeError(
-            f"flask-order-admin needs its settings, and the current app {current_app.name!r} has no OrderAdmin: "
-            "initialise OrderAdmin(app, ...) on it, or pass settings= explicitly"
-        )
-    return cast("Settings", state.settings)

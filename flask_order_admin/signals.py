@@ -2,7 +2,7 @@
 
 Each is sent once, after its action's transaction has committed; never for a refused
 or rolled-back action. The sender is the Flask app of the current app context, or
-None where a service runs outside one (a worker passing ``settings=``): a receiver
+None where a service runs outside one (a worker passing ``panel=``): a receiver
 connected without a sender hears both, one connected with ``sender=app`` only that app.
 
 The orders passed are the session's objects; the commit has expired them, so reading

@@ -120,23 +120,23 @@ def _shared_app(host_apps: Any, database_url: str, model_set: str) -> tuple[Flas
                        lambda: build_app(database_url, model_set=model_set))
 
 
-def wipe_orders(db: SQLAlchemy, model_set: str, settings: Any) -> None:
+def wipe_orders(db: SQLAlchemy, model_set: str, store: Any) -> None:
     """Delete every order row of the model set (and what the plugin keeps of them)."""
-    SETS[model_set].wipe(db, settings.models)
+    SETS[model_set].wipe(db, store)
 
 
 @pytest.fixture
 def app(_shared_app: tuple[Flask, SQLAlchemy], model_set: str) -> Iterator[Flask]:
-    """The test host app with empty order tables and its settings restored after the test."""
+    """The test host app with empty order tables and its settings and store restored after the test."""
     flask_app, db = _shared_app
     state = flask_app.extensions["order_admin"]
-    settings = state.settings
+    settings, store = state.settings, state.store
     with flask_app.app_context():
-        wipe_orders(db, model_set, settings)
+        wipe_orders(db, model_set, store)
         db.session.remove()
         yield flask_app
         db.session.remove()
-    state.settings = settings
+    state.settings, state.store = settings, store
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ def item_fields(n: int, **overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def orders(app: Flask, session: Any, model_set: str) -> Orders:
     """Orders read back by the plugin's field names: ``orders.get(id)``, ``.status(id)``, ``.events(id)``…"""
-    return Orders(session, lambda: app.extensions["order_admin"].settings, SETS[model_set])
+    return Orders(session, lambda: app.extensions["order_admin"], SETS[model_set])
 
 
 @pytest.fixture
@@ -232,7 +232,7 @@ def wipe(db: SQLAlchemy, app: Flask, model_set: str) -> Callable[[], None]:
 
     def run() -> None:
         db.session.remove()
-        wipe_orders(db, model_set, app.extensions["order_admin"].settings)
+        wipe_orders(db, model_set, app.extensions["order_admin"].store)
 
     return run
 

@@ -174,18 +174,18 @@ SETS: dict[str, ModelSet] = {BUILTIN: BuiltinSet(), LEGACY: LegacySet()}
 class Orders:
     """Reading orders back, by the plugin's field names, on the test app's model set."""
 
-    def __init__(self, session: Any, settings_of: Callable[[], Any], model_set: ModelSet | None = None) -> None:
+    def __init__(self, session: Any, panel_of: Callable[[], Any], model_set: ModelSet | None = None) -> None:
         self.session = session
-        self._settings_of = settings_of
+        self._panel_of = panel_of  # the app's panel, read each time: tests swap its settings and store
         self.model_set = model_set
 
     @property
     def settings(self) -> Any:
-        return self._settings_of()
+        return self._panel_of().settings
 
     @property
     def binding(self) -> OrderStore:
-        return self.settings.models
+        return self._panel_of().store
 
     @property
     def is_builtin(self) -> bool:
@@ -294,11 +294,11 @@ def current_orders(session: Any) -> Orders:
     from flask import current_app
 
     app = current_app._get_current_object()
-    return Orders(session, lambda: app.extensions["order_admin"].settings)
+    return Orders(session, lambda: app.extensions["order_admin"])
 
 
 def line_of(item: Any) -> LineRecord:
     """A line object (as a price resolver gets it) by the plugin's field names, in the current app."""
     from flask import current_app
 
-    return LineRecord(current_app.extensions["order_admin"].settings.models, item)
+    return LineRecord(current_app.extensions["order_admin"].store, item)

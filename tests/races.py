@@ -47,7 +47,7 @@ class HeldRace:
 
     def __init__(self, app: Any, db: Any, hold: str = AT_LOCK) -> None:
         self.app, self.db, self.hold = app, db, hold
-        self.history_insert = f"INSERT INTO {app.extensions['order_admin'].settings.models.events.name.upper()}"
+        self.history_insert = f"INSERT INTO {app.extensions['order_admin'].store.events.name.upper()}"
         self.first_is_held = threading.Event()
         self.second_is_locking = threading.Event()
         self.second_waited = False

@@ -50,7 +50,7 @@ def test_answer_and_exception_come_back_to_the_caller():
 
 
 def test_work_sees_the_callers_context_variables():
-    # A service called with settings= makes them current in a context variable; the resolver must see them.
+    # The caller's context variables (the host's own: a request id, a tenant) reach the host's resolver.
     current = contextvars.ContextVar("current")
     current.set("the caller's")
     assert ResolverPool(1).run(current.get, timeout=5) == "the caller's"

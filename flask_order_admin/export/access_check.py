@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import access
 from ..domain.messages import N_, NP_, Listing, Message, Quantity
-from ..settings import Settings
+from ..services.app_panel import ServicePanel
 from .query import export_ids
 
 NUMBERS_SHOWN = 3  # denied order numbers named in the message; the rest are counted
@@ -34,34 +34,34 @@ class ExportCheck:
     first_ids: list[int] = field(default_factory=list)  # the first order, then the first denied ones
 
 
-def check_orders(session: Session, settings: Settings, chunks: Iterable[Sequence[int]]) -> ExportCheck:
+def check_orders(session: Session, panel: ServicePanel, chunks: Iterable[Sequence[int]]) -> ExportCheck:
     """Ask the rule about each order of ``chunks`` (ids in id order); with no host rule, nothing is asked:
     the default rule asks only who the user is, never which order."""
     check = ExportCheck()
-    binding = settings.models
+    binding = panel.store
     for chunk in chunks:
         if not check.first_ids and chunk:
             check.first_ids.append(chunk[0])
         check.total += len(chunk)
-        if settings.access is None:
+        if panel.settings.access is None:
             continue
         orders = session.scalars(
             select(binding.order).where(binding.order_pk.in_(chunk)).order_by(binding.order_pk)
             .options(*binding.order_load_options())
         )
         for order in orders:  # the session holds loaded orders weakly: a chunk is let go once asked
-            if not access.is_allowed(settings, "export", order):
+            if not access.is_allowed(panel.settings, "export", order):
                 check.denied += 1
                 if check.denied <= NUMBERS_SHOWN:
                     check.first_ids.append(binding.order_id(order))
     return check
 
 
-def refusal(session: Session, settings: Settings, check: ExportCheck) -> Message | None:
+def refusal(session: Session, panel: ServicePanel, check: ExportCheck) -> Message | None:
     """Why the user may not export these orders (None when they may), naming the first denied numbers."""
     if not check.denied:
         return None
-    numbers_of = settings.models.numbers_of(session, check.first_ids, settings.number_format)
+    numbers_of = panel.store.numbers_of(session, check.first_ids, panel.settings.number_format)
     if check.total == 1:
         return N_("You may not export order %(number)s. Nothing was exported.", number=numbers_of[check.first_ids[0]])
     numbers: Listing | Message = Listing(tuple(numbers_of[order_id] for order_id in check.first_ids[1:]))
@@ -76,11 +76,11 @@ def refusal(session: Session, settings: Settings, check: ExportCheck) -> Message
     )
 
 
-def ids_refusal(session: Session, settings: Settings, order_ids: Iterable[object]) -> Message | None:
+def ids_refusal(session: Session, panel: ServicePanel, order_ids: Iterable[object]) -> Message | None:
     """Why the current user may not export these orders (given as ids, all at hand); None when they may.
 
     Raises OrderNotFound for an id that cannot be an order, as the export itself would.
     """
     ids = export_ids(order_ids)
     chunks = (ids[start:start + IDS_PER_SELECT] for start in range(0, len(ids), IDS_PER_SELECT))
-    return refusal(session, settings, check_orders(session, settings, chunks))
+    return refusal(session, panel, check_orders(session, panel, chunks))

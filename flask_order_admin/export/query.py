@@ -18,7 +18,7 @@ from ..store import FieldJoins, OrderStore
 from ..store.records import order_records
 from ..services.events import EventRecord
 from ..services.transaction import checked_id
-from ..settings import Settings
+from ..services.app_panel import ServicePanel
 from .columns import DEFAULT_COLUMN_SET, ColumnSet
 from .rows import ITEM_FIELDS, Row, full_row, host_values_of, item_row, no_items_row, order_extras, order_head
 
@@ -39,18 +39,18 @@ def chunks_of(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start:start + ORDERS_PER_CHUNK]
 
 
-def count_rows(session: Session, settings: Settings, ids: Sequence[int], max_rows: int) -> int:
+def count_rows(session: Session, panel: ServicePanel, ids: Sequence[int], max_rows: int) -> int:
     """How many rows the export has (an order without items takes one), by COUNT queries only.
 
     Raises OrderNotFound for a missing order and ExportTooLarge past ``max_rows``,
     so a refused export costs no more than these counts.
     """
-    return count_chunk_rows(session, settings, chunks_of(ids), max_rows)
+    return count_chunk_rows(session, panel, chunks_of(ids), max_rows)
 
 
-def count_chunk_rows(session: Session, settings: Settings, chunks: Iterable[Sequence[int]], max_rows: int) -> int:
+def count_chunk_rows(session: Session, panel: ServicePanel, chunks: Iterable[Sequence[int]], max_rows: int) -> int:
     """``count_rows`` of ids that come a chunk at a time (an export job's, read from the database)."""
-    binding = settings.models
+    binding = panel.store
     rows = 0
     for chunk in chunks:
         chunk_rows, orders = session.execute(
@@ -77,7 +77,7 @@ def item_columns_select(binding: OrderStore) -> Any:
 
 
 def export_rows(
-    session: Session, settings: Settings, chunks: Iterable[Sequence[int]], max_rows: int, numbers: dict[int, str],
+    session: Session, panel: ServicePanel, chunks: Iterable[Sequence[int]], max_rows: int, numbers: dict[int, str],
     *, chunk_reads: Callable[[], AbstractContextManager[object]] | None = None,
     columns: ColumnSet = DEFAULT_COLUMN_SET, base_url: str | None = None,
 ) -> Iterator[Row]:
@@ -90,7 +90,7 @@ def export_rows(
     short read transaction), each chunk of orders is read whole inside it instead, and released before
     its rows are written: for SQLite without WAL, where an open read blocks every writer.
     """
-    binding = settings.models
+    binding = panel.store
     written = 0
     for chunk in chunks:
         orders_query = (select(binding.order).where(binding.order_pk.in_(chunk)).order_by(binding.order_pk)
@@ -100,14 +100,14 @@ def export_rows(
         if chunk_reads is not None:
             with chunk_reads():
                 orders = order_records(session, binding, session.scalars(orders_query).unique().all(),
-                                       settings.number_format)
+                                       panel.settings.number_format)
                 notes = latest_notes(session, binding, chunk) if columns.wants_comments else {}
                 items = session.execute(items_query).all()
             rows: Iterable[Row] = _rows_of(orders, items, columns, base_url, notes)
             closer: Any = nullcontext()
         else:
             orders = order_records(session, binding, session.scalars(orders_query).unique().all(),
-                                   settings.number_format)
+                                   panel.settings.number_format)
             notes = latest_notes(session, binding, chunk) if columns.wants_comments else {}
             result = session.execute(items_query.execution_options(yield_per=ITEMS_PER_FETCH))
             rows, closer = _rows_of(orders, result, columns, base_url, notes), closing(result)

@@ -13,7 +13,7 @@ from typing import Protocol
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from ..settings import Settings
+from ..services.app_panel import ServicePanel
 
 
 class Runner(Protocol):
@@ -27,18 +27,12 @@ class Runner(Protocol):
         """Best effort: drop a job that has not started (the database state is what counts)."""
 
 
-class ExportHost(Protocol):
-    """The app's side of an export: its settings, its session, its clock, where files go and who runs jobs."""
-
-    @property
-    def settings(self) -> Settings: ...
+class ExportHost(ServicePanel, Protocol):
+    """The app's side of an export: what the services need (settings, store, resolver pool, clock), its
+    session, where files go and who runs jobs."""
 
     @property
     def session(self) -> Session: ...
-
-    @property
-    def clock(self) -> Callable[[], datetime]:
-        """What "now" is (docs/design.md, "Clock")."""
 
     def export_folder(self) -> Path: ...
 

@@ -25,6 +25,7 @@ from ..domain.messages import N_, NP_, Message, Quantity, stored_text
 from ..errors import ExportLimitReached, ExportOwnerUnknown
 from ..i18n import current_locale, translate
 from ..models import BASE_URL_LIMIT, DESCRIPTION_LIMIT, ERROR_LIMIT, ExportLimitLock, ExportRecord, ExportState, utcnow
+from ..services.app_panel import ServicePanel
 from ..services.events import exported_event, record_events
 from ..settings import Settings
 from .selection import first_ids, store_ids
@@ -222,7 +223,7 @@ def _stored_description(description: Message | str) -> str:
 
 
 def record_instant(
-    session: Session, settings: Settings, *, actor: str, actor_id: str | None, order_ids: Sequence[int], rows: int,
+    session: Session, panel: ServicePanel, *, actor: str, actor_id: str | None, order_ids: Sequence[int], rows: int,
     fmt: str, source: str, description: Message | str, file_size: int, query_args: Mapping[str, Any] | None = None,
     preset: str | None = None, now: datetime,
 ) -> ExportRecord:
@@ -238,17 +239,17 @@ def record_instant(
     session.add(record)
     session.flush()
     store_ids(session, record.id, order_ids)
-    add_order_event(session, settings, record)
+    add_order_event(session, panel, record)
     session.commit()
     return record
 
 
-def add_order_event(session: Session, settings: Settings, record: ExportRecord) -> None:
+def add_order_event(session: Session, panel: ServicePanel, record: ExportRecord) -> None:
     """An "export" event in the order's history (the plugin's, or on a shop's tables ``order_admin_history``)
     when the export was of exactly one order."""
     if record.order_count == 1:
         [order_id] = first_ids(session, record.id, 1)
-        record_events(session, settings, [exported_event(
+        record_events(session, panel, [exported_event(
             order_id, actor=record.actor, export_id=record.id, fmt=record.fmt, rows=record.rows_written,
         )])
 
@@ -299,7 +300,7 @@ def fail_running(connection: Connection, export_id: int, message: Message | str,
                           state=ExportState.FAILED, finished_at=now, error=stored_text(message, ERROR_LIMIT))
 
 
-def finish(session: Session, settings: Settings, export_id: int, *, rows: int, size: int, now: datetime) -> bool:
+def finish(session: Session, panel: ServicePanel, export_id: int, *, rows: int, size: int, now: datetime) -> bool:
     """Mark the running job done with its file's figures (and one order's history); False when it was canceled
     (or failed) at the last moment, and nothing is written."""
     if not _update_export(session, export_id, ExportRecord.state == ExportState.RUNNING, state=ExportState.DONE,
@@ -308,7 +309,7 @@ def finish(session: Session, settings: Settings, export_id: int, *, rows: int, s
         return False
     record = session.get(ExportRecord, export_id, populate_existing=True)
     assert record is not None  # its row was just updated
-    add_order_event(session, settings, record)
+    add_order_event(session, panel, record)
     session.commit()
     return True
 

@@ -105,7 +105,7 @@ class JobStarted:
 def start_export(host: ExportHost, wanted: ExportRequest, exporter: Exporter) -> InstantExport | JobStarted:
     """The file at once, or a new job; an ``OrderActionError`` when refused (see the module's docstring)."""
     settings, session = host.settings, host.session
-    check_format_offered(wanted.fmt, settings)
+    check_format_offered(wanted.fmt, host)
     preset = export_preset(settings, wanted.preset).key if wanted.preset else None
     if wanted.matching is not None:
         # Counted only as far as an instant export goes: past it, the job's INSERT … SELECT counts.
@@ -118,7 +118,7 @@ def start_export(host: ExportHost, wanted: ExportRequest, exporter: Exporter) ->
         raise ExportTooLarge(len(ids), settings.export_max_rows)
     rows = None
     if len(ids) <= settings.export_inline_rows:
-        rows = count_rows(session, settings, ids, settings.export_max_rows)
+        rows = count_rows(session, host, ids, settings.export_max_rows)
         if rows <= settings.export_inline_rows:
             return _instant(host, wanted, ids, exporter, preset)
     export_id = _create_job(host, wanted, exporter, preset, order_count=len(ids), rows_total=rows)
@@ -164,11 +164,11 @@ def _instant(host: ExportHost, wanted: ExportRequest, ids: list[int], exporter: 
         refusal = _instant_refusal(host, ids, exporter)
         if refusal is not None:
             raise ActionNotAllowed(refusal)
-    written = write_file(session, ids, actor=exporter.name, fmt=wanted.fmt, settings=settings,
+    written = write_file(session, ids, actor=exporter.name, fmt=wanted.fmt, panel=host,
                          storage=host.export_folder(), preset=preset)
     try:
         record = records.record_instant(
-            session, settings, actor=exporter.name, actor_id=exporter.actor_id, order_ids=written.summary.order_ids,
+            session, host, actor=exporter.name, actor_id=exporter.actor_id, order_ids=written.summary.order_ids,
             rows=written.summary.rows, fmt=wanted.fmt, source=wanted.source, description=wanted.description,
             file_size=written.size, query_args=wanted.query_args, preset=preset, now=host.clock(),
         )
@@ -183,9 +183,9 @@ def _instant_refusal(host: ExportHost, ids: list[int], exporter: Exporter) -> Me
     the command line) as their user, loaded (``access.acting_as``)."""
     # With no host rule nothing is asked per order: no user to load.
     if host.settings.access is None or (has_request_context() and access.user_id() == exporter.user_id):
-        return ids_refusal(host.session, host.settings, ids)
+        return ids_refusal(host.session, host, ids)
     with access.acting_as(exporter.user_id):
-        return ids_refusal(host.session, host.settings, ids)
+        return ids_refusal(host.session, host, ids)
 
 
 def _hand_over(host: ExportHost, export_id: int, exporter: Exporter, store: Callable[[], None]) -> JobStarted:

@@ -113,7 +113,7 @@ def run_export(host: ExportHost, export_id: int, user_id: str | None = None) -> 
     ``user_id``: the manager who started it (``access.user_id``), whom the access rule is asked as.
     """
     settings, session = host.settings, host.session
-    engine = session.get_bind(mapper=settings.models.order).engine
+    engine = session.get_bind(mapper=host.store.order).engine
     progress = Progress(engine, export_id, host.clock)
     if not progress.claim(worker_name()):
         return JobOutcome.NOT_QUEUED
@@ -138,22 +138,22 @@ def run_export(host: ExportHost, export_id: int, user_id: str | None = None) -> 
             def chunks() -> Iterator[list[int]]:
                 return id_chunks(read.session, export_id)
 
-            _check_access(read.session, settings, _beating(chunks(), progress), user_id)
+            _check_access(read.session, host, _beating(chunks(), progress), user_id)
             orders = _Counted(_beating(chunks(), progress))
-            total = count_chunk_rows(read.session, settings, orders, settings.export_max_rows)
+            total = count_chunk_rows(read.session, host, orders, settings.export_max_rows)
             # The start counted the orders a moment before writing them: the job's count is the exact one.
             progress.report(force=True, rows_total=total, order_count=orders.count)
             scratch = scratch_path(path) if record.fmt in SCRATCH_FORMATS else None
             # The file's texts (headers, Total) in the language of the manager who started the job.
             with open(part, "wb") as stream, locale_of(record.locale), scratch_folder(scratch):
-                rows = export_rows(read.session, settings, chunks(), settings.export_max_rows,
+                rows = export_rows(read.session, host, chunks(), settings.export_max_rows,
                                    numbers, chunk_reads=read.chunk_reads, columns=columns, base_url=base_url)
                 written = write_sheets(BACKENDS[record.fmt](stream, scratch), _reported(rows, progress), columns)
                 stream.flush()
                 os.fsync(stream.fileno())
         progress.report(force=True)  # saving a big file takes a while: one more sign of life before the end
         os.replace(part, path)
-        if not records.finish(session, settings, export_id, rows=written, size=path.stat().st_size, now=host.clock()):
+        if not records.finish(session, host, export_id, rows=written, size=path.stat().st_size, now=host.clock()):
             path.unlink(missing_ok=True)  # canceled while the file was being saved
             return JobOutcome.CANCELED
     except JobStopped:
@@ -204,13 +204,13 @@ def _beating(chunks: Iterable[list[int]], progress: Progress) -> Iterator[list[i
         yield chunk
 
 
-def _check_access(session: Session, settings: Settings, chunks: Iterable[list[int]], user_id: str | None) -> None:
+def _check_access(session: Session, host: ExportHost, chunks: Iterable[list[int]], user_id: str | None) -> None:
     """Ask the access rule about every order, a chunk at a time, as the manager who started the job; one
     denied order fails the job (ActionNotAllowed, with the message an instant export would show) before
     anything is written. With no host rule there is nothing to ask per order."""
-    if settings.access is None:
+    if host.settings.access is None:
         return
     with access.acting_as(user_id):
-        message = refusal(session, settings, check_orders(session, settings, chunks))
+        message = refusal(session, host, check_orders(session, host, chunks))
     if message is not None:
         raise ActionNotAllowed(message)

@@ -3,8 +3,9 @@
 Each action is one transaction: it locks the order rows, re-checks the rule on
 them, changes them, writes an event and commits; on any error the database is
 left as it was and an ``OrderActionError`` says why. They work on the order
-tables of ``ORDER_ADMIN``'s models (``OrderModels``): the plugin's own, or the
-shop's, whose objects they then return.
+tables of the app's panel (its store, ``OrderModels``): the plugin's own, or the
+shop's, whose objects they then return. They find the panel in the current app, or
+are given it (``panel=``, services/app_panel.py).
 """
 
 from ..errors import BulkActionTooLarge

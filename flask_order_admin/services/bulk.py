@@ -42,7 +42,8 @@ from ..domain.rules import ACCESS_DENIED
 from ..domain.messages import Message, N_, Quantity
 from ..errors import BulkActionTooLarge, OrderActionError, OrderNotFound, StaleOrder
 from ..store.records import OrderRecord, order_records
-from ..settings import Settings, current_settings
+from ..settings import Settings
+from .app_panel import ServicePanel, find_panel
 from .restoring import restore
 from .events import closed_event
 from .status_actions import action_refusal, cancel_event_builder, transition_orders
@@ -86,40 +87,42 @@ class BulkOutcome:
 
 def bulk_cancel(
     session: Session, order_ids: Iterable[object], *, actor: str, reason: str | None = None,
-    reason_choice: str | None = None, allowed: Permission | None = None, settings: Settings | None = None,
+    reason_choice: str | None = None, allowed: Permission | None = None, panel: ServicePanel | None = None,
+    settings: Settings | None = None,
     versions: Versions | None = None,
 ) -> BulkOutcome:
     """Cancel each order that may be canceled (``cancel``'s rule, and ``allowed``) and, with ``versions``, is
     unchanged since the confirm screen; the reasons (as ``cancel`` takes them) go into every event, and a
     choice not listed refuses them all before any changes."""
-    settings = settings or current_settings()
-    return _bulk_transition(session, order_ids, Action.CANCEL, actor=actor, allowed=allowed, settings=settings,
-                            versions=versions, event=cancel_event_builder(settings, reason, reason_choice))
+    panel = find_panel(panel, settings)
+    return _bulk_transition(session, order_ids, Action.CANCEL, actor=actor, allowed=allowed, panel=panel,
+                            versions=versions, event=cancel_event_builder(panel, reason, reason_choice))
 
 
 def bulk_close(
     session: Session, order_ids: Iterable[object], *, actor: str, allowed: Permission | None = None,
-    settings: Settings | None = None, versions: Versions | None = None,
+    panel: ServicePanel | None = None, settings: Settings | None = None, versions: Versions | None = None,
 ) -> BulkOutcome:
     """Close each order that may be closed (``close``'s rule, and ``allowed``) and, with ``versions``, is
     unchanged since the confirm screen."""
-    return _bulk_transition(session, order_ids, Action.CLOSE, actor=actor, allowed=allowed, settings=settings,
+    panel = find_panel(panel, settings)
+    return _bulk_transition(session, order_ids, Action.CLOSE, actor=actor, allowed=allowed, panel=panel,
                             versions=versions, event=closed_event)
 
 
 def bulk_restore(
     session: Session, order_ids: Iterable[object], *, actor: str, allowed: Permission | None = None,
-    settings: Settings | None = None, versions: Versions | None = None,
+    panel: ServicePanel | None = None, settings: Settings | None = None, versions: Versions | None = None,
 ) -> BulkOutcome:
     """Restore each canceled order through ``services.restore`` (prices recalculated), one transaction each;
     with ``versions``, only the orders unchanged since the confirm screen."""
-    settings = settings or current_settings()
+    panel = find_panel(panel, settings)
     outcome = BulkOutcome(Action.RESTORE)
-    ids = _checked_ids(order_ids, settings, outcome)
+    ids = _checked_ids(order_ids, panel, outcome)
     for start in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[start:start + CHUNK_SIZE]
         with read_transaction(session):
-            found = _read_orders(session, settings, chunk)
+            found = _read_orders(session, panel, chunk)
         for order_id in chunk:
             order = found.get(order_id)
             refusal = (_missing(order_id) if order is None else
@@ -129,7 +132,7 @@ def bulk_restore(
                 continue
             assert order is not None  # a missing order is refused above
             try:
-                restore(session, order_id, actor=actor, settings=settings,
+                restore(session, order_id, actor=actor, panel=panel,
                         expected_version=None if versions is None else versions.get(order_id))
             except StaleOrder:  # changed while its prices were looked up
                 outcome.refused.append(BulkRefusal(order_id, order.number, CHANGED_SINCE_SHOWN))
@@ -142,54 +145,53 @@ def bulk_restore(
 
 def _bulk_transition(
     session: Session, order_ids: Iterable[object], action: Action, *, actor: str, allowed: Permission | None,
-    settings: Settings | None, versions: Versions | None, event: EventBuilder,
+    panel: ServicePanel, versions: Versions | None, event: EventBuilder,
 ) -> BulkOutcome:
-    settings = settings or current_settings()
     outcome = BulkOutcome(action)
-    ids = _checked_ids(order_ids, settings, outcome)
+    ids = _checked_ids(order_ids, panel, outcome)
     for start in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[start:start + CHUNK_SIZE]
         try:
-            done, refused = _transition_chunk(session, settings, chunk, action, actor, allowed, versions, event)
+            done, refused = _transition_chunk(session, panel, chunk, action, actor, allowed, versions, event)
         except (SQLAlchemyError, OrderActionError):
             # The database failed the chunk (rolled back): each order again in its own transaction.
-            done, refused = _one_at_a_time(session, settings, chunk, action, actor, allowed, versions, event)
+            done, refused = _one_at_a_time(session, panel, chunk, action, actor, allowed, versions, event)
         outcome.done += done
         outcome.refused += refused
     return outcome._sort()
 
 
 def _transition_chunk(
-    session: Session, settings: Settings, chunk: list[int], action: Action, actor: str,
+    session: Session, panel: ServicePanel, chunk: list[int], action: Action, actor: str,
     allowed: Permission | None, versions: Versions | None, event: EventBuilder,
 ) -> tuple[list[int], list[BulkRefusal]]:
     """One transaction: lock the chunk's orders, check each, write the allowed ones together."""
     refused: list[BulkRefusal] = []
-    with action_transaction(session, settings) as transaction:
-        found = lock_existing_orders(session, settings, chunk)
+    with action_transaction(session, panel) as transaction:
+        found = lock_existing_orders(session, panel, chunk)
         moving: list[OrderRecord] = []
         for order_id in chunk:
             order = found.get(order_id)
             refusal = (_missing(order_id) if order is None else
-                       _changed(order, versions) or _refusal(settings, order, action, allowed))
+                       _changed(order, versions) or _refusal(panel, order, action, allowed))
             if refusal is None:
                 assert order is not None  # a missing order is refused
                 moving.append(order)
             else:
                 refused.append(refusal)
-        transition_orders(session, settings, transaction, moving, action, actor=actor, event=event)
+        transition_orders(session, panel, transaction, moving, action, actor=actor, event=event)
     return [order.id for order in moving], refused
 
 
 def _one_at_a_time(
-    session: Session, settings: Settings, chunk: list[int], action: Action, actor: str,
+    session: Session, panel: ServicePanel, chunk: list[int], action: Action, actor: str,
     allowed: Permission | None, versions: Versions | None, event: EventBuilder,
 ) -> tuple[list[int], list[BulkRefusal]]:
     done: list[int] = []
     refused: list[BulkRefusal] = []
     for order_id in chunk:
         try:
-            one_done, one_refused = _transition_chunk(session, settings, [order_id], action, actor, allowed,
+            one_done, one_refused = _transition_chunk(session, panel, [order_id], action, actor, allowed,
                                                       versions, event)
         except OrderActionError as error:
             one_done, one_refused = [], [BulkRefusal(order_id, error.order_number, error.message)]
@@ -201,7 +203,7 @@ def _one_at_a_time(
     return done, refused
 
 
-def _checked_ids(order_ids: Iterable[object], settings: Settings, outcome: BulkOutcome) -> list[int]:
+def _checked_ids(order_ids: Iterable[object], panel: ServicePanel, outcome: BulkOutcome) -> list[int]:
     """The distinct ids, sorted (every action locks in id order); one that can name no order is refused."""
     ids: set[int] = set()
     for raw in order_ids:
@@ -209,20 +211,20 @@ def _checked_ids(order_ids: Iterable[object], settings: Settings, outcome: BulkO
             ids.add(checked_id(raw))
         except OrderNotFound as error:
             outcome.refused.append(BulkRefusal(None, None, error.message))
-    if len(ids) > settings.bulk_action_limit:
-        raise BulkActionTooLarge(len(ids), settings.bulk_action_limit)
+    if len(ids) > panel.settings.bulk_action_limit:
+        raise BulkActionTooLarge(len(ids), panel.settings.bulk_action_limit)
     return sorted(ids)
 
 
-def _read_orders(session: Session, settings: Settings, ids: list[int]) -> dict[int, OrderRecord]:
-    binding = settings.models
+def _read_orders(session: Session, panel: ServicePanel, ids: list[int]) -> dict[int, OrderRecord]:
+    binding = panel.store
     rows = binding.orders_by_id(session, ids)
-    return {record.id: record for record in order_records(session, binding, rows, settings.number_format,
+    return {record.id: record for record in order_records(session, binding, rows, panel.settings.number_format,
                                                           with_state=True)}
 
 
-def _refusal(settings: Settings, order: OrderRecord, action: Action, allowed: Permission | None) -> BulkRefusal | None:
-    reason = action_refusal(settings, order, action, allowed)
+def _refusal(panel: ServicePanel, order: OrderRecord, action: Action, allowed: Permission | None) -> BulkRefusal | None:
+    reason = action_refusal(panel, order, action, allowed)
     return None if reason is None else BulkRefusal(order.id, order.number, reason)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..domain import Action
 from ..domain.messages import from_stored_text, stored_text
 from ..models import BulkResult, utcnow
-from ..settings import Settings
+from .app_panel import ServicePanel
 from .bulk import BulkOutcome, BulkRefusal
 from .transaction import action_transaction, read_transaction
 
@@ -37,11 +37,11 @@ class KeptResult:
     created_at: datetime
 
 
-def keep_result(session: Session, settings: Settings, outcome: BulkOutcome, *, actor: str, back_url: str) -> str:
+def keep_result(session: Session, panel: ServicePanel, outcome: BulkOutcome, *, actor: str, back_url: str) -> str:
     """Keep ``outcome`` for ``actor`` (one transaction); its key, for the result page's URL."""
     key = secrets.token_urlsafe(24)
     refused = [[r.order_id, r.number, stored_text(r.reason, REASON_LIMIT)] for r in outcome.refused]
-    with action_transaction(session, settings):
+    with action_transaction(session, panel):
         session.execute(delete(BulkResult).where(BulkResult.created_at < utcnow() - KEEP))
         session.add(BulkResult(key=key, actor=actor[:200], action=outcome.action.value, back_url=back_url,
                                outcome={"done": list(outcome.done), "refused": refused}))

@@ -18,6 +18,7 @@ from ..models import utcnow
 from ..store.history import EventRecord as EventRecord  # where views and export import it from
 from ..store.records import OrderRecord
 from ..settings import Settings
+from .app_panel import ServicePanel, panel_from
 
 
 NOTE_LIMIT = 5000  # characters of a note (views/forms.py says so to the manager)
@@ -123,25 +124,25 @@ def _row(order_id: int, action: str, actor: str, from_status: OrderStatus | None
     }
 
 
-def record_events(session: Session, settings: Settings, rows: list[dict[str, Any]]) -> list[EventRecord]:
+def record_events(session: Session, panel: ServicePanel, rows: list[dict[str, Any]]) -> list[EventRecord]:
     """Write events (rows from the builders above) in one statement; they come back with their ids."""
-    binding = settings.models
+    binding = panel.store
     written: list[EventRecord] = binding.record_events(session, rows)
     return written
 
 
-def events_of(session: Session, settings: Settings, order_id: int) -> list[EventRecord]:
+def events_of(session: Session, panel: ServicePanel, order_id: int) -> list[EventRecord]:
     """The order's events, oldest first."""
-    binding = settings.models
+    binding = panel.store
     events: list[EventRecord] = binding.events_of(session, order_id)
     return events
 
 
-def check_version(session: Session, settings: Settings, order: OrderRecord, expected_version: int | None) -> None:
+def check_version(session: Session, panel: ServicePanel, order: OrderRecord, expected_version: int | None) -> None:
     """Refuse when the order changed after the manager's page showed it (version ``expected_version``)."""
     if expected_version is None or order.version == expected_version:
         return
-    binding = settings.models
+    binding = panel.store
     last = binding.last_change(session, order.id)
     if last is None:
         raise StaleOrder(N_("This order was changed just now; review it and try again."), order_number=order.number)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ..store.records import LineRecord, OrderRecord, line_records
-from ..settings import Settings
+from .app_panel import ServicePanel
 
 # A chain of merges longer than this is not followed (each link is one merge a manager made).
 MAX_CHAIN = 100
@@ -28,16 +28,16 @@ class MovedLines:
     lines: list[LineRecord]
 
 
-def moved_lines(session: Session, settings: Settings, order: OrderRecord) -> MovedLines:
+def moved_lines(session: Session, panel: ServicePanel, order: OrderRecord) -> MovedLines:
     """The lines that left the merged ``order``, in the order that holds them now (none for an order
     that was not merged). A few statements per link of the chain, none per line."""
     if order.merged_into_id is None:
         return MovedLines(None, [])
-    links = _MergeLinks(session, settings, {order.id: order.merged_into_id})
+    links = _MergeLinks(session, panel, {order.id: order.merged_into_id})
     holder = links.end_of(order.merged_into_id)
     if holder is None:
         return MovedLines(None, [])
-    binding = settings.models
+    binding = panel.store
     lines = line_records(session, binding, holder, binding.lines_of(session, holder))
     links.load({line.origin_order_id for line in lines if line.origin_order_id is not None})
     return MovedLines(holder, [line for line in lines if links.passes_through(line.origin_order_id, order.id)])
@@ -46,9 +46,9 @@ def moved_lines(session: Session, settings: Settings, order: OrderRecord) -> Mov
 class _MergeLinks:
     """``merged_into_id`` of the orders looked at, read a level of the chains at a time."""
 
-    def __init__(self, session: Session, settings: Settings, known: dict[int, int | None]) -> None:
+    def __init__(self, session: Session, panel: ServicePanel, known: dict[int, int | None]) -> None:
         self.session = session
-        self.binding = settings.models
+        self.binding = panel.store
         self.into: dict[int, int | None] = dict(known)
         self.missing: set[int] = set()  # orders deleted since (a shop may delete its orders)
 

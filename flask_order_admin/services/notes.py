@@ -17,9 +17,9 @@ from ..domain import Action
 from ..domain.messages import N_, Message
 from ..domain.notes import NOTE_KINDS, Note, change_refusal, fold_notes
 from ..errors import ActionNotAllowed, NoteChangeRefused, NoteNotFound
-from ..models import utcnow
 from ..store.records import OrderRecord
-from ..settings import Settings, current_settings
+from ..settings import Settings
+from .app_panel import ServicePanel, find_panel
 from ..signals import order_comment_deleted, order_comment_edited, order_commented
 from .events import note_added_event, note_deleted_event, note_edited_event, record_events
 from .status_actions import ensure_allowed
@@ -30,20 +30,20 @@ Clock = Callable[[], datetime]
 
 def add_comment(
     session: Session, order_id: int, *, actor: str, text: str, actor_id: str | None = None,
-    settings: Settings | None = None, clock: Clock = utcnow,
+    panel: ServicePanel | None = None, settings: Settings | None = None, clock: Clock | None = None,
 ) -> Any:
     """Add a manager's note to the order's history; ``actor_id`` (ORDER_ADMIN_ACTOR_ID) may later edit or
-    delete it (None: nobody). ``clock``: what "now" is (the app's, ``OrderAdminState.clock``, from the views).
+    delete it (None: nobody). ``clock``: what "now" is (None: the panel's, ``OrderPanel.clock``).
     Returns the order."""
     text = _note_text(text)
-    settings = settings or current_settings()
-    with action_transaction(session, settings) as transaction:
-        order = lock_orders(session, settings, [order_id])[order_id]
-        ensure_allowed(settings, order, Action.COMMENT)
-        now = clock()
-        [event] = record_events(session, settings, [
+    panel = find_panel(panel, settings)
+    with action_transaction(session, panel) as transaction:
+        order = lock_orders(session, panel, [order_id])[order_id]
+        ensure_allowed(panel, order, Action.COMMENT)
+        now = (clock or panel.clock)()
+        [event] = record_events(session, panel, [
             note_added_event(order, actor=actor, author_id=actor_id, text=text, at=now)])
-        settings.models.mark_changed(session, order.obj, now)
+        panel.store.mark_changed(session, order.obj, now)
         transaction.send_after_commit(order_commented, order=order.obj, actor=actor, details=event.details,
                                       event=event)
     return order.obj
@@ -51,10 +51,11 @@ def add_comment(
 
 def edit_comment(
     session: Session, order_id: int, note_id: int, *, actor: str, actor_id: str | None, text: str,
-    settings: Settings | None = None, clock: Clock = utcnow,
+    panel: ServicePanel | None = None, settings: Settings | None = None, clock: Clock | None = None,
 ) -> Any:
     """The note ``note_id`` (the id of the event that wrote it) now reads ``text``; only its author, within
     ORDER_ADMIN_COMMENT_EDIT_MINUTES of writing it (NoteChangeRefused otherwise). Returns the order."""
+    panel = find_panel(panel, settings)
     text = _note_text(text)
 
     def edited(order: OrderRecord, note: Note, now: Any) -> dict[str, Any]:
@@ -63,29 +64,33 @@ def edit_comment(
                                    order_number=order.number)
         return note_edited_event(order, note.id, actor=actor, text=text, at=now)
 
-    return _change_note(session, order_id, note_id, actor=actor, actor_id=actor_id, settings=settings,
+    return _change_note(session, order_id, note_id, actor=actor, actor_id=actor_id, panel=panel,
                         clock=clock, event=edited, signal=order_comment_edited)
 
 
 def delete_comment(
     session: Session, order_id: int, note_id: int, *, actor: str, actor_id: str | None,
-    settings: Settings | None = None, clock: Clock = utcnow,
+    panel: ServicePanel | None = None, settings: Settings | None = None, clock: Clock | None = None,
 ) -> Any:
     """Delete the note ``note_id``: the history then says who deleted it and when, and keeps its texts. Only
     its author, within ORDER_ADMIN_COMMENT_EDIT_MINUTES of writing it. Returns the order."""
+    panel = find_panel(panel, settings)
     return _change_note(
-        session, order_id, note_id, actor=actor, actor_id=actor_id, settings=settings, clock=clock,
+        session, order_id, note_id, actor=actor, actor_id=actor_id, panel=panel, clock=clock,
         signal=order_comment_deleted,
         event=lambda order, note, now: note_deleted_event(order, note.id, actor=actor, at=now),
     )
 
 
-def note_of(session: Session, order_id: int, note_id: int, *, settings: Settings | None = None) -> Note:
+def note_of(
+    session: Session, order_id: int, note_id: int, *, panel: ServicePanel | None = None,
+    settings: Settings | None = None,
+) -> Note:
     """The note as it is now (NoteNotFound when the order has no note of that id), read in a transaction of its
     own: what the delete confirm screen shows."""
-    settings = settings or current_settings()
+    panel = find_panel(panel, settings)
     with read_transaction(session):
-        return _find_note(session, settings, checked_id(order_id), note_id)
+        return _find_note(session, panel, checked_id(order_id), note_id)
 
 
 def note_change_refusal(settings: Settings, note: Note, actor_id: str | None, now: datetime) -> Message | None:
@@ -94,27 +99,26 @@ def note_change_refusal(settings: Settings, note: Note, actor_id: str | None, no
 
 
 def _change_note(
-    session: Session, order_id: int, note_id: int, *, actor: str, actor_id: str | None, settings: Settings | None,
-    clock: Clock, event: Callable[[OrderRecord, Note, Any], dict[str, Any]], signal: Signal,
+    session: Session, order_id: int, note_id: int, *, actor: str, actor_id: str | None, panel: ServicePanel,
+    clock: Clock | None, event: Callable[[OrderRecord, Note, Any], dict[str, Any]], signal: Signal,
 ) -> Any:
-    settings = settings or current_settings()
-    with action_transaction(session, settings) as transaction:
-        order = lock_orders(session, settings, [order_id])[order_id]
-        note = _find_note(session, settings, order.id, note_id)
-        ensure_allowed(settings, order, Action.COMMENT)
-        now = clock()
-        refusal = change_refusal(note, actor_id, now, settings.comment_edit_minutes)
+    with action_transaction(session, panel) as transaction:
+        order = lock_orders(session, panel, [order_id])[order_id]
+        note = _find_note(session, panel, order.id, note_id)
+        ensure_allowed(panel, order, Action.COMMENT)
+        now = (clock or panel.clock)()
+        refusal = change_refusal(note, actor_id, now, panel.settings.comment_edit_minutes)
         if refusal is not None:
             raise NoteChangeRefused(refusal, order_number=order.number)
-        [written] = record_events(session, settings, [event(order, note, now)])
-        settings.models.mark_changed(session, order.obj, now)
+        [written] = record_events(session, panel, [event(order, note, now)])
+        panel.store.mark_changed(session, order.obj, now)
         transaction.send_after_commit(signal, order=order.obj, actor=actor, details=written.details, event=written)
     return order.obj
 
 
-def _find_note(session: Session, settings: Settings, order_id: int, note_id: object) -> Note:
+def _find_note(session: Session, panel: ServicePanel, order_id: int, note_id: object) -> Note:
     """The order's note of that id, folded from the order's note events (a handful per order)."""
-    binding = settings.models
+    binding = panel.store
     notes = fold_notes(binding.events_of(session, order_id, NOTE_KINDS))
     note = notes.get(note_id) if isinstance(note_id, int) and not isinstance(note_id, bool) else None
     if note is None:

@@ -13,17 +13,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..store.numbers import INDEX_CHUNK
-from ..settings import Settings
+from .app_panel import ServicePanel
 from .transaction import action_transaction
 
 
-def index_new_orders(session: Session, settings: Settings) -> int:
+def index_new_orders(session: Session, panel: ServicePanel) -> int:
     """Index the orders placed since the newest indexed one; how many were indexed."""
-    binding = settings.models
+    binding = panel.store
     done = 0
     while rows := binding.unindexed_numbers(session):
         try:
-            with action_transaction(session, settings):
+            with action_transaction(session, panel):
                 binding.index_numbers(session, rows)
         except IntegrityError:
             return done  # another search indexed them meanwhile: they are there either way
@@ -33,14 +33,14 @@ def index_new_orders(session: Session, settings: Settings) -> int:
     return done
 
 
-def index_numbers(session: Session, settings: Settings, *, everything: bool = False) -> int:
+def index_numbers(session: Session, panel: ServicePanel, *, everything: bool = False) -> int:
     """Index new orders, or (``everything``) re-read every order's number; how many were indexed."""
     if not everything:
-        return index_new_orders(session, settings)
-    binding = settings.models
+        return index_new_orders(session, panel)
+    binding = panel.store
     done, after = 0, 0
     while rows := binding.numbers_after(session, after):
-        with action_transaction(session, settings):
+        with action_transaction(session, panel):
             binding.index_numbers(session, rows, replace=True)
         done += len(rows)
         after = rows[-1][0]

@@ -41,14 +41,15 @@ from ..domain.search_keys import (
     search_text,
 )
 from ..errors import OrderSearchError
-from ..settings import Settings, current_settings
+from ..settings import Settings
+from .app_panel import ServicePanel, find_panel
 from .number_index import index_new_orders
 
 # What a phone may look like as typed: digits with the usual separators, an international "+" first.
 _PHONE_TEXT = re.compile(r"\+?\(?[0-9][0-9 ()./-]*")
 
 
-def search(session: Session, text: object, *, settings: Settings | None = None,
+def search(session: Session, text: object, *, panel: ServicePanel | None = None, settings: Settings | None = None,
            within: ColumnElement[Any] | None = None) -> list[Any]:
     """Orders matching ``text``: the order number's matches first (the exact number first, then newest
     first), then exact matches of the other fields, then "starts with" matches; ``search_limit`` at most;
@@ -58,17 +59,17 @@ def search(session: Session, text: object, *, settings: Settings | None = None,
     ``+86 138 1234 5678``, ``5678 1234`` (a phone's last digits), a customer reference or an item id.
     Raises OrderSearchError (an OrderActionError) with a message for text that cannot find anything.
     """
-    settings = settings or current_settings()
-    binding = settings.models
+    panel = find_panel(panel, settings)
+    binding = panel.store
     try:
         cleaned = search_text(text)
     except NotSearchText as refusal:
         raise OrderSearchError(refusal.message) from None
     if not has_word_characters(cleaned):
         raise OrderSearchError(N_("“%(text)s” holds no letter or digit to search for.", text=_shorten(cleaned)))
-    limit = settings.search_limit
-    found = _number_matches(session, binding, cleaned, settings, within)
-    if found and _is_whole_number(binding, found[0], cleaned, settings):
+    limit = panel.settings.search_limit
+    found = _number_matches(session, binding, cleaned, panel, within)
+    if found and _is_whole_number(binding, found[0], cleaned, panel):
         return found  # a whole order number means that order: no other field is searched
     seen = {binding.order_id(order) for order in found}
     ids = []
@@ -83,19 +84,19 @@ def search(session: Session, text: object, *, settings: Settings | None = None,
     return found
 
 
-def _number_matches(session: Session, binding: OrderStore, text: str, settings: Settings,
+def _number_matches(session: Session, binding: OrderStore, text: str, panel: ServicePanel,
                     within: ColumnElement[Any] | None) -> list[Any]:
     text = text.replace(" ", "")  # "0000 0023", "ORD- 23": a number has no spaces
     try:
-        binding.parse_number(text, settings.number_format)
+        binding.parse_number(text, panel.settings.number_format)
     except NotAnOrderNumber:
         return []
-    index_new_orders(session, settings)
-    return binding.search_numbers(session, text, settings.number_format, settings.search_limit, within)
+    index_new_orders(session, panel)
+    return binding.search_numbers(session, text, panel.settings.number_format, panel.settings.search_limit, within)
 
 
-def _is_whole_number(binding: OrderStore, order: Any, text: str, settings: Settings) -> bool:
-    return binding.number_of(order, settings.number_format).lower() == text.replace(" ", "").lower()
+def _is_whole_number(binding: OrderStore, order: Any, text: str, panel: ServicePanel) -> bool:
+    return binding.number_of(order, panel.settings.number_format).lower() == text.replace(" ", "").lower()
 
 
 class Lookup:

@@ -9,14 +9,17 @@ from sqlalchemy.orm import Session
 
 from ..errors import OrderNotFound
 from ..store.records import OrderRecord, order_records
-from ..settings import Settings, current_settings
+from ..settings import Settings
+from .app_panel import ServicePanel, find_panel
 from .transaction import checked_id
 
 
-def get_order(session: Session, order_id: object, *, settings: Settings | None = None) -> Any:
+def get_order(
+    session: Session, order_id: object, *, panel: ServicePanel | None = None, settings: Settings | None = None,
+) -> Any:
     """The order (an object of the order class: the shop's, or ``models.Order``), or OrderNotFound
     with a message for managers."""
-    binding = (settings or current_settings()).models
+    binding = find_panel(panel, settings).store
     order_id = checked_id(order_id)
     order = session.identity_map.get(session.identity_key(binding.order, order_id))
     if order is None or inspect(order).expired:
@@ -28,10 +31,11 @@ def get_order(session: Session, order_id: object, *, settings: Settings | None =
 
 
 def get_order_record(
-    session: Session, order_id: object, *, settings: Settings | None = None, with_state: bool = True
+    session: Session, order_id: object, *, panel: ServicePanel | None = None, settings: Settings | None = None,
+    with_state: bool = True,
 ) -> OrderRecord:
     """The order as the panel reads it (number, status, buyer, state), or OrderNotFound."""
-    settings = settings or current_settings()
-    order = get_order(session, order_id, settings=settings)
-    [record] = order_records(session, settings.models, [order], settings.number_format, with_state=with_state)
+    panel = find_panel(panel, settings)
+    order = get_order(session, order_id, panel=panel)
+    [record] = order_records(session, panel.store, [order], panel.settings.number_format, with_state=with_state)
     return record

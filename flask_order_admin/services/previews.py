@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import OrderStatus
 from ..store.records import LineRecord, OrderRecord, line_records
-from ..settings import Settings
+from .app_panel import ServicePanel
 from .totals_query import OrderSums, item_sums_by_order
 
 # Lines a confirm screen lists per order; the counts and totals always cover every line.
@@ -55,10 +55,10 @@ class MergePreview:
         return self.after_sums.lines - len(self.after_lines)
 
 
-def order_glances(session: Session, orders: list[OrderRecord], settings: Settings) -> list[OrderGlance]:
+def order_glances(session: Session, orders: list[OrderRecord], panel: ServicePanel) -> list[OrderGlance]:
     """Each order with its first ``SHOWN_LINES`` lines (one statement per order) and its sums (one for all)."""
-    binding = settings.models
-    sums = item_sums_by_order(session, [order.id for order in orders], settings=settings)
+    binding = panel.store
+    sums = item_sums_by_order(session, [order.id for order in orders], panel=panel)
     glances = []
     for order in orders:
         lines = binding.first_lines(session, order.id, SHOWN_LINES)
@@ -66,12 +66,12 @@ def order_glances(session: Session, orders: list[OrderRecord], settings: Setting
     return glances
 
 
-def contents(session: Session, orders: list[OrderRecord], settings: Settings) -> dict[int, OrderGlance]:
+def contents(session: Session, orders: list[OrderRecord], panel: ServicePanel) -> dict[int, OrderGlance]:
     """What each order holds, for a page that compares several (merge candidates): its first ``SHOWN_LINES``
     lines and its sums, in two statements whatever the number of orders. The lines' origins are not read."""
-    binding = settings.models
+    binding = panel.store
     ids = [order.id for order in orders]
-    sums = item_sums_by_order(session, ids, settings=settings)
+    sums = item_sums_by_order(session, ids, panel=panel)
     found: Iterable[Any] = binding.first_lines_of_orders(session, ids, SHOWN_LINES)
     lines: dict[int, list[LineRecord]] = {order_id: [] for order_id in ids}
     for line in found:
@@ -85,12 +85,12 @@ def merged_sums(basic: OrderSums, added: OrderSums) -> OrderSums:
     return OrderSums(basic.lines + added.lines, basic.quantity + added.quantity, basic.total + added.total)
 
 
-def preview_merge(session: Session, added: OrderRecord, basic: OrderRecord, settings: Settings) -> MergePreview:
+def preview_merge(session: Session, added: OrderRecord, basic: OrderRecord, panel: ServicePanel) -> MergePreview:
     """The two orders side by side and the basic order as the merge would leave it."""
-    added_glance, basic_glance = order_glances(session, [added, basic], settings)
+    added_glance, basic_glance = order_glances(session, [added, basic], panel)
     after = [MovedLine(line, None) for line in basic_glance.lines]
     after += [MovedLine(line, added) for line in added_glance.lines]
     return MergePreview(
-        added=added_glance, basic=basic_glance, after_status=settings.merge_result_status,
+        added=added_glance, basic=basic_glance, after_status=panel.settings.merge_result_status,
         after_lines=after, after_sums=merged_sums(basic_glance.sums, added_glance.sums),
     )

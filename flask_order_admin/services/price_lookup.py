@@ -17,8 +17,7 @@ from typing import Any
 from flask import current_app, has_app_context
 
 from ..pricing import Price
-from .resolver_pool import ResolverPool
-from ..settings import Settings
+from .app_panel import ServicePanel
 
 logger = logging.getLogger(__name__)
 
@@ -30,29 +29,22 @@ class Resolution:
     failed: list[tuple[Any, str]] = field(default_factory=list)
 
 
-def look_up_prices(settings: Settings, items: Sequence[Any], at: datetime) -> Resolution:
-    """The resolver's answer for every line, from the pool; ResolverBusy or ResolverTimedOut when it has none.
+def look_up_prices(panel: ServicePanel, items: Sequence[Any], at: datetime) -> Resolution:
+    """The resolver's answer for every line, from the panel's pool; ResolverBusy or ResolverTimedOut when it
+    has none.
 
-    ``settings`` has a resolver, per item or batch.
+    ``panel.settings`` has a resolver, per item or batch.
     """
     if not items:
         return Resolution()
-    if settings.price_batch_resolver is not None:
-        work = functools.partial(_resolve_batch, settings.price_batch_resolver, settings.models.line_id, items, at)
+    if panel.settings.price_batch_resolver is not None:
+        work = functools.partial(_resolve_batch, panel.settings.price_batch_resolver, panel.store.line_id, items, at)
     else:
-        assert settings.price_resolver is not None  # the caller checked has_price_resolver
-        work = functools.partial(_resolve_each, settings.price_resolver, settings.models.line_id, items, at)
+        assert panel.settings.price_resolver is not None  # the caller checked has_price_resolver
+        work = functools.partial(_resolve_each, panel.settings.price_resolver, panel.store.line_id, items, at)
     app = (current_app._get_current_object()  # type: ignore[attr-defined]  # typed as Flask, is a proxy
            if has_app_context() else None)
-    state = app.extensions.get("order_admin") if app is not None else None
-    pool = state.resolver_pool if state is not None else _pool_outside_apps(settings.price_resolver_workers)
-    return pool.run(work, timeout=settings.price_resolver_timeout, app=app)
-
-
-@functools.cache
-def _pool_outside_apps(workers: int) -> ResolverPool:
-    """Restores run outside an app with OrderAdmin (scripts, benchmarks) share one pool per size."""
-    return ResolverPool(workers)
+    return panel.resolver_pool.run(work, timeout=panel.settings.price_resolver_timeout, app=app)
 
 
 def _resolve_each(

@@ -61,7 +61,7 @@ class ResolverPool:
         deadline = time.monotonic() + timeout
         self._take_place(deadline)
         call: _Call[Result] = _Call()
-        # The caller's context variables go along (the settings a service was called with, among them).
+        # The caller's context variables go along (the host's, which its resolver may read).
         context = contextvars.copy_context()
         thread = threading.Thread(target=context.run, args=(self._work, call, work, app), name=THREAD_NAME,
                                   daemon=True)

@@ -29,7 +29,8 @@ from ..errors import PriceResolutionFailed, PricesChanged, StaleOrder
 from ..models import utcnow
 from ..store.records import LineRecord, OrderRecord
 from .resolver_pool import ResolverBusy, ResolverTimedOut
-from ..settings import Settings, uses_settings
+from ..settings import Settings
+from .app_panel import ServicePanel, find_panel
 from ..signals import order_restored
 from .events import check_version, record_events, restored_event
 from .orders import get_order_record
@@ -154,22 +155,24 @@ class RestoreOutcome:
         return self.preview.unsold if self.without_unsold else []
 
 
-@uses_settings
-def preview_restore(session: Session, order_id: int, *, settings: Settings) -> RestorePreview:
+def preview_restore(
+    session: Session, order_id: int, *, panel: ServicePanel | None = None, settings: Settings | None = None,
+) -> RestorePreview:
     """What Restore would do now: every line's old and new prices, the old and new totals, the new status.
 
     Nothing changes and no lock is taken: the lines are read, the connection let go, the resolver asked
     (``price_lookup``). Refused as Restore would be (status, no resolver, a failed or slow resolver).
     """
-    read = _read_order(session, order_id, None, settings)
+    panel = find_panel(panel, settings)
+    read = _read_order(session, order_id, None, panel)
     at = utcnow()
-    return _preview(settings.models, read, _look_up(read, settings, at), at)
+    return _preview(panel.store, read, _look_up(read, panel, at), at)
 
 
-@uses_settings
 def restore(
     session: Session, order_id: int, *, actor: str, expected_version: int | None = None,
-    expected_fingerprint: str | None = None, without_unsold: bool = False, settings: Settings,
+    expected_fingerprint: str | None = None, without_unsold: bool = False, panel: ServicePanel | None = None,
+    settings: Settings | None = None,
 ) -> Any:
     """Restore a canceled order: reprice every item with the host's resolver, then Awaiting payment.
 
@@ -180,22 +183,24 @@ def restore(
     refuse it (``PricesChanged``, carrying the new preview). If the order or its lines change while the
     prices are looked up, nothing changes either (StaleOrder).
     """
+    panel = find_panel(panel, settings)
     return restore_order(
         session, order_id, actor=actor, expected_version=expected_version,
-        expected_fingerprint=expected_fingerprint, without_unsold=without_unsold, settings=settings,
+        expected_fingerprint=expected_fingerprint, without_unsold=without_unsold, panel=panel,
     ).order
 
 
-@uses_settings
 def restore_order(
     session: Session, order_id: int, *, actor: str, expected_version: int | None = None,
-    expected_fingerprint: str | None = None, without_unsold: bool = False, settings: Settings,
+    expected_fingerprint: str | None = None, without_unsold: bool = False, panel: ServicePanel | None = None,
+    settings: Settings | None = None,
 ) -> RestoreOutcome:
     """``restore``, answering what it did (the preview it applied, the lines it removed)."""
-    read = _read_order(session, order_id, expected_version, settings)
+    panel = find_panel(panel, settings)
+    read = _read_order(session, order_id, expected_version, panel)
     at = utcnow()
-    binding = settings.models
-    preview = _preview(binding, read, _look_up(read, settings, at), at)
+    binding = panel.store
+    preview = _preview(binding, read, _look_up(read, panel, at), at)
     if expected_fingerprint is not None and preview.fingerprint != expected_fingerprint:
         raise PricesChanged(
             N_("The prices of %(number)s changed since you saw them; nothing was changed. "
@@ -205,18 +210,18 @@ def restore_order(
     _refuse_unsold(preview, without_unsold)
     kept = {line.id: line for line in preview.lines if line.sold}
     removed = preview.unsold
-    with action_transaction(session, settings) as transaction:
-        order = lock_orders(session, settings, [read.id])[read.id]
-        check_version(session, settings, order, expected_version)
+    with action_transaction(session, panel) as transaction:
+        order = lock_orders(session, panel, [read.id])[read.id]
+        check_version(session, panel, order, expected_version)
         items = binding.line_rows(session, order.id, _LINE_COLUMNS)
         _refuse_if_changed(read, binding, order, items)
-        ensure_allowed(settings, order, Action.RESTORE)
+        ensure_allowed(panel, order, Action.RESTORE)
         changes = _apply_prices(session, binding, [item for item in items if item.id in kept], kept)
         if removed:
             binding.delete_lines(session, [line.id for line in removed])
         from_status = order.status
         binding.write_changes(session, [order.change(preview.to_status)])
-        [event] = record_events(session, settings, [restored_event(
+        [event] = record_events(session, panel, [restored_event(
             order, actor=actor, from_status=from_status, priced_at=at, items=len(kept), price_changes=changes,
             totals=(preview.old_totals.total, preview.new_totals.total),
             removed_lines=[line.as_removed() for line in removed],
@@ -274,24 +279,25 @@ def _fingerprint(version: int, lines: Sequence[LinePreview]) -> str:
 _LINE_COLUMNS = ("provider_item_id", "quantity", "title", "price", "discount_price", "china_delivery")
 
 
-def _read_order(session: Session, order_id: int, expected_version: int | None, settings: Settings) -> _OrderAsRead:
+def _read_order(session: Session, order_id: int, expected_version: int | None, panel: ServicePanel) -> _OrderAsRead:
     """The order and its lines as they are now, or the refusal the action would give; no lock taken."""
     order_id = checked_id(order_id)
     with read_transaction(session):
-        order = get_order_record(session, order_id, settings=settings)
-        check_version(session, settings, order, expected_version)
-        ensure_allowed(settings, order, Action.RESTORE)  # refused without a price resolver too
+        order = get_order_record(session, order_id, panel=panel)
+        check_version(session, panel, order, expected_version)
+        ensure_allowed(panel, order, Action.RESTORE)  # refused without a price resolver too
         return _OrderAsRead(order.id, order.number, order.version,
-                            settings.models.detached_lines(session, order.id))
+                            panel.store.detached_lines(session, order.id))
 
 
-def _look_up(read: _OrderAsRead, settings: Settings, at: datetime) -> Resolution:
+def _look_up(read: _OrderAsRead, panel: ServicePanel, at: datetime) -> Resolution:
     try:
-        return look_up_prices(settings, read.lines, at)
+        return look_up_prices(panel, read.lines, at)
     except ResolverTimedOut:
         raise PriceResolutionFailed(N_(
             "%(number)s was not restored: the price resolver did not answer within %(seconds)s seconds. "
-            "Nothing was changed; try again later.", number=read.number, seconds=Quantity(settings.price_resolver_timeout),
+            "Nothing was changed; try again later.", number=read.number,
+            seconds=Quantity(panel.settings.price_resolver_timeout),
         ), order_number=read.number) from None
     except ResolverBusy:
         raise PriceResolutionFailed(N_(

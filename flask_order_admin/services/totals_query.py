@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from ..domain.totals import ZERO, money
-from ..settings import Settings, current_settings
+from ..settings import Settings
+from .app_panel import ServicePanel, find_panel
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,14 @@ NO_ITEMS = OrderSums(0, 0, ZERO)
 
 
 def item_sums_by_order(
-    session: Session, order_ids: Iterable[int], *, settings: Settings | None = None
+    session: Session, order_ids: Iterable[int], *, panel: ServicePanel | None = None, settings: Settings | None = None
 ) -> dict[int, OrderSums]:
     """``{order_id: OrderSums}`` for each of ``order_ids`` (orders without items too), in one
     statement (``OrderStore.line_sums``)."""
     ids = sorted(set(order_ids))
     if not ids:
         return {}
-    binding = (settings or current_settings()).models
+    binding = find_panel(panel, settings).store
     sums = dict.fromkeys(ids, NO_ITEMS)
     for order_id, summed in binding.line_sums(session, ids).items():
         sums[order_id] = OrderSums(summed.lines, summed.quantity, money(summed.total))

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from ..domain.messages import N_
 from ..errors import ActionFailed, OrderActionError, OrderNotFound, SessionHasUncommittedWork
 from ..store.records import OrderRecord, order_records
-from ..settings import Settings, settings_in_use
+from .app_panel import ServicePanel
 from ..signals import signal_sender
 from .session_work import uncommitted_work
 
@@ -78,29 +78,28 @@ class ActionTransaction:
 
 
 @contextmanager
-def action_transaction(session: Session, settings: Settings) -> Iterator[ActionTransaction]:
-    """Run the body in a fresh transaction with ``settings`` current; commit on success, roll back on any error,
-    then send the signals the body asked for (only after a commit)."""
+def action_transaction(session: Session, panel: ServicePanel) -> Iterator[ActionTransaction]:
+    """Run the body in a fresh transaction; commit on success, roll back on any error, then send the signals
+    the body asked for (only after a commit)."""
     _refuse_uncommitted_work(session)
     # Only reads are left to end: start afresh, so none of them pins an old snapshot.
     session.rollback()
     transaction = ActionTransaction()
-    with settings_in_use(settings):
-        try:
-            _take_write_lock_on_sqlite(session, settings)
-            yield transaction
-            session.commit()
-        except OrderActionError:
-            session.rollback()
-            raise
-        except (OperationalError, DBAPIError) as exc:
-            session.rollback()
-            _raise_if_busy_or_lost(exc)
-            raise
-        except BaseException:
-            session.rollback()
-            raise
-        transaction._send_signals()
+    try:
+        _take_write_lock_on_sqlite(session, panel)
+        yield transaction
+        session.commit()
+    except OrderActionError:
+        session.rollback()
+        raise
+    except (OperationalError, DBAPIError) as exc:
+        session.rollback()
+        _raise_if_busy_or_lost(exc)
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    transaction._send_signals()
 
 
 @contextmanager
@@ -138,34 +137,34 @@ def _is_busy(exc: DBAPIError) -> bool:
     return any(word in message for word in ("database is locked", "deadlock", "lock wait timeout", "could not serialize"))
 
 
-def _take_write_lock_on_sqlite(session: Session, settings: Settings) -> None:
-    connection = session.connection(bind_arguments={"mapper": settings.models.order})
+def _take_write_lock_on_sqlite(session: Session, panel: ServicePanel) -> None:
+    connection = session.connection(bind_arguments={"mapper": panel.store.order})
     if connection.dialect.name != "sqlite":
         return
-    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(settings.sqlite_busy_timeout * 1000)}")
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(panel.settings.sqlite_busy_timeout * 1000)}")
     dbapi_connection = connection.connection.dbapi_connection
     # A host that manages SQLite transactions itself may have begun one already; then it holds the lock rules.
     if not getattr(dbapi_connection, "in_transaction", False):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_orders(session: Session, settings: Settings, order_ids: Iterable[int]) -> dict[int, OrderRecord]:
+def lock_orders(session: Session, panel: ServicePanel, order_ids: Iterable[int]) -> dict[int, OrderRecord]:
     """Lock and load the orders, in id order, with their state; OrderNotFound names a missing one.
 
     Only the order rows are locked (``SELECT … FOR UPDATE`` on the order table alone); the rows read
     through relationships and the plugin's state come in statements of their own.
     """
     ids = sorted({checked_id(i) for i in order_ids})
-    found = lock_existing_orders(session, settings, ids)
+    found = lock_existing_orders(session, panel, ids)
     for order_id in ids:
         if order_id not in found:
             raise OrderNotFound.deleted(order_id)
     return found
 
 
-def lock_existing_orders(session: Session, settings: Settings, ids: list[int]) -> dict[int, OrderRecord]:
+def lock_existing_orders(session: Session, panel: ServicePanel, ids: list[int]) -> dict[int, OrderRecord]:
     """``lock_orders`` of checked ids (sorted), one SELECT … FOR UPDATE for all; an id with no order is left out."""
-    binding = settings.models
+    binding = panel.store
     rows = binding.lock_orders(session, ids)
     return {record.id: record for record in order_records(
-        session, binding, rows, settings.number_format, with_state=True)}
+        session, binding, rows, panel.settings.number_format, with_state=True)}

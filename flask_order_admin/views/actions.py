@@ -144,7 +144,7 @@ class OrderActionsMixin(_MixedInto):
     def load_order(self, order_id: Any, *, tab: str | None = None) -> OrderRecord:
         """The order (OrderNotFound otherwise, which goes back to the list); from now on a refusal goes back
         to its page (on ``tab``)."""
-        order = get_order_record(self.state.session, order_id, settings=self.settings)
+        order = get_order_record(self.state.session, order_id, panel=self.state)
         self.refusals_go_to(self.order_url(order.id, self.list_url(), tab=tab))
         return order
 
@@ -157,10 +157,10 @@ class OrderActionsMixin(_MixedInto):
         refuse_unless_allowed(self.settings, action, order)
         into = self._merge_target(order) if action == Action.MERGE else None
         # Restore's preview asks the resolver (no lock held); a refusal (a failed lookup) goes back to the order.
-        preview = preview_restore(self.state.session, order.id, settings=self.settings) \
+        preview = preview_restore(self.state.session, order.id, panel=self.state) \
             if action == Action.RESTORE else None
         # Unmerge: what goes back where, or (its Yes disabled) what changed since the merge.
-        unmerging = preview_unmerge(self.state.session, order, self.settings) if action == Action.UNMERGE else None
+        unmerging = preview_unmerge(self.state.session, order, self.state) if action == Action.UNMERGE else None
         if unmerging is not None:
             refusal = unmerge_access_refusal(self.settings, order, unmerging.basic)
             if refusal is not None:
@@ -189,9 +189,9 @@ class OrderActionsMixin(_MixedInto):
         question = translate(replace(QUESTIONS[action], params=facts))
         title = translate(replace(CONFIRM_TITLES[action], params=facts))
         yes_label = translate(replace(YES_LABELS[action], params=facts))
-        merge_preview = preview_merge(session, order, into, settings) \
+        merge_preview = preview_merge(session, order, into, self.state) \
             if into is not None and action == Action.MERGE else None
-        glance = order_glances(session, [order], settings)[0] if action in (Action.CANCEL, Action.CLOSE) else None
+        glance = order_glances(session, [order], self.state)[0] if action in (Action.CANCEL, Action.CLOSE) else None
         return self.render(
             "order_admin/confirm.html", order=order, action=action, form=form, question=question, title=title,
             yes_style=YES_BUTTON_STYLES[action], yes_label=yes_label, glance=glance, restore=preview,
@@ -206,21 +206,21 @@ class OrderActionsMixin(_MixedInto):
         into_id = request.args.get("into", type=int)
         if not into_id:
             raise MergeNotAllowed(N_("Pick the order to merge %(number)s into.", number=order.number))
-        into = get_order_record(self.state.session, into_id, settings=self.settings)
+        into = get_order_record(self.state.session, into_id, panel=self.state)
         refusal = (merge_access_refusal(self.settings, order, into)
-                   or merge_refusal(self.state.session, order, into, self.settings))
+                   or merge_refusal(self.state.session, order, into, self.state))
         if refusal is not None:
             raise MergeNotAllowed(refusal, order_number=order.number)
         return into
 
     def merge_candidates_of(self, order: OrderRecord) -> MergeCandidates:
         """The orders ``order`` can be merged into that the host's rule lets the current user merge it into."""
-        found = find_merge_candidates(self.state.session, order.id, settings=self.settings)
+        found = find_merge_candidates(self.state.session, order.id, panel=self.state)
         return permitted_merge_candidates(self.settings, order, found)
 
     def _require_merge_access(self, added: OrderRecord, basic_id: int) -> None:
         """403 unless the host's rule lets the current user merge ``added`` into the posted basic order."""
-        basic = get_order_record(self.state.session, basic_id, settings=self.settings, with_state=False)
+        basic = get_order_record(self.state.session, basic_id, panel=self.state, with_state=False)
         if merge_access_refusal(self.settings, added, basic) is not None:
             abort(403)
 
@@ -228,7 +228,7 @@ class OrderActionsMixin(_MixedInto):
         """403 unless the host's rule lets the current user undo the merge of ``added`` into the order it is in."""
         basic = None
         if added.merged_into_id is not None:
-            basic = get_order_record(self.state.session, added.merged_into_id, settings=self.settings,
+            basic = get_order_record(self.state.session, added.merged_into_id, panel=self.state,
                                      with_state=False)
         if unmerge_access_refusal(self.settings, added, basic) is not None:
             abort(403)
@@ -262,8 +262,8 @@ class OrderActionsMixin(_MixedInto):
 
     def _perform(self, action: Action, order_id: int, form: Any) -> Any:
         """Run the service; returns the order to show next (the basic one after a merge), or what Restore did."""
-        session, settings, actor = self.state.session, self.settings, access.actor_name(self.settings)
-        common = {"actor": actor, "expected_version": form.version.data, "settings": settings}
+        session, actor = self.state.session, access.actor_name(self.settings)
+        common = {"actor": actor, "expected_version": form.version.data, "panel": self.state}
         if action == Action.CANCEL:
             return cancel(session, order_id, reason=form.reason.data, reason_choice=form.picked_reason(), **common)
         if action == Action.RESTORE:
@@ -283,7 +283,7 @@ class OrderActionsMixin(_MixedInto):
         refuse_unless_allowed(self.settings, Action.MERGE, order)
         found = self.merge_candidates_of(order)
         # What this order and each candidate hold, side by side: the manager picks knowing what goes where.
-        held = contents(self.state.session, [order, *found.records], self.settings)
+        held = contents(self.state.session, [order, *found.records], self.state)
         return self.render(
             "order_admin/merge.html", order=order, candidates=found.records, held=held,
             reason=None if found.reason is None else translate(found.reason),
@@ -302,7 +302,7 @@ class OrderActionsMixin(_MixedInto):
         self.require(Action.EXPORT.value, order.obj)
         fmt = request.args.get("format") or self.settings.export_formats[0]
         preset = request.args.get("preset", "")[:64] or None  # a key is at most 32: the refusal quotes it
-        rows = count_rows(self.state.session, self.settings, [order.id], self.settings.export_max_rows)
+        rows = count_rows(self.state.session, self.state, [order.id], self.settings.export_max_rows)
         if rows > self.settings.export_inline_rows:
             return self.render(
                 "order_admin/export_order.html", order=order, rows=rows, fmt=fmt, preset=preset or "",

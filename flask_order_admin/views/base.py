@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..domain.search_keys import NotSearchText
 from ..errors import OrderActionError, OrderSearchError
-from ..extension import OrderAdminState
+from ..panel import OrderPanel
 from ..i18n import source_language, translate
 from ..settings import Settings
 from ..store import OrderStore
@@ -60,7 +60,7 @@ class OrderAdminView(ModelView):
     list_template = "order_admin/list.html"
     numeric_columns: tuple[str, ...] = ()  # right-aligned in the list, as amounts are read: by their last digits
 
-    def __init__(self, model: Any, state: OrderAdminState, **kwargs: Any) -> None:
+    def __init__(self, model: Any, state: OrderPanel, **kwargs: Any) -> None:
         self.state = state
         super().__init__(model, state.db, **kwargs)
 
@@ -70,7 +70,7 @@ class OrderAdminView(ModelView):
 
     @property
     def binding(self) -> OrderStore:
-        return cast("OrderStore", self.settings.models)
+        return self.state.store
 
     def get_filter_arg(self, index: int, flt: Any) -> str:
         # Made from the filter's name: in English whatever the manager's language, so that the arguments
@@ -164,7 +164,7 @@ class OrderAdminView(ModelView):
         it. The rule is asked about each order (``export_access``); one denied order is a 403."""
         self.require("export")
         try:
-            refusal = export_refusal(self.state.session, self.settings, order_ids)
+            refusal = export_refusal(self.state.session, self.state, order_ids)
         except OrderActionError:
             abort(403)
         if refusal is not None:

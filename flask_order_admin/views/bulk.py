@@ -34,6 +34,7 @@ from ..store.records import OrderRecord, order_records
 from ..services import BulkOutcome, bulk_cancel, bulk_close, bulk_restore
 from ..services.bulk_results import KEY_PATTERN, keep_result, kept_result
 from ..settings import Settings
+from ..store import OrderStore
 from .actions import YES_BUTTON_STYLES, form_problem
 from .formats import amount
 from .forms import BulkActionForm, BulkCancelForm, with_reasons
@@ -94,10 +95,10 @@ SERVICES = {Action.CANCEL: bulk_cancel, Action.CLOSE: bulk_close, Action.RESTORE
 BULK_ACTIONS = {f"bulk_{action.value}": action for action in SERVICES}
 
 
-def bulk_action_off(settings: Settings, action: Action) -> bool:
-    """Whether ``action`` is not offered in bulk: the shop has no status for it, or the host's rule does not
-    let the current user run it at all (asked with no order, as bulk exports ask; then per order)."""
-    off = switched_off_reason(action, settings.models.statuses.mapped, settings.merge_result_status)
+def bulk_action_off(settings: Settings, action: Action, store: OrderStore) -> bool:
+    """Whether ``action`` is not offered in bulk: the shop has no status for it (in ``store``), or the host's rule
+    does not let the current user run it at all (asked with no order, as bulk exports ask; then per order)."""
+    off = switched_off_reason(action, store.statuses.mapped, settings.merge_result_status)
     return off is not None or not access.is_allowed(settings, action.value)
 
 
@@ -121,7 +122,7 @@ class BulkActionsMixin(_MixedInto):
         return [
             (self.get_url(".bulk_matching_view", action_name=action.value, **request.args),
              str(MATCHING_LABELS[action]))
-            for action in SERVICES if not bulk_action_off(self.settings, action)
+            for action in SERVICES if not bulk_action_off(self.settings, action, self.binding)
         ]
 
     @action("bulk_cancel", lazy_pgettext("bulk action", "Cancel selected orders"))
@@ -199,7 +200,7 @@ class BulkActionsMixin(_MixedInto):
             ),
             yes_label=YES_LABELS[action](len(changing)), yes_class=YES_BUTTONS[action],
             sample=[(order, order.id in changing_ids) for order in sample],
-            totals=page_totals(session, [order.id for order in sample], settings),
+            totals=page_totals(session, [order.id for order in sample], self.state),
             numbers={order.id: order.number for order in orders}, form=form,
             post_url=self.get_url(".bulk_run_view", action_name=action.value), **common,
         )
@@ -229,7 +230,7 @@ class BulkActionsMixin(_MixedInto):
         self.refusals_go_to(back)
         settings = self.settings
         outcome = self._run(action, versions, form)
-        key = keep_result(self.state.session, settings, outcome, actor=access.actor_name(settings), back_url=back)
+        key = keep_result(self.state.session, self.state, outcome, actor=access.actor_name(settings), back_url=back)
         browser_session[SESSION_RESULTS] = [*browser_session.get(SESSION_RESULTS, []), key][-RESULTS_IN_SESSION:]
         return redirect(self.get_url(".bulk_result_view", key=key), code=303)
 
@@ -238,7 +239,7 @@ class BulkActionsMixin(_MixedInto):
         extra = ({"reason": form.reason.data, "reason_choice": form.picked_reason()}
                  if action == Action.CANCEL else {})
         return SERVICES[action](
-            self.state.session, list(versions), actor=access.actor_name(settings), settings=settings,
+            self.state.session, list(versions), actor=access.actor_name(settings), panel=self.state,
             versions=versions, allowed=lambda order: access.is_allowed(settings, action.value, order), **extra,
         )
 

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from ..export.access_check import ids_refusal
 from ..i18n import translate
-from ..settings import Settings
+from ..services.app_panel import ServicePanel
 
 
-def export_refusal(session: Session, settings: Settings, order_ids: Iterable[object]) -> str | None:
+def export_refusal(session: Session, panel: ServicePanel, order_ids: Iterable[object]) -> str | None:
     """Why the current user may not export these orders, in their language; None when they may.
 
     Raises OrderNotFound for an id that cannot be an order, as the export itself would.
     """
-    message = ids_refusal(session, settings, order_ids)
+    message = ids_refusal(session, panel, order_ids)
     return None if message is None else translate(message)

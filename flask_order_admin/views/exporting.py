@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response
 
-from ..extension import OrderAdminState
+from ..panel import OrderPanel
 from ..i18n import gettext
 from ..jobs.service import Exporter, ExportRequest, InstantExport, JobStarted
 from ..jobs.service import start_export as start
@@ -14,11 +14,11 @@ from ..jobs.service import start_export as start
 __all__ = ["ExportRequest", "job_started", "progress_url", "start_export"]
 
 
-def progress_url(state: OrderAdminState, export_id: int) -> str:
+def progress_url(state: OrderPanel, export_id: int) -> str:
     return url_for(f"{state.settings.endpoint_prefix}_exports.progress_view", export_id=export_id)
 
 
-def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
+def start_export(state: OrderPanel, wanted: ExportRequest) -> Response:
     """The file at once, or a redirect to the new job's progress page. A refusal is an ``OrderActionError`` for
     the view's handler. The caller checks ("export", None), or for one order's export ("export", order)."""
     result = start(state, wanted, Exporter.current(state.settings))
@@ -29,7 +29,7 @@ def start_export(state: OrderAdminState, wanted: ExportRequest) -> Response:
     return job_started(state, result)
 
 
-def job_started(state: OrderAdminState, started: JobStarted) -> Response:
+def job_started(state: OrderPanel, started: JobStarted) -> Response:
     """The job's progress page; a job that failed at once says so there (its record has why)."""
     if not started.queued:
         flash(gettext("The export could not be started; see below why."), "error")

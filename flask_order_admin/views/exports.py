@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..export.download import attachment_headers, export_filename
 from ..export.files import CONTENT_TYPES
-from ..extension import OrderAdminState
+from ..panel import OrderPanel
 from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
 from ..jobs.records import expire_if_due, fail_if_stale
 from ..jobs.selection import all_ids, first_ids
@@ -182,7 +182,7 @@ class ExportsView(OrderAdminView):
         "file_size": _size_cell, "file": _file_cell, "fmt": _format_cell,
     }
 
-    def __init__(self, state: OrderAdminState) -> None:
+    def __init__(self, state: OrderPanel) -> None:
         settings = state.settings
         self.column_filters = [
             StateFilter("state", lazy_gettext("State"), options=[(code, label) for code, label in STATE_LABELS.items()]),
@@ -316,7 +316,7 @@ class ExportsView(OrderAdminView):
         response = send_file(path, mimetype=CONTENT_TYPES[record.fmt], conditional=False, max_age=0)
         # One order's file is named by its number: a shop's own number is looked up (one statement).
         first = first_ids(session, record.id, 2)
-        numbers = self.settings.models.numbers_of(session, first[:1], self.settings.number_format)
+        numbers = self.state.store.numbers_of(session, first[:1], self.settings.number_format)
         attachment_headers(response, export_filename(first, record.fmt, record.created_at, numbers))
         return response
 

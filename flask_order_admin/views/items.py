@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Select, func
 
 from ..store import OrderStore
-from ..extension import OrderAdminState
+from ..panel import OrderPanel
 from ..domain.messages import NP_, Message
 from ..i18n import lazy_gettext, lazy_translate
 from ..store.records import LineRecord, OrderRecord, order_records
@@ -98,10 +98,9 @@ class ItemsView(OrderListView):
     }
     column_descriptions = {"price": lazy_gettext("Unit price charged: the discount price where there is one.")}
 
-    def __init__(self, state: OrderAdminState) -> None:
-        settings = state.settings
-        binding = settings.models
-        self.column_filters = order_filters(settings, lines=True)
+    def __init__(self, state: OrderPanel) -> None:
+        settings, binding = state.settings, state.store
+        self.column_filters = order_filters(settings, binding, lines=True)
         sortable = [("order_id", binding.line_order_id)]
         for name in ("title", "quantity"):
             target = sort_target(binding, binding.line, binding.line_field(name))

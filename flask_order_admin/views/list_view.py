@@ -86,7 +86,7 @@ class OrderListView(ListExportsMixin, BulkActionsMixin, OrderAdminView):
     def is_action_allowed(self, name: str) -> bool:
         if not self.export_action_offered(name):
             return False
-        if name in BULK_ACTIONS and bulk_action_off(self.settings, BULK_ACTIONS[name]):
+        if name in BULK_ACTIONS and bulk_action_off(self.settings, BULK_ACTIONS[name], self.binding):
             return False
         return super().is_action_allowed(name)
 

@@ -29,13 +29,14 @@ from ..domain.merge import normalize_email
 from ..domain.messages import N_, Listing, Message
 from ..domain.search_keys import NotSearchText, normalize_text, search_text
 from ..i18n import lazy_gettext, lazy_pgettext, lazy_translate, message_of
+from ..services.app_panel import ServicePanel
 from ..services.totals_query import item_sums_by_order
 from ..settings import Settings
 
 
-def page_totals(session: Any, order_ids: Any, settings: Settings) -> Any:
+def page_totals(session: Any, order_ids: Any, panel: ServicePanel) -> Any:
     """Lines and total per order of a page: one GROUP BY (``services.item_sums_by_order``)."""
-    return item_sums_by_order(session, order_ids, settings=settings)
+    return item_sums_by_order(session, order_ids, panel=panel)
 
 
 @dataclass(frozen=True)
@@ -254,9 +255,9 @@ class CreatedBetweenFilter(FieldFilter, sqla_filters.DateBetweenFilter):
         return " – ".join(day.isoformat() for day in self.clean(value))
 
 
-def order_filters(settings: Settings, *, lines: bool = False) -> list[Any]:
-    """New filter instances for one view: on orders, or (``lines``) on lines by their order's fields."""
-    binding = settings.models
+def order_filters(settings: Settings, binding: OrderStore, *, lines: bool = False) -> list[Any]:
+    """New filter instances for one view (on ``binding``, the panel's store): on orders, or (``lines``) on lines
+    by their order's fields."""
     scope = OrderScope(binding, lines=lines)
     statuses = [(s.value, lazy_translate(s.label)) for s in OrderStatus if binding.statuses.is_mapped(s)]
     providers = [(code, lazy_translate(label)) for code, label in settings.providers.items()]

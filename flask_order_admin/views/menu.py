@@ -21,6 +21,7 @@ from ..i18n import gettext, lazy_gettext, lazy_pgettext, translate
 from ..store.records import OrderRecord
 from ..services import MergeCandidates
 from ..services import action_refusal
+from ..services.app_panel import find_panel
 from ..settings import Settings
 
 MENU_ACTIONS = (Action.EXPORT, Action.CANCEL, Action.RESTORE, Action.CLOSE, Action.MERGE, Action.UNMERGE)
@@ -73,7 +74,8 @@ def refusal_for_current_user(
     ``services.action_refusal`` decides, asking the access rule for the current user (with the order as the
     host's own object); a merge also needs a candidate.
     """
-    reason = action_refusal(settings, order, action,
+    # The app's panel: its store says which statuses the shop has.
+    reason = action_refusal(find_panel(), order, action,
                             allowed=lambda obj: access.is_allowed(settings, action.value, obj))
     if reason is None and action == Action.MERGE and merge_candidates is not None:
         reason = merge_candidates.reason

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..extension import OrderAdminState
+from ..panel import OrderPanel
 from ..errors import OrderAdminConfigError
 from .flask_admin_internals import mounted_url
 from .exports import ExportsView
@@ -19,7 +19,7 @@ from .orders import OrdersView
 VIEW_CLASSES: dict[str, type] = {"orders": OrdersView, "items": ItemsView, "exports": ExportsView}
 
 
-def create_views(admin: Any, state: OrderAdminState, chosen: Mapping[str, type] | None = None) -> list[Any]:
+def create_views(admin: Any, state: OrderPanel, chosen: Mapping[str, type] | None = None) -> list[Any]:
     """This app's views (never shared between apps), of the host's classes where it chose some,
     checked against what ``admin`` already holds; the caller adds them."""
     classes = dict(VIEW_CLASSES)

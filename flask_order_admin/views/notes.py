@@ -91,7 +91,7 @@ class OrderNotesMixin(_MixedInto):
         order, order_url = self._checked_post(order_id, form)
         add_comment(self.state.session, order.id, actor=access.actor_name(self.settings),
                     actor_id=access.actor_id(self.settings), text=cast(str, form.text.data),  # validated: required
-                    settings=self.settings, clock=self.state.clock)
+                    panel=self.state, clock=self.state.clock)
         flash(gettext("Your note was added to the order history."), "success")
         return redirect(order_url)
 
@@ -102,7 +102,7 @@ class OrderNotesMixin(_MixedInto):
         with note_or_404():
             edit_comment(self.state.session, order.id, note_id, actor=access.actor_name(self.settings),
                          actor_id=access.actor_id(self.settings), text=cast(str, form.text.data),
-                         settings=self.settings, clock=self.state.clock)
+                         panel=self.state, clock=self.state.clock)
         flash(gettext("Your note was changed; the history keeps its earlier text."), "success")
         return redirect(order_url)
 
@@ -112,7 +112,7 @@ class OrderNotesMixin(_MixedInto):
         order = self.load_order(order_id, tab="comments")
         self.require(Action.COMMENT.value, order.obj)
         with note_or_404():
-            note = note_of(self.state.session, order.id, note_id, settings=self.settings)
+            note = note_of(self.state.session, order.id, note_id, panel=self.state)
         refusal = note_change_refusal(self.settings, note, access.actor_id(self.settings), self.state.clock())
         if refusal is not None:
             raise NoteChangeRefused(refusal, order_number=order.number)
@@ -129,7 +129,7 @@ class OrderNotesMixin(_MixedInto):
         order, order_url = self._checked_post(order_id, form)
         with note_or_404():
             delete_comment(self.state.session, order.id, note_id, actor=access.actor_name(self.settings),
-                           actor_id=access.actor_id(self.settings), settings=self.settings,
+                           actor_id=access.actor_id(self.settings), panel=self.state,
                            clock=self.state.clock)
         flash(gettext("Your note was deleted; the history says who deleted it and when."), "success")
         return redirect(order_url)

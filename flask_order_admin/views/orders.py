@@ -15,7 +15,7 @@ from .. import access
 from ..domain import Action, OrderStatus, order_totals
 from ..domain.messages import N_, NP_, Message
 from ..domain.search_keys import TYPED_TEXT_LENGTH, normalize_text
-from ..extension import OrderAdminState
+from ..panel import OrderPanel
 from ..i18n import lazy_gettext, lazy_translate, translate
 from ..store.records import OrderRecord, line_records, order_records
 from ..services import events_of, get_order_record, preview_unmerge, search
@@ -92,10 +92,9 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         "status": _status_cell, "lines": _lines_cell, "total": _total_cell,
     }
 
-    def __init__(self, state: OrderAdminState) -> None:
-        settings = state.settings
-        binding = settings.models
-        self.column_filters = order_filters(settings)
+    def __init__(self, state: OrderPanel) -> None:
+        settings, binding = state.settings, state.store
+        self.column_filters = order_filters(settings, binding)
         number = binding.numbers.field
         sortable = [("number", binding.order_pk if number is None else number.attribute)]
         for name in ("created_at", "buyer_name", "provider", "status"):
@@ -120,7 +119,7 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
             session, settings = self.state.session, self.settings
             records = order_records(session, self.binding, rows, settings.number_format)
             template_args(self)["order_records"] = {record.id: record for record in records}
-            template_args(self)["page_totals"] = page_totals(session, [r.id for r in records], settings)
+            template_args(self)["page_totals"] = page_totals(session, [r.id for r in records], self.state)
         return count, rows
 
     def order_ids_of(self, row_ids: Sequence[str]) -> list[int]:
@@ -152,11 +151,11 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         session, settings, binding = self.state.session, self.settings, self.binding
         # The page never asks the price resolver (a remote API, maybe slow): Restore's confirm screen does,
         # once (docs/design.md, "Views").
-        order = get_order_record(session, request.args.get("id", ""), settings=settings)
+        order = get_order_record(session, request.args.get("id", ""), panel=self.state)
         candidates = self.merge_candidates_of(order)
         items = line_records(session, binding, order.id, binding.lines_of(session, order.id))
-        events = events_of(session, settings, order.id)
-        moved = moved_lines(session, settings, order)
+        events = events_of(session, self.state, order.id)
+        moved = moved_lines(session, self.state, order)
         oa = Presenter(settings, self._linked_numbers(order, [*items, *moved.lines], events, moved.holder_id),
                        return_url, order.currency)
         tab = request.args.get("tab")
@@ -188,7 +187,7 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         """Why the merge of this merged order cannot be undone now (what changed since), if it cannot."""
         if order.status != OrderStatus.MERGED:
             return {}
-        preview = preview_unmerge(self.state.session, order, self.settings)
+        preview = preview_unmerge(self.state.session, order, self.state)
         refusal = unmerge_access_refusal(self.settings, order, preview.basic)
         if refusal is None and preview.refusal is not None:
             refusal = translate(preview.refusal)
@@ -248,7 +247,7 @@ class OrdersView(OrderNotesMixin, OrderActionsMixin, OrderListView):
         scope = search_scope(self)
         for refused in scope.refused:  # left out, as the list leaves them out; the page says what the search ran in
             flash(self.get_invalid_value_msg(refused.value, refused.filter), "error")
-        found = search(self.state.session, text, settings=self.settings, within=scope.condition(self.binding.order_pk))
+        found = search(self.state.session, text, panel=self.state, within=scope.condition(self.binding.order_pk))
         if len(found) == 1:
             return redirect(self.order_url(self.binding.order_id(found[0]), return_url, q=text))
         records = order_records(self.state.session, self.binding, found, self.settings.number_format)

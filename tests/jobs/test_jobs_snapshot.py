@@ -14,7 +14,11 @@ from sqlalchemy.orm import Session
 from flask_order_admin.export.query import chunks_of, count_rows, export_rows
 from flask_order_admin.jobs.snapshot import snapshot_read
 from flask_order_admin.models import Order, OrderAdminBase, OrderItem
-from flask_order_admin.settings import DEFAULT_SETTINGS as settings
+from flask_order_admin.panel import OrderPanel
+from flask_order_admin.settings import DEFAULT_SETTINGS
+
+# What the job reads with: default settings on the plugin's own tables (the last test has no app).
+panel = OrderPanel(settings=DEFAULT_SETTINGS)
 
 
 def a_late_line(engine, order_id: int) -> None:
@@ -27,10 +31,10 @@ def a_late_line(engine, order_id: int) -> None:
 def test_the_job_reads_one_snapshot(db, make_order, dialect):
     order = make_order(items=2)
     with snapshot_read(db.engine) as read:
-        before = count_rows(read.session, settings, [order.id], 100)
+        before = count_rows(read.session, panel, [order.id], 100)
         a_late_line(db.engine, order.id)  # not blocked by the open read, on any database
-        after = count_rows(read.session, settings, [order.id], 100)
-        rows = list(export_rows(read.session, settings, chunks_of([order.id]), 100, {}, chunk_reads=read.chunk_reads))
+        after = count_rows(read.session, panel, [order.id], 100)
+        rows = list(export_rows(read.session, panel, chunks_of([order.id]), 100, {}, chunk_reads=read.chunk_reads))
     if dialect == "sqlite":  # the test database keeps SQLite's default rollback journal
         assert read.chunk_reads is not None and read.guarantee.startswith("per chunk")
         assert (before, after, len(rows)) == (2, 3, 3)  # each chunk is read when it comes: the new line is in
@@ -59,9 +63,9 @@ def test_sqlite_in_wal_mode_reads_one_snapshot(tmp_path: Path):
         session.commit()
         order_id = order.id
     with snapshot_read(engine) as read:
-        before = count_rows(read.session, settings, [order_id], 100)
+        before = count_rows(read.session, panel, [order_id], 100)
         a_late_line(engine, order_id)  # WAL: the writer is not blocked by the open read
-        after = count_rows(read.session, settings, [order_id], 100)
+        after = count_rows(read.session, panel, [order_id], 100)
     assert read.chunk_reads is None and read.guarantee.startswith("snapshot")
     assert (before, after) == (1, 1)
     engine.dispose()

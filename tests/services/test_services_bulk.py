@@ -76,9 +76,9 @@ def test_the_access_rule_is_asked_about_each_order(session, make_order, orders):
 def test_more_orders_than_the_limit_change_nothing(app, session, make_order, orders):
     made = [make_order("shipped", items=1) for _ in range(3)]
     state = app.extensions["order_admin"]
-    settings = type(state.settings)(**{**state.settings.__dict__, "bulk_action_limit": 2})
+    state.settings = type(state.settings)(**{**state.settings.__dict__, "bulk_action_limit": 2})
     with pytest.raises(services.BulkActionTooLarge) as caught:
-        services.bulk_close(session, [o.id for o in made], actor="ann", settings=settings)
+        services.bulk_close(session, [o.id for o in made], actor="ann")
     assert (caught.value.count, caught.value.limit) == (3, 2)
     assert {orders.status(o.id) for o in made} == {OrderStatus.SHIPPED}
 
@@ -181,10 +181,10 @@ def test_bulk_restore_refuses_an_order_changed_since_the_confirm_screen(session,
 
 
 def test_a_kept_result_reads_back_for_its_manager_only(app, session, make_order):
-    settings = app.extensions["order_admin"].settings
+    panel = app.extensions["order_admin"]
     done, refused = make_order("shipped", items=1), make_order("canceled", items=1)
     outcome = services.bulk_close(session, [done.id, refused.id, 987654321], actor="ann")
-    key = bulk_results.keep_result(session, settings, outcome, actor="ann", back_url="/admin/orders/?page=2")
+    key = bulk_results.keep_result(session, panel, outcome, actor="ann", back_url="/admin/orders/?page=2")
 
     kept = bulk_results.kept_result(session, key, actor="ann")
     assert kept.outcome == outcome and kept.back_url == "/admin/orders/?page=2"
@@ -194,15 +194,15 @@ def test_a_kept_result_reads_back_for_its_manager_only(app, session, make_order)
 
 
 def test_results_older_than_a_day_are_not_shown_and_are_deleted(app, session):
-    settings = app.extensions["order_admin"].settings
-    old = bulk_results.keep_result(session, settings, services.BulkOutcome(Action.CLOSE), actor="ann", back_url="/")
-    kept = bulk_results.keep_result(session, settings, services.BulkOutcome(Action.CLOSE), actor="ann", back_url="/")
+    panel = app.extensions["order_admin"]
+    old = bulk_results.keep_result(session, panel, services.BulkOutcome(Action.CLOSE), actor="ann", back_url="/")
+    kept = bulk_results.keep_result(session, panel, services.BulkOutcome(Action.CLOSE), actor="ann", back_url="/")
     # ``old`` was kept a day and a minute ago, ``kept`` a minute short of a day ago.
     for key, age in ((old, bulk_results.KEEP + timedelta(minutes=1)), (kept, bulk_results.KEEP - timedelta(minutes=1))):
         session.execute(update(BulkResult).where(BulkResult.key == key).values(created_at=utcnow() - age))
     session.commit()
     assert bulk_results.kept_result(session, old, actor="ann") is None
     assert bulk_results.kept_result(session, kept, actor="ann") is not None
-    new = bulk_results.keep_result(session, settings, services.BulkOutcome(Action.CLOSE), actor="ann", back_url="/")
+    new = bulk_results.keep_result(session, panel, services.BulkOutcome(Action.CLOSE), actor="ann", back_url="/")
     still_stored = set(session.scalars(select(BulkResult.key).where(BulkResult.key.in_([old, kept, new]))))
     assert still_stored == {kept, new}

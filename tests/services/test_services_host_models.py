@@ -36,7 +36,7 @@ def mapping_without(app: Any) -> Any:
     def use(*statuses: OrderStatus) -> None:
         models = dataclasses.replace(
             SHOP_ORDER_MODELS, status_values={s: v for s, v in STATUS_CODES.items() if s not in statuses})
-        state.settings = dataclasses.replace(state.settings, order_models=models.resolve())
+        state.store = models.resolve()
 
     return use
 

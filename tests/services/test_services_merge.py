@@ -158,14 +158,14 @@ def test_refused_merge_raises_the_base_error_type(session, make_order):
 def test_merge_preview_is_what_the_merge_then_does(session, make_order, app):
     from flask_order_admin.services import get_order_record, item_sums_by_order, preview_merge
 
-    settings = app.extensions["order_admin"].settings
+    panel = app.extensions["order_admin"]
     added = make_order("awaiting_payment", items=3)
     basic = make_order("ready_to_ship", items=2)
     preview = preview_merge(session, get_order_record(session, added.id), get_order_record(session, basic.id),
-                            settings)
+                            panel)
     assert preview.after_status == "awaiting_payment"
     assert [(row.line.id, row.from_order.id if row.from_order else None) for row in preview.after_lines] == (
         [(item.id, None) for item in basic.items] + [(item.id, added.id) for item in added.items])
     session.rollback()
     services.merge(session, added.id, basic.id, actor="ann")
-    assert item_sums_by_order(session, [basic.id], settings=settings)[basic.id] == preview.after_sums
+    assert item_sums_by_order(session, [basic.id], panel=panel)[basic.id] == preview.after_sums

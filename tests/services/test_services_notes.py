@@ -31,7 +31,7 @@ class Clock:
 
 @pytest.fixture
 def clock() -> Clock:
-    """What the services are told "now" is (the views pass the app's, ``OrderAdminState.clock``)."""
+    """What the services are told "now" is (the views pass the app's, ``OrderPanel.clock``)."""
     return Clock()
 
 

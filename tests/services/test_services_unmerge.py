@@ -153,8 +153,8 @@ def test_the_version_the_page_showed_is_checked(session, make_order, orders, sna
 
 def test_the_preview_says_what_goes_back_where(app, session, make_order, orders):
     added_id, basic_id, before = merged_pair(session, make_order, orders)
-    settings = app.extensions["order_admin"].settings
-    preview = services.preview_unmerge(session, orders.get(added_id).record, settings)
+    panel = app.extensions["order_admin"]
+    preview = services.preview_unmerge(session, orders.get(added_id).record, panel)
     assert preview.refusal is None
     assert sorted(line.id for line in preview.plan.lines) == [line[0] for line in before["added"]]
     assert (preview.plan.added_status, preview.plan.basic_status) == (OrderStatus(ADDED), OrderStatus(BASIC))
@@ -162,5 +162,5 @@ def test_the_preview_says_what_goes_back_where(app, session, make_order, orders)
     total = sum((line.totals.total for line in orders.get(basic_id).items), start=Decimal(0))
     assert preview.back.total + preview.basic_after.total == total
     services.cancel(session, basic_id, actor="ann")
-    refused = services.preview_unmerge(session, orders.get(added_id).record, settings)
+    refused = services.preview_unmerge(session, orders.get(added_id).record, panel)
     assert refused.plan is None and "has changed since" in str(refused.refusal)

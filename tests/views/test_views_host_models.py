@@ -60,7 +60,7 @@ def test_an_action_the_shops_statuses_cannot_express_is_off_with_its_reason(clie
     state = app.extensions["order_admin"]
     models = dataclasses.replace(SHOP_ORDER_MODELS, status_values={
         s: v for s, v in STATUS_CODES.items() if s != OrderStatus.MERGED})
-    state.settings = dataclasses.replace(state.settings, order_models=models.resolve())
+    state.store = models.resolve()
     page = client.get(f"/admin/orders/details/?id={added.id}").text
     enabled, disabled = menu_of(page)
     assert disabled["merge"] == "This shop has no status “Merged”, so orders cannot be merged here."

@@ -23,7 +23,7 @@ class Clock:
 
 @pytest.fixture
 def clock(app):
-    """The app's clock (``OrderAdminState.clock``), which the test moves on."""
+    """The app's clock (``OrderPanel.clock``), which the test moves on."""
     state = app.extensions["order_admin"]
     before, state.clock = state.clock, Clock()
     yield state.clock

@@ -95,11 +95,11 @@ def test_no_view_turns_a_refusal_into_a_flash_of_its_own():
 def test_history_reads_each_kind_of_event_and_shows_an_unknown_kind_as_it_is(client, app, make_order, session):
     order = make_order("processing")
     cancel(session, order.id, actor="alice", reason="buyer asked")
-    settings = app.extensions["order_admin"].settings
-    record = get_order_record(session, order.id, settings=settings)
+    panel = app.extensions["order_admin"]
+    record = get_order_record(session, order.id, panel=panel)
     row = {"order_id": record.id, "at": record.updated_at or record.created_at, "actor": "robot", "action": "refund",
            "from_status": None, "to_status": None, "details": {"amount": "1.00"}}
-    record_events(session, settings, [row])
+    record_events(session, panel, [row])
     session.commit()
     page = client.get("/admin/orders/details/", query_string={"id": order.id, "tab": "history"}).text
     history = re.search(r'id="pane-history".*?</table>', page, re.S).group(0)
@@ -118,11 +118,11 @@ def test_menu_entries_bring_their_own_urls(app, make_order, session, configure, 
     order = make_order(status)
     # No one is logged in here; Restore needs a price resolver to be offered.
     configure(access=lambda action, order: True, price_resolver=lambda item, at: None)
-    settings = app.extensions["order_admin"].settings
+    panel = app.extensions["order_admin"]
     with app.test_request_context():
-        record = get_order_record(session, order.id, settings=settings)
-        candidates = find_merge_candidates(session, order.id, settings=settings)
-        menu = action_menu(settings, record, candidates, "/admin/orders/?page=3")
+        record = get_order_record(session, order.id, panel=panel)
+        candidates = find_merge_candidates(session, order.id, panel=panel)
+        menu = action_menu(panel.settings, record, candidates, "/admin/orders/?page=3")
     assert [entry.action.value for entry in menu.entries if entry.enabled] == enabled
     for entry in menu.entries:
         if not entry.enabled:
