@@ -131,9 +131,9 @@ def record_events(session: Session, panel: ServicePanel, rows: list[dict[str, An
     return written
 
 
-def events_of(session: Session, panel: ServicePanel, order_id: int) -> list[EventRecord]:
-    """The order's events, oldest first."""
-    binding = panel.store
+def events_of(session: Session, panel: ServicePanel | Settings, order_id: int) -> list[EventRecord]:
+    """The order's events, oldest first (``panel``: ``Settings`` there is deprecated, see ``panel_from``)."""
+    binding = panel_from(panel).store
     events: list[EventRecord] = binding.events_of(session, order_id)
     return events
 
