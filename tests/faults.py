@@ -4,6 +4,7 @@ the history today, and keeps testing the same thing when that code moves."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -50,6 +51,74 @@ def fault_at(engine: Any, matches: Callable[[str], bool], fault: Callable[[Any],
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+def progress_of(table: str) -> Callable[[str], bool]:
+    """Whether a statement is an export job's report of rows written: an UPDATE of ``table`` setting
+    ``rows_written`` and not the state (the last one, marking the job done, sets both)."""
+    name = table.upper()
+
+    def matches(text: str) -> bool:
+        values = text.partition(" WHERE ")[0]
+        return text.startswith(f"UPDATE {name} SET ") and "ROWS_WRITTEN" in values and "STATE" not in values
+
+    return matches
+
+
+HOLD_AT_MOST = 30  # seconds; only a test that forgot to let a statement go waits this long
+
+
+class HeldStatements:
+    """Statements held at the database's door: each one that matches (up to ``times``) waits, before it is sent
+    and so holding no lock it would take, until the test lets it go. Its thread stands still there, as a
+    worker that stopped would; once let go it goes on with what the database holds by then."""
+
+    def __init__(self, matches: Callable[[str], bool], times: int | None) -> None:
+        self.matches, self.times = matches, times
+        self.held: list[str] = []  # the statements held so far, in order
+        self._released = 0
+        self._open = False
+        self._condition = threading.Condition()
+
+    def before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        text = statement_text(statement)
+        with self._condition:
+            if self._open or (self.times is not None and len(self.held) >= self.times) or not self.matches(text):
+                return
+            self.held.append(text)
+            number = len(self.held)
+            self._condition.notify_all()
+            self._condition.wait_for(lambda: self._open or self._released >= number, timeout=HOLD_AT_MOST)
+
+    def wait_until_held(self, timeout: float = HOLD_AT_MOST, count: int = 1) -> bool:
+        """Whether ``count`` statements have come to be held (the last of them waiting now) within ``timeout``."""
+        with self._condition:
+            return self._condition.wait_for(lambda: len(self.held) >= count, timeout=timeout)
+
+    def release(self) -> None:
+        """Let the oldest statement still held go."""
+        with self._condition:
+            self._released += 1
+            self._condition.notify_all()
+
+    def release_all(self) -> None:
+        """Let every held statement go, and hold no more."""
+        with self._condition:
+            self._open = True
+            self._condition.notify_all()
+
+
+@contextmanager
+def held_at(engine: Any, matches: Callable[[str], bool], times: int | None = 1) -> Iterator[HeldStatements]:
+    """While the block runs, the first ``times`` statements that ``matches`` (on ``statement_text``; None: every
+    one) wait before they are sent until the test lets each go; at the block's end every one goes."""
+    held = HeldStatements(matches, times)
+    event.listen(engine, "before_cursor_execute", held.before)
+    try:
+        yield held
+    finally:
+        held.release_all()
+        event.remove(engine, "before_cursor_execute", held.before)
 
 
 def raises(error: BaseException) -> Callable[[Any], None]:
