@@ -69,3 +69,13 @@ def test_the_binary_check_sees_a_binary(tmp_path):
     (tmp_path / "blob").write_bytes(b"PK\3\4\0" + b"x" * 10)
     assert not is_binary(tmp_path / "text")
     assert is_binary(tmp_path / "blob")
+
+
+def test_browser_tests_wait_for_states_not_for_time():
+    """A fixed wait is too short on a loaded machine and too long on an idle one: wait for what the next step
+    needs (tests/browser/menus.py; docs/development.md)."""
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for path in sorted((ROOT / "tests" / "browser").rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if "wait_for_timeout(" in line or "sleep(" in line]
+    assert not found, "fixed waits in browser tests:\n  " + "\n  ".join(found)
