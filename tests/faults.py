@@ -53,16 +53,27 @@ def fault_at(engine: Any, matches: Callable[[str], bool], fault: Callable[[Any],
         event.remove(engine, "before_cursor_execute", before)
 
 
-def progress_of(table: str) -> Callable[[str], bool]:
-    """Whether a statement is an export job's report of rows written: an UPDATE of ``table`` setting
-    ``rows_written`` and not the state (the last one, marking the job done, sets both)."""
+def updates(table: str, column: str, *, not_: str | None = None) -> Callable[[str], bool]:
+    """Whether a statement is an UPDATE of ``table`` setting ``column`` (and not ``not_``)."""
     name = table.upper()
 
     def matches(text: str) -> bool:
         values = text.partition(" WHERE ")[0]
-        return text.startswith(f"UPDATE {name} SET ") and "ROWS_WRITTEN" in values and "STATE" not in values
+        return text.startswith(f"UPDATE {name} SET ") and column.upper() in values and not (
+            not_ and not_.upper() in values)
 
     return matches
+
+
+def progress_of(table: str) -> Callable[[str], bool]:
+    """Whether a statement is an export job's report of rows written (the last one, marking the job done, sets
+    its state too)."""
+    return updates(table, "rows_written", not_="state")
+
+
+def claim_of(table: str) -> Callable[[str], bool]:
+    """Whether a statement is a worker claiming a queued export job (it sets ``started_at``)."""
+    return updates(table, "started_at")
 
 
 HOLD_AT_MOST = 30  # seconds; only a test that forgot to let a statement go waits this long

@@ -15,8 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
-from flask_order_admin.jobs.runners import ThreadRunner
 from flask_order_admin.models import ExportRecord, ExportState
+
+from tests.faults import claim_of, held_at
 
 from .conftest import log_in
 
@@ -24,9 +25,11 @@ MATCHING = "/admin/orders/export-matching/"
 
 
 @pytest.fixture
-def held_jobs(monkeypatch: pytest.MonkeyPatch, jobs: None, folder: Any) -> None:
-    """Started jobs stay queued (no thread runs them), so each one counts against the limits."""
-    monkeypatch.setattr(ThreadRunner, "submit", lambda self, app, export_id, user_id=None: None)
+def held_jobs(db: Any, jobs: None, folder: Any) -> Iterator[None]:
+    """Started jobs stay queued (each worker thread stands still before it claims its job), so each one counts
+    against the limits."""
+    with held_at(db.engine, claim_of(ExportRecord.__tablename__), times=None):
+        yield
 
 
 def active_jobs(db: Any) -> list[tuple[int, str]]:
