@@ -5,6 +5,7 @@ the history today, and keeps testing the same thing when that code moves."""
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -119,17 +120,43 @@ class HeldStatements:
             self._condition.notify_all()
 
 
+# The holds in force, per engine. One listener per engine reads them and stays: removing a listener while a
+# held thread is inside SQLAlchemy's loop over the listeners breaks that loop ("deque mutated during
+# iteration") when the thread goes on.
+_HOLDS: weakref.WeakKeyDictionary[Any, list[HeldStatements]] = weakref.WeakKeyDictionary()
+_HOLDS_LOCK = threading.Lock()
+
+
+def _holds_of(engine: Any) -> list[HeldStatements]:
+    with _HOLDS_LOCK:
+        if engine not in _HOLDS:
+            holds: list[HeldStatements] = []
+            _HOLDS[engine] = holds
+
+            def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+                with _HOLDS_LOCK:
+                    in_force = list(holds)
+                for held in in_force:
+                    held.before(conn, cursor, statement, *args)
+
+            event.listen(engine, "before_cursor_execute", before)
+        return _HOLDS[engine]
+
+
 @contextmanager
 def held_at(engine: Any, matches: Callable[[str], bool], times: int | None = 1) -> Iterator[HeldStatements]:
     """While the block runs, the first ``times`` statements that ``matches`` (on ``statement_text``; None: every
     one) wait before they are sent until the test lets each go; at the block's end every one goes."""
     held = HeldStatements(matches, times)
-    event.listen(engine, "before_cursor_execute", held.before)
+    holds = _holds_of(engine)
+    with _HOLDS_LOCK:
+        holds.append(held)
     try:
         yield held
     finally:
         held.release_all()
-        event.remove(engine, "before_cursor_execute", held.before)
+        with _HOLDS_LOCK:
+            holds.remove(held)
 
 
 def raises(error: BaseException) -> Callable[[Any], None]:

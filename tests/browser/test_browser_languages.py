@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select, update
 
 from tests.browser.menus import choose_order_action, follow, open_menu, open_tab
@@ -265,7 +266,10 @@ def background_exports(shop: Any, tmp_path: Path) -> Iterator[None]:
     state.settings = settings
 
 
-def test_an_export_its_progress_page_and_my_exports(walk, new_order, background_exports):
+def test_an_export_its_progress_page_and_my_exports(walk, new_order, background_exports, db_session):
+    from flask_order_admin.models import ExportRecord
+    from tests.faults import held_at, progress_of
+
     order_id = new_order("ready_to_ship", lines=2)
     # The same manager exported once in English before switching: My exports lists that one too.
     walk.open("/admin/orders/?lang=en&flt0_status_equals=ready_to_ship")
@@ -277,9 +281,14 @@ def test_an_export_its_progress_page_and_my_exports(walk, new_order, background_
     walk.page.wait_for_url(re.compile(rf".*/admin/orders/{order_id}/export/(\?.*)?$"))
     walk.check("one-order export page")
     walk.open("/admin/orders/?flt0_status_equals=ready_to_ship")
-    walk.page.click("#export-matching")
-    walk.page.wait_for_url("**/admin/orders/exports/*/")
-    walk.check("export progress page")
+    # The progress page reloads itself when its job's state changes: the job is held at its report of rows
+    # written, so the page stands still (running) while it is checked.
+    with held_at(db_session.get_bind(), progress_of(ExportRecord.__tablename__), times=None) as held:
+        walk.page.click("#export-matching")
+        walk.page.wait_for_url("**/admin/orders/exports/*/")
+        assert held.wait_until_held()
+        expect(walk.page.locator("#export-card")).to_have_attribute("data-state", "running")
+        walk.check("export progress page")
     walk.page.wait_for_selector("#export-download", timeout=60_000)  # the page reloads itself when done
     walk.check("finished export")
     walk.page.click("#export-list")
