@@ -31,6 +31,21 @@ def click_when_loaded(page: Any, selector: str) -> Any:
     return button
 
 
+def follow(page: Any, selector: str) -> None:
+    """Click the link or button ``selector`` selects (once its page has loaded) and return once the page it
+    leads to has loaded: a reading right after a bare click may read the page being left (its URL, its
+    ``#order-title``, a list that is still the old one) or the database before the request ran."""
+    with page.expect_navigation():
+        click_when_loaded(page, selector)
+
+
+def submit_search(page: Any, box: str, text: str) -> None:
+    """Type ``text`` into the search box ``box`` and press Enter; returns once the page it leads to has loaded."""
+    page.fill(box, text)
+    with page.expect_navigation():
+        page.press(box, "Enter")
+
+
 def open_menu(page: Any, toggle: str) -> Any:
     """Open the dropdown whose toggle ``toggle`` selects; its menu (a locator), open."""
     button = click_when_loaded(page, toggle)

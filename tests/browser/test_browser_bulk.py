@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.browser.menus import pick_from_menu
+from tests.browser.menus import follow, pick_from_menu
 
 pytestmark = pytest.mark.browser
 
@@ -96,7 +96,7 @@ def test_bulk_close_of_ticked_orders_reports_closed_and_refused(page, base_url, 
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "bulk-result.png"), full_page=True)
 
-    page.click("#bulk-back")
+    follow(page, "#bulk-back")
     assert re.search(r"flt0_customer_equals=bulk-buyer", page.url)
     expect(page.locator("input.action-checkbox")).to_have_count(5)
 

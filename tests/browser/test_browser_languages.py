@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from tests.browser.menus import choose_order_action, open_menu, open_tab
+from tests.browser.menus import choose_order_action, follow, open_menu, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -124,6 +125,10 @@ class Walk:
         if left:
             self.findings[f"{what} ({self.page.url.removeprefix(self.base_url)})"] = left
 
+    def follow(self, selector: str) -> None:
+        """Click a link or button and wait for the page it leads to (the check is then of that page)."""
+        follow(self.page, selector)
+
     def choose(self, action: str) -> None:
         choose_order_action(self.page, action)
 
@@ -173,18 +178,18 @@ def test_each_confirm_screen_and_its_result(walk, new_order):
     walk.check("cancel confirm screen")
     walk.page.fill("textarea[name=reason]", "Buyer found it cheaper")
     walk.typed.append("Buyer found it cheaper")
-    walk.page.click("#confirm-yes")
+    walk.follow("#confirm-yes")
     walk.check("order page after cancel")
     walk.choose("restore")
     walk.check("restore confirm screen")
-    walk.page.click("#confirm-yes")
+    walk.follow("#confirm-yes")
     walk.check("order page after restore")
 
     shipped = new_order("shipped")
     walk.open(f"/admin/orders/details/?id={shipped}")
     walk.choose("close")
     walk.check("close confirm screen")
-    walk.page.click("#confirm-yes")
+    walk.follow("#confirm-yes")
     walk.check("order page after close")
 
     added = new_order("awaiting_payment", customer_ref=f"merge-{walk.language}", lines=2)
@@ -193,9 +198,9 @@ def test_each_confirm_screen_and_its_result(walk, new_order):
     walk.choose("merge")
     walk.check("merge candidates")
     walk.page.check(f"input[name=into][value='{basic}']")
-    walk.page.click("#merge-submit")
+    walk.follow("#merge-submit")
     walk.check("merge confirm screen")
-    walk.page.click("#confirm-yes")
+    walk.follow("#confirm-yes")
     walk.check("basic order after the merge")
     walk.open(f"/admin/orders/details/?id={added}&tab=history")
     walk.check("merged order")
@@ -215,7 +220,7 @@ def test_refusals(walk, new_order, db_session):
     walk.open(f"/admin/orders/details/?id={order_id}")
     walk.choose("cancel")
     close(db_session, order_id, actor="another-manager")  # someone else acts meanwhile
-    walk.page.click("#confirm-yes")
+    walk.follow("#confirm-yes")
     walk.check("a stale confirm refused")
 
     def withdraw(order_id: int, lines: int) -> None:
@@ -236,12 +241,12 @@ def test_refusals(walk, new_order, db_session):
     walk.open(f"/admin/orders/details/?id={partly}")
     walk.choose("restore")
     walk.check("restore preview with an item no longer sold")
-    walk.page.click("#confirm-without-unsold")
+    walk.follow("#confirm-without-unsold")
     walk.check("restored without the item no longer sold")
 
     walk.page.fill("form.order-admin-search input[name=q]", "twenty-three")
     walk.typed.append("twenty-three")
-    walk.page.click("form.order-admin-search button[type=submit]")
+    walk.follow("form.order-admin-search button[type=submit]")
     walk.check("search refused")
     walk.open("/admin/orders/details/?id=999999999")
     walk.check("no such order")
@@ -261,7 +266,10 @@ def background_exports(shop: Any, tmp_path: Path) -> Iterator[None]:
     state.settings = settings
 
 
-def test_an_export_its_progress_page_and_my_exports(walk, new_order, background_exports):
+def test_an_export_its_progress_page_and_my_exports(walk, new_order, background_exports, db_session):
+    from flask_order_admin.models import ExportRecord
+    from tests.faults import held_at, progress_of
+
     order_id = new_order("ready_to_ship", lines=2)
     # The same manager exported once in English before switching: My exports lists that one too.
     walk.open("/admin/orders/?lang=en&flt0_status_equals=ready_to_ship")
@@ -269,13 +277,18 @@ def test_an_export_its_progress_page_and_my_exports(walk, new_order, background_
     walk.page.wait_for_url("**/admin/orders/exports/*/")
     walk.open(f"/admin/orders/?lang={walk.language}")
     walk.open(f"/admin/orders/details/?id={order_id}")
-    choose_order_action(walk.page, "export")
-    walk.page.wait_for_url("**/admin/orders/**")
+    choose_order_action(walk.page, "export")  # more rows than an export at once: a page offering the job
+    walk.page.wait_for_url(re.compile(rf".*/admin/orders/{order_id}/export/(\?.*)?$"))
     walk.check("one-order export page")
     walk.open("/admin/orders/?flt0_status_equals=ready_to_ship")
-    walk.page.click("#export-matching")
-    walk.page.wait_for_url("**/admin/orders/exports/*/")
-    walk.check("export progress page")
+    # The progress page reloads itself when its job's state changes: the job is held at its report of rows
+    # written, so the page stands still (running) while it is checked.
+    with held_at(db_session.get_bind(), progress_of(ExportRecord.__tablename__), times=None) as held:
+        walk.page.click("#export-matching")
+        walk.page.wait_for_url("**/admin/orders/exports/*/")
+        assert held.wait_until_held()
+        expect(walk.page.locator("#export-card")).to_have_attribute("data-state", "running")
+        walk.check("export progress page")
     walk.page.wait_for_selector("#export-download", timeout=60_000)  # the page reloads itself when done
     walk.check("finished export")
     walk.page.click("#export-list")

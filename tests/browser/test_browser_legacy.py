@@ -9,7 +9,7 @@ import pytest
 import xlrd
 from playwright.sync_api import expect
 
-from tests.browser.menus import choose_order_action, open_menu, open_tab
+from tests.browser.menus import choose_order_action, follow, open_menu, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -41,12 +41,12 @@ def test_log_in_and_reach_the_orders_through_the_shops_own_menu(browser, legacy_
 def test_both_lists_and_the_order_page_show_the_shops_rows(legacy_page, legacy_url, shop_order):
     order_id, number = shop_order("ready_to_ship", lines=2)
     legacy_page.goto(f"{legacy_url}/backoffice/orders/?flt0_status_equals=ready_to_ship")
-    legacy_page.click(f"table.model-list a:text-is('{number}')")
+    follow(legacy_page, f"table.model-list a:text-is('{number}')")
     assert legacy_page.inner_text("#order-title") == f"Order {number}"
     buyer = legacy_page.inner_text("section.order-admin-buyer")
     assert "Zhou Min 周敏" in buyer and "zhou.min@example.com" in buyer  # from the shop's customer table
     assert legacy_page.inner_text("#tab-items") == "Items (2)"
-    legacy_page.click("#back-to-list")
+    follow(legacy_page, "#back-to-list")
     legacy_page.click("a.nav-link:text-is('By items')")
     legacy_page.wait_for_url(re.compile(r".*/backoffice/orders/items/.*"))
     expect(legacy_page.locator(f"table.model-list a:text-is('{number}')")).to_have_count(2)
@@ -100,14 +100,14 @@ def test_search_by_the_shops_own_number(legacy_page, legacy_url, shop_order):
     order_id, number = shop_order("processing")
     open_order(legacy_page, legacy_url, order_id)
     legacy_page.fill("form.order-admin-search input[name=q]", "SH-24-00042")
-    legacy_page.click("form.order-admin-search button[type=submit]")
+    follow(legacy_page, "form.order-admin-search button[type=submit]")
     assert legacy_page.inner_text("#order-title") == "Order SH-24-00042"
     legacy_page.fill("form.order-admin-search input[name=q]", "42")
-    legacy_page.click("form.order-admin-search button[type=submit]")
+    follow(legacy_page, "form.order-admin-search button[type=submit]")
     found = legacy_page.locator("#search-results a").all_inner_texts()
     assert found[:3] == ["SH-26-00042", "SH-25-00042", "SH-24-00042"]  # exact matches first, newest first
     legacy_page.fill("form.order-admin-search input[name=q]", number.lower())
-    legacy_page.click("form.order-admin-search button[type=submit]")
+    follow(legacy_page, "form.order-admin-search button[type=submit]")
     assert legacy_page.inner_text("#order-title") == f"Order {number}"
 
 
@@ -126,7 +126,8 @@ def test_export_downloads_the_shops_order(legacy_page, legacy_url, shop_order):
 def test_an_order_on_hold_in_the_old_system_shows_its_code_and_only_export(legacy_page, legacy_url):
     legacy_page.goto(f"{legacy_url}/backoffice/orders/")  # the seed's order on hold is among the newest
     on_hold = legacy_page.locator("table.model-list tr:has(.badge:text-is('unknown status 77')) td.col-number a")
-    on_hold.first.click()
+    with legacy_page.expect_navigation():
+        on_hold.first.click()
     assert legacy_page.inner_text("section.order-admin-summary .badge") == "unknown status 77"
     menu = open_menu(legacy_page, "#order-actions")
     assert menu.locator("a.dropdown-item:not(.disabled)").all_inner_texts() == ["Export"]

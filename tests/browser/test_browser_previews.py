@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.menus import choose_order_action, open_menu, open_tab
+from tests.browser.menus import choose_order_action, follow, open_menu, open_tab
 from tests.browser.test_browser_actions import open_order, status_shown
 from tests.browser.test_browser_orders import SCREENSHOTS, number
 
@@ -116,7 +116,7 @@ def test_leave_it_canceled(page, base_url, new_order, withdrawn_line, order_stat
     withdrawn_line(order_id)
     open_order(page, base_url, order_id)
     choose_order_action(page, "restore")
-    page.click("#confirm-no")
+    follow(page, "#confirm-no")
     assert "/details/" in page.url and order_status(order_id) == "canceled"
 
 
@@ -147,7 +147,7 @@ def test_merge_confirm_shows_both_orders_and_the_result(page, base_url, new_orde
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "merge-confirm.png"), full_page=True)
     assert "btn-warning" in page.get_attribute("#confirm-yes", "class")
-    page.click("#confirm-yes")
+    follow(page, "#confirm-yes")
     assert order_status(added) == "merged" and order_status(basic) == "awaiting_payment"
 
 

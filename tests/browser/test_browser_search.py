@@ -6,8 +6,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.browser.menus import follow, submit_search
 
 pytestmark = pytest.mark.browser
 
@@ -20,10 +23,14 @@ def number(order_id: int) -> str:
     return f"ORD-{order_id:010d}"
 
 
+def statuses_filtered(page) -> set[str]:
+    """The statuses the list's URL filters by (the pills' ``flt0_status_in_list``)."""
+    values = parse_qs(urlsplit(page.url).query).get("flt0_status_in_list", [""])
+    return set(values[0].split(",")) - {""}
+
+
 def search(page, text: str) -> None:
-    page.fill(BOX, text)
-    page.press(BOX, "Enter")
-    page.wait_for_load_state()
+    submit_search(page, BOX, text)
 
 
 def test_full_width_digits_find_the_order_and_stay_in_the_box(page, base_url, new_order):
@@ -67,10 +74,11 @@ def test_a_refusal_keeps_the_text(page, base_url, new_order):
 def test_the_status_pills_filter_the_list(page, base_url, new_order):
     new_order("ready_for_packing")
     page.goto(f"{base_url}/admin/orders/")
-    page.click("#status-pills li[data-status=ready_for_packing] a.nav-link")
-    page.wait_for_url(re.compile(r".*flt0_status_in_list=ready_for_packing.*"))
+    follow(page, "#status-pills li[data-status=ready_for_packing] a.nav-link")
+    assert statuses_filtered(page) == {"ready_for_packing"}
     assert set(page.locator("table.model-list td.col-status").all_inner_texts()) == {"Ready for packing"}
-    page.click("#status-pills li[data-status=canceled] a[data-toggle-status=add]")
+    follow(page, "#status-pills li[data-status=canceled] a[data-toggle-status=add]")
+    assert statuses_filtered(page) == {"ready_for_packing", "canceled"}
     statuses = set(page.locator("table.model-list td.col-status").all_inner_texts())
     assert "Ready for packing" in statuses and statuses <= {"Ready for packing", "Canceled"}
     page.set_viewport_size({"width": 1366, "height": 700})

@@ -4,7 +4,6 @@ hold a running job still (to cancel it, or to stop its heartbeat as a killed wor
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -18,10 +17,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from flask_order_admin.jobs import work
 from flask_order_admin.jobs.records import create_job
 from flask_order_admin.jobs.selection import all_ids, store_ids
 from flask_order_admin.models import ExportRecord, utcnow
+from tests.faults import held_at, progress_of
 from tests.model_sets import BUILTIN
 from tests.views.conftest import _shared_app, configure, count_statements, form_fields, hidden_fields  # noqa: F401
 
@@ -115,22 +114,12 @@ def wait_for(read_export: Callable[[int], ExportRecord]) -> Callable[..., Export
 
 
 @pytest.fixture
-def paused(monkeypatch: pytest.MonkeyPatch) -> Iterator[SimpleNamespace]:
-    """Running jobs stop right after their first progress report with rows written, until ``release()``:
-    meanwhile the job is "running" with no more heartbeats, as if its worker had been killed."""
-    gate, reached = threading.Event(), threading.Event()
-    report = work.Progress.report
-
-    def report_then_wait(self: work.Progress, *, force: bool = False, **values: Any) -> None:
-        report(self, force=force, **values)
-        if values.get("rows_written") and not gate.is_set():
-            reached.set()
-            gate.wait(30)
-
-    monkeypatch.setattr(work.Progress, "report", report_then_wait)
-    monkeypatch.setattr(work, "CHECK_EVERY_ROWS", 1)
-    yield SimpleNamespace(reached=reached, release=gate.set)
-    gate.set()
+def paused(db: Any) -> Iterator[SimpleNamespace]:
+    """Running jobs stop just before their report of the rows they wrote reaches the database (the part file
+    written, not yet renamed), until ``release()``: meanwhile each is "running" with no more heartbeats, as if
+    its worker had been killed. ``reached(timeout)``: whether the first got there."""
+    with held_at(db.engine, progress_of(ExportRecord.__tablename__), times=None) as held:
+        yield SimpleNamespace(reached=held.wait_until_held, release=held.release_all)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from celery import Celery
 from kombu import Connection
 
 from flask_order_admin.models import utcnow
+from tests.jobs.conftest import wait_until_written
 from tests.jobs.test_jobs_rq import check_a_worker_runs_the_export, numbers_in
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -71,13 +72,15 @@ def celery_app(configure: Callable[..., None], folder: Path, broker: SimpleNames
 @pytest.fixture
 def start_worker(database_url: str, folder: Path, broker: SimpleNamespace,
                  tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
-    """``start_worker(slow=0.0)``: a real Celery worker on the test's queue, in a process group of its own
-    with its pool (its log in tmp_path); the group is killed afterwards."""
+    """``start_worker(stop_at=None, gate=None)``: a real Celery worker on the test's queue, in a process group of
+    its own with its pool (its log in tmp_path; ``stop_at``, ``gate``: tests.jobs.worker_host's ``stop_after``);
+    the group is killed afterwards."""
     started: list[subprocess.Popen] = []
 
-    def start(slow: float = 0.0) -> subprocess.Popen:
+    def start(stop_at: int | None = None, gate: Path | None = None) -> subprocess.Popen:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "ORDER_ADMIN_TEST_WORKER_DATABASE_URL": database_url,
-               "ORDER_ADMIN_TEST_WORKER_STORAGE": str(folder), "ORDER_ADMIN_TEST_WORKER_SLOW": str(slow),
+               "ORDER_ADMIN_TEST_WORKER_STORAGE": str(folder), "ORDER_ADMIN_TEST_WORKER_STOP_AT": str(stop_at or ""),
+               "ORDER_ADMIN_TEST_WORKER_GATE": str(gate or ""),
                "ORDER_ADMIN_TEST_CELERY_BROKER_URL": broker.url, "ORDER_ADMIN_TEST_CELERY_QUEUE": broker.queue,
                "ORDER_ADMIN_TEST_CELERY_HOST_APP": "1" if broker.host_app else "0"}
         command = [sys.executable, "-m", "flask", "--app", FACTORY, "order-admin", "celery-worker",
@@ -119,15 +122,14 @@ def test_a_celery_worker_runs_the_export(client, make_order, celery_app, start_w
 
 def test_a_killed_celery_worker_fails_its_job_once_the_stale_time_passed_and_it_runs_again(
         client, make_order, celery_app, start_worker, start_export, read_export, wait_for, job_id_of,
-        form_fields, folder, clock):
+        form_fields, folder, clock, tmp_path):
     orders = [make_order("shipped", items=5) for _ in range(4)]
-    # Two workers (20 rows take each about 4 s): one takes the job and is killed, the other runs it again.
-    workers = [start_worker(slow=0.2), start_worker(slow=0.2)]
+    # Two workers: one takes the job and stops after 2 of its 20 rows, is killed there, the other runs it again
+    # once the test lets it go on.
+    go_on = tmp_path / "go-on"
+    workers = [start_worker(stop_at=2, gate=go_on), start_worker(stop_at=2, gate=go_on)]
     export_id = job_id_of(start_export(client))
-    deadline = time.monotonic() + 60
-    while not (read_export(export_id).rows_written or 0) >= 2:
-        assert time.monotonic() < deadline, read_export(export_id).state
-        time.sleep(0.05)
+    wait_until_written(read_export, export_id, 2)
     pool_process = int(read_export(export_id).worker.rsplit(":", 1)[1])
     [worker] = [w for w in workers if w.pid == os.getpgid(pool_process)]
     assert pool_process != worker.pid  # the prefork pool's process runs the job
@@ -149,6 +151,7 @@ def test_a_killed_celery_worker_fails_its_job_once_the_stale_time_passed_and_it_
     assert status["state"] == "failed" and "its worker did not report for 2 minutes" in status["error"]
     assert [p for p in folder.iterdir() if p.name.endswith(".part")] == []  # the half-written file is gone
     clock.now = None  # real time again
+    go_on.touch()
 
     page = client.get(f"/admin/orders/exports/{export_id}/").text
     again_id = job_id_of(client.post(f"/admin/orders/exports/{export_id}/again/",

@@ -110,7 +110,7 @@ def test_cancel_stops_a_running_job_and_keeps_no_file(client, make_order, jobs, 
                                                       wait_for, job_id_of, form_fields):
     make_order("shipped", items=5)
     export_id = job_id_of(start_export(client))
-    assert paused.reached.wait(10)
+    assert paused.reached(10)
     page = client.get(f"/admin/orders/exports/{export_id}/").text
     assert 'id="export-cancel"' in page
     fields = form_fields(page, "export-cancel-form")
@@ -155,7 +155,7 @@ def test_a_job_whose_worker_stops_is_failed_in_bounded_time_and_runs_again(
         clock):
     orders = [make_order("shipped", items=2) for _ in range(3)]
     export_id = job_id_of(start_export(client))
-    assert paused.reached.wait(10)  # running, and then no heartbeat any more, as with a killed worker
+    assert paused.reached(10)  # running, and then no heartbeat any more, as with a killed worker
     configure(export_stale_seconds=60)
     now = clock.set(utcnow().replace(microsecond=0))  # the clock stands still from here
     moved_back(db, export_id, "heartbeat_at", hours=60 / 3600, now=now)  # its last report 60 s ago: not stale yet
@@ -259,7 +259,7 @@ def test_limits_per_user_and_for_the_shop(client, manager, make_order, jobs, fol
     configure(export_max_jobs_per_user=1, export_max_jobs=2)
     make_order("shipped", items=5)
     first = job_id_of(start_export(client))
-    assert paused.reached.wait(10)
+    assert paused.reached(10)
     refused = start_export(client)
     assert refused.status_code == 302 and refused.location.startswith("/admin/orders/")
     assert "You already have 1 export being prepared" in client.get(refused.location).text
@@ -308,7 +308,7 @@ def test_two_staff_with_the_same_name_never_share_exports(client, manager, make_
         configure(actor_id=lambda user: "staff/" * 40 + user.get_id())
     make_order("shipped", items=5)
     export_id = job_id_of(start_export(client))
-    assert paused.reached.wait(10)
+    assert paused.reached(10)
     namesake = manager("other")
     token = form_fields(namesake.get("/admin/orders/").text, "export-matching-form")["csrf_token"]
     for action in ("cancel/", "again/"):

@@ -15,8 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
-from flask_order_admin.jobs.runners import ThreadRunner
 from flask_order_admin.models import ExportRecord, ExportState
+
+from tests.faults import claim_of, held_at
 
 from .conftest import log_in
 
@@ -24,9 +25,11 @@ MATCHING = "/admin/orders/export-matching/"
 
 
 @pytest.fixture
-def held_jobs(monkeypatch: pytest.MonkeyPatch, jobs: None, folder: Any) -> None:
-    """Started jobs stay queued (no thread runs them), so each one counts against the limits."""
-    monkeypatch.setattr(ThreadRunner, "submit", lambda self, app, export_id, user_id=None: None)
+def held_jobs(db: Any, jobs: None, folder: Any) -> Iterator[None]:
+    """Started jobs stay queued (each worker thread stands still before it claims its job), so each one counts
+    against the limits."""
+    with held_at(db.engine, claim_of(ExportRecord.__tablename__), times=None):
+        yield
 
 
 def active_jobs(db: Any) -> list[tuple[int, str]]:
@@ -102,9 +105,11 @@ def test_a_start_paused_between_insert_and_commit_holds_the_limits(
     make_order("shipped", items=5)
     first, second = log_in(app, "manager"), log_in(app, second_user)
     first_fields, second_fields = ready_start(first, form_fields), ready_start(second, form_fields)
-    results: list[Any] = []
-    first_start = threading.Thread(target=post_in_thread, args=(app, first, first_fields, results), name="first")
-    second_start = threading.Thread(target=post_in_thread, args=(app, second, second_fields, results), name="second")
+    first_result: list[Any] = []
+    second_result: list[Any] = []
+    first_start = threading.Thread(target=post_in_thread, args=(app, first, first_fields, first_result), name="first")
+    second_start = threading.Thread(target=post_in_thread, args=(app, second, second_fields, second_result),
+                                    name="second")
     first_start.start()
     assert pause_first_insert["inserted"].wait(10)
     second_start.start()
@@ -116,9 +121,9 @@ def test_a_start_paused_between_insert_and_commit_holds_the_limits(
         time.sleep(0.01)
     pause_first_insert["resume"].set()
     first_start.join(30), second_start.join(30)
-    assert len(results) == 2
-    assert sorted(map(is_started, results)) == [False, True], results
-    assert all(is_started(r) or is_refused(r) for r in results), results
+    # The first start commits its job; the second, having waited for it, counts it and is refused.
+    assert len(first_result) == len(second_result) == 1, (first_result, second_result)
+    assert is_started(first_result[0]) and is_refused(second_result[0]), (first_result, second_result)
     assert len(active_jobs(db)) == 1
 
 

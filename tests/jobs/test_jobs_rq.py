@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -59,17 +58,17 @@ def rq_app(configure: Callable[..., None], folder: Path, queue_name: str, jobs: 
 @pytest.fixture
 def start_worker(database_url: str, folder: Path, queue_name: str,
                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., subprocess.Popen]]:
-    """``start_worker(slow=0.0, burst=False, tmpdir=None)``: a real worker process on the test's queue
+    """``start_worker(stop_at=None, burst=False, tmpdir=None)``: a real worker process on the test's queue
     (``tmpdir``: its TMPDIR, the system's temporary folder as it sees it). Its output goes to a file, never
     to a pipe nobody reads (a full pipe would stop the worker at its next log line); ``worker.log`` names it."""
     started: list[subprocess.Popen] = []
     logs = tmp_path_factory.mktemp("rq-workers")
 
-    def start(slow: float = 0.0, burst: bool = False, tmpdir: Path | None = None) -> subprocess.Popen:
+    def start(stop_at: int | None = None, burst: bool = False, tmpdir: Path | None = None) -> subprocess.Popen:
         env = {**os.environ, **({"TMPDIR": str(tmpdir)} if tmpdir else {}), "PYTHONPATH": str(ROOT),
                "ORDER_ADMIN_TEST_WORKER_DATABASE_URL": database_url,
                "ORDER_ADMIN_TEST_RQ_REDIS_URL": REDIS_URL, "ORDER_ADMIN_TEST_RQ_QUEUE": queue_name,
-               "ORDER_ADMIN_TEST_WORKER_STORAGE": str(folder), "ORDER_ADMIN_TEST_WORKER_SLOW": str(slow)}
+               "ORDER_ADMIN_TEST_WORKER_STORAGE": str(folder), "ORDER_ADMIN_TEST_WORKER_STOP_AT": str(stop_at or "")}
         command = [sys.executable, "-m", "flask", "--app", FACTORY, "order-admin", "export-worker"]
         log = logs / f"worker-{len(started)}.log"
         with open(log, "wb") as output:
@@ -139,12 +138,9 @@ def test_a_killed_rq_worker_fails_its_job_in_bounded_time_and_it_runs_again(
         client, make_order, rq_app, configure, start_worker, start_export, read_export, wait_for, job_id_of,
         form_fields, folder, db, clock):
     orders = [make_order("shipped", items=5) for _ in range(4)]
-    worker = start_worker(slow=0.2)  # 20 rows: about 4 s
+    worker = start_worker(stop_at=2)  # of 20 rows
     export_id = job_id_of(start_export(client))
-    deadline = time.monotonic() + 60
-    while not (read_export(export_id).rows_written or 0) >= 2:
-        assert time.monotonic() < deadline, read_export(export_id).state
-        time.sleep(0.05)
+    wait_until_written(read_export, export_id, 2)
     horse = int(read_export(export_id).worker.rsplit(":", 1)[1])
     assert horse != worker.pid  # RQ's work horse, a child of the worker in a process group of its own
     os.kill(worker.pid, signal.SIGKILL)
@@ -175,7 +171,7 @@ def test_an_rq_worker_killed_mid_xlsx_leaves_buyer_data_only_in_the_storage_fold
         make_order("shipped", items=10, buyer_name=BUYER)
     system_tmp = tmp_path / "system-tmp"
     system_tmp.mkdir()
-    worker = start_worker(slow=0.02, tmpdir=system_tmp)  # 100 rows: about 2 s
+    worker = start_worker(stop_at=60, tmpdir=system_tmp)  # of 100 rows
     export_id = job_id_of(start_export(client, fmt="xlsx"))
     wait_until_written(read_export, export_id, 60)
     horse = int(read_export(export_id).worker.rsplit(":", 1)[1])

@@ -30,7 +30,7 @@ def test_a_web_process_killed_mid_xlsx_leaves_buyer_data_only_in_the_storage_fol
     system_tmp.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(system_tmp),
            "ORDER_ADMIN_TEST_THREAD_DATABASE_URL": database_url, "ORDER_ADMIN_TEST_THREAD_STORAGE": str(folder),
-           "ORDER_ADMIN_TEST_THREAD_SLOW": "0.02"}  # 100 rows: about 2 s
+           "ORDER_ADMIN_TEST_THREAD_STOP_AT": "60"}  # of 100 rows
     web = subprocess.Popen([sys.executable, "-m", "tests.jobs.thread_host", str(record.id)], cwd=ROOT, env=env)
     try:
         wait_until_written(read_export, record.id, 60)  # well past the temporary file's first 8 KiB

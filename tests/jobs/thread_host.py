@@ -3,8 +3,8 @@
 the request that started it does, and waits for it to end.
 
 The environment names the database (ORDER_ADMIN_TEST_THREAD_DATABASE_URL) and the export storage folder
-(ORDER_ADMIN_TEST_THREAD_STORAGE); ORDER_ADMIN_TEST_THREAD_SLOW (seconds) makes the job wait that long
-at every row it writes.
+(ORDER_ADMIN_TEST_THREAD_STORAGE); ORDER_ADMIN_TEST_THREAD_STOP_AT (rows) stops the job after that many
+rows (tests.jobs.worker_host's ``stop_after``), for the test to kill the process there.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from flask_babel import Babel
 from flask_sqlalchemy import SQLAlchemy
 
 from flask_order_admin import OrderAdmin
-from tests.jobs.worker_host import slow_down
+from tests.jobs.worker_host import stop_after
 
 
 def main(export_id: int) -> None:
@@ -31,7 +31,7 @@ def main(export_id: int) -> None:
     db = SQLAlchemy()
     db.init_app(app)
     OrderAdmin(app, db=db)
-    slow_down(float(os.environ.get("ORDER_ADMIN_TEST_THREAD_SLOW") or 0))
+    stop_after(os.environ.get("ORDER_ADMIN_TEST_THREAD_STOP_AT"), None)
     runner = app.extensions["order_admin"].export_runner()
     runner.submit(app, export_id)
     runner.shutdown(wait=True)

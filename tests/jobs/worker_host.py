@@ -2,14 +2,15 @@
 "tests.jobs.worker_host:create_rq_app"``), and the part every worker's app shares (``worker_app``,
 also for tests.jobs.celery_host): the plugin on the test database, told by the environment.
 
-ORDER_ADMIN_TEST_WORKER_SLOW (seconds) makes the job wait that long at every row it writes, so
-that a test can kill the worker in the middle of an export.
+ORDER_ADMIN_TEST_WORKER_STOP_AT (rows) stops the job in the middle of its export, for a test to kill the
+worker there: see ``stop_after``.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -17,6 +18,8 @@ from flask_babel import Babel
 from flask_sqlalchemy import SQLAlchemy
 
 from flask_order_admin import OrderAdmin
+from flask_order_admin.models import ExportRecord
+from tests.faults import HOLD_AT_MOST, progress_of, statement_text
 
 
 def create_rq_app() -> Flask:
@@ -40,21 +43,33 @@ def worker_app(**runner_config: Any) -> Flask:
     db = SQLAlchemy()
     db.init_app(app)
     OrderAdmin(app, db=db)
-    slow = float(os.environ.get("ORDER_ADMIN_TEST_WORKER_SLOW") or 0)
-    if slow:
-        slow_down(slow)
+    stop_after(os.environ.get("ORDER_ADMIN_TEST_WORKER_STOP_AT"), os.environ.get("ORDER_ADMIN_TEST_WORKER_GATE"))
     return app
 
 
-def slow_down(seconds: float) -> None:
-    """Every progress report (at every row) waits ``seconds`` first."""
+def stop_after(rows: str | None, gate: str | None) -> None:
+    """With ``rows``: this process's jobs report their progress at every row, and once ``rows`` reports are in
+    the database each later report waits, before it is sent, until the file ``gate`` exists (with no gate,
+    until the test has killed the process). The test waits for the reports, not for a time that is
+    "surely" mid-export."""
+    if not rows:
+        return
+    from sqlalchemy import Engine, event
+
     from flask_order_admin.jobs import work
 
-    report = work.Progress.report
+    work.CHECK_EVERY_ROWS = 1  # the job's own cadence (no setting says how often it reports)
+    work.REPORT_EVERY_SECONDS = 0
+    is_report = progress_of(ExportRecord.__tablename__)
+    reports = 0
 
-    def slow_report(self: work.Progress, *, force: bool = False, **values: Any) -> None:
-        time.sleep(seconds)
-        report(self, force=True, **values)
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        nonlocal reports
+        if not is_report(statement_text(statement)):
+            return
+        reports += 1
+        deadline = time.monotonic() + HOLD_AT_MOST
+        while reports > int(rows) and not (gate and Path(gate).exists()) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
-    work.CHECK_EVERY_ROWS = 1
-    work.Progress.report = slow_report  # type: ignore[method-assign]
+    event.listen(Engine, "before_cursor_execute", before)
