@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from flask_order_admin.domain.search_keys import name_key, phone_key
 from flask_order_admin.pricing import Price
 from flask_order_admin.services.number_index import index_numbers
+from flask_order_admin.store import resolve_store
 from flask_order_admin.panel import OrderPanel
 from flask_order_admin.settings import DEFAULT_SETTINGS, Settings
 
@@ -233,7 +234,7 @@ class LegacyBench(BenchModels):
         if self._store is None:
             from example_app.legacy.order_models import SHOP_ORDER_MODELS
 
-            self._store = SHOP_ORDER_MODELS.resolve()
+            self._store = resolve_store(SHOP_ORDER_MODELS)
         return self._store
 
     def metadata(self) -> MetaData:

@@ -14,6 +14,7 @@ from .errors import OrderAdminConfigError
 from .i18n import template_callables
 from .panel import OrderPanel
 from .settings import Settings, load_settings
+from .store import resolve_store
 from .store.order_models import OrderModels
 
 EXTENSION_KEY = "order_admin"
@@ -64,7 +65,7 @@ class OrderAdmin:
         models = models if models is not None else self.models
         views = views if views is not None else self.views
         # Everything that can be wrong fails here, at start-up, before the app is changed.
-        store = (models or OrderModels()).resolve()
+        store = resolve_store(models)
         settings = load_settings(app.config)
         panel = OrderPanel(settings=settings, store=store, admin=admin, db=db, instance_path=app.instance_path)
         if admin is not None:

@@ -27,7 +27,7 @@ class OrderPanel:
     export runner, the clock, and the host's Flask-SQLAlchemy ``db`` (its session) and Flask-Admin."""
 
     settings: Settings
-    # The order tables the panel reads and writes: the shop's own (``OrderModels(...).resolve()``) or the
+    # The order tables the panel reads and writes: the shop's own (``resolve_store(OrderModels(...))``) or the
     # plugin's (``builtin_store()``).
     store: OrderStore = field(default_factory=builtin_store)
     admin: Any = None

@@ -240,23 +240,27 @@ def test_the_walker_reports_an_import_from_a_higher_layer(tmp_path):
 
 
 def context_vars(source: Path) -> list[str]:
+    """Where the package names ``ContextVar``: state kept in a context variable. Copying the caller's context
+    into a thread (``contextvars.copy_context``, the resolver pool: the host's resolver sees the host's
+    context) keeps no state of the package's and is allowed."""
     found = []
     for path in sorted(source.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = ([alias.name for alias in node.names] if isinstance(node, (ast.Import, ast.ImportFrom))
                      else [node.attr] if isinstance(node, ast.Attribute) else [node.id] if isinstance(node, ast.Name)
                      else [])
-            if any(name.rpartition(".")[2] == "ContextVar" or name == "contextvars" for name in names):
+            if any(name.rpartition(".")[2] == "ContextVar" for name in names):
                 found.append(f"{path.relative_to(source.parent)}:{node.lineno}")
     return sorted(set(found))
 
 
 def test_no_context_var_in_the_package():
     found = context_vars(ROOT / PACKAGE)
-    assert not found, "contextvars (state the per-app object should carry, passed along) at:\n  " + "\n  ".join(found)
+    assert not found, "ContextVar (state the per-app object should carry, passed along) at:\n  " + "\n  ".join(found)
 
 
 def test_the_context_var_check_sees_one(tmp_path):
-    source = write_package(tmp_path, {"__init__.py": "import contextvars\n", "a.py": "x = 1\n",
+    source = write_package(tmp_path, {"__init__.py": "import contextvars\nv = contextvars.ContextVar('v')\n",
+                                      "a.py": "import contextvars\ncontext = contextvars.copy_context()\n",
                                       "b.py": "from contextvars import ContextVar as V\n"})
-    assert context_vars(source) == ["made_up/__init__.py:1", "made_up/b.py:1"]
+    assert context_vars(source) == ["made_up/__init__.py:2", "made_up/b.py:1"]

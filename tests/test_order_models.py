@@ -15,6 +15,7 @@ from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
 from example_app.legacy.order_models import SHOP_ORDER_MODELS, STATUS_CODES
 from flask_order_admin import Constant, OrderAdmin, OrderAdminConfigError, OrderModels, Through
 from flask_order_admin.domain import OrderStatus
+from flask_order_admin.store import resolve_store
 
 
 class Base(DeclarativeBase):
@@ -126,7 +127,7 @@ def test_a_wrong_description_fails_at_start_up_naming_the_field(models, message)
 def test_a_field_left_out_is_the_same_named_attribute_or_its_default():
     models = OrderModels(order=Sale, line=SaleLine, order_fields=SALE_FIELDS, line_fields=LINE_FIELDS,
                          status_values={s: s.value for s in OrderStatus})
-    binding = models.resolve()
+    binding = resolve_store(models)
     assert binding.order_field("currency").constant is None  # the panel shows ORDER_ADMIN_CURRENCY
     assert binding.line_field("china_delivery").constant == 0
     assert binding.line_field("discount_price").constant is None
@@ -137,4 +138,4 @@ def test_a_field_left_out_is_the_same_named_attribute_or_its_default():
 def test_a_column_property_is_a_readable_field():
     models = OrderModels(order=Sale, line=SaleLine, order_fields={**SALE_FIELDS, "number": Sale.label},
                          line_fields=LINE_FIELDS, status_values={s: s.value for s in OrderStatus})
-    assert models.resolve().numbers.field.key == "label"
+    assert resolve_store(models).numbers.field.key == "label"

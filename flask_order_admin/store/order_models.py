@@ -25,12 +25,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..errors import OrderAdminConfigError
-
-if TYPE_CHECKING:
-    from .protocol import OrderStore
 
 
 
@@ -129,17 +125,4 @@ class OrderModels:
     @property
     def is_builtin(self) -> bool:
         return self.order is None and self.line is None
-
-    def resolve(self) -> OrderStore:
-        """The checked store the panel's layers use; ``OrderAdminConfigError`` names a wrong field."""
-        from .own_tables import builtin_store
-        from .resolve import resolve_host_models
-
-        if self.is_builtin:
-            if self.order_fields or self.line_fields or self.status_values is not None:
-                raise OrderAdminConfigError(
-                    "OrderModels: fields and status_values describe a shop's own classes; give order= and line= too"
-                )
-            return builtin_store()
-        return resolve_host_models(self)
 

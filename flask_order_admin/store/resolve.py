@@ -19,6 +19,8 @@ from ..models import BulkResult, ExportLimitLock, ExportOrder, ExportRecord
 from .order_models import LINE_FIELDS, ORDER_FIELDS, SEARCH_KEY_FIELDS, Constant, FieldSpec, OrderModels, Through
 from .fields import Field
 from .numbers import IdNumbers, KeyedNumbers
+from .own_tables import builtin_store
+from .protocol import OrderStore
 from .statuses import StatusMapping
 from .shop_tables import ShopTablesStore
 from .storage import side_tables
@@ -164,6 +166,18 @@ def _status_mapping(raw: Mapping[Any, Any] | None, status: Field) -> StatusMappi
         seen[value] = plugin_status
         values[plugin_status] = value
     return StatusMapping(values)
+
+
+def resolve_store(models: OrderModels | None = None) -> OrderStore:
+    """The checked store of ``models`` (None, or ``OrderModels()``: the plugin's own tables) that the panel's
+    layers use; ``OrderAdminConfigError`` names a wrong field."""
+    if models is None or models.is_builtin:
+        if models is not None and (models.order_fields or models.line_fields or models.status_values is not None):
+            raise OrderAdminConfigError(
+                "OrderModels: fields and status_values describe a shop's own classes; give order= and line= too"
+            )
+        return builtin_store()
+    return resolve_host_models(models)
 
 
 def resolve_host_models(models: OrderModels) -> ShopTablesStore:

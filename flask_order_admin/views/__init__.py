@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .exports import ExportsView
 from .items import ItemsView
-from .mounting import check_places_are_free, create_views
+from .mounting import create_views
+from .places import check_places_are_free
 from .orders import OrdersView
 
 __all__ = ["ExportsView", "ItemsView", "OrdersView", "check_places_are_free", "create_views"]

@@ -129,7 +129,7 @@ def form_problem(form: FlaskForm) -> str:
 
 
 if TYPE_CHECKING:  # what the mixin is mixed into, for the type checker only
-    from .list_view import OrderListView as _MixedInto
+    from .panel_view import OrderPageView as _MixedInto
 else:
     _MixedInto = object
 

@@ -32,6 +32,7 @@ from .list_count import CappedCountQuery, count_cap
 from .list_paging import go_to_last_page, kept_within_bounds, last_page, list_search, without_search_url
 from .presentation import Presenter, order_page_url
 from .redirects import forged_url_arg, return_url_arg
+from .places import check_places_are_free
 from .refusal_redirects import refusal_redirect, refusal_url, refusals_go_to
 
 
@@ -92,8 +93,6 @@ class OrderAdminView(ModelView):
     def check_request(self) -> None:
         """Before any of this view's pages (Flask's before_request: Flask-Admin's ``_handle_view`` is private)."""
         if not self.state.places_checked:  # a host view added after OrderAdmin, at its URL, would be unreachable
-            from .mounting import check_places_are_free
-
             check_places_are_free(self.admin, self.state.views)
             self.state.places_checked = True
         # Flask-Admin's own endpoints (the bulk action; create, edit, delete, export, turned off here) redirect

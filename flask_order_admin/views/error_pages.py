@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from ..i18n import lazy_gettext
 
 if TYPE_CHECKING:
-    from .base import OrderAdminView
+    from .panel_view import PanelView
 
 logger = logging.getLogger("flask_order_admin.views")
 
@@ -33,12 +33,12 @@ ERROR_PAGES = {
 }
 
 
-def register_error_pages(blueprint: Blueprint, view: OrderAdminView) -> None:
+def register_error_pages(blueprint: Blueprint, view: PanelView) -> None:
     for code in ERROR_PAGES:
         blueprint.register_error_handler(code, lambda error: error_page(view, error))
 
 
-def error_page(view: OrderAdminView, error: HTTPException) -> Response:
+def error_page(view: PanelView, error: HTTPException) -> Response:
     """A 404, 405 or 500 of ``view`` as a page of the panel."""
     code = error.code or 500
     title, explanation = ERROR_PAGES.get(code, ERROR_PAGES[500])

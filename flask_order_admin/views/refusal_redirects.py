@@ -17,7 +17,7 @@ from ..errors import OrderActionError
 from ..i18n import translate
 
 if TYPE_CHECKING:
-    from .base import OrderAdminView
+    from .panel_view import PanelView
 
 
 def refusals_go_to(url: str) -> None:
@@ -30,7 +30,7 @@ def refusal_url(default: str) -> str:
     return g.get("order_admin_refusal_url") or default
 
 
-def refusal_redirect(view: OrderAdminView, error: OrderActionError) -> Response:
+def refusal_redirect(view: PanelView, error: OrderActionError) -> Response:
     view.state.session.rollback()  # what the view had begun is dropped, as the service dropped its own
     flash(translate(error.message), "error")
     return redirect(refusal_url(view.list_url()))

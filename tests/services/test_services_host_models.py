@@ -12,6 +12,7 @@ from sqlalchemy import update
 
 from flask_order_admin import services
 from flask_order_admin.domain import OrderStatus
+from flask_order_admin.store import resolve_store
 from flask_order_admin.errors import ActionNotAllowed, MergeNotAllowed, OrderSearchError
 from flask_order_admin.export import order_xls
 from tests.model_sets import LEGACY
@@ -36,7 +37,7 @@ def mapping_without(app: Any) -> Any:
     def use(*statuses: OrderStatus) -> None:
         models = dataclasses.replace(
             SHOP_ORDER_MODELS, status_values={s: v for s, v in STATUS_CODES.items() if s not in statuses})
-        state.store = models.resolve()
+        state.store = resolve_store(models)
 
     return use
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from flask_order_admin.domain import OrderStatus
+from flask_order_admin.store import resolve_store
 from tests.model_sets import LEGACY, current_orders
 
 pytestmark = pytest.mark.models(LEGACY)
@@ -60,7 +61,7 @@ def test_an_action_the_shops_statuses_cannot_express_is_off_with_its_reason(clie
     state = app.extensions["order_admin"]
     models = dataclasses.replace(SHOP_ORDER_MODELS, status_values={
         s: v for s, v in STATUS_CODES.items() if s != OrderStatus.MERGED})
-    state.store = models.resolve()
+    state.store = resolve_store(models)
     page = client.get(f"/admin/orders/details/?id={added.id}").text
     enabled, disabled = menu_of(page)
     assert disabled["merge"] == "This shop has no status “Merged”, so orders cannot be merged here."
