@@ -146,9 +146,11 @@ def statements(engine: Engine, run: Callable[[], Any]) -> list[str]:
 
 
 def is_status_counts(statement: str) -> bool:
-    """The status pills' statement: one grouped count for every status (not their estimate, an EXPLAIN)."""
+    """The status pills' statement: one grouped count for every status, or (a list with no other filter)
+    each status counted on its own in one statement; not their estimate (an EXPLAIN, or the statistics)."""
     lowered = statement.lower()
-    return "count(*)" in lowered and "group by" in lowered and not lowered.startswith("explain")
+    return "count(*)" in lowered and not lowered.startswith("explain") and (
+        "group by" in lowered or lowered.startswith("select (select count(*)"))
 
 
 def run(quick: bool) -> list[dict[str, Any]]:

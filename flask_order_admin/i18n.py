@@ -191,6 +191,17 @@ def sentences(*texts: str) -> str:
     return written
 
 
+def reads_chinese() -> bool:
+    """Whether the plugin's texts are shown in Chinese."""
+    return current_locale().language == "zh"
+
+
+def beside_chinese(label: str, chinese: str, joiner: str = " ") -> str:
+    """A label with the Chinese supplier's term for the same thing (``Color 颜色分类``); in Chinese the term
+    alone, which would otherwise say it twice («颜色 颜色分类»)."""
+    return chinese if reads_chinese() else f"{label}{joiner}{chinese}"
+
+
 def format_moment(value: datetime, *, short: bool = False) -> str:
     """A stored time (naive UTC) in the shop's timezone, to the minute, as the reader's locale writes it:
     the medium date (``7 дек. 2026 г., 16:51``) or, for the lists, the short numeric one
@@ -246,6 +257,11 @@ def lazy_translate(message: Message | str) -> LazyProxy:
     return LazyProxy(translate, message, enable_cache=False)
 
 
+def lazy_beside_chinese(label: Message, chinese: str) -> LazyProxy:
+    """``beside_chinese`` of a list's column label, each time it is shown (``Color / 颜色分类``)."""
+    return LazyProxy(lambda: beside_chinese(translate(label), chinese, " / "), enable_cache=False)
+
+
 def message_of(text: Any) -> Any:
     """The ``Message`` behind a lazy text of the plugin's (to keep it untranslated, e.g. in the database);
     anything else as it is."""
@@ -274,7 +290,8 @@ def reworded_flask_admin(flask_admin_gettext: Any) -> Any:
 def template_callables() -> dict[str, Any]:
     """The Jinja globals the plugin's templates translate with; ``make catalogs`` extracts them."""
     return {"oa_gettext": gettext, "oa_pgettext": pgettext, "oa_ngettext": ngettext, "oa_translate": translate,
-            "oa_reworded_flask_admin": reworded_flask_admin}
+            "oa_reworded_flask_admin": reworded_flask_admin, "oa_reads_chinese": reads_chinese,
+            "oa_beside_chinese": beside_chinese}
 
 
 def _translate_text(message: Message) -> str:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flask import current_app, flash, redirect, request
 from flask import session as browser_session
@@ -45,7 +46,7 @@ from .redirects import local_path
 T = TypeVar("T")
 
 BULK_ACTION_NAMES = "any(cancel,close,restore)"
-SAMPLE_SIZE = 10  # orders shown with buyer, status and total on the confirm screen; every one is listed by number
+PAGE_ROWS = 25  # the confirm screen's orders table shows this many a page (a screenful), its pages on the screen
 RESULTS_IN_SESSION = 5  # the keys of a manager's latest results their (cookie) session remembers
 SESSION_RESULTS = "order_admin_bulk_results"
 SIGNING_SALT = "flask-order-admin.bulk-confirm"
@@ -157,8 +158,8 @@ class BulkActionsMixin(_MixedInto):
 
     def _confirm(self, action: Action, order_ids: Sequence[int], scope: str, back: str) -> Response | str:
         """The confirm screen: how many orders will change and how many will be skipped, and why (one line
-        per reason), every order by number, the first ones in detail, and a Yes naming the action and the
-        count (none when nothing would change, none past the cap). Its form carries every order's id and
+        per reason), every order by number and in a table (buyer, status, total; a page at a time), and a Yes
+        naming the action and the count (none when nothing would change, none past the cap). Its form carries every order's id and
         version, signed: the Yes acts on these orders only, and only on those unchanged since."""
         if not order_ids:
             flash(gettext("No orders are selected, so nothing was changed."), "error")
@@ -170,6 +171,7 @@ class BulkActionsMixin(_MixedInto):
             return self.render("order_admin/bulk_confirm.html", too_many=True, **common)
         orders = order_records(session, self.binding, self.binding.orders_by_id(session, order_ids),
                                settings.number_format, with_state=True)
+        orders.sort(key=lambda order: order.id)  # the same order on every database (IN returns any)
         verdicts: list[tuple[OrderRecord | None, str | None]] = [
             (order, refusal_for_current_user(settings, action, order)) for order in orders]
         found = {order.id for order in orders}
@@ -180,7 +182,6 @@ class BulkActionsMixin(_MixedInto):
         changing_ids = {order.id for order in changing}
         skipped = grouped_by_reason((refusal, None if order is None else order.id)
                                     for order, refusal in verdicts if refusal is not None)
-        sample = orders[:SAMPLE_SIZE]
         form = with_reasons((BulkCancelForm if action == Action.CANCEL else BulkActionForm)(
             url=back, orders=signed_versions(action, orders)), settings.cancel_reasons)
         return self.render(
@@ -199,8 +200,8 @@ class BulkActionsMixin(_MixedInto):
                 NOTES[action](),
             ),
             yes_label=YES_LABELS[action](len(changing)), yes_class=YES_BUTTONS[action],
-            sample=[(order, order.id in changing_ids) for order in sample],
-            totals=page_totals(session, [order.id for order in sample], self.state),
+            pages=table_pages([(order, order.id in changing_ids) for order in orders]),
+            totals=page_totals(session, [order.id for order in orders], self.state),
             numbers={order.id: order.number for order in orders}, form=form,
             post_url=self.get_url(".bulk_run_view", action_name=action.value), **common,
         )
@@ -274,6 +275,24 @@ def sentences(*texts: str) -> str:
     for text in filter(None, texts):
         joined += ("" if not joined or joined.endswith(("。", "！", "？")) else " ") + text
     return joined
+
+
+def table_pages(rows: Sequence[T]) -> list[TablePage[T]]:
+    """``rows`` in pages of ``PAGE_ROWS``: all of them go to the screen, which shows one page at a time (the
+    confirm screen of a ticked selection answers a POST: a link to a page of it could not query again)."""
+    return [TablePage(list(rows[start:start + PAGE_ROWS]), start + 1, len(rows))
+            for start in range(0, len(rows), PAGE_ROWS)]
+
+
+@dataclass(frozen=True)
+class TablePage(Generic[T]):
+    rows: list[T]
+    first: int  # the number of its first row, from 1
+    total: int  # the rows on every page
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
 
 
 def grouped_by_reason(refusals: Iterable[tuple[str, T]]) -> list[tuple[str, list[T]]]:

@@ -9,8 +9,8 @@ from sqlalchemy import Select, func
 
 from ..store import OrderStore
 from ..panel import OrderPanel
-from ..domain.messages import NP_, Message
-from ..i18n import lazy_gettext, lazy_translate
+from ..domain.messages import N_, NC_, NP_, Message
+from ..i18n import lazy_beside_chinese, lazy_gettext, lazy_translate
 from ..store.records import LineRecord, OrderRecord, order_records
 from ..services.list_rows import column_select, column_values, order_ids_of_lines
 from ..services.transaction import id_from_text
@@ -87,7 +87,8 @@ class ItemsView(OrderListView):
     numeric_columns = ("quantity", "price", "line_total")
     column_labels = {
         "order_id": lazy_gettext("Order"), "photo_url": lazy_gettext("Photo"), "title": lazy_gettext("Item"),
-        "color": lazy_gettext("Color / 颜色分类"), "size": lazy_gettext("Size / 尺码"),
+        "color": lazy_beside_chinese(N_("Color"), "颜色分类"),
+        "size": lazy_beside_chinese(NC_("clothing size", "Size"), "尺码"),
         "quantity": lazy_gettext("Quantity"), "price": lazy_gettext("Price"),
         "line_total": lazy_gettext("Line total"), "status": lazy_gettext("Order status"),
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_browser_languages import SCREENSHOTS, walk  # noqa: F401  (the walk fixture)
+from tests.browser.test_browser_phone import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +77,41 @@ def test_edit_then_delete_a_note_in_russian(walk, new_order, db_session):  # noq
     assert "Покупатель просит синий цвет" in history and "Комментарий удалён: admin" in history
     walk.check("history tab with an edited and a deleted note")
     walk.assert_no_english()
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "zh_Hans"])
+def test_the_edited_marker_follows_the_notes_time_on_its_line(page, base_url, new_order, language):
+    """Issue 21: «изменён» stood on a line of its own under the note; it ends the author and time line (on the
+    Comments tab) and the note's text (in the history), in every language."""
+    order_id = new_order("processing", lines=1)
+    page.goto(f"{base_url}/admin/?lang={language}")
+    page.goto(f"{base_url}/admin/orders/details/?id={order_id}&tab=comments")
+    for text in ("first words", "second words"):
+        page.fill("#comment-text", text)
+        page.click("#comment-form button[type=submit]")
+        page.wait_for_selector(f"#pane-comments .order-admin-note:has-text('{text}')")
+    entry = note_entry(page, "second words")
+    entry.locator(".order-admin-note-edit summary").click()
+    entry.locator("textarea").fill("second words, edited")
+    entry.locator("form button[type=submit]").click()
+    edited = note_entry(page, "second words, edited")
+    marker = edited.locator(".order-admin-note-meta .order-admin-note-edited summary")
+    marker.wait_for()
+    meta = edited.locator(".order-admin-note-meta").bounding_box()
+    unedited = note_entry(page, "first words").locator(".order-admin-note-meta").bounding_box()
+    box = marker.bounding_box()
+    assert meta["height"] == unedited["height"]  # one line, as a note never edited
+    assert meta["y"] <= box["y"] and box["y"] + box["height"] <= meta["y"] + meta["height"] + 1
+    marker.click()
+    versions = edited.locator(".order-admin-note-version")
+    versions.first.wait_for(state="visible")
+    assert versions.all_inner_texts() == ["second words"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#pane-comments").screenshot(path=str(ARTIFACTS / f"note-edited-{language}.png"))
+
+    page.goto(f"{base_url}/admin/orders/details/?id={order_id}&tab=history")
+    text = page.locator("#pane-history .order-admin-note", has_text="second words, edited")
+    marker = page.locator("#pane-history .order-admin-note-edited summary")
+    assert marker.count() == 1
+    assert abs(marker.bounding_box()["y"] - text.bounding_box()["y"]) < text.bounding_box()["height"]
+    page.locator("#pane-history").screenshot(path=str(ARTIFACTS / f"note-edited-history-{language}.png"))

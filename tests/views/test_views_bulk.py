@@ -12,6 +12,7 @@ from decimal import Decimal as D
 from flask_order_admin import services
 from flask_order_admin.domain import OrderStatus
 from flask_order_admin.pricing import Price
+from flask_order_admin.views.bulk import PAGE_ROWS
 from tests.hostile.conftest import log_in
 from tests.model_sets import current_orders
 
@@ -244,7 +245,26 @@ def test_the_confirm_screen_counts_groups_by_reason_and_lists_every_order(client
     assert all(reason.count("can be canceled") == 1 for reason in reasons)
     assert sorted(listed(page, "bulk-skipped")) == sorted(o.number for o in shipped + completed)
     assert sorted(listed(page, "bulk-changing")) == sorted(o.number for o in cancelable)
-    assert len(made) > 10 and "The first 10 of 15 orders" in page
+    assert table_numbers(page) == [o.number for o in made]  # every one, not ten; oldest first
+
+
+def table_numbers(page):
+    """The order numbers of the confirm screen's table, page after page."""
+    table = page[page.index('id="bulk-orders"'):]
+    return re.findall(r'<td class="text-nowrap"><a [^>]*>([^<]+)</a>', table)
+
+
+def test_the_confirm_screen_pages_its_table_past_a_screenful(client, make_order):
+    made = [make_order("shipped", items=1) for _ in range(PAGE_ROWS * 2 + 3)]
+    page = client.get("/admin/orders/bulk/close/?flt0_status_equals=shipped").text
+    sections = re.findall(r'<section class="order-admin-page" id="bulk-page-(\d+)">(.*?)</section>', page, re.S)
+    assert [number for number, _ in sections] == ["1", "2", "3"]
+    rows = [len(re.findall(r'<td class="text-nowrap">', body)) for _, body in sections]
+    assert rows == [PAGE_ROWS, PAGE_ROWS, 3]
+    assert f"Orders {PAGE_ROWS * 2 + 1}–{PAGE_ROWS * 2 + 3} of {len(made)}" in sections[2][1]
+    assert re.findall(r'href="#bulk-page-(\d)"', sections[0][1]) == ["1", "2", "3"]
+    assert 'aria-current="page">3<' in sections[2][1]
+    assert sorted(table_numbers(page)) == sorted(o.number for o in made)
 
 
 def test_no_yes_when_nothing_would_change(client, make_order, form_fields):
@@ -303,14 +323,14 @@ def test_a_bulk_close_makes_as_many_statements_for_many_orders_as_for_few(client
 
 def test_the_confirm_screen_makes_as_many_statements_for_many_orders_as_for_few(client, make_order,
                                                                                count_statements):
-    """Every order's status and version, the first ten with their totals: a fixed number of statements."""
+    """Every order's status, version and total: a fixed number of statements."""
     for _ in range(2):
         make_order("shipped", items=2)
     few = count_statements(lambda: client.get("/admin/orders/bulk/close/?flt0_status_equals=shipped"))
     for _ in range(25):
         make_order("shipped", items=3)
     page = client.get("/admin/orders/bulk/close/?flt0_status_equals=shipped").text
-    sample = re.search(r'<table[^>]*id="bulk-sample">.*?</table>', page, re.S).group(0)
-    assert "The first 10 of 27 orders" in page and sample.count('class="badge') == 10
+    table = page[page.index('id="bulk-orders"'):]
+    assert ">27 orders<" in page and table.count('class="badge') == 27 and len(table_numbers(page)) == 27
     assert len(listed(page, "bulk-changing")) == 27
     assert count_statements(lambda: client.get("/admin/orders/bulk/close/?flt0_status_equals=shipped")) == few

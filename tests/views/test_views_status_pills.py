@@ -1,4 +1,4 @@
-"""Status at a glance: the pills over both lists (every status's count exact, one grouped count; past the
+"""Status at a glance: the pills over both lists (every status's count exact, one count statement; past the
 budget, the planner's estimate marked "≈"), and the lists filtered by several statuses at once."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select, text
 
 from flask_order_admin.views.list_view import OrderListView
 from tests.model_sets import SETS
@@ -25,6 +25,17 @@ def pills(page: str) -> dict[str, tuple[str, str, bool]]:
 
 def _pills_block(page: str) -> str:
     return re.search(r'<ul class="nav nav-pills order-admin-status-pills.*?</ul>', page, re.S).group(0)
+
+
+def is_status_count(statement: str) -> bool:
+    """The pills' count: grouped (``GROUP BY status``), or each status on its own in one statement (a list
+    with no other filter: ``SELECT (SELECT count(*) … WHERE status = …), …``)."""
+    return "count(*)" in statement and ("GROUP BY" in statement or statement.startswith("SELECT (SELECT count(*)"))
+
+
+def is_estimate(statement: str) -> bool:
+    """The pills' estimate on PostgreSQL: an ``EXPLAIN``, or the status column's statistics."""
+    return statement.startswith("EXPLAIN") or "pg_stats" in statement
 
 
 def numbers_listed(page: str) -> set[str]:
@@ -76,15 +87,59 @@ def test_a_status_list_with_an_unknown_status_is_refused(client, four_orders, ba
 
 
 def test_the_list_with_its_counts_is_four_statements_and_an_estimate(client, four_orders, statements, dialect):
-    """The capped list count, the page's rows, the status counts (one GROUP BY), the page's totals (items tab:
-    its orders); on PostgreSQL one ``EXPLAIN`` before the counts (their budget), which reads no row."""
+    """The capped list count, the page's rows, the status counts (one statement), the page's totals (items
+    tab: its orders); on PostgreSQL the estimate before the counts (their budget), which reads no row: the
+    status column's statistics, then an ``EXPLAIN`` where the table has none yet (as here) or the list has
+    other conditions."""
     for url in ("/admin/orders/", "/admin/orders/items/", "/admin/orders/?flt0_status_in_list=processing,shipped",
                 "/admin/orders/?flt1_buyer_contains=li+wei&page=0"):
         seen = statements(lambda: client.get(url))
-        grouped = [s for s in seen if "count(*)" in s and "GROUP BY" in s and not s.startswith("EXPLAIN")]
-        explained = [s for s in seen if s.startswith("EXPLAIN")]
-        assert len(grouped) == 1 and len(explained) == (dialect == "postgresql"), (url, seen)
-        assert len(seen) == 4 + len(explained), (url, seen)
+        counted = [s for s in seen if is_status_count(s)]
+        estimated = [s for s in seen if is_estimate(s)]
+        assert len(counted) == 1, (url, seen)
+        unfiltered = url in ("/admin/orders/", "/admin/orders/?flt0_status_in_list=processing,shipped")
+        expected = (["statistics", "EXPLAIN"] if unfiltered else ["EXPLAIN"]) if dialect == "postgresql" else []
+        assert [s.split()[0] if s.startswith("EXPLAIN") else "statistics" for s in estimated] == expected, (url, seen)
+        assert len(seen) == 4 + len(estimated), (url, seen)
+
+
+def test_an_analyzed_table_is_estimated_from_its_statistics_as_the_planner_would(
+        client, make_order, session, statements, dialect, orders):
+    """On PostgreSQL, an unfiltered list's estimate is the status column's statistics, the planner's own
+    arithmetic on them (the same rows ``EXPLAIN`` gives, without planning a statement per status), and its
+    count one statement of a count per status; a filtered list's is an ``EXPLAIN`` and a grouped count."""
+    if dialect != "postgresql":
+        pytest.skip("the statistics are PostgreSQL's")
+    from flask_order_admin.domain import OrderStatus
+    from flask_order_admin.services.row_estimates import _explained_rows, planned_rows
+    from flask_order_admin.views.status_pills import _equal_to
+    from flask_order_admin.views.listing import OrderScope
+
+    for status, count in (("processing", 30), ("shipped", 12), ("canceled", 3)):
+        for _ in range(count):
+            make_order(status, items=0)
+    binding = orders.binding
+    session.execute(text(f"ANALYZE {binding.order.__table__.name}"))
+    session.commit()
+    base = select(literal_column("1")).select_from(binding.order)
+    scope = OrderScope(binding)
+    mapped = [status for status in OrderStatus if binding.statuses.is_mapped(status)]
+    asked = [base.where(scope.where("status", _equal_to(binding.statuses.to_host(s)))) for s in mapped]
+    from_statistics = planned_rows(session, asked)
+    assert from_statistics == _explained_rows(session.connection(), asked)
+    assert dict(zip(mapped, from_statistics))[OrderStatus.PROCESSING] == 30.0
+    session.rollback()
+
+    seen = statements(lambda: client.get("/admin/orders/"))
+    assert [s for s in seen if is_estimate(s)] == [s for s in seen if "pg_stats" in s] and len(seen) == 5, seen
+    [counted] = [s for s in seen if is_status_count(s)]
+    assert "GROUP BY" not in counted
+    shown = pills(client.get("/admin/orders/").text)
+    assert [shown[s][0] for s in ("processing", "shipped", "canceled")] == [
+        "Processing 30", "Shipped 12", "Canceled 3"]
+    seen = statements(lambda: client.get("/admin/orders/?flt1_buyer_contains=li"))
+    assert [s for s in seen if is_estimate(s)][-1].startswith("EXPLAIN")
+    assert "GROUP BY" in next(s for s in seen if is_status_count(s))
 
 
 @pytest.fixture
@@ -142,7 +197,7 @@ def test_with_every_status_past_the_budget_nothing_is_counted(client, make_order
     seen = statements(lambda: client.get("/admin/orders/"))
     shown = pills(client.get("/admin/orders/").text)
     assert shown["processing"][0] == "Processing ≈ 120,000" and shown["completed"][0] == "Completed ≈ 120,000"
-    assert not [s for s in seen if "GROUP BY" in s and "count(*)" in s], seen
+    assert not [s for s in seen if is_status_count(s)], seen
 
 
 def test_on_postgresql_the_planner_estimates_past_a_tiny_budget(client, make_order, configure, dialect):
