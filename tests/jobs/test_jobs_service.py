@@ -57,8 +57,8 @@ class Handed:
 
 @dataclass
 class HostSide:
-    """A host's own object satisfying ``ExportHost`` (not the extension's): the app's settings, session and
-    clock, its own folder and runner."""
+    """A host's own object satisfying ``ExportHost`` (not the extension's): the app's settings, store, resolver
+    pool, session and clock, its own folder and runner."""
 
     panel: Any
     folder: Path
@@ -67,6 +67,14 @@ class HostSide:
     @property
     def settings(self) -> Settings:
         return self.panel.settings  # type: ignore[no-any-return]
+
+    @property
+    def store(self) -> Any:
+        return self.panel.store
+
+    @property
+    def resolver_pool(self) -> Any:
+        return self.panel.resolver_pool
 
     @property
     def session(self) -> Any:
@@ -89,8 +97,8 @@ def host(app: Flask, folder: Path, clock: Any) -> HostSide:
     return HostSide(app.extensions["order_admin"], folder)
 
 
-def shipped_select(settings: Settings) -> Any:
-    binding = settings.models
+def shipped_select(host: HostSide) -> Any:
+    binding = host.store
     return select(binding.order_pk).where(binding.status_in([OrderStatus.SHIPPED]))
 
 
@@ -102,7 +110,7 @@ def numbers_in(data: bytes) -> set[str]:
 def test_a_small_export_is_answered_with_its_file_and_recorded(host, make_order, session, db, tmp_path):
     shipped = [make_order("shipped", items=2), make_order("shipped", items=1)]
     make_order("processing", items=1)
-    result = start_export(host, ExportRequest((), "xls", "matching", "Nightly", matching=shipped_select(host.settings)),
+    result = start_export(host, ExportRequest((), "xls", "matching", "Nightly", matching=shipped_select(host)),
                           NIGHTLY)
     assert isinstance(result, InstantExport)
     result.file.save(tmp_path / "nightly.xls")
@@ -118,7 +126,7 @@ def test_a_small_export_is_answered_with_its_file_and_recorded(host, make_order,
 def test_a_big_export_becomes_a_job_the_runner_gets_and_runs(host, make_order, jobs, session, db):
     shipped = [make_order("shipped", items=2) for _ in range(3)]
     make_order("processing", items=2)
-    wanted = ExportRequest((), "xls", "matching", "Nightly", matching=shipped_select(host.settings))
+    wanted = ExportRequest((), "xls", "matching", "Nightly", matching=shipped_select(host))
     started = start_export(host, wanted, Exporter("nightly job", "warehouse", user_id="manager"))
     assert isinstance(started, JobStarted) and started.queued
     assert host.runner.submitted == [(started.export_id, "manager")]
@@ -174,7 +182,7 @@ def test_refusals_raise_and_start_nothing(host, make_order, jobs, configure, ses
         start_export(host, ExportRequest(ids, "xls", "selected", "x"), NIGHTLY)
     with pytest.raises(ExportTooLarge):  # 3 orders over a limit of 2 rows, a job over matching orders
         configure(export_max_rows=2)
-        start_export(host, ExportRequest((), "xls", "matching", "x", matching=shipped_select(host.settings)), NIGHTLY)
+        start_export(host, ExportRequest((), "xls", "matching", "x", matching=shipped_select(host)), NIGHTLY)
     assert session.query(ExportRecord).count() == 0 and host.runner.submitted == []
     configure(export_max_rows=100, export_max_jobs_per_user=1)
     first = start_export(host, ExportRequest(ids, "xls", "selected", "x"), NIGHTLY)
@@ -208,7 +216,7 @@ def test_a_job_the_runner_cannot_take_is_failed_by_the_records(host, make_order,
                         lambda *args, **kwargs: failed_by_records.append(args[1]) or fail_queued(*args, **kwargs))
     host.runner.fails = True
     make_order("shipped", items=5)
-    started = start_export(host, ExportRequest((), "xls", "matching", "x", matching=shipped_select(host.settings)),
+    started = start_export(host, ExportRequest((), "xls", "matching", "x", matching=shipped_select(host)),
                            NIGHTLY)
     assert not started.queued and "the export queue cannot be reached" in str(started.failure)
     record = session.get(ExportRecord, started.export_id)

@@ -24,7 +24,7 @@ def flask_admin_classes(cls: type) -> list[type]:
 def plain_view(app):
     """A stock Flask-Admin view of the shop's orders, as Flask-Admin builds it (its filter caches included)."""
     state = app.extensions["order_admin"]
-    binding = state.settings.models
+    binding = state.store
 
     class PlainOrdersView(ModelView):
         column_filters = [binding.order_pk]
