@@ -4,7 +4,6 @@ and the panel's start going through it (the view writes no export record itself)
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +15,6 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import select
 
-from flask_order_admin import jobs as jobs_package
 from flask_order_admin.domain.statuses import OrderStatus
 from flask_order_admin.errors import (
     ActionNotAllowed, ExportFormatNotOffered, ExportLimitReached, ExportNotFound, ExportOwnerUnknown,
@@ -245,29 +243,6 @@ def test_the_panel_starts_through_the_use_case_and_writes_no_record_itself(
     assert "The export could not be started" in page and "the export queue cannot be reached" in page
     record = session.get(ExportRecord, export_id, populate_existing=True)
     assert (record.state, record.finished_at, record.actor_id) == ("failed", AT, "manager")
-
-
-def imported_modules(path: Path) -> set[str]:
-    """Every module a file imports, TYPE_CHECKING blocks and functions included, as written (``..extension``)."""
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom):
-            names.add("." * node.level + (node.module or ""))
-            names.update("." * node.level + alias.name for alias in node.names if node.module is None)
-        elif isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-    return names
-
-
-@pytest.mark.parametrize("layer", ["jobs", "export"])
-def test_jobs_and_export_never_import_the_layers_above(layer):
-    above = {"extension", "panel", "views", "cli"}
-    package = Path(jobs_package.__file__).parent.parent / layer
-    for path in package.glob("*.py"):
-        for name in imported_modules(path):
-            parts = name.lstrip(".").split(".")
-            assert not (name.startswith("..") and parts[0] in above), (path.name, name)
-            assert not (name.startswith("flask_order_admin.") and parts[1] in above), (path.name, name)
 
 
 def test_the_command_line_exports_through_the_use_case(app, make_order, folder, session, tmp_path, clock):
