@@ -50,7 +50,7 @@ def main(root: Path) -> None:
         db.create_all()
         db.session.add(Order(buyer_name="Li Wei"))
         db.session.commit()
-        assert db.session.get(Order, 1).number == "ORD-0000000001"
+        assert state.number_of(db.session.get(Order, 1)) == "ORD-0000000001"
     print(f"installed at {package}: {len(installed)} templates, {len(installed_revisions)} Alembic revisions, "
           f"{len(state.views)} admin views, tables created")
 
