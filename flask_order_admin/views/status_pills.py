@@ -1,7 +1,7 @@
 """Status at a glance: the pills above a list, one per status with its count, each a link that filters.
 
 The counts honour the list's other filters and its search (not its status filter: each pill says how
-many rows clicking it would show), and are exact: one grouped count, ``SELECT status, count(*) … GROUP BY
+many rows clicking it would show), and are exact: one grouped count (the store's ``count_by_status``), ``SELECT status, count(*) … GROUP BY
 status``, which reads the status index alone (an index-only scan on PostgreSQL); on a list with no other
 filter and no search, one statement counting each status on its own (a range of that index each). It
 reads every matching row, so it has a budget (``ORDER_ADMIN_STATUS_COUNT_BUDGET``, rows): the planner's
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import Select, literal_column, select
 
 from ..domain import OrderStatus
 from ..i18n import gettext
@@ -76,10 +76,10 @@ def status_counts(session: Any, scope: OrderScope, base: Select[Any], statuses: 
     Two statements (the estimate, the count), one where the database gives no estimate."""
     if not statuses:
         return {}
-    to_host = scope.binding.statuses.to_host
-    estimates = estimate(session, [base.where(scope.where("status", _equal_to(to_host(s)))) for s in statuses])
+    store = scope.binding
+    estimates = estimate(session, store.status_conditions(base, statuses, scope.where))
     exact = list(statuses) if estimates is None else _within(budget, dict(zip(statuses, estimates)))
-    counts = _grouped_count(session, scope, base, exact, every=len(exact) == len(statuses))
+    counts = store.count_by_status(session, base, exact, lines=scope.lines, every=len(exact) == len(statuses))
     return {status: counts.get(status, 0) if status in exact else Estimated(rows)
             for status, rows in zip(statuses, estimates or [0.0] * len(statuses))}
 
@@ -93,46 +93,6 @@ def _within(budget: int, estimates: dict[OrderStatus, float]) -> list[OrderStatu
         exact.append(status)
         spent += rows
     return exact
-
-
-def _grouped_count(session: Any, scope: OrderScope, base: Select[Any], statuses: Sequence[OrderStatus], *,
-                   every: bool) -> dict[OrderStatus, int]:
-    """``SELECT status, count(*) … GROUP BY status`` over ``base``'s rows (the items tab: joined to their
-    order), of ``statuses`` only unless ``every`` one is wanted (then no condition: the cheapest index)."""
-    if not statuses:
-        return {}
-    binding = scope.binding
-    field = binding.order_field("status")
-    column = field.attribute
-    if base.whereclause is None and not scope.lines and field.is_direct:
-        return _counted_apart(session, binding, base, column, statuses)
-    grouped = base.with_only_columns(column, func.count(), maintain_column_froms=True)
-    if scope.lines:
-        grouped = grouped.join(binding.order, binding.line_order_id == binding.order_pk)
-    if not every:
-        grouped = grouped.where(binding.status_in(statuses))
-    counts: dict[OrderStatus, int] = {}
-    for value, count in session.execute(grouped.group_by(column)):
-        status = binding.statuses.from_host(value)
-        if status is not None:  # a value no status maps to has no pill
-            counts[status] = counts.get(status, 0) + count  # a status a shop stores as several values: their sum
-    return counts
-
-
-def _counted_apart(session: Any, binding: Any, base: Select[Any], column: Any,
-                   statuses: Sequence[OrderStatus]) -> dict[OrderStatus, int]:
-    """The orders of each status counted on their own, ``SELECT (SELECT count(*) … WHERE status = 'a'), …``:
-    with no other condition each is a range of the status index counted without reading the value, which
-    a grouped count reads and compares for every row (a third of its time at 200,000 orders)."""
-    counting = base.with_only_columns(func.count(), maintain_column_froms=True)
-    to_host = binding.statuses.to_host
-    counts = session.execute(select(*(counting.where(column == to_host(status)).scalar_subquery()
-                                      for status in statuses))).one()
-    return dict(zip(statuses, counts))
-
-
-def _equal_to(value: Any) -> Callable[[Any], Any]:
-    return lambda column: column == value
 
 
 def other_filters_applied(view: Any, filters: Iterable[Any], search: str | None = None) -> Select[Any]:
