@@ -46,8 +46,6 @@ def export_command(statuses: tuple[str, ...], order_ids: tuple[int, ...], fmt: s
     A small export is written at once; a bigger one runs as a background job on the app's runner, and
     the command waits for it, then copies its file to --output.
     """
-    from sqlalchemy import select
-
     from .domain.statuses import OrderStatus
     from .errors import OrderActionError
     from .i18n import translate
@@ -62,7 +60,7 @@ def export_command(statuses: tuple[str, ...], order_ids: tuple[int, ...], fmt: s
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--status") from error
     binding = state.store
-    matching = select(binding.order_pk).where(binding.status_in(wanted_statuses)) if statuses else None
+    matching = binding.order_ids_select(binding.status_in(wanted_statuses)) if statuses else None
     description = " ".join(["order-admin export", *(f"--status {s}" for s in statuses),
                             *(f"--order {i}" for i in order_ids)])
     wanted = ExportRequest(order_ids, fmt or settings.export_formats[0], "matching" if statuses else "selected",

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import access
@@ -45,11 +44,7 @@ def check_orders(session: Session, panel: ServicePanel, chunks: Iterable[Sequenc
         check.total += len(chunk)
         if panel.settings.access is None:
             continue
-        orders = session.scalars(
-            select(binding.order).where(binding.order_pk.in_(chunk)).order_by(binding.order_pk)
-            .options(*binding.order_load_options())
-        )
-        for order in orders:  # the session holds loaded orders weakly: a chunk is let go once asked
+        for order in binding.orders_in_id_order(session, chunk):  # held weakly: a chunk is let go once asked
             if not access.is_allowed(panel.settings, "export", order):
                 check.denied += 1
                 if check.denied <= NUMBERS_SHOWN:

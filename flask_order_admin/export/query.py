@@ -8,15 +8,13 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.notes import NOTE_KINDS, fold_notes
 from ..domain.rules import Action
 from ..errors import ExportTooLarge, OrderNotFound
-from ..store import FieldJoins, OrderStore
+from ..store import OrderStore
 from ..store.records import order_records
-from ..services.events import EventRecord
 from ..services.transaction import checked_id
 from ..services.app_panel import ServicePanel
 from .columns import DEFAULT_COLUMN_SET, ColumnSet
@@ -53,14 +51,9 @@ def count_chunk_rows(session: Session, panel: ServicePanel, chunks: Iterable[Seq
     binding = panel.store
     rows = 0
     for chunk in chunks:
-        chunk_rows, orders = session.execute(
-            select(func.count(), func.count(distinct(binding.order_pk)))
-            .select_from(binding.order)
-            .outerjoin(binding.line, binding.line_order_id == binding.order_pk)
-            .where(binding.order_pk.in_(chunk))
-        ).one()
+        chunk_rows, orders = binding.export_row_count(session, chunk)
         if orders != len(chunk):
-            found = set(session.scalars(select(binding.order_pk).where(binding.order_pk.in_(chunk))))
+            found = binding.existing_order_ids(session, chunk)
             missing = next(order_id for order_id in chunk if order_id not in found)
             raise OrderNotFound.deleted(missing)
         rows += chunk_rows
@@ -71,9 +64,7 @@ def count_chunk_rows(session: Session, panel: ServicePanel, chunks: Iterable[Seq
 
 def item_columns_select(binding: OrderStore) -> Any:
     """The ``ITEM_FIELDS`` of lines as plain columns (a field through a relationship by an outer join)."""
-    joins = FieldJoins(binding.line)
-    columns = [joins.column(binding.line_field(name)) for name in ITEM_FIELDS]
-    return joins.apply(select(*columns).select_from(binding.line))
+    return binding.line_columns(ITEM_FIELDS)
 
 
 def export_rows(
@@ -93,23 +84,19 @@ def export_rows(
     binding = panel.store
     written = 0
     for chunk in chunks:
-        orders_query = (select(binding.order).where(binding.order_pk.in_(chunk)).order_by(binding.order_pk)
-                        .options(*binding.order_load_options()))
-        items_query = (item_columns_select(binding).where(binding.line_order_id.in_(chunk))
-                       .order_by(binding.line_order_id, binding.line_pk))
         if chunk_reads is not None:
             with chunk_reads():
-                orders = order_records(session, binding, session.scalars(orders_query).unique().all(),
+                orders = order_records(session, binding, binding.orders_in_id_order(session, chunk),
                                        panel.settings.number_format)
                 notes = latest_notes(session, binding, chunk) if columns.wants_comments else {}
-                items = session.execute(items_query).all()
+                items = binding.line_columns_of(session, chunk, ITEM_FIELDS).all()
             rows: Iterable[Row] = _rows_of(orders, items, columns, base_url, notes)
             closer: Any = nullcontext()
         else:
-            orders = order_records(session, binding, session.scalars(orders_query).unique().all(),
+            orders = order_records(session, binding, binding.orders_in_id_order(session, chunk),
                                    panel.settings.number_format)
             notes = latest_notes(session, binding, chunk) if columns.wants_comments else {}
-            result = session.execute(items_query.execution_options(yield_per=ITEMS_PER_FETCH))
+            result = binding.line_columns_of(session, chunk, ITEM_FIELDS, per_fetch=ITEMS_PER_FETCH)
             rows, closer = _rows_of(orders, result, columns, base_url, notes), closing(result)
         numbers.update((order.id, order.number) for order in orders)
         with closer:  # frees the server-side cursor if the writer stops half-way
@@ -123,14 +110,9 @@ def export_rows(
 def latest_notes(session: Session, binding: OrderStore, chunk: Sequence[int]) -> dict[int, str]:
     """Each order's latest note not deleted, as it reads now (docs/design.md, "Export columns", "Editing notes"):
     order id → its text."""
-    events = binding.events
-    query = (select(events).where(events.c.order_id.in_(chunk), events.c.action.in_(NOTE_KINDS))
-             .order_by(events.c.order_id, events.c.id))
     latest = {}
-    for order_id, rows in groupby(session.execute(query).mappings(), key=itemgetter("order_id")):
-        kept = [note for note in fold_notes(
-            EventRecord.from_row(row) for row in rows
-        ).values() if not note.deleted]
+    for order_id, events in binding.events_of_orders(session, chunk, NOTE_KINDS).items():
+        kept = [note for note in fold_notes(events).values() if not note.deleted]
         if kept:
             latest[order_id] = kept[-1].text
     return latest

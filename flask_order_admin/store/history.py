@@ -72,6 +72,19 @@ class History:
         rows = session.execute(statement.order_by(c.at, c.id)).mappings()
         return [EventRecord.from_row(row) for row in rows]
 
+    def events_of_orders(self, session: Session, order_ids: Iterable[int],
+                         actions: Iterable[str]) -> dict[int, list[EventRecord]]:
+        """The orders' events of ``actions``, each order's oldest first (by id), in one statement."""
+        c = self.events.c
+        rows = session.execute(
+            select(self.events).where(c.order_id.in_(list(order_ids)), c.action.in_(list(actions)))
+            .order_by(c.order_id, c.id)
+        ).mappings()
+        found: dict[int, list[EventRecord]] = {}
+        for row in rows:
+            found.setdefault(row["order_id"], []).append(EventRecord.from_row(row))
+        return found
+
     def newest_events(self, session: Session, order_id: int, action: str) -> list[EventRecord]:
         """The order's events of ``action``, newest first (by id: the order they were written in)."""
         c = self.events.c

@@ -22,6 +22,7 @@ from ..models import utcnow
 from .changes import KEEP, Keep, OrderChange, OrderState
 from .fields import Field, FieldJoins, load_options
 from .history import History
+from .export_reads import ExportReads
 from .status_counts import StatusCounts
 from .statuses import StatusMapping
 from .storage import LineSpan, consecutive_runs
@@ -29,7 +30,7 @@ from .sums import LineSums
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
-class SQLOrderStore(History, StatusCounts, ABC):
+class SQLOrderStore(History, StatusCounts, ExportReads, ABC):
     """What both adapters share: keys, fields, statuses, loading, numbers, the history (``History``), and the
     frame of the one write path (``write_changes``); each adapter says where the state and the lines'
     origins live."""
