@@ -29,10 +29,13 @@ from sqlalchemy import Integer, column, create_engine, select, table
 
 from flask_order_admin import Constant, MinorUnits, OrderAdmin, OrderAdminConfigError, OrderModels, services, signals
 from flask_order_admin.domain import OrderStatus as S
+from flask_order_admin.errors import PriceResolutionFailed
 from flask_order_admin.export.columns import Col
 from flask_order_admin.pricing import Price
 from flask_order_admin.store import resolve_store
-from tests.cents_shop import CENTS_MODELS, FEN_COLUMNS, LINES, MODELS, CentsLine, TypedLine, User, add_order, db
+from tests.cents_shop import (
+    CENTS_MODELS, FEN_COLUMNS, LINES, MODELS, CentsLine, ShopOrder, TypedLine, User, add_order, db,
+)
 from tests.example_app.conftest import SHOP_DATABASES, _ensure_database
 
 FORMS = tuple(MODELS)
@@ -236,6 +239,7 @@ def test_minor_units_reads_exactly_and_refuses_what_does_not_fit() -> None:
     fen, yuan = MinorUnit(100), MinorUnit(1)
     assert fen.to_major(19136) == D("191.36") and str(fen.to_major(5)) == "0.05" and str(fen.to_major(0)) == "0.00"
     assert fen.to_major(D("19136")) == D("191.36")  # a database's sum of integers
+    assert str(yuan.to_major(12)) == "12.00" and str(MinorUnit(10).to_major(123)) == "12.30"
     assert fen.to_minor(D("191.36")) == 19136 and yuan.to_minor(D("12.00")) == 12
     with pytest.raises(AmountNotInMinorUnits):
         yuan.to_minor(D("12.34"))
@@ -252,6 +256,7 @@ def test_minor_units_reads_exactly_and_refuses_what_does_not_fit() -> None:
     ({"price": MinorUnits(CentsLine.title)}, "CentsLine.title holds VARCHAR(200), not integers"),
     ({"price": MinorUnits(TypedLine.price)}, "give an integer column of CentsLine itself"),
     ({"price": MinorUnits(CentsLine.price_fen, per_unit=1000)}, "per_unit must be one of 1, 10, 100"),
+    ({"price": MinorUnits(CentsLine.price_fen, per_unit=100.0)}, "per_unit must be one of 1, 10, 100"),
     ({"title": MinorUnits(CentsLine.price_fen)}, "MinorUnits is for money fields (price, discount_price, "
                                                   "china_delivery)"),
     ({"china_delivery": MinorUnits(CentsLine.delivery_fen, per_unit=10)},
@@ -297,3 +302,42 @@ def test_a_constant_delivery_is_summed_in_the_lines_unit(shop_url: str, form: st
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_restore_refuses_a_price_the_column_cannot_hold_and_writes_nothing(shop_url: str) -> None:
+    """Whole jiao (``per_unit=10``): a resolver's 1.23 is not a whole number of them; the line's lookup fails,
+    named, and no fen moves (never rounded: what is written is what the manager saw)."""
+    app = cents_app(shop_url, "minor_units")
+    state = app.extensions["order_admin"]
+    state.store = resolve_store(dataclasses.replace(CENTS_MODELS, line_fields={
+        **CENTS_MODELS.line_fields, **{name: MinorUnits(getattr(CentsLine, column), per_unit=10)
+                                       for name, column in FEN_COLUMNS["minor_units"].items()}}))
+    state.settings = dataclasses.replace(state.settings, price_resolver=lambda item, at: Price(D("1.23")))
+    try:
+        with app.app_context():
+            user = User(name="Lin Tao", email=None, phone=None)
+            order = add_order(db.session, "minor_units", user, "2026-000300", S.CANCELED, ORDER_LINES[:1],
+                              datetime(2026, 3, 1))
+            before = stored_fen(db.session, "minor_units", order.id)
+            with pytest.raises(PriceResolutionFailed) as refused:
+                services.restore(db.session, order.id, actor="manager")
+            assert refused.value.items == ["“Item 0 商品” (sku-2026-000300-0): price: 1.23 is not a whole number of "
+                                           "1/10 yuan (the column holds minor units)"]
+            db.session.expire_all()
+            assert stored_fen(db.session, "minor_units", order.id) == before
+            assert db.session.get(ShopOrder, order.id).state == "canceled"
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_minor_units_of_a_column_whose_type_converts_already_is_refused() -> None:
+    from tests.cents_shop import TYPED_MODELS
+
+    models = dataclasses.replace(TYPED_MODELS, line_fields={**TYPED_MODELS.line_fields,
+                                                            "price": MinorUnits(TypedLine.price)})
+    with pytest.raises(OrderAdminConfigError) as error:
+        resolve_store(models)
+    assert ("line_fields['price']: MinorUnits(TypedLine.price, per_unit=100): TypedLine.price is of type Fen(), "
+            "which converts its values already; give TypedLine.price without MinorUnits") in str(error.value)

@@ -28,6 +28,7 @@ NO_CONSTANT = object()
 # How many minor units a yuan may have: every stored amount is then a whole number of fen, as the panel's
 # totals are (docs/design.md, "Totals"), so the database's sums and the line-by-line totals agree.
 PER_UNIT_ALLOWED = (1, 10, 100)
+FEN = Decimal("0.01")
 
 
 class AmountNotInMinorUnits(ValueError):
@@ -46,10 +47,11 @@ class MinorUnit:
         return len(str(self.per_unit)) - 1  # per_unit is a power of ten (PER_UNIT_ALLOWED)
 
     def to_major(self, raw: Any) -> Decimal | None:
-        """The stored integer (or the database's sum of them) as yuan, exactly: 19136 → Decimal("191.36")."""
+        """The stored integer (or the database's sum of them) as yuan, exactly, to the fen as the panel's
+        amounts are: 19136 → Decimal("191.36"); whole yuan (``per_unit=1``) 12 → Decimal("12.00")."""
         if raw is None:
             return None
-        return Decimal(whole(raw)).scaleb(-self.places)
+        return Decimal(whole(raw)).scaleb(-self.places).quantize(FEN)
 
     def to_minor(self, value: Any) -> int | None:
         """Yuan as the stored integer: Decimal("191.36") → 19136; ``AmountNotInMinorUnits`` if it does not fit."""

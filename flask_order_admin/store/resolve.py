@@ -132,7 +132,7 @@ def _minor_units(label: str, name: str, spec: FieldSpec, base: Any, value: Minor
     if not isinstance(column_type, Integer):
         raise _error(f"{label}: {value!r}: {_describe(column)} holds {column_type}, not integers; "
                      f"give an integer column, or the column itself if it holds yuan")
-    if isinstance(per_unit, bool) or per_unit not in PER_UNIT_ALLOWED:
+    if type(per_unit) is not int or per_unit not in PER_UNIT_ALLOWED:  # not 100.0, not True
         raise _error(f"{label}: {value!r}: per_unit must be one of {', '.join(map(str, PER_UNIT_ALLOWED))} "
                      "(how many of the column's units make a yuan; the panel's amounts are whole fen)")
     return Field(name, base, key=column.key, owner=base, minor=MinorUnit(per_unit))
