@@ -27,6 +27,7 @@ from ..domain import TRANSITIONS, Action, OrderStatus, OrderTotals, line_totals,
 from ..domain.messages import N_, Listing, Message, Quantity
 from ..errors import PriceResolutionFailed, PricesChanged, StaleOrder
 from ..models import utcnow
+from ..store.fields import AmountNotInMinorUnits
 from ..store.records import LineRecord, OrderRecord
 from .resolver_pool import ResolverBusy, ResolverTimedOut
 from ..settings import Settings
@@ -292,7 +293,7 @@ def _read_order(session: Session, order_id: int, expected_version: int | None, p
 
 def _look_up(read: _OrderAsRead, panel: ServicePanel, at: datetime) -> Resolution:
     try:
-        return look_up_prices(panel, read.lines, at)
+        return _unstorable_failed(panel.store, read.lines, look_up_prices(panel, read.lines, at))
     except ResolverTimedOut:
         raise PriceResolutionFailed(N_(
             "%(number)s was not restored: the price resolver did not answer within %(seconds)s seconds. "
@@ -304,6 +305,21 @@ def _look_up(read: _OrderAsRead, panel: ServicePanel, at: datetime) -> Resolutio
             "%(number)s was not restored: the price resolver is still busy with earlier requests that did "
             "not answer; try again in a minute. Nothing was changed.", number=read.number,
         ), order_number=read.number) from None
+
+
+def _unstorable_failed(binding: OrderStore, lines: Sequence[Any], resolution: Resolution) -> Resolution:
+    """A price the shop's column cannot hold exactly (12.34 where it keeps whole yuan, ``MinorUnits``) counts as
+    a failed lookup of its line, never rounded: Restore writes what the manager saw (docs/design.md, "Money in
+    minor units")."""
+    by_id = {binding.line_id(line): line for line in lines}
+    for line_id, price in list(resolution.prices.items()):
+        try:
+            for name in PRICE_FIELDS:
+                binding.line_field(name).stored(getattr(price, name))
+        except AmountNotInMinorUnits as error:
+            del resolution.prices[line_id]
+            resolution.failed.append((by_id[line_id], f"{name}: {error}"))
+    return resolution
 
 
 def _line_keys(items: Sequence[Any]) -> list[tuple[int, str | None, int]]:

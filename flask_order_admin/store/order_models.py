@@ -15,7 +15,8 @@ Flask-Security's ``SQLAlchemyUserDatastore(db, User, Role)``::
 Each plugin field (docs/design.md, "Orders and their data") is one of: a mapped attribute of the class (a column, whatever
 its name, or a ``column_property`` — SQLAlchemy's way to map an SQL expression), a
 ``Through(relationship, attribute)`` of a many-to-one relationship (buyer fields on the
-shop's customer table), or a ``Constant(value)`` where the shop has no such column. A field
+shop's customer table), a ``MinorUnits(column)`` for money kept as an integer count of fen (cents),
+or a ``Constant(value)`` where the shop has no such column. A field
 not given is the class's attribute of the same name, if it has one. ``resolve`` checks it
 all at ``init_app``; an error names the field and what is wrong.
 """
@@ -28,8 +29,6 @@ from decimal import Decimal
 from typing import Any
 
 
-
-
 class Through:
     """A field read through a many-to-one relationship: ``Through(ShopOrder.customer, Customer.email)``."""
 
@@ -39,6 +38,21 @@ class Through:
 
     def __repr__(self) -> str:
         return f"Through({_name(self.relationship)}, {_name(self.attribute)})"
+
+
+class MinorUnits:
+    """Money kept as an integer count of minor units: ``MinorUnits(ShopLine.price_fen)`` holds fen, 100 to the
+    yuan (``per_unit``: 1, 10 or 100). The panel reads it as ``Decimal`` yuan (19136 → 191.36), sums it in SQL
+    as the integers it is and scales each sum once, and writes it back in minor units (docs/design.md,
+    "Money in minor units"). A column whose SQLAlchemy ``TypeDecorator`` already makes yuan of its integers
+    is given as it is, without ``MinorUnits``."""
+
+    def __init__(self, column: Any, per_unit: int = 100) -> None:
+        self.column = column
+        self.per_unit = per_unit
+
+    def __repr__(self) -> str:
+        return f"MinorUnits({_name(self.column)}, per_unit={self.per_unit!r})"
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,7 @@ class FieldSpec:
     default: Any = None
     writable: str | None = None  # why the panel writes it: then a column of the class itself
     constant_allowed: bool = True  # a writable field that may still be a constant (the panel then leaves it)
+    money: bool = False  # an amount in yuan: may be ``MinorUnits`` (docs/design.md, "Money in minor units")
 
 
 ORDER_FIELDS: Mapping[str, FieldSpec] = {
@@ -99,10 +114,11 @@ LINE_FIELDS: Mapping[str, FieldSpec] = {
     "color_cn": FieldSpec("颜色分类"),
     "size_cn": FieldSpec("尺码"),
     "quantity": FieldSpec("quantity", required=True),
-    "price": FieldSpec("item price (yuan)", required=True, writable="Restore reprices it", constant_allowed=False),
-    "discount_price": FieldSpec("discount price (yuan), empty: none", writable="Restore reprices it"),
+    "price": FieldSpec("item price (yuan)", required=True, writable="Restore reprices it", constant_allowed=False,
+                       money=True),
+    "discount_price": FieldSpec("discount price (yuan), empty: none", writable="Restore reprices it", money=True),
     "china_delivery": FieldSpec("China delivery per unit (yuan)", default=Decimal("0.00"),
-                                writable="Restore reprices it"),
+                                writable="Restore reprices it", money=True),
 }
 
 

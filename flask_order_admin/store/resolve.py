@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from sqlalchemy import Column, inspect
+from sqlalchemy import Column, Integer, inspect
 from sqlalchemy.orm import ColumnProperty, QueryableAttribute, RelationshipDirection, RelationshipProperty
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import TypeDecorator
 
 from ..domain import OrderStatus
 from ..errors import OrderAdminConfigError
 from ..models import BulkResult, ExportLimitLock, ExportOrder, ExportRecord
-from .order_models import LINE_FIELDS, ORDER_FIELDS, SEARCH_KEY_FIELDS, Constant, FieldSpec, OrderModels, Through
-from .fields import Field
+from .order_models import (
+    LINE_FIELDS, ORDER_FIELDS, SEARCH_KEY_FIELDS, Constant, FieldSpec, MinorUnits, OrderModels, Through,
+)
+from .fields import PER_UNIT_ALLOWED, Field, MinorUnit
 from .numbers import IdNumbers, KeyedNumbers
 from .own_tables import builtin_store
 from .protocol import OrderStore
@@ -69,6 +72,8 @@ def _field(where: str, name: str, spec: FieldSpec, base: Any, value: Any) -> Fie
         return Field(name, base, constant=value.value)
     if isinstance(value, Through):
         return _through(label, name, spec, base, value)
+    if isinstance(value, MinorUnits):
+        return _minor_units(label, name, spec, base, value)
     if _column_attribute(value):
         if not issubclass(base, value.class_):
             raise _error(
@@ -76,9 +81,12 @@ def _field(where: str, name: str, spec: FieldSpec, base: Any, value: Any) -> Fie
                 f"read it through a many-to-one relationship: Through({base.__name__}.<relationship>, {_describe(value)})"
             )
         if spec.writable and not _is_own_column(base, value):
+            in_minor = (" (money kept as an integer count of fen: MinorUnits(<the integer column>))"
+                        if spec.money else "")
             raise _error(f"{label}: {_describe(value)} is an SQL expression, but {spec.writable}: "
-                         f"give a column of {base.__name__}")
-        return Field(name, base, key=value.key, owner=base)
+                         f"give a column of {base.__name__}{in_minor}")
+        return _money_column(label, name, spec, base, value) if spec.money else Field(name, base, key=value.key,
+                                                                                      owner=base)
     if isinstance(value, QueryableAttribute) and isinstance(value.property, RelationshipProperty):
         raise _error(f"{label}: {_describe(value)} is a relationship; give a column, or "
                      f"Through({_describe(value)}, <Related>.<column>)")
@@ -93,6 +101,59 @@ def _field(where: str, name: str, spec: FieldSpec, base: Any, value: Any) -> Fie
                      f"(or Constant({value!r}) if every row has that value)")
     raise _error(f"{label}: {value!r} is not a field; give a mapped attribute of {base.__name__}, "
                  f"Through(relationship, attribute) or Constant({value!r})")
+
+
+def _money_column(label: str, name: str, spec: FieldSpec, base: Any, value: Any) -> Field:
+    """A money column as given: yuan (a decimal column), or integers a ``TypeDecorator`` makes yuan of (summed
+    through the type); a bare integer column is refused, for the panel cannot tell fen from yuan
+    (docs/design.md, "Money in minor units")."""
+    column_type = value.property.columns[0].type
+    if isinstance(column_type, TypeDecorator):
+        if isinstance(column_type.impl_instance, Integer):
+            return Field(name, base, key=value.key, owner=base, converting_type=column_type)
+    elif isinstance(column_type, Integer):
+        raise _error(f"{label}: {_describe(value)} is an integer column; say what it counts: "
+                     f"MinorUnits({_describe(value)}) for fen (100 to the yuan), "
+                     f"MinorUnits({_describe(value)}, per_unit=1) for whole yuan")
+    return Field(name, base, key=value.key, owner=base)
+
+
+def _minor_units(label: str, name: str, spec: FieldSpec, base: Any, value: MinorUnits) -> Field:
+    column, per_unit = value.column, value.per_unit
+    if not spec.money:
+        raise _error(f"{label}: {value!r}: MinorUnits is for money fields "
+                     f"({', '.join(n for n, s in LINE_FIELDS.items() if s.money)})")
+    if not (_column_attribute(column) and issubclass(base, column.class_) and _is_own_column(base, column)):
+        raise _error(f"{label}: {value!r}: give an integer column of {base.__name__} itself")
+    column_type = column.property.columns[0].type
+    if isinstance(column_type, TypeDecorator):
+        raise _error(f"{label}: {value!r}: {_describe(column)} is of type {column_type!r}, which converts its "
+                     f"values already; give {_describe(column)} without MinorUnits")
+    if not isinstance(column_type, Integer):
+        raise _error(f"{label}: {value!r}: {_describe(column)} holds {column_type}, not integers; "
+                     f"give an integer column, or the column itself if it holds yuan")
+    if type(per_unit) is not int or per_unit not in PER_UNIT_ALLOWED:  # not 100.0, not True
+        raise _error(f"{label}: {value!r}: per_unit must be one of {', '.join(map(str, PER_UNIT_ALLOWED))} "
+                     "(how many of the column's units make a yuan; the panel's amounts are whole fen)")
+    return Field(name, base, key=column.key, owner=base, minor=MinorUnit(per_unit))
+
+
+def _one_money_unit(fields: Mapping[str, Field]) -> None:
+    """A line's money columns share one unit, so the database adds them in one expression (``line_sums``)."""
+    units = {name: field.money_unit for name, field in fields.items()
+             if LINE_FIELDS[name].money and not field.is_constant}
+    if len(set(units.values())) > 1:
+        described = "; ".join(f"{name}: {_unit_text(unit)}" for name, unit in units.items())
+        raise _error(f"line_fields: the money columns must be kept in one unit, as the database adds them "
+                     f"({described})")
+
+
+def _unit_text(unit: tuple[Any, ...] | None) -> str:
+    if unit is None:
+        return "yuan"
+    if unit[0] == "MinorUnits":
+        return f"MinorUnits, per_unit={unit[1]}"
+    return f"integers of type {unit[2]}"
 
 
 def _is_own_column(base: Any, attribute: Any) -> bool:
@@ -186,6 +247,7 @@ def resolve_host_models(models: OrderModels) -> ShopTablesStore:
     order_fields = _fields("order_fields", order, ORDER_FIELDS, models.order_fields,
                            optional_absent=frozenset(SEARCH_KEY_FIELDS | {"number"}))
     line_fields = _fields("line_fields", line, LINE_FIELDS, models.line_fields, optional_absent=frozenset())
+    _one_money_unit(line_fields)
     statuses = _status_mapping(models.status_values, order_fields["status"])
     number = order_fields.pop("number", None)
     if number is not None and not number.is_direct:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, case, delete, false, func, inspect, or_, select, update
+from sqlalchemy import CursorResult, Integer, Table, case, delete, false, func, inspect, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
@@ -20,7 +20,7 @@ from ..domain import OrderStatus
 from ..domain.search_keys import like_escaped, next_prefix
 from ..models import utcnow
 from .changes import KEEP, Keep, OrderChange, OrderState
-from .fields import Field, FieldJoins, load_options
+from .fields import Field, FieldJoins, line_money_type, load_options, summed_money
 from .history import History
 from .export_reads import ExportReads
 from .status_counts import StatusCounts
@@ -296,29 +296,42 @@ class SQLOrderStore(History, StatusCounts, ExportReads, ABC):
 
     def line_sums(self, session: Session, order_ids: Iterable[int]) -> dict[int, LineSums]:
         """``LineSums`` of each of ``order_ids`` that has lines, in one ``GROUP BY order_id`` statement over the
-        order_id index: no line reaches Python."""
+        order_id index: no line reaches Python. Money kept in minor units is summed as the integers it is and
+        scaled once, each sum (docs/design.md, "Money in minor units")."""
         ids = sorted(set(order_ids))
         if not ids:
             return {}
         joins = FieldJoins(self.line)
-        quantity, price, discount, delivery = (
-            joins.column(self.line_field(name)) for name in ("quantity", "price", "discount_price", "china_delivery")
-        )
+        quantity = joins.column(self.line_field("quantity"))
+        fields = [self.line_field(name) for name in ("price", "discount_price", "china_delivery")]
+        money_type = line_money_type(fields)
+        price, discount, delivery = (field.summable(money_type) for field in fields)
         unit = func.coalesce(discount, price)
+
+        def money_sum(amount: Any) -> Any:
+            total = func.coalesce(func.sum(amount * quantity), 0)
+            return total if money_type is None else type_coerce(total, Integer())
+
         order_id = self.line_order_id
         rows = session.execute(joins.apply(
             select(
                 order_id,
                 func.count(self.line_pk),
                 func.coalesce(func.sum(quantity), 0),
-                func.coalesce(func.sum(unit * quantity), 0),
-                func.coalesce(func.sum(delivery * quantity), 0),
-                func.coalesce(func.sum((unit + delivery) * quantity), 0),
+                money_sum(unit),
+                money_sum(delivery),
+                money_sum(unit + delivery),
                 func.min(self.line_pk),
                 func.max(self.line_pk),
             ).select_from(self.line)
         ).where(order_id.in_(ids)).group_by(order_id)).all()
-        return {row[0]: LineSums(int(row[1]), int(row[2]), *row[3:]) for row in rows}
+        dialect = session.get_bind(mapper=inspect(self.line)).dialect
+        return {
+            row[0]: LineSums(int(row[1]), int(row[2]), summed_money(money_type, row[3], dialect),
+                             summed_money(money_type, row[4], dialect), summed_money(money_type, row[5], dialect),
+                             row[6], row[7])
+            for row in rows
+        }
 
     # -- number keys ------------------------------------------------------------------------------
 
@@ -393,9 +406,11 @@ class SQLOrderStore(History, StatusCounts, ExportReads, ABC):
     def update_lines(self, session: Session, values: Sequence[Mapping[str, Any]]) -> None:
         """Write fields of lines, each row by the plugin's field names with the line's ``id``: an ORM bulk
         UPDATE by primary key, one executemany, not one round trip per line. A field the shop keeps as a
-        constant is left out (it stays that constant)."""
+        constant is left out (it stays that constant); money is written as the column stores it
+        (``Field.stored``: minor units for ``MinorUnits``; ``AmountNotInMinorUnits`` if it does not fit)."""
         rows = [
-            {self.line_pk_key: row["id"], **{self.line_field(name).mapped_key: value for name, value in row.items()
+            {self.line_pk_key: row["id"], **{self.line_field(name).mapped_key: self.line_field(name).stored(value)
+                                             for name, value in row.items()
                                              if name != "id" and self.line_field(name).is_direct}}
             for row in values
         ]
