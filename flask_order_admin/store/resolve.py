@@ -147,24 +147,31 @@ def _status_mapping(raw: Mapping[Any, Any] | None, status: Field) -> StatusMappi
     if not isinstance(raw, Mapping) or not raw:
         raise _error("status_values: give a mapping of OrderStatus to the value your shop stores, e.g. "
                      "{OrderStatus.AWAITING_PAYMENT: 10, ...}")
-    values: dict[OrderStatus, Any] = {}
+    values: dict[OrderStatus, tuple[Any, ...]] = {}
     seen: dict[Any, OrderStatus] = {}
-    for key, value in raw.items():
+    expected = int if _holds(column, int) and not _holds(column, str) else str if _holds(column, str) else None
+    for key, given in raw.items():
         try:
             plugin_status = OrderStatus.parse(key)
         except ValueError as exc:
             raise _error(f"status_values[{key!r}]: {exc}") from None
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise _error(f"status_values[{plugin_status.value!r}]: {value!r} must be a string or an integer")
-        expected = int if _holds(column, int) and not _holds(column, str) else str if _holds(column, str) else None
-        if expected is not None and not isinstance(value, expected):
-            raise _error(f"status_values[{plugin_status.value!r}]: {value!r} is a {type(value).__name__}, but "
-                         f"{_describe(status.attribute)} holds {expected.__name__} values")
-        if value in seen:
-            raise _error(f"status_values[{plugin_status.value!r}]: {value!r} is already the value of "
-                         f"{seen[value].value!r}; each status needs a value of its own")
-        seen[value] = plugin_status
-        values[plugin_status] = value
+        # Several values: the first is the one the panel writes (docs/design.md, "Several stored values per status").
+        stored = tuple(given) if isinstance(given, (tuple, list)) else (given,)
+        if not stored:
+            raise _error(f"status_values[{plugin_status.value!r}]: give at least one value, or leave the status out")
+        for value in stored:
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
+                raise _error(f"status_values[{plugin_status.value!r}]: {value!r} must be a string or an integer "
+                             "(or a tuple of them)")
+            if expected is not None and not isinstance(value, expected):
+                raise _error(f"status_values[{plugin_status.value!r}]: {value!r} is a {type(value).__name__}, but "
+                             f"{_describe(status.attribute)} holds {expected.__name__} values")
+            if value in seen:
+                other = "it" if seen[value] == plugin_status else repr(seen[value].value)
+                raise _error(f"status_values[{plugin_status.value!r}]: {value!r} is already a value of {other}; "
+                             "a stored value belongs to one status")
+            seen[value] = plugin_status
+        values[plugin_status] = stored
     return StatusMapping(values)
 
 

@@ -154,8 +154,9 @@ class StatusFilter(OptionFilter):
     """By status: the options are the plugin's statuses the shop has, compared as the shop stores them."""
 
     def apply(self, query: Any, value: str, alias: Any = None) -> Any:
-        host_value = self.scope.binding.statuses.to_host(OrderStatus.parse(value))
-        return query.filter(self.where(lambda column: column == host_value))
+        # Every value the shop stores for it (docs/design.md, "Several stored values per status").
+        statuses = self.scope.binding.statuses
+        return query.filter(self.where(lambda column: statuses.matches(column, [OrderStatus.parse(value)])))
 
 
 class StatusInFilter(FieldFilter, sqla_filters.FilterInList):
@@ -169,8 +170,8 @@ class StatusInFilter(FieldFilter, sqla_filters.FilterInList):
         return codes
 
     def apply(self, query: Any, value: list[str], alias: Any = None) -> Any:
-        host_values = [self.scope.binding.statuses.to_host(OrderStatus.parse(code)) for code in value]
-        return query.filter(self.where(lambda column: column.in_(host_values)))
+        statuses, wanted = self.scope.binding.statuses, [OrderStatus.parse(code) for code in value]
+        return query.filter(self.where(lambda column: statuses.matches(column, wanted)))
 
     def shown_operation(self, value: str) -> Any:
         # One status (a status pill's): "Status equals Shipped", as the filter on one status says it.
