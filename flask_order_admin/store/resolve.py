@@ -21,6 +21,7 @@ from .fields import Field
 from .numbers import IdNumbers, KeyedNumbers
 from .own_tables import builtin_store
 from .protocol import OrderStore
+from .reference_types import reference_type_problem
 from .statuses import StatusMapping
 from .shop_tables import ShopTablesStore
 from .storage import side_tables
@@ -175,6 +176,16 @@ def _status_mapping(raw: Mapping[Any, Any] | None, status: Field) -> StatusMappi
     return StatusMapping(values)
 
 
+def _check_reference(field: Field | None) -> None:
+    """The customer reference is compared with typed text (the search box, the buyer's orders): a type typed
+    text cannot be is refused (docs/design.md, "Typed text and the reference column's type")."""
+    if field is None or field.is_constant:
+        return
+    problem = reference_type_problem(field.attribute.property.columns[0].type)
+    if problem is not None:
+        raise _error(f"order_fields['customer_ref']: {_describe(field.attribute)} {problem}")
+
+
 def resolve_store(models: OrderModels | None = None) -> OrderStore:
     """The checked store of ``models`` (None, or ``OrderModels()``: the plugin's own tables) that the panel's
     layers use; ``OrderAdminConfigError`` names a wrong field."""
@@ -194,6 +205,7 @@ def resolve_host_models(models: OrderModels) -> ShopTablesStore:
                            optional_absent=frozenset(SEARCH_KEY_FIELDS | {"number"}))
     line_fields = _fields("line_fields", line, LINE_FIELDS, models.line_fields, optional_absent=frozenset())
     statuses = _status_mapping(models.status_values, order_fields["status"])
+    _check_reference(order_fields.get("customer_ref"))
     number = order_fields.pop("number", None)
     if number is not None and not number.is_direct:
         raise _error("order_fields['number']: give a column (or column_property) of "

@@ -24,6 +24,7 @@ from sqlalchemy import Select, false, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..store import OrderStore
+from ..store.reference_types import reference_value
 from ..domain import OrderStatus
 from ..domain.merge import normalize_email
 from ..domain.messages import N_, Listing, Message
@@ -63,17 +64,12 @@ class OrderScope:
         return cast("ColumnElement[Any]", self.binding.line_order_id.in_(select(self.binding.order_pk).where(condition)))
 
     def coerce(self, name: str, text: str) -> Any:
-        """``text`` (from the URL) as the field holds it: an integer for an integer column; None: no such value."""
+        """``text`` (from the URL) as the field holds it: an integer within the column's range for an integer
+        column; None: no such value (docs/design.md, "Typed text and the reference column's type")."""
         field = self.binding.order_field(name)
         if field.is_constant:
             return text
-        try:
-            python_type = field.attribute.property.columns[0].type.python_type
-        except NotImplementedError:
-            return text
-        if python_type is int:
-            return int(text) if text.strip().isdigit() else None
-        return text
+        return reference_value(field.attribute.property.columns[0].type, text)
 
 
 if TYPE_CHECKING:  # what the mixin is mixed into (a Flask-Admin filter), for the type checker only
