@@ -102,7 +102,7 @@ def test_the_legacy_shops_models_mount():
      "line_fields['price']: cannot be a constant: Restore reprices it"),
     (shop(status_values={**STATUS_CODES, "paid": 12}), "status_values['paid']: unknown order status 'paid'"),
     (shop(status_values={**STATUS_CODES, OrderStatus.SHIPPED: 10}),
-     "status_values['shipped']: 10 is already the value of 'awaiting_payment'; each status needs a value of its own"),
+     "status_values['shipped']: 10 is already a value of 'awaiting_payment'; a stored value belongs to one status"),
     (shop(status_values={**STATUS_CODES, OrderStatus.SHIPPED: "50"}),
      "status_values['shipped']: '50' is a str, but ShopOrder.state holds int values"),
     (shop(status_values={**STATUS_CODES, OrderStatus.SHIPPED: True}), "status_values['shipped']: True must be a string"),

@@ -70,6 +70,15 @@ _REFUSED_FROM: Mapping[Action, Message] = {
         "Notes can be added only to orders in one of the statuses %(allowed)s; this order is %(status)s.", 0),
 }
 
+# The status tables' refusal on a shop that has none of the statuses the action runs from.
+_FROM_NONE: Mapping[Action, Message] = {
+    Action.CANCEL: N_("No order of this shop can be canceled: it has none of the statuses canceling starts from."),
+    Action.RESTORE: N_("No order of this shop can be restored: it has none of the statuses restoring starts from."),
+    Action.CLOSE: N_("No order of this shop can be closed: it has none of the statuses closing starts from."),
+    Action.COMMENT: N_("Notes cannot be added to any order of this shop: it has none of the statuses notes are "
+                       "allowed in."),
+}
+
 _SWITCHED_OFF: Mapping[Action, Message] = {
     Action.EXPORT: N_("This shop has no status “%(status)s”, so orders cannot be exported here."),
     Action.CANCEL: N_("This shop has no status “%(status)s”, so orders cannot be canceled here."),
@@ -94,16 +103,21 @@ def status_list(statuses: frozenset[S]) -> Listing:
     return Listing(tuple(s.label for s in S if s in statuses))
 
 
-def refusal_reason(action: Action, status: S) -> Message | None:
+def refusal_reason(action: Action, status: S, mapped: frozenset[S] | None = None) -> Message | None:
     """Why ``action`` is not allowed from ``status``; None when it is allowed.
 
+    ``mapped``: the statuses the shop has (None: all); the refusal lists only those, never a status the
+    manager cannot meet in this shop (docs/design.md, "Refusals name the shop's statuses").
     Merge has no row here: the merge matrix decides it, pair by pair (``domain.merge``).
     """
     transition = TRANSITIONS[action]
     if transition.allowed_from is None or status in transition.allowed_from:
         return None
-    return replace(_REFUSED_FROM[action], count=len(transition.allowed_from),
-                   params={"allowed": status_list(transition.allowed_from), "status": status.label})
+    allowed = transition.allowed_from if mapped is None else transition.allowed_from & mapped
+    if not allowed:
+        return _FROM_NONE[action]
+    return replace(_REFUSED_FROM[action], count=len(allowed),
+                   params={"allowed": status_list(allowed), "status": status.label})
 
 
 def is_allowed(action: Action, status: S) -> bool:

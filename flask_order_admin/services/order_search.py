@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..store import Field, OrderStore
+from ..store.reference_types import reference_value
 from ..domain import NotAnOrderNumber
 from ..domain.merge import normalize_email
 from ..domain.messages import N_
@@ -188,16 +189,12 @@ def _key_prefix(field: Field, key: str) -> Lookup:
 
 
 def _as_stored(field: Field | None, text: str) -> Any:
-    """``text`` as the customer reference column holds it (an integer column: digits only), None: it cannot."""
+    """``text`` as the customer reference column holds it (an integer column: digits within its range, a
+    string column: no longer than it); None: no stored value can equal it, so it is not compared
+    (docs/design.md, "Typed text and the reference column's type")."""
     if field is None or field.is_constant:
         return None
-    try:
-        python_type = field.attribute.property.columns[0].type.python_type
-    except (AttributeError, NotImplementedError):
-        return text
-    if python_type is int:
-        return int(text) if text.isdigit() and len(text) < 18 else None
-    return text
+    return reference_value(field.attribute.property.columns[0].type, text)
 
 
 def _shorten(text: str, limit: int = 40) -> str:

@@ -45,7 +45,7 @@ def action_refusal(panel: ServicePanel, order: OrderRecord, action: Action,
         return unknown_status_reason(action, order.raw_status)
     if action == Action.MERGE:
         return None
-    reason = refusal_reason(action, order.status)
+    reason = refusal_reason(action, order.status, panel.store.statuses.mapped)
     if reason is None and action == Action.RESTORE and not panel.settings.has_price_resolver:
         # Restore recalculates every price: without a resolver it has no way forward.
         # No setting's name here: the manager reads it; docs/configuration.md tells the shop's developer which one.

@@ -127,7 +127,8 @@ class OrderModels:
     """The order and line classes the panel works on, and how its fields map onto them.
 
     ``OrderModels()`` (all arguments left out) is the plugin's own tables, as with no ``models=``.
-    ``status_values`` maps each ``OrderStatus`` to the value the shop stores (strings or integers);
+    ``status_values`` maps each ``OrderStatus`` to the value the shop stores (strings or integers), or
+    to several (a tuple or list: the first is the one the panel writes, each reads as that status);
     left out, the shop stores the plugin's codes. A status the shop has no value for switches off
     the actions that would set it (the panel says why).
     """

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
@@ -27,15 +28,14 @@ class OwnTablesStore(SQLOrderStore):
         """Read off the loaded orders: no statement."""
         return {o.id: OrderState(o.version, o.merged_into_id, o.status_changed_at) for o in orders}
 
-    def _write_group(
-        self, session: Session, group: Sequence[OrderChange], status: OrderStatus | None, state: dict[str, Any],
-    ) -> None:
+    def _write_all(self, session: Session, changes: Sequence[OrderChange], at: datetime) -> None:
         """One UPDATE of the order rows: status, state columns and version + 1 (the mapper's
         ``version_id_col``, bumped here as the ORM would)."""
         order = self.order
+        state = self._state_values(changes, at, order.__table__.c)
         session.execute(
-            update(order).where(order.id.in_([change.order.id for change in group]))
-            .values({**self._status_values(status), order.version: order.version + 1,
+            update(order).where(order.id.in_([change.order.id for change in changes]))
+            .values({**self._status_value(changes), order.version: order.version + 1,
                      **{getattr(order, key): value for key, value in state.items()}})
             .execution_options(synchronize_session=False)
         )

@@ -145,7 +145,7 @@ class OrderStore(Protocol):
 
     def write_changes(self, session: Session, changes: Sequence[OrderChange], *, at: datetime | None = None) -> None:
         """Every action's change of order state (status, merge link, status date, version + 1): one statement
-        per table for each group of changes alike."""
+        per table for all of them, every changed order's row updated (its ``onupdate`` columns move)."""
 
     def mark_changed(self, session: Session, order: Any, at: datetime) -> None: ...
     def move_lines(self, session: Session, added_id: int, basic_id: int, line_ids: LineSpan | None = None) -> None: ...

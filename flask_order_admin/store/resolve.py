@@ -24,6 +24,7 @@ from .fields import PER_UNIT_ALLOWED, Field, MinorUnit
 from .numbers import IdNumbers, KeyedNumbers
 from .own_tables import builtin_store
 from .protocol import OrderStore
+from .reference_types import reference_type_problem
 from .statuses import StatusMapping
 from .shop_tables import ShopTablesStore
 from .storage import side_tables
@@ -208,25 +209,42 @@ def _status_mapping(raw: Mapping[Any, Any] | None, status: Field) -> StatusMappi
     if not isinstance(raw, Mapping) or not raw:
         raise _error("status_values: give a mapping of OrderStatus to the value your shop stores, e.g. "
                      "{OrderStatus.AWAITING_PAYMENT: 10, ...}")
-    values: dict[OrderStatus, Any] = {}
+    values: dict[OrderStatus, tuple[Any, ...]] = {}
     seen: dict[Any, OrderStatus] = {}
-    for key, value in raw.items():
+    expected = int if _holds(column, int) and not _holds(column, str) else str if _holds(column, str) else None
+    for key, given in raw.items():
         try:
             plugin_status = OrderStatus.parse(key)
         except ValueError as exc:
             raise _error(f"status_values[{key!r}]: {exc}") from None
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise _error(f"status_values[{plugin_status.value!r}]: {value!r} must be a string or an integer")
-        expected = int if _holds(column, int) and not _holds(column, str) else str if _holds(column, str) else None
-        if expected is not None and not isinstance(value, expected):
-            raise _error(f"status_values[{plugin_status.value!r}]: {value!r} is a {type(value).__name__}, but "
-                         f"{_describe(status.attribute)} holds {expected.__name__} values")
-        if value in seen:
-            raise _error(f"status_values[{plugin_status.value!r}]: {value!r} is already the value of "
-                         f"{seen[value].value!r}; each status needs a value of its own")
-        seen[value] = plugin_status
-        values[plugin_status] = value
+        # Several values: the first is the one the panel writes (docs/design.md, "Several stored values per status").
+        stored = tuple(given) if isinstance(given, (tuple, list)) else (given,)
+        if not stored:
+            raise _error(f"status_values[{plugin_status.value!r}]: give at least one value, or leave the status out")
+        for value in stored:
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
+                raise _error(f"status_values[{plugin_status.value!r}]: {value!r} must be a string or an integer "
+                             "(or a tuple of them)")
+            if expected is not None and not isinstance(value, expected):
+                raise _error(f"status_values[{plugin_status.value!r}]: {value!r} is a {type(value).__name__}, but "
+                             f"{_describe(status.attribute)} holds {expected.__name__} values")
+            if value in seen:
+                other = "it" if seen[value] == plugin_status else repr(seen[value].value)
+                raise _error(f"status_values[{plugin_status.value!r}]: {value!r} is already a value of {other}; "
+                             "a stored value belongs to one status")
+            seen[value] = plugin_status
+        values[plugin_status] = stored
     return StatusMapping(values)
+
+
+def _check_reference(field: Field | None) -> None:
+    """The customer reference is compared with typed text (the search box, the buyer's orders): a type typed
+    text cannot be is refused (docs/design.md, "Typed text and the reference column's type")."""
+    if field is None or field.is_constant:
+        return
+    problem = reference_type_problem(field.attribute.property.columns[0].type)
+    if problem is not None:
+        raise _error(f"order_fields['customer_ref']: {_describe(field.attribute)} {problem}")
 
 
 def resolve_store(models: OrderModels | None = None) -> OrderStore:
@@ -249,6 +267,7 @@ def resolve_host_models(models: OrderModels) -> ShopTablesStore:
     line_fields = _fields("line_fields", line, LINE_FIELDS, models.line_fields, optional_absent=frozenset())
     _one_money_unit(line_fields)
     statuses = _status_mapping(models.status_values, order_fields["status"])
+    _check_reference(order_fields.get("customer_ref"))
     number = order_fields.pop("number", None)
     if number is not None and not number.is_direct:
         raise _error("order_fields['number']: give a column (or column_property) of "

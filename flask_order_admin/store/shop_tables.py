@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, and_, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..domain import OrderStatus
-from .changes import OrderChange, OrderState
+from .changes import KEEP, OrderChange, OrderState
 from .sql_store import SQLOrderStore
 from .storage import LineRuns, LineSpan, consecutive_runs, uncovered
 
@@ -48,25 +48,30 @@ class ShopTablesStore(SQLOrderStore):
                 found[row.order_id] = OrderState(row.version, row.merged_into_id, row.status_changed_at)
         return found
 
-    def _write_group(
-        self, session: Session, group: Sequence[OrderChange], status: OrderStatus | None, state: dict[str, Any],
-    ) -> None:
-        """One UPDATE of the shop's order rows (the status, if it changes), one INSERT (executemany) of the
-        state rows of orders without one, one UPDATE of the others'."""
-        if status is not None:
-            session.execute(
-                update(self.order).where(self.order_pk.in_([self.order_id(change.order) for change in group]))
-                .values(self._status_values(status)).execution_options(synchronize_session=False)
-            )
-        new = [{"order_id": self.order_id(change.order), **state, "version": change.state.version + 1}
-               for change in group if not change.state.stored]
+    def _write_all(self, session: Session, changes: Sequence[OrderChange], at: datetime) -> None:
+        """One UPDATE of the shop's order rows, every changed order's (its status kept where the change keeps
+        it: its ``onupdate`` columns and triggers see the change), one INSERT (executemany) of the state rows
+        of orders without one, one UPDATE of the others'."""
+        ids = [self.order_id(change.order) for change in changes]
+        status = self._status_value(changes)
+        if not status:  # no status changes: set it to itself, an UPDATE all the same
+            column = self.order_fields["status"].attribute
+            status = {column: column}
+        session.execute(update(self.order).where(self.order_pk.in_(ids)).values(status)
+                        .execution_options(synchronize_session=False))
+        new = [change for change in changes if not change.state.stored]
         if new:
-            session.execute(insert(self.states_table), new)
-        stored = [self.order_id(change.order) for change in group if change.state.stored]
+            session.execute(insert(self.states_table), [
+                {"order_id": self.order_id(change.order), "version": change.state.version + 1,
+                 "merged_into_id": None if change.merged_into_id is KEEP else change.merged_into_id,
+                 "status_changed_at": None if change.status is None else at}
+                for change in new
+            ])
+        stored = [change for change in changes if change.state.stored]
         if stored:
             c = self.states_table.c
-            session.execute(update(self.states_table).where(c.order_id.in_(stored))
-                            .values(version=c.version + 1, **state))
+            session.execute(update(self.states_table).where(c.order_id.in_([self.order_id(s.order) for s in stored]))
+                            .values(version=c.version + 1, **self._state_values(stored, at, c)))
 
     # -- lines ------------------------------------------------------------------------------------
 

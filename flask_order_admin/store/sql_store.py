@@ -6,12 +6,12 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Integer, Table, case, delete, false, func, inspect, or_, select, type_coerce, update
+from sqlalchemy import CursorResult, Integer, Table, case, delete, func, inspect, literal, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..domain import OrderStatus
 from ..domain.search_keys import like_escaped, next_prefix
 from ..models import utcnow
-from .changes import KEEP, Keep, OrderChange, OrderState
+from .changes import KEEP, OrderChange, OrderState
 from .fields import Field, FieldJoins, line_money_type, load_options, summed_money
 from .history import History
 from .export_reads import ExportReads
@@ -133,8 +133,8 @@ class SQLOrderStore(History, StatusCounts, ExportReads, ABC):
         return self.statuses.from_host(self.raw_status(order))
 
     def status_in(self, statuses: Iterable[OrderStatus]) -> ColumnElement[Any]:
-        values = self.statuses.host_values(statuses)
-        return self.order_fields["status"].attribute.in_(values) if values else false()
+        """Every stored value of ``statuses`` (a status a shop stores as several values: all of them)."""
+        return self.statuses.matches(self.order_fields["status"].attribute, statuses)
 
     # -- the one write path -----------------------------------------------------------------------
 
@@ -142,31 +142,54 @@ class SQLOrderStore(History, StatusCounts, ExportReads, ABC):
         """Write every action's change of order state: each order's status (if given, with
         ``status_changed_at`` = ``at``, default now), its merge link (if given), its version + 1.
 
-        Changes alike (same status, same link) are one group, written by one statement per table
-        whatever their number, so a bulk action's chunk costs what one order costs (docs/design.md,
-        "Order store"). The orders must be locked by this transaction. Column ``onupdate`` defaults apply;
-        the objects are expired, to be read afresh."""
-        at = at or utcnow()
-        groups: dict[tuple[OrderStatus | None, int | None | Keep], list[OrderChange]] = {}
-        for change in changes:
-            groups.setdefault((change.status, change.merged_into_id), []).append(change)
-        for (status, link), group in groups.items():
-            state: dict[str, Any] = {} if link is KEEP else {"merged_into_id": link}
-            if status is not None:
-                state["status_changed_at"] = at
-            self._write_group(session, group, status, state)
+        One statement per table for all the changes, whatever their number and however they differ (a
+        ``CASE`` on the order's key where they do), so a bulk action's chunk costs what one order costs
+        (docs/design.md, "Order store"). The shop's order row of every changed order is updated, its status
+        kept where the change keeps it, so its ``onupdate`` columns and triggers see the change (a Core
+        UPDATE: mapper events do not fire; docs/design.md, "Every changed order is updated"). The orders must
+        be locked by this transaction; the objects are expired, to be read afresh."""
+        if not changes:
+            return
+        self._write_all(session, changes, at or utcnow())
         for change in changes:
             session.expire(change.order)
 
-    def _status_values(self, status: OrderStatus | None) -> dict[Any, Any]:
-        return {} if status is None else {self.order_fields["status"].attribute: self.statuses.to_host(status)}
-
     @abstractmethod
-    def _write_group(
-        self, session: Session, group: Sequence[OrderChange], status: OrderStatus | None, state: dict[str, Any],
-    ) -> None:
-        """Write one group of changes alike: ``status`` (None: kept) and ``state`` (state column values)."""
+    def _write_all(self, session: Session, changes: Sequence[OrderChange], at: datetime) -> None:
+        """Write ``changes`` (at most one per order): one statement per table."""
         ...
+
+    def _per_order(self, changes: Sequence[OrderChange], value: Callable[[OrderChange], Any], column: Any,
+                   *, kept: Callable[[OrderChange], bool] = lambda change: False) -> Any | None:
+        """What ``column`` is set to for ``changes``: the one value if they share it (and none keeps it), else
+        ``CASE <key> WHEN <id> THEN <value> … ELSE <column> END`` (a change that ``kept`` leaves it as it is);
+        None when every change keeps it."""
+        given = {self.order_id(change.order): value(change) for change in changes if not kept(change)}
+        if not given:
+            return None
+        distinct = set(given.values())
+        if len(distinct) == 1 and len(given) == len(changes):
+            return next(iter(distinct))
+        key = self.order_pk if column.table is self.order_pk.table else column.table.c.order_id
+        return case({id_: literal(v, column.type) for id_, v in given.items()}, value=key, else_=column)
+
+    def _state_values(self, changes: Sequence[OrderChange], at: datetime, columns: Any) -> dict[str, Any]:
+        """The state columns' new values (merge link, status date) for ``changes``, those all keep left out."""
+        values = {
+            "merged_into_id": self._per_order(changes, lambda c: c.merged_into_id, columns.merged_into_id,
+                                              kept=lambda c: c.merged_into_id is KEEP),
+            "status_changed_at": self._per_order(changes, lambda c: at, columns.status_changed_at,
+                                                 kept=lambda c: c.status is None),
+        }
+        return {name: value for name, value in values.items() if value is not None}
+
+    def _status_value(self, changes: Sequence[OrderChange]) -> dict[Any, Any]:
+        """The status column's new value: the value each status writes (its first), by order where they
+        differ, the stored one kept for a change without status."""
+        column = self.order_fields["status"].attribute
+        value = self._per_order(changes, lambda c: self.statuses.to_host(cast("OrderStatus", c.status)),
+                                column.property.columns[0], kept=lambda c: c.status is None)
+        return {} if value is None else {column: value}
 
     def mark_changed(self, session: Session, order: Any, at: datetime) -> None:
         """Set the order's last change (its ``updated_at`` field) to ``at`` and nothing else, its version

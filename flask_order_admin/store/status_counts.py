@@ -58,8 +58,7 @@ class StatusCounts:
                 for status in statuses]
 
     def _is_status(self, column: Any, status: OrderStatus) -> Any:
-        values = self.statuses.host_values([status])
-        return column == values[0] if len(values) == 1 else column.in_(values)
+        return self.statuses.matches(column, [status])  # each value the shop stores for it
 
     def _counted_apart(self, session: Session, base: Select[Any], column: Any,
                        statuses: Sequence[OrderStatus]) -> dict[OrderStatus, int]:

@@ -24,6 +24,7 @@ from sqlalchemy import Select, false, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..store import OrderStore
+from ..store.reference_types import reference_value
 from ..domain import OrderStatus
 from ..domain.merge import normalize_email
 from ..domain.messages import N_, Listing, Message
@@ -63,17 +64,12 @@ class OrderScope:
         return cast("ColumnElement[Any]", self.binding.line_order_id.in_(select(self.binding.order_pk).where(condition)))
 
     def coerce(self, name: str, text: str) -> Any:
-        """``text`` (from the URL) as the field holds it: an integer for an integer column; None: no such value."""
+        """``text`` (from the URL) as the field holds it: an integer within the column's range for an integer
+        column; None: no such value (docs/design.md, "Typed text and the reference column's type")."""
         field = self.binding.order_field(name)
         if field.is_constant:
             return text
-        try:
-            python_type = field.attribute.property.columns[0].type.python_type
-        except NotImplementedError:
-            return text
-        if python_type is int:
-            return int(text) if text.strip().isdigit() else None
-        return text
+        return reference_value(field.attribute.property.columns[0].type, text)
 
 
 if TYPE_CHECKING:  # what the mixin is mixed into (a Flask-Admin filter), for the type checker only
@@ -154,8 +150,9 @@ class StatusFilter(OptionFilter):
     """By status: the options are the plugin's statuses the shop has, compared as the shop stores them."""
 
     def apply(self, query: Any, value: str, alias: Any = None) -> Any:
-        host_value = self.scope.binding.statuses.to_host(OrderStatus.parse(value))
-        return query.filter(self.where(lambda column: column == host_value))
+        # Every value the shop stores for it (docs/design.md, "Several stored values per status").
+        statuses = self.scope.binding.statuses
+        return query.filter(self.where(lambda column: statuses.matches(column, [OrderStatus.parse(value)])))
 
 
 class StatusInFilter(FieldFilter, sqla_filters.FilterInList):
@@ -169,8 +166,8 @@ class StatusInFilter(FieldFilter, sqla_filters.FilterInList):
         return codes
 
     def apply(self, query: Any, value: list[str], alias: Any = None) -> Any:
-        host_values = [self.scope.binding.statuses.to_host(OrderStatus.parse(code)) for code in value]
-        return query.filter(self.where(lambda column: column.in_(host_values)))
+        statuses, wanted = self.scope.binding.statuses, [OrderStatus.parse(code) for code in value]
+        return query.filter(self.where(lambda column: statuses.matches(column, wanted)))
 
     def shown_operation(self, value: str) -> Any:
         # One status (a status pill's): "Status equals Shipped", as the filter on one status says it.

@@ -44,6 +44,18 @@ def test_restore_refusal_reads_like_the_spec():
     )
 
 
+def test_a_refusal_lists_only_the_statuses_the_shop_has():
+    mapped = frozenset({OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.CANCELED, OrderStatus.COMPLETED})
+    assert str(refusal_reason(Action.CLOSE, OrderStatus.CANCELED, mapped)) == (
+        "Only orders in one of the statuses Processing, Shipped can be closed; this order is Canceled.")
+    assert str(refusal_reason(Action.CANCEL, OrderStatus.SHIPPED, mapped)) == (
+        "Only orders in status Processing can be canceled; this order is Shipped.")
+    assert refusal_reason(Action.CLOSE, OrderStatus.SHIPPED, mapped) is None
+    # None of the statuses it runs from: said so, not an empty list.
+    assert str(refusal_reason(Action.RESTORE, OrderStatus.SHIPPED, mapped - {OrderStatus.CANCELED})) == (
+        "No order of this shop can be restored: it has none of the statuses restoring starts from.")
+
+
 def test_completed_order_allows_only_export():
     allowed = [a for a in TRANSITIONS if is_allowed(a, OrderStatus.COMPLETED)]
     assert allowed == [Action.EXPORT]

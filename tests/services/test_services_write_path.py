@@ -3,6 +3,7 @@ alike are one statement per table, each order's version + 1, a shop's orders get
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_order_admin.domain import OrderStatus
@@ -57,20 +58,55 @@ def test_state_rows_are_made_for_orders_without_and_updated_for_the_others(sessi
     assert {orders.status(r.id) for r in records} == {OrderStatus.CANCELED}
 
 
-def test_changes_not_alike_are_a_group_each(session, make_order, orders, statements):
-    added, basic, other = (make_order("processing", items=1, customer_ref="c") for _ in range(3))
-    records = {o.id: orders.get(o.id).record for o in (added, basic, other)}
+def test_changes_not_alike_are_one_statement_per_table_all_the_same(session, make_order, orders, statements):
+    """Statuses, links and status dates that differ are a ``CASE`` on the order's key: still one UPDATE of the
+    order table (and one of the states table for the orders that have a row), whatever the mix."""
+    added, basic, other, kept = (make_order("processing", items=1, customer_ref="c") for _ in range(4))
+    for made in (added, basic):  # state rows for two of them: the others get theirs in the same action
+        orders.binding.write_changes(session, [orders.get(made.id).record.change()])
+    session.commit()
+    records = {o.id: orders.get(o.id).record for o in (added, basic, other, kept)}
+    at = utcnow().replace(microsecond=0)
     changes = [
         records[added.id].change(OrderStatus.MERGED, merged_into_id=basic.id),
-        records[basic.id].change(OrderStatus.PROCESSING),
-        records[other.id].change(OrderStatus.PROCESSING),
+        records[basic.id].change(OrderStatus.COMPLETED),
+        records[other.id].change(OrderStatus.CANCELED, merged_into_id=None),
+        records[kept.id].change(),  # status and its date kept
     ]
-    written = _write(session, orders, statements, changes, utcnow())
-    order_table, _ = _tables(orders)
-    assert sum(map(writes_to(order_table), written)) == 2  # the merged one; the two alike together
-    merged = orders.get(added.id)
-    assert (merged.status, merged.merged_into_id, merged.version) == (OrderStatus.MERGED, basic.id, added.version + 1)
-    assert [orders.get(o.id).merged_into_id for o in (basic, other)] == [None, None]
+    written = _write(session, orders, statements, changes, at)
+    order_table, states_table = _tables(orders)
+    assert sum(map(writes_to(order_table), written)) == 1
+    if states_table is None:
+        assert len(written) == 1
+    else:  # one UPDATE of the two stored rows, one INSERT of the two new ones
+        assert sorted(s.split()[0] for s in written if writes_to(states_table)(s)) == ["INSERT", "UPDATE"]
+        assert len(written) == 3
+    after = {o.id: orders.get(o.id) for o in (added, basic, other, kept)}
+    assert [(a.status, a.merged_into_id, a.version) for a in after.values()] == [
+        (OrderStatus.MERGED, basic.id, records[added.id].version + 1),
+        (OrderStatus.COMPLETED, None, records[basic.id].version + 1),
+        (OrderStatus.CANCELED, None, records[other.id].version + 1),
+        (OrderStatus.PROCESSING, None, records[kept.id].version + 1),
+    ]
+    assert [a.status_changed_at for a in after.values()] == [at, at, at, kept.status_changed_at]
+
+
+def test_every_changed_order_row_is_updated_its_onupdate_columns_moved(session, make_order, orders, statements):
+    """The order row of a change that keeps the status is updated too (status set to itself): the shop's
+    ``onupdate`` column (the legacy shop's ``changed_at``, the plugin's ``updated_at``) moves for every order
+    an action changes (docs/design.md, "Every changed order is updated")."""
+    long_ago = datetime(2001, 1, 1)
+    made = [make_order("processing", items=1) for _ in range(2)]
+    for order in made:
+        orders.binding.mark_changed(session, orders.get(order.id).record.obj, long_ago)
+    session.commit()
+    assert {orders.get(o.id).updated_at for o in made} == {long_ago}
+    records = [orders.get(o.id).record for o in made]
+    written = _write(session, orders, statements, [records[0].change(), records[1].change(merged_into_id=None)],
+                     utcnow())
+    assert sum(map(writes_to(_tables(orders)[0]), written)) == 1
+    assert all(orders.get(o.id).updated_at > long_ago for o in made)
+    assert [orders.status(o.id) for o in made] == [OrderStatus.PROCESSING] * 2
 
 
 def test_a_change_without_status_keeps_status_and_its_date(session, make_order, orders, statements):
