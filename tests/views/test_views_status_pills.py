@@ -112,7 +112,6 @@ def test_an_analyzed_table_is_estimated_from_its_statistics_as_the_planner_would
         pytest.skip("the statistics are PostgreSQL's")
     from flask_order_admin.domain import OrderStatus
     from flask_order_admin.services.row_estimates import _explained_rows, planned_rows
-    from flask_order_admin.views.status_pills import _of_status
     from flask_order_admin.views.listing import OrderScope
 
     for status, count in (("processing", 30), ("shipped", 12), ("canceled", 3)):
@@ -124,7 +123,7 @@ def test_an_analyzed_table_is_estimated_from_its_statistics_as_the_planner_would
     base = select(literal_column("1")).select_from(binding.order)
     scope = OrderScope(binding)
     mapped = [status for status in OrderStatus if binding.statuses.is_mapped(status)]
-    asked = [base.where(scope.where("status", _of_status(binding.statuses, s))) for s in mapped]
+    asked = binding.status_conditions(base, mapped, scope.where)  # what the pills ask the planner
     from_statistics = planned_rows(session, asked)
     assert from_statistics == _explained_rows(session.connection(), asked)
     assert dict(zip(mapped, from_statistics))[OrderStatus.PROCESSING] == 30.0
