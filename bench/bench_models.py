@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, MetaData, insert, update
 from sqlalchemy.orm import Session
@@ -79,6 +79,18 @@ class BenchModels:
     @property
     def binding(self) -> Any:
         return self.panel.store
+
+    def big(self, quick: bool) -> int | None:
+        """The big database's orders for the page benchmarks, None: the modules' sizes."""
+        return None
+
+    def flask_db(self) -> Any:
+        """The shop's Flask-SQLAlchemy object a host app initialises, None: the plugin's tables (a new one)."""
+        return None
+
+    def order_models(self) -> Any:
+        """The ``OrderModels`` the host mounts the panel with, None: the plugin's tables."""
+        return None
 
     def metadata(self) -> MetaData:
         raise NotImplementedError
@@ -237,6 +249,16 @@ class LegacyBench(BenchModels):
             self._store = resolve_store(SHOP_ORDER_MODELS)
         return self._store
 
+    def flask_db(self) -> Any:
+        from example_app.legacy.models import db
+
+        return db
+
+    def order_models(self) -> Any:
+        from example_app.legacy.order_models import SHOP_ORDER_MODELS
+
+        return SHOP_ORDER_MODELS
+
     def metadata(self) -> MetaData:
         from example_app.legacy.models import db
 
@@ -266,24 +288,37 @@ class LegacyBench(BenchModels):
     def seed(self, engine: Engine, count: int) -> None:
         """The shop's rows (customers, orders, lines: ids 1..count), then the panel's index of their numbers,
         as ``flask order-admin index-numbers`` makes it after mounting the panel on a big shop."""
-        from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
-
+        customers, orders, lines = self.shop_classes()
         with engine.begin() as connection:
-            connection.execute(insert(ShopCustomer.__table__), [
-                {"code": f"C-{c}", "full_name": f"Buyer {c}", "email": f"buyer{c}@example.com",
-                 "phone": SEEDED_PHONE, "address": "Shanghai"} for c in range(CUSTOMERS)])
+            connection.execute(insert(customers.__table__), [self.customer_row(c) for c in range(CUSTOMERS)])
             for start in range(0, count, CHUNK):
                 numbers = range(start + 1, min(start + CHUNK, count) + 1)
-                connection.execute(insert(ShopOrder.__table__), [
+                connection.execute(insert(orders.__table__), [
                     self.order_row(n, STATUSES[(n - 1) % len(STATUSES)], (n - 1) % CUSTOMERS + 1) for n in numbers])
-                connection.execute(insert(ShopOrderLine.__table__), [
-                    self.line_row(n, k) for n in numbers for k in range(items_of(n))])
+                connection.execute(insert(lines.__table__), [
+                    self.line_row(n, k) for n in numbers for k in range(self.items_of(n))])
         if engine.dialect.name == "postgresql":
             with engine.begin() as connection:
-                for table in ("shop_customers", "shop_orders", "shop_order_lines"):
-                    connection.exec_driver_sql(f"ANALYZE {table}")
+                for cls in (customers, orders, lines):
+                    connection.exec_driver_sql(f"ANALYZE {cls.__tablename__}")
         with Session(engine) as session:
             index_numbers(session, self.panel)
+
+    @staticmethod
+    def shop_classes() -> tuple[Any, Any, Any]:
+        """The shop's customer, order and line classes."""
+        from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
+
+        return ShopCustomer, ShopOrder, ShopOrderLine
+
+    @staticmethod
+    def customer_row(c: int) -> dict[str, Any]:
+        return {"code": f"C-{c}", "full_name": f"Buyer {c}", "email": f"buyer{c}@example.com", "phone": SEEDED_PHONE,
+                "address": "Shanghai"}
+
+    @staticmethod
+    def items_of(n: int) -> int:
+        return items_of(n)
 
     def make_order(self, engine: Engine, items: int, status: str, customer: str) -> int:
         from example_app.legacy.models import ShopCustomer, ShopOrder, ShopOrderLine
@@ -315,3 +350,90 @@ class LegacyBench(BenchModels):
 
 
 MODEL_SETS: tuple[BenchModels, ...] = (BuiltinBench(), LegacyBench())
+
+
+# -- the trial shop (bench/trial_shop.py) -------------------------------------------------------------------
+
+TRIAL_MAX_ITEMS = 5  # 1–5 lines an order, 3 on average: 100,000 orders hold about 300,000 lines
+
+
+def trial_items_of(n: int) -> int:
+    """How many lines trial order ``n`` (from 1) holds: 1–5, spread evenly."""
+    return 1 + n * 7919 % TRIAL_MAX_ITEMS
+
+
+def _trial_tables() -> Any:
+    """The trial shop's module, imported on first use (its tables join no metadata before)."""
+    import trial_shop
+
+    return trial_shop
+
+
+class TrialShopBench(LegacyBench):
+    """The trial shop (above): seeded as the legacy shop is, its own sizes (``big``)."""
+
+    name = "trial"
+    label = "trial shop's tables"
+
+    def big(self, quick: bool) -> int:
+        return 20_000 if quick else 100_000
+
+    def flask_db(self) -> Any:
+        return _trial_tables().db
+
+    def order_models(self) -> Any:
+        return _trial_tables().TRIAL_ORDER_MODELS
+
+    def store(self) -> Any:
+        if self._store is None:
+            self._store = resolve_store(self.order_models())
+        return self._store
+
+    def metadata(self) -> MetaData:
+        self.store()
+        return cast("MetaData", self.flask_db().metadata)
+
+    def number(self, n: int) -> str:
+        return f"2026-{n:06d}"
+
+    def order_row(self, n: int, status: str, customer_id: int) -> dict[str, Any]:
+        at = BASE_TIME + timedelta(minutes=n)
+        return {"number": self.number(n), "user_id": customer_id, "state": _trial_tables().TRIAL_STATES[status], "placed_at": at,
+                "changed_at": at}
+
+    @staticmethod
+    def line_row(order_id: int, n: int) -> dict[str, Any]:
+        return {"order_id": order_id, "sku": f"tb-{n}", "title": f"Item {n} 连衣裙",
+                "link": f"https://item.taobao.com/item.htm?id={n}", "qty": 1 + n % 3, "price": Decimal("100.00"),
+                "delivery": Decimal("7.30"), "attributes": {"color": "Black 黑色", "size": "M"}}
+
+    @staticmethod
+    def shop_classes() -> tuple[Any, Any, Any]:
+        shop = _trial_tables()
+        return shop.TrialUser, shop.TrialOrder, shop.TrialLine
+
+    @staticmethod
+    def customer_row(c: int) -> dict[str, Any]:
+        return {"name": f"Buyer {c}", "email": f"buyer{c}@example.com", "phone": SEEDED_PHONE}
+
+    @staticmethod
+    def items_of(n: int) -> int:
+        return trial_items_of(n)
+
+    def make_order(self, engine: Engine, items: int, status: str, customer: str) -> int:
+        shop = _trial_tables()
+        user, order, line = shop.TrialUser, shop.TrialOrder, shop.TrialLine
+        with engine.begin() as connection:
+            user_id = connection.execute(insert(user.__table__), {
+                "name": "Bench Buyer", "email": f"{self._code(customer)}@example.com"}).inserted_primary_key[0]
+            row = {**self.order_row(0, status, user_id), "number": f"2099-{next(self._made):06d}"}
+            order_id = connection.execute(insert(order.__table__), row).inserted_primary_key[0]
+            connection.execute(insert(line.__table__), [self.line_row(order_id, n) for n in range(items)])
+        return order_id
+
+    def make_needles(self, engine: Engine) -> None:
+        raise NotImplementedError("the trial shop is a page benchmark's model set only")
+
+
+# The page benchmarks also run on the trial shop (bench_pages.py); the services' and bulk ones on the two above.
+PAGE_MODEL_SETS: tuple[BenchModels, ...] = (*MODEL_SETS, TrialShopBench())

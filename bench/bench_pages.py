@@ -1,11 +1,12 @@
 """The panel's pages, timed through Flask's test client, side by side with stock Flask-Admin.
 
-One host app per database and model set (the plugin plus two stock ``ModelView``s on the same tables: the
-plugin's own, then the legacy shop's ``ShopOrder``/``ShopOrderLine``), each
+One host app per database and model set (the plugin plus three stock ``ModelView``s on the same tables: the
+plugin's own, the legacy shop's ``ShopOrder``/``ShopOrderLine``, then the trial shop's, bench/trial_shop.py), each
 figure a ratio of two medians measured in the same run (samples alternating):
 
 * the orders list page on the big database ÷ the same page on 1,000 orders;
-* the orders list page ÷ a stock ``ModelView(Order)`` list of the same page size;
+* the orders list page (without its status pills) ÷ a stock ``ModelView(Order)`` list of the same page size;
+* the items tab (without its status pills) ÷ a stock ``ModelView`` of the lines, 50 a page, newest first;
 * the order page of a 1,000-item order ÷ a stock ``ModelView(OrderItem)`` listing the same
   1,000 items (page_size 1000, filtered to that order);
 * SQL statements of the order page with 1,000 items ÷ with 10 items (goal: equal);
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bench_models import MAX_ITEMS, MODEL_SETS, BenchModels
+from bench_models import MAX_ITEMS, PAGE_MODEL_SETS, TRIAL_MAX_ITEMS, BenchModels
 from bench_services import BIG_FULL, BIG_QUICK, SMALL, Case, compare, database, result
 from flask import Flask
 from flask_babel import Babel
@@ -61,6 +62,13 @@ class StockOrderItems(ModelView):
         super().__init__(line, *args, **kwargs)
 
 
+class StockLines(ModelView):
+    """Stock Flask-Admin's list of the lines, as the items tab shows them: 50 a page, newest first."""
+
+    page_size = PAGE_SIZE
+    column_default_sort = ("id", True)
+
+
 @contextmanager
 def host(models: BenchModels, engine: Engine) -> Iterator[tuple[FlaskClient, StockOrderItems]]:
     """A host app on ``engine``'s database (tables already there): the plugin and the stock views, over the
@@ -70,11 +78,7 @@ def host(models: BenchModels, engine: Engine) -> Iterator[tuple[FlaskClient, Sto
     app.config.update(SQLALCHEMY_DATABASE_URI=engine.url.render_as_string(hide_password=False),
                       SECRET_KEY="bench", WTF_CSRF_ENABLED=False)
     binding = models.binding
-    if binding.is_builtin:
-        db, order_models = SQLAlchemy(), None
-    else:
-        from example_app.legacy.models import db
-        from example_app.legacy.order_models import SHOP_ORDER_MODELS as order_models
+    db, order_models = models.flask_db() or SQLAlchemy(), models.order_models()
     db.init_app(app)
     LoginManager(app).user_loader(Manager)
     admin = Admin(app, name="Shop", theme=Bootstrap4Theme())
@@ -83,6 +87,7 @@ def host(models: BenchModels, engine: Engine) -> Iterator[tuple[FlaskClient, Sto
                                   url="/admin/stock-items")
     admin.add_view(StockOrders(binding.order, db, endpoint="stock_orders", url="/admin/stock-orders"))
     admin.add_view(stock_items)
+    admin.add_view(StockLines(binding.line, db, endpoint="stock_lines", url="/admin/stock-lines"))
     client = app.test_client()
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = "bench"
@@ -155,14 +160,14 @@ def is_status_counts(statement: str) -> bool:
 
 def run(quick: bool) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
-    for models in MODEL_SETS:
+    for models in PAGE_MODEL_SETS:
         results += run_on(models, quick)
     return results
 
 
 def run_on(models: BenchModels, quick: bool) -> list[dict[str, Any]]:
     samples = 9 if quick else 21
-    big = BIG_QUICK if quick else BIG_FULL
+    big = models.big(quick) or (BIG_QUICK if quick else BIG_FULL)
     with database(models, SMALL, "_small") as (small_engine, _), database(models, big) as (engine, seconds):
         big_order = models.make_order(engine, BIG_ORDER_ITEMS, "processing", "bench-page")
         small_order = models.make_order(engine, SMALL_ORDER_ITEMS, "processing", "bench-page")
@@ -175,6 +180,10 @@ def run_on(models: BenchModels, quick: bool) -> list[dict[str, Any]]:
                             samples=samples)
             pills = compare(page(client, "/admin/orders/"), without_pills(page(client, "/admin/orders/")),
                             samples=samples)
+            # The items tab beside stock Flask-Admin's list of the same lines, 50 a page, newest first (no pills:
+            # they have their own figure, as for the orders list).
+            lines = compare(without_pills(page(client, "/admin/orders/items/")), page(client, "/admin/stock-lines/"),
+                            samples=samples)
             order_page = f"/admin/orders/details/?id={big_order}"
             items = compare(page(client, order_page), page(client, stock_items_url(stock_items, big_order)),
                             samples=samples)
@@ -186,13 +195,16 @@ def run_on(models: BenchModels, quick: bool) -> list[dict[str, Any]]:
             counts = sum(map(is_status_counts, listed))
             shown_pills = client.get("/admin/orders/").text.count('data-status="') - 1  # less "All statuses"
             estimated = client.get("/admin/orders/").text.count("data-estimated")
-    where = f"{dialect}; {big:,} orders with 1–{MAX_ITEMS} items seeded in {seconds:.1f} s"
+    most = TRIAL_MAX_ITEMS if models.name == "trial" else MAX_ITEMS
+    where = f"{dialect}; {big:,} orders with 1–{most} items seeded in {seconds:.1f} s"
     tables, order_class, line_class = f"[{models.label}] ", models.binding.order.__name__, models.binding.line.__name__
     return [
         result(f"{tables}orders list page: {big:,} ÷ {SMALL:,} orders", *orders, 2.0, where),
         result(f"{tables}orders list page without its status pills ÷ stock ModelView({order_class}) list, "
                f"{PAGE_SIZE} a page ({big:,} orders)",
                *stock, 1.2, where),
+        result(f"{tables}items tab without its status pills ÷ stock ModelView({line_class}) list, {PAGE_SIZE} a page, "
+               f"newest first ({big:,} orders)", *lines, 1.5, where),
         result(f"{tables}orders list page with the status pills ÷ without them ({big:,} orders)", *pills, 1.5,
                f"{where}; {shown_pills} pills, {estimated} of them estimated (≈)"),
         result(f"{tables}order page, {BIG_ORDER_ITEMS:,} items ÷ stock ModelView({line_class}) listing them "

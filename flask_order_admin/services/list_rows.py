@@ -1,4 +1,4 @@
-"""What the orders lists read besides their page: their count (capped), and the order ids of rows.
+"""What the orders lists read besides their page: their count (capped), and the ids of their rows' orders.
 
 The lists' queries are Flask-Admin's (``Query`` objects with the list's filters and search applied); these
 functions only run them: the views build no statements of their own (docs/design.md, "Views").
@@ -6,13 +6,10 @@ functions only run them: the views build no statements of their own (docs/design
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Query, Session
-
-from ..store import OrderStore
+from sqlalchemy.orm import Query
 
 
 def count_up_to(query: Query[Any], cap: int) -> int:
@@ -21,11 +18,6 @@ def count_up_to(query: Query[Any], cap: int) -> int:
     than the page itself (PostgreSQL reads the whole table), and "10,000+" is all a manager needs."""
     rows = query.limit(cap + 1).subquery()
     return int(query.session.execute(select(func.count()).select_from(rows)).scalar_one())
-
-
-def order_ids_of_lines(session: Session, binding: OrderStore, line_ids: Sequence[int]) -> list[int]:
-    """The orders of these lines, each once."""
-    return list(session.scalars(select(binding.line_order_id).where(binding.line_pk.in_(line_ids)).distinct()))
 
 
 def column_values(query: Query[Any], column: Any, limit: int | None = None, *, distinct: bool = False) -> list[int]:

@@ -9,6 +9,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Integer, Table, case, delete, func, inspect, literal, or_, select, type_coerce, update
@@ -58,11 +59,12 @@ class SQLOrderStore(History, StatusCounts, ExportReads, ABC):
     def line_pk(self) -> Any:
         return getattr(self.line, self.line_pk_key)
 
-    @property
+    # Read for every cell of a list (a row's record by its id): the mapper is asked once.
+    @cached_property
     def order_pk_key(self) -> str:
         return _pk_key(self.order)
 
-    @property
+    @cached_property
     def line_pk_key(self) -> str:
         return _pk_key(self.line)
 
@@ -96,6 +98,11 @@ class SQLOrderStore(History, StatusCounts, ExportReads, ABC):
     def where_order(self, name: str, predicate: Any) -> ColumnElement[Any]:
         """A condition on orders: ``predicate`` applied to the field (through its relationship if it has one)."""
         return self.order_fields[name].where(predicate)
+
+    def where_lines_of_orders(self, condition: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A condition on lines: their order meets ``condition`` (one on orders), as
+        ``order_id IN (SELECT id FROM orders WHERE …)`` (the items list's filters by an order's field)."""
+        return cast("ColumnElement[Any]", self.line_order_id.in_(select(self.order_pk).where(condition)))
 
     def where_email_key(self, email_key: str) -> ColumnElement[Any]:
         """Orders whose buyer email, lower-cased, is ``email_key`` (by the lower-cased column where there is one)."""
@@ -214,6 +221,12 @@ class SQLOrderStore(History, StatusCounts, ExportReads, ABC):
         ).all()
         by_id = {self.order_id(o): o for o in rows}
         return [by_id[i] for i in ids if i in by_id]
+
+    def order_ids_of_lines(self, session: Session, line_ids: Sequence[int]) -> list[int]:
+        """The orders of these lines, each once (one statement)."""
+        if not line_ids:
+            return []
+        return list(session.scalars(select(self.line_order_id).where(self.line_pk.in_(line_ids)).distinct()))
 
     def order_by_id(self, session: Session, order_id: int) -> Any | None:
         """The order as it is now, read afresh (an object the session holds is refreshed), its relationships

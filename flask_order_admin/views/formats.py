@@ -8,29 +8,91 @@ and a manager may be anywhere, unless the shop hides it (one zone for all). Expo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from babel.numbers import format_currency, format_decimal
+from babel import Locale
+from babel.numbers import (
+    format_currency, format_decimal, get_currency_precision, get_decimal_symbol, get_group_symbol,
+)
 from babel.units import format_unit
 
 from ..domain import money as to_money
-from ..i18n import current_locale, format_moment
+from ..i18n import Reader, current_locale, format_moment
 
 NOTHING = "—"
 
 
-def money(value: Decimal | int | str | None, currency: str) -> str:
+def money(value: Decimal | int | str | None, currency: str, locale: Locale | None = None) -> str:
     """An amount with its currency as the locale writes it: ``CN¥15,736.00``, ``15 736,00 CN¥``, ``¥15,736.00``;
-    ``—`` for none (a line without a discount price)."""
+    ``—`` for none (a line without a discount price). ``locale``: the page's (the presenter reads it once),
+    else the current one."""
     if value is None:
         return NOTHING
-    return format_currency(to_money(value), currency, locale=current_locale())
+    amount, locale = to_money(value), locale or current_locale()
+    layout = _money_layout(currency, locale)
+    if layout is None or not amount.is_finite():
+        return format_currency(amount, currency, locale=locale)
+    return layout.write(amount)
 
 
-def amount(value: int | Decimal) -> str:
+@dataclass(frozen=True)
+class _MoneyLayout:
+    """How a locale writes amounts of one currency (``CN¥1,234.50``, ``1 234,50 CN¥``), learnt from Babel once:
+    the order page of 1,000 lines writes 7,000 amounts, and Babel works each one out afresh (the pattern,
+    the symbol, the currency's plural name) at a third of a millisecond."""
+
+    quantum: Decimal
+    group: str
+    decimal: str
+    positive: tuple[str, str]  # prefix, suffix
+    negative: tuple[str, str]
+
+    def write(self, amount: Decimal) -> str:
+        # As Babel: the sign from the amount as given (-0.00 is negative), the digits rounded half-even.
+        prefix, suffix = self.negative if amount.is_signed() else self.positive
+        whole, _, fraction = f"{abs(amount).quantize(self.quantum):f}".partition(".")
+        number = f"{int(whole):,}".replace(",", self.group) + (self.decimal + fraction if fraction else "")
+        return f"{prefix}{number}{suffix}"
+
+
+# Amounts every layout is checked with against Babel before it is used (grouping from 1,000, rounding, signs).
+_LAYOUT_CHECKS = tuple(map(Decimal, (
+    "0", "-0.00", "0.5", "1", "-1", "12.345", "999.995", "1234.5", "-1234.56", "98765432.105", "1000000",
+)))
+
+
+@lru_cache(maxsize=64)
+def _money_layout(currency: str, locale: Locale) -> _MoneyLayout | None:
+    """The layout of ``currency`` in ``locale``; None (Babel writes every amount) where the layout, checked
+    against Babel on a few amounts, would write any of them otherwise (a locale grouping by two, say)."""
+    try:
+        sample = format_currency(Decimal("1234567.89"), currency, locale=locale)
+        negative = format_currency(Decimal("-1234567.89"), currency, locale=locale)
+        group, point = get_group_symbol(locale), get_decimal_symbol(locale)
+        digits = get_currency_precision(currency)
+    except (ValueError, KeyError, LookupError):
+        return None
+    written = f"1{group}234{group}567" + (f"{point}{'89'[:digits]}" if digits else "")
+    if digits not in (0, 2) or sample.count(written) != 1 or negative.count(written) != 1:
+        return None
+    layout = _MoneyLayout(Decimal(1).scaleb(-digits), group, point, _around(sample, written),
+                          _around(negative, written))
+    if any(layout.write(amount) != format_currency(amount, currency, locale=locale) for amount in _LAYOUT_CHECKS):
+        return None
+    return layout
+
+
+def _around(text: str, number: str) -> tuple[str, str]:
+    prefix, _, suffix = text.partition(number)
+    return prefix, suffix
+
+
+def amount(value: int | Decimal, locale: Locale | None = None) -> str:
     """A count or a quantity with the locale's digit grouping: ``12,345``, ``12 345``."""
-    return format_decimal(value, locale=current_locale())
+    return format_decimal(value, locale=locale or current_locale())
 
 
 def file_size(size: int | None) -> str:
@@ -43,15 +105,15 @@ def file_size(size: int | None) -> str:
     return format_unit(size / 2**20, "digital-megabyte", length="short", format="#,##0.0", locale=locale)
 
 
-def date_time(value: datetime | None) -> str:
+def date_time(value: datetime | None, read_by: Reader | None = None) -> str:
     """A stored time (naive UTC) in the host's timezone, to the minute, with that timezone:
     ``Nov 29, 2026, 2:05 PM UTC+3``; ``—`` for none."""
-    return NOTHING if value is None else format_moment(value)
+    return NOTHING if value is None else format_moment(value, read_by=read_by)
 
 
-def short_date_time(value: datetime | None) -> str:
+def short_date_time(value: datetime | None, read_by: Reader | None = None) -> str:
     """The same, with the locale's short numeric date, for list cells: ``07.12.2026, 16:51 UTC+3``."""
-    return NOTHING if value is None else format_moment(value, short=True)
+    return NOTHING if value is None else format_moment(value, short=True, read_by=read_by)
 
 
 def date_picker_locale() -> dict[str, object]:

@@ -12,7 +12,7 @@ from ..panel import OrderPanel
 from ..domain.messages import N_, NC_, NP_, Message
 from ..i18n import lazy_beside_chinese, lazy_gettext, lazy_translate
 from ..store.records import LineRecord, OrderRecord, order_records
-from ..services.list_rows import column_select, column_values, order_ids_of_lines
+from ..services.list_rows import column_select, column_values
 from ..services.transaction import id_from_text
 from .base import OrderAdminView
 from .flask_admin_internals import template_args
@@ -139,7 +139,7 @@ class ItemsView(OrderListView):
     def order_ids_of(self, row_ids: Sequence[str]) -> list[int]:
         # Ids past BIGINT would reach the driver and fail there: they can name no line anyway.
         item_ids = [item_id for item_id in map(id_from_text, row_ids) if item_id is not None]
-        return order_ids_of_lines(self.state.session, self.binding, item_ids)
+        return self.binding.order_ids_of_lines(self.state.session, item_ids)
 
     def selection_description(self, order_ids: Sequence[int]) -> Message:
         return NP_("The orders of the selected lines (%(num)s order)",

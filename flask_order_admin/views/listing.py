@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.tools import parse_like_term
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..store import OrderStore
@@ -61,7 +61,7 @@ class OrderScope:
     def _rows(self, condition: ColumnElement[Any]) -> ColumnElement[Any]:
         if not self.lines:
             return condition
-        return cast("ColumnElement[Any]", self.binding.line_order_id.in_(select(self.binding.order_pk).where(condition)))
+        return self.binding.where_lines_of_orders(condition)
 
     def coerce(self, name: str, text: str) -> Any:
         """``text`` (from the URL) as the field holds it: an integer within the column's range for an integer

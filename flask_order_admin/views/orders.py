@@ -60,7 +60,7 @@ def _buyer_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> st
 
 
 def _provider_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> str:
-    return translate(view.settings.provider_label(_record(view, context, order).provider))
+    return cast("str", context["oa"].provider_label(_record(view, context, order).provider))
 
 
 def _status_cell(view: OrderAdminView, context: Any, order: Any, name: str) -> Any:

@@ -13,7 +13,7 @@ from flask import url_for
 from markupsafe import Markup
 
 from ..domain import OrderStatus
-from ..i18n import gettext, translate
+from ..i18n import Reader, gettext, reader, translate
 from ..settings import Settings
 from . import formats
 from .redirects import local_path
@@ -65,6 +65,17 @@ class Presenter:
         self.numbers = numbers or {}
         self.return_url = return_url
         self.currency = currency
+        self._reader: Reader | None = None
+        # A list shows a few statuses and providers fifty times: each label is translated once a page.
+        self._status_labels: dict[str, str] = {}
+        self._provider_labels: dict[str, str] = {}
+
+    @property
+    def reader(self) -> Reader:
+        """The page's locale and timezone, read the first time a cell needs them (one page, one reader)."""
+        if self._reader is None:
+            self._reader = reader()
+        return self._reader
 
     def number(self, order_id: int | None) -> str:
         if order_id is None:
@@ -73,30 +84,34 @@ class Presenter:
 
     def money(self, value: Decimal | int | str | None, currency: str | None = None) -> str:
         """An amount in ``currency`` (an order's own), else in the page order's, else in ``ORDER_ADMIN_CURRENCY``."""
-        return formats.money(value, currency or self.currency or self.settings.currency)
+        return formats.money(value, currency or self.currency or self.settings.currency, self.reader.locale)
 
     def amount(self, value: int | Decimal) -> str:
-        return formats.amount(value)
+        return formats.amount(value, self.reader.locale)
 
     def when(self, value: datetime | None) -> str:
-        return formats.date_time(value)
+        return formats.date_time(value, self.reader)
 
     def date_picker_locale(self) -> dict[str, object]:
         return formats.date_picker_locale()
 
     def short_when(self, value: datetime | None) -> str:
         """A time in a list cell: the short numeric date, which fits one line."""
-        return formats.short_date_time(value)
+        return formats.short_date_time(value, self.reader)
 
     def status_label(self, code: str | None, raw: Any = None) -> str:
         """The label of a status (or of its code, as events keep it); ``raw``: the stored value of a
         status the shop's mapping does not know."""
         if not code:
             return "" if raw is None else gettext("unknown status %(value)s", value=raw)
-        try:
-            return translate(OrderStatus.parse(code).label)
-        except ValueError:
-            return code
+        label = self._status_labels.get(code)
+        if label is None:
+            try:
+                label = translate(OrderStatus.parse(code).label)
+            except ValueError:
+                label = code
+            self._status_labels[code] = label
+        return label
 
     def status_badge(self, order: Any) -> Markup:
         """An order's status badge; a stored value the shop's mapping does not know shows as it is
@@ -143,7 +158,10 @@ class Presenter:
         ).format(url)
 
     def provider_label(self, code: str) -> str:
-        return translate(self.settings.provider_label(code))
+        label = self._provider_labels.get(code)
+        if label is None:
+            label = self._provider_labels[code] = translate(self.settings.provider_label(code))
+        return label
 
 
 def _badge_colour(status: OrderStatus | None) -> str:

@@ -214,3 +214,33 @@ def test_export_file_names_carry_the_shops_time(zone, expected):
 
     with host("ru", zone).test_request_context():
         assert export_filename([1, 2], "xls", PLACED) == expected
+
+
+MONEY_AMOUNTS = tuple(map(Decimal, (
+    "0", "-0.00", "0.01", "-0.01", "0.5", "7.30", "100", "999.99", "1000", "-1234.56", "15736", "98765432.10",
+    "1000000000",
+)))
+
+
+@pytest.mark.parametrize("locale", ["en", "ru", "zh_Hans", "zh_Hans_CN", "de", "fr", "hi_IN", "es", "ar"])
+@pytest.mark.parametrize("currency", ["CNY", "RUB", "USD", "EUR", "JPY", "KWD"])
+def test_money_writes_every_amount_as_babel_does(locale, currency):
+    """The presenter writes amounts through a layout learnt from Babel once (views/formats.py, ``_MoneyLayout``):
+    its text is Babel's own for every amount, also where the layout is refused and Babel writes each (a
+    locale grouping by two: hi_IN; currencies without cents, or with three digits: JPY, KWD)."""
+    from babel import Locale
+    from babel.numbers import format_currency
+
+    parsed = Locale.parse(locale)
+    with host(locale, "UTC").test_request_context():
+        written = [Presenter(DEFAULT_SETTINGS).money(amount, currency) for amount in MONEY_AMOUNTS]
+    assert written == [format_currency(amount, currency, locale=parsed) for amount in MONEY_AMOUNTS]
+
+
+@pytest.mark.parametrize(("locale", "currency", "learnt"), [
+    ("en", "CNY", True), ("ru", "CNY", True), ("zh_Hans", "USD", True), ("hi_IN", "CNY", False), ("en", "JPY", False),
+])
+def test_a_money_layout_is_learnt_only_where_it_writes_as_babel(locale, currency, learnt):
+    from babel import Locale
+
+    assert (formats._money_layout(currency, Locale.parse(locale)) is not None) is learnt
