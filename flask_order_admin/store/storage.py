@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
-    JSON, BigInteger, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint,
+    JSON, BigInteger, Column, DateTime, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint, SmallInteger,
+    String, Table, UniqueConstraint,
 )
 from sqlalchemy.dialects import mysql
 
@@ -87,6 +88,9 @@ ORIGINS_TABLE = "order_admin_line_origins"
 EVENTS_TABLE = "order_admin_history"
 NUMBER_KEYS_TABLE = "order_admin_number_keys"
 NUMBER_KEY_LENGTH = 100
+SEARCH_KEYS_TABLE = "order_admin_search_keys"
+ITEM_KEYS_TABLE = "order_admin_item_keys"
+SEARCH_KEY_LENGTH = 200
 
 
 def _key_type(column: Any) -> Any:
@@ -102,12 +106,58 @@ BinaryText = (
 )
 
 
+def _binary_text(length: int) -> Any:
+    return (
+        String(length)
+        .with_variant(String(length, collation="C"), "postgresql")
+        .with_variant(mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
+    )
+
+
+@dataclass(frozen=True)
+class SearchKeyTables:
+    orders: Table  # (kind, key, order_id): the buyer's name words, phone, email, and a mark per indexed order
+    lines: Table  # (key, line_id): the lines' item ids and URLs, and a mark per indexed line
+
+
+def search_key_tables(metadata: MetaData, order_pk: Any, line_pk: Any) -> SearchKeyTables:
+    """The search's own index beside the orders and lines (docs/design.md, "Search keys"), found in
+    ``metadata`` if already there. Each key's row follows its order's or line's delete (ON DELETE CASCADE).
+    The primary keys are the lookups' indexes; a second index on the order (line) id gives the newest
+    indexed one."""
+    orders = metadata.tables.get(SEARCH_KEYS_TABLE)
+    if orders is None:
+        orders = Table(
+            SEARCH_KEYS_TABLE, metadata,
+            Column("kind", SmallInteger, nullable=False, autoincrement=False),
+            Column("key", _binary_text(SEARCH_KEY_LENGTH), nullable=False),
+            Column("order_id", _key_type(order_pk),
+                   ForeignKey(f"{order_pk.table.name}.{order_pk.name}", ondelete="CASCADE",
+                              name=f"fk_{SEARCH_KEYS_TABLE}_order_id"), nullable=False),
+            PrimaryKeyConstraint("kind", "key", "order_id", name=f"pk_{SEARCH_KEYS_TABLE}"),
+            Index(f"ix_{SEARCH_KEYS_TABLE}_order_id", "order_id"),
+        )
+    lines = metadata.tables.get(ITEM_KEYS_TABLE)
+    if lines is None:
+        lines = Table(
+            ITEM_KEYS_TABLE, metadata,
+            Column("key", _binary_text(SEARCH_KEY_LENGTH), nullable=False),
+            Column("line_id", _key_type(line_pk),
+                   ForeignKey(f"{line_pk.table.name}.{line_pk.name}", ondelete="CASCADE",
+                              name=f"fk_{ITEM_KEYS_TABLE}_line_id"), nullable=False),
+            PrimaryKeyConstraint("key", "line_id", name=f"pk_{ITEM_KEYS_TABLE}"),
+            Index(f"ix_{ITEM_KEYS_TABLE}_line_id", "line_id"),
+        )
+    return SearchKeyTables(orders, lines)
+
+
 @dataclass(frozen=True)
 class SideTables:
     states: Table
     origins: Table
     events: Table
     number_keys: Table | None
+    search_keys: SearchKeyTables
 
 
 def side_tables(metadata: MetaData, order_pk: Any, line_pk: Any, *, number_keys: bool) -> SideTables:
@@ -168,4 +218,4 @@ def side_tables(metadata: MetaData, order_pk: Any, line_pk: Any, *, number_keys:
             Index(f"ix_{NUMBER_KEYS_TABLE}_reversed", "reversed_number", "order_id"),
             Index(f"ix_{NUMBER_KEYS_TABLE}_tail", "tail_value", "order_id"),
         )
-    return SideTables(states, origins, events, keys)
+    return SideTables(states, origins, events, keys, search_key_tables(metadata, order_pk, line_pk))
