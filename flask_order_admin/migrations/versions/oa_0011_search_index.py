@@ -44,8 +44,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["order_id"], ["order_admin_orders.id"], ondelete="CASCADE",
                                 name="fk_order_admin_search_keys_order_id"),
         sa.PrimaryKeyConstraint("kind", "key", "order_id", name="pk_order_admin_search_keys"),
+        sa.UniqueConstraint("order_id", "kind", "key", name="uq_order_admin_search_keys_order_id"),
     )
-    op.create_index("ix_order_admin_search_keys_order_id", "order_admin_search_keys", ["order_id"])
     op.create_table(
         "order_admin_item_keys",
         sa.Column("key", _key_text(200), nullable=False),
@@ -53,8 +53,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["line_id"], ["order_admin_order_items.id"], ondelete="CASCADE",
                                 name="fk_order_admin_item_keys_line_id"),
         sa.PrimaryKeyConstraint("key", "line_id", name="pk_order_admin_item_keys"),
+        sa.UniqueConstraint("line_id", "key", name="uq_order_admin_item_keys_line_id"),
     )
-    op.create_index("ix_order_admin_item_keys_line_id", "order_admin_item_keys", ["line_id"])
 
 
 def downgrade() -> None:
