@@ -12,7 +12,6 @@ from sqlalchemy import func, insert, select, update
 
 from flask_order_admin import services
 from flask_order_admin.domain.search_keys import name_words, phone_ends, typed_item_keys
-from flask_order_admin.services.search_index import index_search
 
 _numbers = count(1)
 
@@ -99,7 +98,7 @@ def test_the_index_reads_each_order_once_and_a_search_then_only_asks_for_news(se
     assert not any(s.lstrip().upper().startswith("INSERT") for s in sent)
 
 
-def test_index_search_everything_reads_changed_buyers_again(session, orders):
+def test_index_search_everything_reads_changed_buyers_again(app, session, orders):
     [dmitry] = bulk_insert(session, orders, BUYERS[:1])
     assert found(session, orders, "соколов") == [dmitry]
     if orders.is_builtin:
@@ -112,8 +111,10 @@ def test_index_search_everything_reads_changed_buyers_again(session, orders):
         session.execute(update(ShopCustomer.__table__).values(full_name="Дмитрий Орлов"))
     session.commit()
     assert found(session, orders, "орлов") == []  # the index still holds the old name
-    panel = orders._panel_of()
-    assert index_search(session, panel, everything=True) == 2  # the order and its line
+    result = app.test_cli_runner().invoke(args=["order-admin", "index-search"])
+    assert result.exit_code == 0 and "Indexed 0 orders and lines" in result.output  # nothing new
+    result = app.test_cli_runner().invoke(args=["order-admin", "index-search", "--everything"])
+    assert result.exit_code == 0 and "Indexed 2 orders and lines" in result.output  # the order and its line
     assert found(session, orders, "орлов") == [dmitry]
     assert found(session, orders, "соколов") == []
 
