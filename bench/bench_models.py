@@ -36,8 +36,9 @@ NEEDLES = 20  # orders the search box benchmark looks for, the same few on every
 
 def needle(k: int) -> dict[str, str]:
     """The buyer and item of needle ``k``, and what a manager types to find it by each field."""
-    return {"name": f"Needle Buyer {k:03d}", "email": f"needle{k:03d}@shop.example",
-            "phone": f"+86 139 5555 {k:04d}", "item": f"needle-item-{k:03d}"}
+    return {"name": f"Needle Buyer Sokolov{k:03d}", "email": f"needle{k:03d}@shop.example",
+            "phone": f"+86 139 5555 {k:04d}", "item": f"needle-item-{k:03d}",
+            "url": f"https://item.taobao.com/item.htm?id={910000000000 + k}"}
 
 
 def needle_searches(k: int, *, phone_keys: bool) -> dict[str, str]:
@@ -45,7 +46,11 @@ def needle_searches(k: int, *, phone_keys: bool) -> dict[str, str]:
     where the tables have no phone key: the legacy shop's), the item id."""
     found = needle(k)
     return {"name": found["name"].lower(), "email": found["email"].upper(),
-            "phone": f"139 5555 {k:04d}" if phone_keys else found["phone"], "item": found["item"]}
+            "phone": f"139 5555 {k:04d}" if phone_keys else found["phone"], "item": found["item"],
+            # A surname alone, a phone's last 4 digits (an order number first: at a million orders the
+            # numbers ending so fill the limit), a marketplace URL (docs/design.md, "Search keys").
+            "surname": f"Sokolov{k:03d}", "phone4": f"{k:04d}",
+            "url": f"https://detail.tmall.com/item.htm?spm=a1&id={910000000000 + k}"}
 
 
 # Restore's resolver: constant time, and a price that differs from the stored one so every line is updated.
@@ -218,7 +223,7 @@ class BuiltinBench(BenchModels):
                        "buyer_phone_key": phone_key(found["phone"])}
                 order_id = connection.execute(insert(Order.__table__), row).inserted_primary_key[0]
                 connection.execute(insert(OrderItem.__table__),
-                                   {**self.item_row(order_id, 0), "provider_item_id": found["item"]})
+                                   {**self.item_row(order_id, 0), "provider_item_id": found["item"], "url": found["url"]})
 
     def make_order(self, engine: Engine, items: int, status: str, customer: str) -> int:
         from flask_order_admin.models import Order, OrderItem
@@ -346,7 +351,8 @@ class LegacyBench(BenchModels):
                     "phone": found["phone"]}).inserted_primary_key[0]
                 row = {**self.order_row(0, "processing", customer_id), "number": f"SH-98-{k:07d}"}
                 order_id = connection.execute(insert(ShopOrder.__table__), row).inserted_primary_key[0]
-                connection.execute(insert(ShopOrderLine.__table__), {**self.line_row(order_id, 0), "sku": found["item"]})
+                connection.execute(insert(ShopOrderLine.__table__),
+                                   {**self.line_row(order_id, 0), "sku": found["item"], "link": found["url"]})
 
 
 MODEL_SETS: tuple[BenchModels, ...] = (BuiltinBench(), LegacyBench())

@@ -145,11 +145,12 @@ def search_exact_vs_get(models: BenchModels, session: Session, orders: int, rng:
 
 def search_box(models: BenchModels, session: Session, field: str, rng: random.Random) -> Case:
     """The search box finding one of the needle orders by ``field`` (name, email, phone, item)."""
-    phone_keys = "buyer_phone_key" in models.binding.order_fields
+    phone_keys = True  # the search's own index: the last digits on every model set
 
     def op() -> None:
         text = needle_searches(rng.randrange(NEEDLES), phone_keys=phone_keys)[field]
-        assert len(services.search(session, text, panel=models.panel)) == 1, text
+        found = services.search(session, text, panel=models.panel)
+        assert len(found) == 1 or (field == "phone4" and found), text
 
     def reset() -> None:
         session.rollback()
@@ -158,7 +159,7 @@ def search_box(models: BenchModels, session: Session, field: str, rng: random.Ra
     return Case(op, batch=20, after=reset)
 
 
-SEARCH_BOX_FIELDS = ("name", "email", "phone", "item")
+SEARCH_BOX_FIELDS = ("name", "email", "phone", "item", "surname", "phone4", "url")
 
 
 def merge_case(models: BenchModels, engine: Engine, session: Session, items: int) -> Case:
@@ -215,6 +216,11 @@ def run_on(models: BenchModels, quick: bool) -> list[dict[str, Any]]:
         models.make_needles(small_engine)
         models.make_needles(engine)
         with Session(small_engine) as small, Session(engine) as session:
+            # The search's own index filled first (as ``flask order-admin index-search`` does), untimed.
+            indexing = time.perf_counter()
+            services.index_search(small, models.panel)
+            services.index_search(session, models.panel)
+            print(f"search index of {big:,} orders: {time.perf_counter() - indexing:.1f} s", flush=True)
             suffix = compare(search_suffix(models, session, big, rng), search_suffix(models, small, SMALL, rng),
                              samples=samples)
             by_field = {field: compare(search_box(models, session, field, rng), search_box(models, small, field, rng),

@@ -170,3 +170,21 @@ def index_numbers_command(everything: bool) -> None:
         return
     done = index_numbers(state.session, state, everything=everything)
     click.echo(f"Indexed the numbers of {done} orders.")
+
+
+@order_admin_cli.command("index-search")
+@click.option("--everything", "everything", is_flag=True,
+              help="Re-read every order and line (after your shop changed buyers or items in bulk), not only new ones.")
+def index_search_command(everything: bool) -> None:
+    """Index the buyers' names, phones and emails and the items' ids and URLs for the search box.
+
+    The search indexes new orders and lines by itself before each search; run this once after
+    installing or upgrading the panel on a big shop, so the first search does not do it, and with
+    --everything after your shop changed existing buyers' names, phones or emails, or items, in bulk
+    (an import, raw SQL).
+    """
+    from .services.search_index import index_search
+
+    state = _state()
+    done = index_search(state.session, state, everything=everything)
+    click.echo(f"Indexed {done} orders and lines for the search.")

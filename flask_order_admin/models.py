@@ -333,3 +333,10 @@ class BulkResult(OrderAdminBase):
 
     def __repr__(self) -> str:
         return f"<BulkResult {self.action} {self.created_at}>"
+
+
+# The search's own index (docs/design.md, "Search keys"): the same tables a shop's orders get beside them.
+# Imported here, last: the store package imports this module.
+from .store.storage import search_key_tables  # noqa: E402
+
+SEARCH_KEY_TABLES = search_key_tables(OrderAdminBase.metadata, Order.__table__.c.id, OrderItem.__table__.c.id)

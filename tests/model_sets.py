@@ -78,9 +78,13 @@ class BuiltinSet(ModelSet):
 
     def wipe(self, db: SQLAlchemy, binding: OrderStore) -> None:
         """Children first; the self-reference cleared so MariaDB accepts it; and the exports log."""
-        from flask_order_admin.models import ExportOrder, ExportRecord, Order, OrderEvent, OrderItem
+        from flask_order_admin.models import (
+            SEARCH_KEY_TABLES, ExportOrder, ExportRecord, Order, OrderEvent, OrderItem,
+        )
 
         with db.engine.begin() as connection:
+            connection.execute(SEARCH_KEY_TABLES.lines.delete())
+            connection.execute(SEARCH_KEY_TABLES.orders.delete())
             connection.execute(ExportOrder.__table__.delete())
             connection.execute(ExportRecord.__table__.delete())
             connection.execute(OrderEvent.__table__.delete())

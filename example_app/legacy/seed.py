@@ -12,8 +12,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
+
+from flask_order_admin import services
 
 from .. import seed_data as data
 from ..seed import buyer_details
@@ -76,6 +79,11 @@ def seed_shop(session: Session, *, orders: int = 300, seed: int = 2024, language
     lines = [{**line, "order_id": order_id} for order_id, order_lines in zip(ids, lines_of) for line in order_lines]
     session.execute(insert(ShopOrderLine), lines)
     session.commit()
+    # Inserted in bulk, as the shop's import does: the search's own index reads them now (where the panel
+    # is mounted; otherwise its first search will).
+    panel = current_app.extensions.get("order_admin") if has_app_context() else None
+    if panel is not None:
+        services.index_search(session, panel)
     numbers: dict[str, list[str]] = {"merge pairs": [], "restore reprices": [], "restore refused": [], "on hold": []}
     for n, (status, story) in enumerate(plan):
         if story == "pair" and n % 2 == 0:

@@ -24,9 +24,6 @@ from .messages import N_, Message
 
 NAME_KEY_LENGTH = 200
 PHONE_KEY_LENGTH = 32
-# A phone is searched by at least this many of its last digits: fewer would match too many phones
-# (and "23" is an order number first).
-PHONE_MIN_DIGITS = 6
 SEARCH_TEXT_LENGTH = 200
 # Typed text longer than this is refused unread: NFKC makes up to 18 characters of one (U+FDFA), so
 # normalising 100,000 characters first cost a request a second; nothing typed that long is a search.
@@ -113,3 +110,96 @@ def like_escaped(text: str) -> str:
 def has_word_characters(text: str) -> bool:
     """Some letter or digit: text made only of punctuation finds nothing worth a query."""
     return any(ch.isalnum() for ch in text)
+
+
+# -- the keys of the panel's own search index (docs/design.md, "Search keys") ---------------------------
+
+SEARCH_KEY_LENGTH = 200
+# A phone is found by at least this many of its last digits once its digits are not an order number.
+PHONE_END_DIGITS = 4
+LOCAL_NUMBER_DIGITS = 9
+# An item id's trailing digits are a key of their own from this many on (``tb-623456789012``: its digits).
+ITEM_DIGITS_MIN = 5
+_WORDS = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_TRAILING_DIGITS = re.compile(r"([0-9]+)$")
+_URL_ID = (
+    re.compile(r"[?&#](?:id|item_?id|offer_?id|num_iid)=([0-9]{5,})", re.IGNORECASE),
+    re.compile(r"/offer/([0-9]{5,})\.html?", re.IGNORECASE),
+    re.compile(r"/(?:item|i|product|goods)/([0-9]{5,})(?:[./?#]|$)", re.IGNORECASE),
+)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def word_key(word: str) -> str:
+    """One word as the index keeps it: NFKC, case-folded, ``ё`` read as ``е``."""
+    return unicodedata.normalize("NFKC", word).casefold().replace("ё", "е")[:SEARCH_KEY_LENGTH]
+
+
+def name_words(name: object) -> list[str]:
+    """The words of a name, each a key (``Дмитрий Соколов`` -> ``["дмитрий", "соколов"]``), each once."""
+    words: list[str] = []
+    for match in _WORDS.finditer(normalize_text(name)):
+        key = word_key(match.group(0))
+        if key and key not in words:
+            words.append(key)
+    return words
+
+
+def phone_ends(digits: str) -> list[str]:
+    """The reversed endings a typed phone's ``digits`` are searched as: the digits themselves, and the rest
+    of a local form (an 11-digit number's trunk ``8`` of Russia and Kazakhstan; the leading ``0`` of a
+    national number of 9 digits or more: ``010 1234 5678``, ``07911 123456``)."""
+    ends = [digits]
+    if len(digits) == 11 and digits.startswith("8"):
+        ends.append(digits[1:])
+    elif digits.startswith("0") and len(digits) >= LOCAL_NUMBER_DIGITS:
+        ends.append(digits.lstrip("0"))
+    return [end[::-1][:PHONE_KEY_LENGTH] for end in ends if len(end) >= PHONE_END_DIGITS]
+
+
+def email_key(email: object) -> str:
+    return normalize_text(email).lower()[:SEARCH_KEY_LENGTH]
+
+
+def url_key(url: object) -> str:
+    """A URL without its scheme, lower-cased: ``https://Item.taobao.com/x`` -> ``item.taobao.com/x``."""
+    return _SCHEME.sub("", normalize_text(url)).lower()[:SEARCH_KEY_LENGTH]
+
+
+def url_item_id(url: object) -> str | None:
+    """The marketplace item id a URL names (``?id=…``, 1688's ``offer/….html``, ``/item/…``), or None."""
+    text = normalize_text(url)
+    for pattern in _URL_ID:
+        found = pattern.search(text)
+        if found:
+            return found.group(1)
+    return None
+
+
+def item_id_keys(item_id: object) -> list[str]:
+    """An item id's keys: itself lower-cased and its trailing digits (``TB-623456789012`` ->
+    ``["tb-623456789012", "623456789012"]``), so it is found with or without the shop's prefix."""
+    text = normalize_text(item_id).lower()[:SEARCH_KEY_LENGTH]
+    if not text:
+        return []
+    keys = [text]
+    digits = _TRAILING_DIGITS.search(text)
+    if digits and len(digits.group(1)) >= ITEM_DIGITS_MIN and digits.group(1) != text:
+        keys.append(digits.group(1))
+    return keys
+
+
+def line_keys(item_id: object, url: object) -> list[str]:
+    """A line's item keys: those of its item id, the id its URL names, and the URL itself."""
+    keys = item_id_keys(item_id)
+    if normalize_text(url):
+        keys += [key for key in (url_item_id(url), url_key(url)) if key]
+    return list(dict.fromkeys(keys))
+
+
+def typed_item_keys(text: str) -> list[str]:
+    """What typed text is searched as among the lines' item keys: a URL's item id and the URL, or the text
+    and its trailing digits (``TB623456789012`` -> also ``623456789012``)."""
+    if _SCHEME.match(text) or "/" in text:
+        return list(dict.fromkeys(key for key in (url_item_id(text), url_key(text)) if key))
+    return item_id_keys(text.replace(" ", ""))

@@ -17,6 +17,7 @@ from .previews import MergePreview, OrderGlance, contents, order_glances, previe
 from .restoring import LinePreview, RestoreOutcome, RestorePreview, preview_restore, restore, restore_order
 from .notes import add_comment, delete_comment, edit_comment, note_change_refusal, note_of
 from .order_search import search
+from .search_index import index_search
 from .status_actions import action_refusal, cancel, close
 from .totals_query import OrderSums, item_sums_by_order
 from .unmerging import UnmergePreview, preview_unmerge, unmerge
@@ -25,7 +26,7 @@ __all__ = [
     "BulkActionTooLarge", "BulkOutcome", "BulkRefusal", "LinePreview", "MergeCandidates", "MergePreview",
     "OrderGlance", "OrderSums", "RestoreOutcome", "RestorePreview", "action_refusal", "add_comment", "bulk_cancel",
     "bulk_close", "bulk_restore", "cancel", "close", "delete_comment", "edit_comment", "events_of", "find_merge_candidates", "get_order",
-    "get_order_record", "item_sums", "item_sums_by_order", "merge", "merge_candidates", "merge_refusal",
+    "get_order_record", "index_search", "item_sums", "item_sums_by_order", "merge", "merge_candidates", "merge_refusal",
     "note_change_refusal", "note_of", "contents", "order_glances", "preview_merge", "preview_restore", "preview_unmerge", "restore", "restore_order",
     "search", "unmerge", "UnmergePreview",
 ]

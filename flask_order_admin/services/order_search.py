@@ -1,15 +1,20 @@
 """The search box: an order number's digits, a buyer's name, email or phone, a customer reference or a
-marketplace item id, each found by an index lookup, as fast at a million orders as at a thousand.
+marketplace item (its id or URL), each found by an index lookup, as fast at a million orders as at a
+thousand, whatever wrote the orders (the panel, a shop's import, raw SQL).
 
 The typed text is read through NFKC (``２３`` is ``23``) with its spaces collapsed, and refused when it
-holds NUL or is too long (``domain/search_keys.py: search_text``). Then, each lookup one statement reading
-at most ``search_limit`` ids:
+holds NUL or is too long (``domain/search_keys.py: search_text``). The buyer's and the items' keys live in
+the panel's own index (``order_admin_search_keys``, ``order_admin_item_keys``: docs/design.md, "Search
+keys"), which needs nothing of a shop's schema; orders and lines newer than the newest indexed ones are
+indexed before the search (``services/search_index.py``). Then, each lookup one statement reading at most
+``search_limit`` ids:
 
 * the order number (``store/numbers.py``): id arithmetic, or the index of a shop's own numbers;
-* exact matches: the email key, the customer reference, the item id of a line (its orders, newest
-  first), the phone's digits, the name's key;
-* "starts with" matches, each a range of an index of ``(key, id)``: a phone by its last digits (six or
-  more: its key is the digits reversed), the name, the email.
+* exact matches: the email, the customer reference, an item (its id with or without the shop's prefix,
+  the id a marketplace URL names, the URL), the phone's digits, the name's words (newest first);
+* "starts with" matches, each a range of the index: a phone by its last digits (four or more; a Russian
+  ``8…`` or a leading ``0`` is read as the phone's end), the name's words (every typed word starts one of
+  the name's words, in any order: «сок дми» finds «Дмитрий Соколов»), the email.
 
 The results keep that order (the number's matches first, the exact one first), each order once, and
 are loaded in one more statement. ``within`` (a condition on the orders: the list's filters, built by
@@ -17,9 +22,7 @@ the view) is added to each of these statements, so a search within filters sends
 one without (an id number's probes then find only what the newest probed ids hold: docs/panel.md).
 
 Which lookups run depends on the text: digits are a number, a phone, a reference or an item id, never
-a name; text with ``@`` is an email. On a shop's own tables a field without its key (``buyer_name_key``,
-``buyer_phone_key``, ``buyer_email_key``) is compared plainly: see docs/performance.md for the indexes a
-shop's tables need.
+a name; text with ``@`` is an email; a URL is an item.
 """
 
 from __future__ import annotations
@@ -28,23 +31,21 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..store import Field, OrderStore
 from ..store.reference_types import reference_value
 from ..domain import NotAnOrderNumber
-from ..domain.merge import normalize_email
 from ..domain.messages import N_
 from ..domain.search_keys import (
-    PHONE_MIN_DIGITS, NotSearchText, has_word_characters, like_escaped, name_key, next_prefix, phone_digits, phone_key,
-    search_text,
+    NotSearchText, email_key, has_word_characters, name_words, phone_digits, phone_ends, search_text, typed_item_keys,
 )
 from ..errors import OrderSearchError
 from ..settings import Settings
 from .app_panel import ServicePanel, find_panel
 from .number_index import index_new_orders
+from .search_index import index_new_search_keys
 
 # What a phone may look like as typed: digits with the usual separators, an international "+" first.
 _PHONE_TEXT = re.compile(r"\+?\(?[0-9][0-9 ()./-]*")
@@ -72,6 +73,7 @@ def search(session: Session, text: object, *, panel: ServicePanel | None = None,
     found = _number_matches(session, binding, cleaned, panel, within)
     if found and _is_whole_number(binding, found[0], cleaned, panel):
         return found  # a whole order number means that order: no other field is searched
+    index_new_search_keys(session, panel)
     seen = {binding.order_id(order) for order in found}
     ids = []
     for condition in _lookups(binding, cleaned):
@@ -101,27 +103,44 @@ def _is_whole_number(binding: OrderStore, order: Any, text: str, panel: ServiceP
 
 
 class Lookup:
-    """One statement: the ids of the orders whose ``field`` meets ``predicate``, in the index's order where
-    the field is a column of the order (its key, then its id), newest first otherwise."""
+    """One statement: the ids of the orders whose ``field`` meets ``predicate``, newest first."""
 
-    def __init__(self, field: Field, predicate: Any, *, by_key: bool = False) -> None:
+    def __init__(self, field: Field, predicate: Any) -> None:
         self.field = field
         self.predicate = predicate
-        self.by_key = by_key
 
     def ids(self, session: Session, binding: OrderStore, limit: int, within: ColumnElement[Any] | None) -> list[int]:
-        return binding.order_ids_where(session, self.field, self.predicate, by_key=self.by_key, limit=limit,
-                                       within=within)
+        return binding.order_ids_where(session, self.field, self.predicate, by_key=False, limit=limit, within=within)
+
+
+class KeyLookup:
+    """One statement of the search's index: a phone's or email's keys, equal or (not ``exact``) starting."""
+
+    def __init__(self, kind: str, keys: list[str], *, exact: bool) -> None:
+        self.kind, self.keys, self.exact = kind, keys, exact
+
+    def ids(self, session: Session, binding: OrderStore, limit: int, within: ColumnElement[Any] | None) -> list[int]:
+        return binding.order_ids_by_key(session, self.kind, self.keys, exact=self.exact, limit=limit, within=within)
+
+
+class NameLookup:
+    """One statement of the search's index: orders with a name word starting with each typed word."""
+
+    def __init__(self, words: list[str], *, exact: bool) -> None:
+        self.words, self.exact = words, exact
+
+    def ids(self, session: Session, binding: OrderStore, limit: int, within: ColumnElement[Any] | None) -> list[int]:
+        return binding.order_ids_by_name(session, self.words, exact=self.exact, limit=limit, within=within)
 
 
 class ItemLookup:
-    """The orders holding a line of this marketplace item: the lines' index gives their order ids in order."""
+    """The orders holding a line of this marketplace item (its id, its digits, its URL): one statement."""
 
-    def __init__(self, item_id: str) -> None:
-        self.item_id = item_id
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
 
     def ids(self, session: Session, binding: OrderStore, limit: int, within: ColumnElement[Any] | None) -> list[int]:
-        return binding.order_ids_with_item(session, self.item_id, limit=limit, within=within)
+        return binding.order_ids_with_item(session, self.keys, limit=limit, within=within)
 
 
 def _lookups(binding: OrderStore, text: str) -> Iterator[Any]:
@@ -129,63 +148,30 @@ def _lookups(binding: OrderStore, text: str) -> Iterator[Any]:
     fields = binding.order_fields
     digits = phone_digits(text) if _PHONE_TEXT.fullmatch(text) else ""
     is_email = "@" in text
+    is_url = "/" in text
+    words = name_words(text) if not digits and not is_email and not is_url else []
+    phones = phone_ends(digits) if digits else []
+    email = email_key(text) if not digits and not is_url else ""
     # Exact matches.
-    if is_email:
-        yield from _key_equal(fields, "buyer_email_key", "buyer_email", normalize_email(text), func.lower)
+    if is_email and email:
+        yield KeyLookup("email", [email], exact=True)
     reference = _as_stored(fields.get("customer_ref"), text)
     if reference is not None:
         yield Lookup(fields["customer_ref"], lambda column: column == reference)
-    yield ItemLookup(text)
-    if len(digits) >= PHONE_MIN_DIGITS:
-        yield from _key_equal(fields, "buyer_phone_key", "buyer_phone", phone_key(digits), None,
-                              plain={text, digits, f"+{digits}"})
-    if not digits and not is_email:
-        yield from _key_equal(fields, "buyer_name_key", "buyer_name", name_key(text), func.lower)
+    items = typed_item_keys(text)
+    if items:
+        yield ItemLookup(items)
+    if phones:
+        yield KeyLookup("phone", phones, exact=True)
+    if words:
+        yield NameLookup(words, exact=True)
     # "Starts with" matches (a phone's key is reversed: its last digits).
-    if len(digits) >= PHONE_MIN_DIGITS and "buyer_phone_key" in fields:
-        yield _key_prefix(fields["buyer_phone_key"], phone_key(digits))
-    if not digits and not is_email:
-        yield from _starts_with(fields, "buyer_name_key", "buyer_name", name_key(text))
-    if not digits:
-        yield from _starts_with(fields, "buyer_email_key", "buyer_email", normalize_email(text))
-
-
-def _key_equal(fields: Any, key_name: str, plain_name: str, key: str, lower: Any, *,
-               plain: set[str] | None = None) -> Iterator[Any]:
-    """Equal keys; a shop without the key column: the plain field lower-cased, or equal to one of ``plain``."""
-    if not key:
-        return
-    if key_name in fields:
-        yield Lookup(fields[key_name], lambda column: column == key)
-        return
-    field = fields.get(plain_name)
-    if field is None or field.is_constant:
-        return
-    if plain is not None:
-        yield Lookup(field, lambda column: column.in_(sorted(plain)))
-    elif lower is not None:
-        yield Lookup(field, lambda column: lower(column) == key)
-
-
-def _starts_with(fields: Any, key_name: str, plain_name: str, key: str) -> Iterator[Any]:
-    """Keys starting with ``key``, past the equal ones (an index range); a shop without the key column:
-    the plain field, lower-cased, LIKE ``key%`` (an index only where the shop made one on lower(field))."""
-    if not key:
-        return
-    if key_name in fields:
-        yield _key_prefix(fields[key_name], key)
-        return
-    field = fields.get(plain_name)
-    if field is None or field.is_constant:
-        return
-    pattern = like_escaped(key) + "%"
-    yield Lookup(field, lambda column: func.lower(column).like(pattern, escape="\\"))
-
-
-def _key_prefix(field: Field, key: str) -> Lookup:
-    high = next_prefix(key)
-    return Lookup(field, lambda column: (column > key) if high is None else (column > key) & (column < high),
-                  by_key=True)
+    if phones:
+        yield KeyLookup("phone", phones, exact=False)
+    if words:
+        yield NameLookup(words, exact=False)
+    if email:
+        yield KeyLookup("email", [email], exact=False)
 
 
 def _as_stored(field: Field | None, text: str) -> Any:

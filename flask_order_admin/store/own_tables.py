@@ -17,6 +17,7 @@ from ..domain import OrderStatus
 from .changes import OrderChange, OrderState
 from .fields import Field
 from .numbers import IdNumbers
+from .search_index import SearchIndex
 from .sql_store import SQLOrderStore
 from .statuses import StatusMapping
 from .storage import LineSpan
@@ -57,7 +58,7 @@ class OwnTablesStore(SQLOrderStore):
 @cache
 def builtin_store() -> OwnTablesStore:
     """The plugin's own tables (``flask_order_admin.models``): today's tables and columns, exactly."""
-    from ..models import Order, OrderAdminBase, OrderEvent, OrderItem
+    from ..models import SEARCH_KEY_TABLES, Order, OrderAdminBase, OrderEvent, OrderItem
     from .order_models import LINE_FIELDS, ORDER_FIELDS
 
     order_fields = {
@@ -68,5 +69,6 @@ def builtin_store() -> OwnTablesStore:
         order=Order, line=OrderItem, order_fields=order_fields, line_fields=line_fields,
         statuses=StatusMapping({status: status.value for status in OrderStatus}),
         numbers=IdNumbers(), events=cast("Table", OrderEvent.__table__), tables=tuple(OrderAdminBase.metadata.sorted_tables),
-        copied_tables=tuple(OrderAdminBase.metadata.sorted_tables), is_builtin=True,
+        copied_tables=tuple(OrderAdminBase.metadata.sorted_tables), search_index=SearchIndex(SEARCH_KEY_TABLES),
+        is_builtin=True,
     )

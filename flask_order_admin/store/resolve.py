@@ -27,6 +27,7 @@ from .protocol import OrderStore
 from .reference_types import reference_type_problem
 from .statuses import StatusMapping
 from .shop_tables import ShopTablesStore
+from .search_index import SearchIndex
 from .storage import side_tables
 
 
@@ -284,6 +285,8 @@ def resolve_host_models(models: OrderModels) -> ShopTablesStore:
     return ShopTablesStore(
         order=order, line=line, order_fields=order_fields, line_fields=line_fields, statuses=statuses,
         numbers=numbers, events=tables.events, states_table=tables.states, origins_table=tables.origins,
-        tables=tuple(t for t in (tables.states, tables.origins, tables.events, tables.number_keys) if t is not None),
+        tables=tuple(t for t in (tables.states, tables.origins, tables.events, tables.number_keys,
+                                 tables.search_keys.orders, tables.search_keys.lines) if t is not None),
+        search_index=SearchIndex(tables.search_keys),
         copied_tables=(ExportRecord.__table__, ExportLimitLock.__table__, ExportOrder.__table__, BulkResult.__table__),
     )

@@ -25,9 +25,13 @@ from .fields import Field, FieldJoins, line_money_type, load_options, summed_mon
 from .history import History
 from .export_reads import ExportReads
 from .status_counts import StatusCounts
+from .search_index import EMAIL, PHONE, SearchIndex
 from .statuses import StatusMapping
 from .storage import LineSpan, consecutive_runs
 from .sums import LineSums
+
+
+SEARCH_KINDS = {"phone": PHONE, "email": EMAIL}
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -47,6 +51,7 @@ class SQLOrderStore(History, StatusCounts, ExportReads, ABC):
     # The plugin's tables the extension copies into the host's ``db.metadata``: its own order tables (the
     # default), and the log of export jobs, which a shop's own order tables need too.
     copied_tables: Sequence[Any] = ()
+    search_index: SearchIndex  # the search's own keys (search_index.py)
     is_builtin: bool = False
 
     # -- keys -------------------------------------------------------------------------------------
@@ -415,19 +420,49 @@ class SQLOrderStore(History, StatusCounts, ExportReads, ABC):
             statement = statement.where(within)
         return list(session.scalars(statement.order_by(*order_by).limit(limit)))
 
-    def order_ids_with_item(
-        self, session: Session, item_id: str, *, limit: int, within: ColumnElement[Any] | None,
+    def order_ids_by_name(
+        self, session: Session, words: Sequence[str], *, exact: bool, limit: int, within: ColumnElement[Any] | None,
     ) -> list[int]:
-        """The orders (meeting ``within``) holding a line of this marketplace item, newest first: the lines'
-        index gives their order ids in order."""
-        field = self.line_field("provider_item_id")
-        if field.is_constant:
-            return []
-        order_id = self.line_order_id
-        statement = select(order_id).where(field.attribute == item_id)
-        if within is not None:
-            statement = statement.where(order_id.in_(select(self.order_pk).where(within)))
-        return list(session.scalars(statement.group_by(order_id).order_by(order_id.desc()).limit(limit)))
+        """Orders whose buyer's name has a word starting with each of ``words`` (search_index.py): the longest
+        word equal (``exact``, newest first) or only starting one (in the index's order). One statement."""
+        return self.search_index.name_ids(session, self, words, exact=exact, limit=limit, within=within)
+
+    def order_ids_by_key(
+        self, session: Session, kind: str, keys: Sequence[str], *, exact: bool, limit: int,
+        within: ColumnElement[Any] | None,
+    ) -> list[int]:
+        """Orders whose ``kind`` key ("phone": digits reversed, "email") equals one of ``keys`` (newest first),
+        or (not ``exact``) starts with one (in the index's order). One statement."""
+        return self.search_index.key_ids(session, self, SEARCH_KINDS[kind], keys, exact=exact, limit=limit,
+                                         within=within)
+
+    def order_ids_with_item(
+        self, session: Session, keys: Sequence[str], *, limit: int, within: ColumnElement[Any] | None,
+    ) -> list[int]:
+        """The orders (meeting ``within``) holding a line with one of these item keys (an item id, its digits,
+        a URL: ``search_keys.typed_item_keys``), newest first. One statement."""
+        return self.search_index.item_ids(session, self, keys, limit=limit, within=within)
+
+    def search_index_news(self, session: Session) -> tuple[bool, bool]:
+        """Whether some order, some line, is newer than the newest the search has indexed (one statement)."""
+        return self.search_index.news(session, self)
+
+    def orders_to_index(self, session: Session, after: int | None = None) -> Sequence[Any]:
+        """(id, name, phone, email) of the orders after id ``after`` (None: the newest indexed), a chunk."""
+        return self.search_index.orders_to_index(session, self, after)
+
+    def lines_to_index(self, session: Session, after: int | None = None) -> Sequence[Any]:
+        """(line id, item id, url) of the lines after id ``after`` (None: the newest indexed), a chunk."""
+        return self.search_index.lines_to_index(session, self, after)
+
+    def index_search_keys(self, session: Session, *, orders: Sequence[Any] = (), lines: Sequence[Any] = (),
+                          replace: bool = False) -> None:
+        """Write the search keys of rows read by ``orders_to_index`` / ``lines_to_index``; ``replace``: their
+        old keys go first."""
+        if orders:
+            self.search_index.store_orders(session, orders, replace=replace)
+        if lines:
+            self.search_index.store_lines(session, lines, replace=replace)
 
     # -- lines ------------------------------------------------------------------------------------
 

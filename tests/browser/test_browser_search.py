@@ -83,3 +83,26 @@ def test_the_status_pills_filter_the_list(page, base_url, new_order):
     assert "Ready for packing" in statuses and statuses <= {"Ready for packing", "Canceled"}
     page.set_viewport_size({"width": 1366, "height": 700})
     page.screenshot(path=str(SCREENSHOTS / "status-pills.png"))
+
+
+def found_numbers(page) -> list[str]:
+    """The numbers the search found: the order opened (the only match), or the results listed."""
+    page.wait_for_selector("#order-title, #search-results")
+    if page.locator("#order-title").count():
+        return [page.inner_text("#order-title").removeprefix("Order ")]
+    return page.locator("#search-results a").all_inner_texts()
+
+
+def test_the_demo_buyers_are_found_by_surname_and_last_phone_digits(page, base_url, db_session):
+    """The demo seed inserts in bulk (no model event): the search's own index finds its buyers."""
+    from flask_order_admin.models import Order
+
+    order = db_session.get(Order, 1)
+    surname = order.buyer_name.split()[-1]
+    last_digits = "".join(ch for ch in order.buyer_phone if ch.isdigit())[-4:]
+    page.goto(f"{base_url}/admin/orders/")
+    search(page, surname)
+    assert number(order.id) in found_numbers(page)
+    page.goto(f"{base_url}/admin/orders/")
+    search(page, last_digits)
+    assert number(order.id) in found_numbers(page)

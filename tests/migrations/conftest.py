@@ -26,7 +26,8 @@ from sqlalchemy.engine import make_url
 from flask_order_admin import OrderAdmin
 
 PLUGIN_TABLES = {"order_admin_orders", "order_admin_order_items", "order_admin_order_events", "order_admin_exports",
-                 "order_admin_export_limits", "order_admin_export_orders", "order_admin_bulk_results"}
+                 "order_admin_export_limits", "order_admin_export_orders", "order_admin_bulk_results",
+                 "order_admin_search_keys", "order_admin_item_keys"}
 HOST_TABLES = {"shop_customers"}
 
 

@@ -23,7 +23,8 @@ from .conftest import schema_differences, table_names
 pytestmark = pytest.mark.filterwarnings("ignore:.get_engine. is deprecated:DeprecationWarning")
 
 NEW_TABLES = {"order_admin_order_states", "order_admin_line_origins", "order_admin_history", "order_admin_number_keys",
-              "order_admin_exports", "order_admin_export_limits", "order_admin_export_orders", "order_admin_bulk_results"}
+              "order_admin_exports", "order_admin_export_limits", "order_admin_export_orders", "order_admin_bulk_results",
+              "order_admin_search_keys", "order_admin_item_keys"}
 
 
 @pytest.fixture

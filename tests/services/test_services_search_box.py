@@ -75,11 +75,13 @@ def test_number_matches_come_first_then_exact_then_beginnings(session, make_orde
 
 def test_one_search_is_a_bounded_number_of_statements(session, make_order, orders, statements):
     make_order(buyer_name="Li Wei")
+    services.search(session, "li")  # the new orders indexed
     few = statements(lambda: services.search(session, "li wei"))
     for n in range(30):
         make_order(buyer_name=f"Li Wei {n}", customer_ref=f"c{n}")
+    services.search(session, "li")
     many = statements(lambda: services.search(session, "li wei"))
-    assert len(many) == len(few) <= (6 if orders.is_builtin else 11)
+    assert len(many) == len(few) <= (7 if orders.is_builtin else 11)  # the index's news, 5 lookups, the load
 
 
 @pytest.mark.parametrize("text", ["李", "o'brien", "a%b", "a_", "a\\b"])
@@ -108,7 +110,9 @@ def test_text_ending_in_the_last_code_point_finds_what_starts_with_it(session, m
     top = make_order(buyer_name=f"Li Wei{TOP}z", buyer_email=f"a@{TOP}.example", customer_ref="c1")
     make_order(buyer_name="Li Wej", buyer_email="b@example.com", customer_ref="c2")
     make_order(buyer_name="Li Weiz", buyer_email="aa@example.com", customer_ref="c3")
-    assert found(session, orders, f"li wei{TOP}") == [top.id]
+    weiz = orders.id_of(services.search(session, "weiz")[0])
+    # U+10FFFF is no letter: it ends a word ("wei" is one of top's words, equal: first).
+    assert found(session, orders, f"li wei{TOP}") == [top.id, weiz]
     assert found(session, orders, f"a@{TOP}") == [top.id]
     assert found(session, orders, f"a{TOP}") == []
 
