@@ -45,7 +45,7 @@ from ..errors import OrderSearchError
 from ..settings import Settings
 from .app_panel import ServicePanel, find_panel
 from .number_index import index_new_orders
-from .search_index import index_new_search_keys
+from .search_index import SEARCH_CATCH_UP_CHUNKS, index_new_search_keys
 
 # What a phone may look like as typed: digits with the usual separators, an international "+" first.
 _PHONE_TEXT = re.compile(r"\+?\(?[0-9][0-9 ()./-]*")
@@ -73,7 +73,7 @@ def search(session: Session, text: object, *, panel: ServicePanel | None = None,
     found = _number_matches(session, binding, cleaned, panel, within)
     if found and _is_whole_number(binding, found[0], cleaned, panel):
         return found  # a whole order number means that order: no other field is searched
-    index_new_search_keys(session, panel)
+    index_new_search_keys(session, panel, max_chunks=SEARCH_CATCH_UP_CHUNKS)
     seen = {binding.order_id(order) for order in found}
     ids = []
     for condition in _lookups(binding, cleaned):

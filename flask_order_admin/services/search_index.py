@@ -22,21 +22,30 @@ from .app_panel import ServicePanel
 from .transaction import action_transaction
 
 
-def index_new_search_keys(session: Session, panel: ServicePanel) -> int:
-    """Index the orders and lines placed since the newest indexed ones; how many rows were indexed."""
+# Chunks of new orders (and of new lines) a search indexes before it looks: a shop's first search after
+# installing or upgrading must not index a whole shop inside a request (2,000 orders a second or so); the
+# CLI fills the rest (docs/design.md, "Search keys").
+SEARCH_CATCH_UP_CHUNKS = 2
+
+
+def index_new_search_keys(session: Session, panel: ServicePanel, *, max_chunks: int | None = None) -> int:
+    """Index the orders and lines placed since the newest indexed ones (at most ``max_chunks`` chunks of
+    each; None: all); how many rows were indexed."""
     binding = panel.store
     new_orders, new_lines = binding.search_index_news(session)
     done = 0
     if new_orders:
-        done += _index_new(session, panel, binding.orders_to_index, "orders")
+        done += _index_new(session, panel, binding.orders_to_index, "orders", max_chunks)
     if new_lines:
-        done += _index_new(session, panel, binding.lines_to_index, "lines")
+        done += _index_new(session, panel, binding.lines_to_index, "lines", max_chunks)
     return done
 
 
-def _index_new(session: Session, panel: ServicePanel, read: Callable[..., Sequence[Any]], kind: str) -> int:
-    done = 0
-    while rows := read(session):
+def _index_new(session: Session, panel: ServicePanel, read: Callable[..., Sequence[Any]], kind: str,
+               max_chunks: int | None) -> int:
+    done, chunks = 0, 0
+    while (max_chunks is None or chunks < max_chunks) and (rows := read(session)):
+        chunks += 1
         try:
             with action_transaction(session, panel):
                 if kind == "orders":

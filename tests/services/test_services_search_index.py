@@ -8,6 +8,8 @@ from __future__ import annotations
 from itertools import count
 from typing import Any
 
+import pytest
+
 from sqlalchemy import func, insert, select, update
 
 from flask_order_admin import services
@@ -136,3 +138,22 @@ def test_keys_of_typed_text():
     assert typed_item_keys("TB623456789012") == ["tb623456789012", "623456789012"]
     assert typed_item_keys("https://item.taobao.com/item.htm?id=623456789012") == [
         "623456789012", "item.taobao.com/item.htm?id=623456789012"]
+
+
+@pytest.mark.models("builtin")
+def test_a_search_indexes_at_most_its_chunks_of_new_orders_and_the_command_the_rest(session, orders, app):
+    """A first search on a shop of many unindexed orders indexes a bounded number of them; the rest are the
+    command's (``index_search``)."""
+    from flask_order_admin.models import Order
+    from flask_order_admin.services.search_index import index_new_search_keys
+    from flask_order_admin.store.search_index import SEARCH_INDEX_CHUNK
+
+    session.execute(insert(Order.__table__), [
+        {"status": "awaiting_payment", "buyer_name": f"Покупатель {n}", "customer_ref": None}
+        for n in range(SEARCH_INDEX_CHUNK + 1)
+    ])
+    session.commit()
+    panel = app.extensions["order_admin"]
+    assert index_new_search_keys(session, panel, max_chunks=1) == SEARCH_INDEX_CHUNK
+    assert services.index_search(session, panel) == 1  # the command: everything still new
+    assert index_new_search_keys(session, panel, max_chunks=1) == 0
