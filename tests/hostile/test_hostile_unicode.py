@@ -6,6 +6,7 @@ requests"): never a 500, the same refusal everywhere."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import pytest
 
@@ -27,11 +28,9 @@ def number(order_id: int) -> str:
     return f"ORD-{order_id:010d}"
 
 
-_WEIZ: list[str] = []
-
-
-def top_buyers_weiz() -> str:
-    return _WEIZ[0]
+class TopBuyers(NamedTuple):
+    numbers: set[str]  # the orders whose name and email go on past U+10FFFF
+    weiz: str  # "Li Weiz": its name's word "weiz" starts with "wei"
 
 
 @pytest.fixture
@@ -42,8 +41,7 @@ def top_buyers(make_order):
     second = make_order("processing", buyer_name=f"Li Wei{TOP}{TOP}", buyer_email=f"a@{TOP}{TOP}", customer_ref="t2")
     make_order("processing", buyer_name="Li Wej", buyer_email="b@example.com", customer_ref="t3")
     weiz = make_order("processing", buyer_name="Li Weiz", buyer_email="aa@example.com", customer_ref="t4")
-    _WEIZ[:] = [number(weiz.id)]
-    return {number(first.id), number(second.id)}
+    return TopBuyers({number(first.id), number(second.id)}, number(weiz.id))
 
 
 @pytest.mark.parametrize("text", [f"li wei{TOP}", f"a@{TOP}"], ids=["name", "email"])
@@ -52,7 +50,7 @@ def test_the_search_box_finds_what_starts_with_the_last_code_point(client, top_b
     assert response.status_code == 200
     # U+10FFFF is no letter: it ends a name's word, so "wei" (and "weiz", which starts with it) match too
     # (docs/design.md, "Search keys"); an email is one key.
-    expected = top_buyers | {top_buyers_weiz()} if "@" not in text else top_buyers
+    expected = top_buyers.numbers | {top_buyers.weiz} if "@" not in text else top_buyers.numbers
     assert numbers_on(response) == expected
 
 
@@ -67,7 +65,7 @@ def test_the_search_box_answers_text_with_the_last_code_point_that_matches_nothi
 def test_the_email_filter_finds_what_starts_with_the_last_code_point(client, top_buyers, value):
     response = client.get("/admin/orders/", query_string={"flt0_buyer_email_starts_with": value})
     assert response.status_code == 200
-    assert numbers_on(response) == top_buyers
+    assert numbers_on(response) == top_buyers.numbers
 
 
 def test_an_email_filter_of_the_last_code_point_alone_has_no_upper_bound(client, make_order):
