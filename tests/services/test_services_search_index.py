@@ -157,3 +157,25 @@ def test_a_search_indexes_at_most_its_chunks_of_new_orders_and_the_command_the_r
     assert index_new_search_keys(session, panel, max_chunks=1) == SEARCH_INDEX_CHUNK
     assert services.index_search(session, panel) == 1  # the command: everything still new
     assert index_new_search_keys(session, panel, max_chunks=1) == 0
+
+
+@pytest.mark.models("builtin")
+def test_digits_that_end_numbers_and_a_phone_find_both(session, orders, app):
+    """Four digits are first an order number's end; the numbers keep half the results, so in a shop where
+    many numbers end so the buyer whose phone ends so is still found."""
+    from dataclasses import replace
+
+    from flask_order_admin.models import Order
+    from flask_order_admin.services.app_panel import GivenSettings
+
+    for order_id in (2941, 12941):  # ORD-0000002941, ORD-0000012941
+        session.execute(insert(Order.__table__).values(id=order_id, status="processing", buyer_name="Номер"))
+    session.commit()
+    [buyer] = bulk_insert(session, orders, [{"name": "Дмитрий Соколов", "phone": "+7 954 589-29-41"}])
+    panel = app.extensions["order_admin"]
+    two_results = GivenSettings(replace(panel.settings, search_limit=2), panel.store, panel.resolver_pool,
+                                panel.clock)
+    shown = [orders.id_of(order) for order in services.search(session, "2941", panel=two_results)]
+    assert shown == [2941, buyer]  # the exact number's match, then the phone's
+    # Too few digits for a phone: the numbers have every result (newest first).
+    assert [orders.id_of(o) for o in services.search(session, "41", panel=two_results)] == [12941, 2941]
