@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.menus import follow
 from tests.browser.test_browser_languages import SCREENSHOTS, walk  # noqa: F401  (the walk fixture)
 from tests.browser.test_browser_phone import ARTIFACTS
 
@@ -88,12 +89,15 @@ def test_the_edited_marker_follows_the_notes_time_on_its_line(page, base_url, ne
     page.goto(f"{base_url}/admin/orders/details/?id={order_id}&tab=comments")
     for text in ("first words", "second words"):
         page.fill("#comment-text", text)
-        page.click("#comment-form button[type=submit]")
+        follow(page, "#comment-form button[type=submit]")
         page.wait_for_selector(f"#pane-comments .order-admin-note:has-text('{text}')")
     entry = note_entry(page, "second words")
     entry.locator(".order-admin-note-edit summary").click()
     entry.locator("textarea").fill("second words, edited")
-    entry.locator("form button[type=submit]").click()
+    # The page the form leads to, loaded (its styles applied) before anything is measured: a box read while
+    # it was still arriving was 18 px high against 21 (a round under load).
+    with page.expect_navigation():
+        entry.locator("form button[type=submit]").click()
     edited = note_entry(page, "second words, edited")
     marker = edited.locator(".order-admin-note-meta .order-admin-note-edited summary")
     marker.wait_for()
